@@ -1,0 +1,74 @@
+"""Jurisdiction routing (DOMAIN §2): which unit is responsible for a factory.
+
+Overseas or North China -> HQ; any other province -> the sub-centre whose jurisdiction
+lists it. The North China provinces are configuration, passed in, never hard-coded here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from domain.errors import DomainError, ErrorCode
+
+CHINA = "CN"
+DEFAULT_NORTH_CHINA = ("Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia")
+
+
+@dataclass(frozen=True)
+class JurisdictionMap:
+    """HQ's code, the North China provinces and each sub-centre's provinces."""
+
+    hq_code: str
+    north_china: frozenset[str]
+    subcenter_provinces: Mapping[str, frozenset[str]]
+    agency_countries: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        hq_code: str,
+        north_china: Iterable[str],
+        subcenter_provinces: Mapping[str, Iterable[str]],
+        agency_countries: Mapping[str, Iterable[str]] | None = None,
+    ) -> JurisdictionMap:
+        north = frozenset(north_china)
+        seen: dict[str, str] = {}
+        for unit, provinces in subcenter_provinces.items():
+            for province in provinces:
+                if province in north:
+                    raise ValueError(f"{province} is North China and cannot belong to {unit}")
+                if province in seen:
+                    raise ValueError(f"{province} belongs to both {seen[province]} and {unit}")
+                seen[province] = unit
+        agencies = {a: frozenset(c) for a, c in (agency_countries or {}).items()}
+        return cls(hq_code, north, {u: frozenset(p) for u, p in subcenter_provinces.items()}, agencies)
+
+    def known_provinces(self) -> frozenset[str]:
+        return self.north_china.union(*self.subcenter_provinces.values())
+
+    def responsible_unit(self, country: str, province: str | None) -> str:
+        """The code of the unit responsible for a factory located in country/province."""
+        if country != CHINA:
+            return self.hq_code
+        if not province:
+            raise DomainError(ErrorCode.REQUIRED, "a factory in China needs a province", ("province",))
+        if province in self.north_china:
+            return self.hq_code
+        for unit, provinces in self.subcenter_provinces.items():
+            if province in provinces:
+                return unit
+        raise DomainError(
+            ErrorCode.JURISDICTION,
+            f"no sub-centre's jurisdiction lists the province {province!r}",
+            ("province",),
+        )
+
+    def serving_agency(self, country: str) -> str | None:
+        """The foreign agency HQ works with in that country, if any (DOMAIN §2)."""
+        if country == CHINA:
+            return None
+        for agency, countries in sorted(self.agency_countries.items()):
+            if country in countries:
+                return agency
+        return None

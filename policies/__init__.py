@@ -1,0 +1,1 @@
+"""Authorization: the Casbin model, the seed policy and the one authorizer every service uses."""

@@ -1,0 +1,1 @@
+"""Thin GraphQL resolvers: input -> service call -> payload, plus DataLoaders."""

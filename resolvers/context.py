@@ -1,0 +1,44 @@
+"""The per-request GraphQL context: who asks, their permissions, loaders, limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from schema.relay import MAX_PAGE
+from services.context import Session
+from services.errors import BadInput, Unauthenticated
+from services.factories import may_read_class
+from services.policy_sync import PolicySync
+from resolvers.loaders import Loaders
+
+
+@dataclass
+class GraphQLContext:
+    session: Session | None
+    sync: PolicySync
+    request: object = None
+    auth_error: str | None = None
+    _loaders: Loaders | None = field(default=None, init=False)
+
+    @property
+    def require_session(self) -> Session:
+        if self.session is None:
+            raise Unauthenticated(self.auth_error or "sign in with a bearer token")
+        return self.session
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.require_session)
+        return self._loaders
+
+    async def may_read_factory_class(self, factory) -> bool:
+        return await may_read_class(self.require_session, factory)
+
+    @staticmethod
+    def check_page_size(first: int | None, last: int | None) -> None:
+        if first is None and last is None:
+            raise BadInput("give `first` or `last`", "first")
+        for name, value in (("first", first), ("last", last)):
+            if value is not None and not 0 <= value <= MAX_PAGE:
+                raise BadInput(f"`{name}` must be between 0 and {MAX_PAGE}", name)

@@ -1,0 +1,41 @@
+"""DataLoaders: one query per kind of nested object per request, whatever the page size.
+Every loader goes through a service so the viewer's scope is applied in SQL."""
+
+from __future__ import annotations
+
+from strawberry.dataloader import DataLoader
+
+from services import certificates, factories
+from services.context import Session
+from store.models import ProductCategory
+from store.units import units_by_id
+
+
+class Loaders:
+    def __init__(self, session: Session) -> None:
+        self.factory = DataLoader(self._factories)
+        self.unit = DataLoader(self._units)
+        self.product_category = DataLoader(self._categories)
+        self.certificates_by_factory = DataLoader(self._certs_by_factory)
+        self.status_history = DataLoader(self._status_history)
+        self.session = session
+
+    async def _factories(self, ids: list[int]):
+        found = await factories.visible_factories(self.session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _units(self, ids: list[int]):
+        found = await units_by_id(ids)
+        return [found[i] for i in ids]
+
+    async def _categories(self, ids: list[int]):
+        found = {c.id: c for c in await ProductCategory.filter(id__in=ids)}
+        return [found[i] for i in ids]
+
+    async def _certs_by_factory(self, ids: list[int]):
+        grouped = await certificates.certificates_of_factories(self.session, ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _status_history(self, ids: list[int]):
+        grouped = await certificates.status_history(ids)
+        return [grouped.get(i, []) for i in ids]

@@ -1,0 +1,76 @@
+"""node(id) / nodes(ids): every type resolves through the same scoped services as lists,
+so a global ID is no way around authorization (no IDOR). Unknown, invalid and invisible
+IDs all answer null."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from schema import types
+from schema.relay import InvalidId, from_global_id
+from services import audit_queries, certificates, factories, policy_admin
+from services.context import Session
+from services.errors import AuthorizationError
+from store.models import AuditEntry, OrgUnit, PolicyRule, ProductCategory
+
+
+async def _factories(session: Session, ids):
+    return {k: types.Factory.from_model(v) for k, v in (await factories.visible_factories(session, ids)).items()}
+
+
+async def _certificates(session: Session, ids):
+    found = await certificates.visible_certificates(session, ids)
+    return {k: types.Certificate.from_model(v) for k, v in found.items()}
+
+
+async def _units(session: Session, ids):
+    return {u.id: types.OrgUnit.from_model(u) for u in await OrgUnit.filter(id__in=ids)}
+
+
+async def _categories(session: Session, ids):
+    return {c.id: types.ProductCategory.from_model(c) for c in await ProductCategory.filter(id__in=ids)}
+
+
+async def _audit(session: Session, ids):
+    if not session.perms.decide("read", audit_queries.AUDIT, ["hq"]).allowed:
+        return {}
+    return {a.id: types.AuditEntry.from_model(a) for a in await AuditEntry.filter(id__in=ids)}
+
+
+async def _rules(session: Session, ids):
+    if not session.perms.decide("read", policy_admin.POLICY, ["hq"]).allowed:
+        return {}
+    return {r.id: types.PolicyRule.from_model(r) for r in await PolicyRule.filter(id__in=ids)}
+
+
+RESOLVERS = {
+    "Factory": _factories,
+    "Certificate": _certificates,
+    "OrgUnit": _units,
+    "ProductCategory": _categories,
+    "AuditEntry": _audit,
+    "PolicyRule": _rules,
+}
+
+
+async def resolve_nodes(session: Session, global_ids: list[str]) -> list:
+    wanted: dict[str, list[int]] = defaultdict(list)
+    keys = []
+    for gid in global_ids:
+        try:
+            type_name, db_id = from_global_id(gid)
+        except InvalidId:
+            keys.append(None)
+            continue
+        keys.append((type_name, db_id))
+        if type_name in RESOLVERS:
+            wanted[type_name].append(db_id)
+    found: dict[tuple[str, int], object] = {}
+    for type_name, ids in wanted.items():
+        try:
+            objects = await RESOLVERS[type_name](session, ids)
+        except AuthorizationError:
+            objects = {}
+        for db_id, obj in objects.items():
+            found[(type_name, db_id)] = obj
+    return [found.get(k) if k else None for k in keys]

@@ -1,0 +1,150 @@
+"""Root Query: thin resolvers over services."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, UnitKind
+from resolvers.nodes import resolve_nodes
+from schema import enums, inputs, types
+from schema.relay import MAX_PAGE, Connection, InvalidId, Node, build_connection, from_cursor, from_global_id
+from services import audit_queries, authorization, certificates, factories, policy_admin
+from services.errors import BadInput
+from store.models import OrgUnit, ProductCategory
+from store.pagination import PageRequest, paginate
+
+
+def page_request(info: strawberry.Info, first, after, last, before) -> PageRequest:
+    info.context.check_page_size(first, last)
+    try:
+        return PageRequest(first=first, after=from_cursor(after), last=last, before=from_cursor(before))
+    except InvalidId as exc:
+        raise BadInput(str(exc), "after") from None
+
+
+def global_db_id(global_id: str | None, expected_type: str, field: str) -> int | None:
+    if global_id is None:
+        return None
+    try:
+        type_name, db_id = from_global_id(global_id)
+    except InvalidId:
+        raise BadInput(f"{field} is not a valid id", field) from None
+    if type_name != expected_type:
+        raise BadInput(f"{field} is not a {expected_type} id", field)
+    return db_id
+
+
+def _connection(page, convert) -> Connection:
+    return build_connection(page.items, convert, page.total, page.has_next, page.has_previous)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in person, their unit and roles.")
+    async def viewer(self, info: strawberry.Info) -> types.Viewer:
+        user, unit, roles = await authorization.viewer_profile(info.context.require_session)
+        return types.Viewer(
+            login=user.login, display_name=user.display_name, unit=types.OrgUnit.from_model(unit),
+            roles=[types.HeldRole(role=enums.Role(r), unit_code=u) for r, u in roles],
+        )
+
+    @strawberry.field(description="Any object by global ID; null if unknown or not visible to you.")
+    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+        return (await resolve_nodes(info.context.require_session, [id]))[0]
+
+    @strawberry.field(description=f"Several objects by global ID (at most {MAX_PAGE}).")
+    async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > MAX_PAGE:
+            raise BadInput(f"at most {MAX_PAGE} ids", "ids")
+        return await resolve_nodes(info.context.require_session, ids)
+
+    @strawberry.field(description="Organisational units 组织单位.")
+    async def org_units(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None, kind: enums.UnitKind | None = None,
+    ) -> Connection[types.OrgUnit]:
+        info.context.require_session
+        qs = OrgUnit.all() if kind is None else OrgUnit.filter(kind=UnitKind(kind.value))
+        page = await paginate(qs, page_request(info, first, after, last, before))
+        return _connection(page, types.OrgUnit.from_model)
+
+    @strawberry.field(description="Product categories 产品类别.")
+    async def product_categories(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[types.ProductCategory]:
+        info.context.require_session
+        page = await paginate(ProductCategory.all(), page_request(info, first, after, last, before))
+        return _connection(page, types.ProductCategory.from_model)
+
+    @strawberry.field(description="Factories 工厂 you may see (your jurisdiction; HQ: all).")
+    async def factories(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None, filter: inputs.FactoryFilter | None = None,
+    ) -> Connection[types.Factory]:
+        f = filter or inputs.FactoryFilter()
+        flt = factories.FactoryFilter(
+            responsible_unit=f.responsible_unit, country=f.country, province=f.province,
+            classification=FactoryClass(f.classification.value) if f.classification else None,
+            status=FactoryStatus(f.status.value) if f.status else None, search=f.search,
+        )
+        page_req = page_request(info, first, after, last, before)
+        page = await factories.list_factories(info.context.require_session, flt, page_req)
+        return _connection(page, types.Factory.from_model)
+
+    @strawberry.field(description="Certificates 证书 you may see.")
+    async def certificates(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None, filter: inputs.CertificateFilter | None = None,
+    ) -> Connection[types.Certificate]:
+        f = filter or inputs.CertificateFilter()
+        flt = certificates.CertificateFilter(
+            status=CertificateStatus(f.status.value) if f.status else None,
+            factory_id=global_db_id(f.factory_id, "Factory", "factoryId"),
+            product_category=f.product_category, search=f.search,
+        )
+        page_req = page_request(info, first, after, last, before)
+        page = await certificates.list_certificates(info.context.require_session, flt, page_req)
+        return _connection(page, types.Certificate.from_model)
+
+    @strawberry.field(description="Timeline 审计轨迹 of one object you may see: who changed what, when, why.")
+    async def audit_trail(
+        self, info: strawberry.Info, object_id: strawberry.ID, first: int | None = None, after: str | None = None,
+    ) -> Connection[types.AuditEntry]:
+        page_req = page_request(info, first, after, None, None)
+        session = info.context.require_session
+        visible = (await resolve_nodes(session, [object_id]))[0]
+        if visible is None:
+            return build_connection([], None, 0, False, False)
+        type_name, db_id = from_global_id(object_id)
+        page = await audit_queries.trail_of(type_name, db_id, page_req)
+        return _connection(page, types.AuditEntry.from_model)
+
+    @strawberry.field(description="The whole audit log (auditors, policy administrators).")
+    async def audit_log(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        action: str | None = None,
+    ) -> Connection[types.AuditEntry]:
+        page_req = page_request(info, first, after, None, None)
+        page = await audit_queries.whole_log(info.context.require_session, page_req, action)
+        return _connection(page, types.AuditEntry.from_model)
+
+    @strawberry.field(description="The policy lines in force 授权策略 (policy administrators).")
+    async def policy_rules(self, info: strawberry.Info) -> list[types.PolicyRule]:
+        rules = await policy_admin.list_rules(info.context.require_session)
+        return [types.PolicyRule.from_model(r) for r in rules]
+
+    @strawberry.field(description="May I do ACTION on this object, and by which policy line?")
+    async def authorization(
+        self, info: strawberry.Info, action: str, object_id: strawberry.ID
+    ) -> types.AuthorizationDecision:
+        try:
+            type_name, db_id = from_global_id(object_id)
+        except InvalidId:
+            raise BadInput("objectId is not a valid id", "objectId") from None
+        kind, decision = await authorization.explain(info.context.require_session, action, type_name, db_id)
+        return types.AuthorizationDecision(
+            allowed=decision.allowed, action=action, object_kind=kind,
+            rule=list(decision.rule) if decision.rule else None,
+            domain=decision.domain,
+        )

@@ -1,0 +1,1 @@
+"""The GraphQL contract: strawberry types that produce schema.graphql (committed)."""

@@ -1,0 +1,62 @@
+"""Input objects and filters."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema import enums
+
+
+@strawberry.input(description="Filter factories 工厂筛选. All given conditions must hold.")
+class FactoryFilter:
+    responsible_unit: str | None = strawberry.field(default=None, description="Unit code")
+    country: str | None = None
+    province: str | None = None
+    classification: enums.FactoryClass | None = strawberry.field(
+        default=None, description="Only matches factories whose class you may see."
+    )
+    status: enums.FactoryStatus | None = None
+    search: str | None = strawberry.field(default=None, description="Part of the name or code")
+
+
+@strawberry.input(description="Filter certificates 证书筛选.")
+class CertificateFilter:
+    status: enums.CertificateStatus | None = None
+    factory_id: strawberry.ID | None = None
+    product_category: str | None = strawberry.field(default=None, description="Category code")
+    search: str | None = strawberry.field(default=None, description="Part of the certificate number")
+
+
+@strawberry.input(description="Correct factory information 工厂信息维护 (§4.9). Omitted fields stay as they are.")
+class CorrectFactoryInformationInput:
+    factory_id: strawberry.ID
+    expected_version: int
+    reason: str = strawberry.field(description="Why the information is corrected 变更原因")
+    name: str | None = strawberry.UNSET
+    address: str | None = strawberry.UNSET
+    country: str | None = strawberry.UNSET
+    province: str | None = strawberry.UNSET
+    status: enums.FactoryStatus | None = strawberry.UNSET
+
+
+@strawberry.input(description="Change a factory's class 调整企业分类.")
+class ChangeFactoryClassInput:
+    factory_id: strawberry.ID
+    expected_version: int
+    classification: enums.FactoryClass
+    reason: str
+
+
+@strawberry.input(description="A Casbin policy line: p role,domain,object,action or g2 child,overseer.")
+class PolicyRuleInput:
+    ptype: str
+    values: list[str]
+    reason: str
+
+
+@strawberry.input(description="A role held by a person inside a unit.")
+class RoleAssignmentInput:
+    login: str
+    role: enums.Role
+    unit_code: str
+    reason: str

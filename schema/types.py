@@ -1,0 +1,201 @@
+"""Object types. Field resolvers here are one-liners over `info.context` (loaders and the
+viewer's permissions); the use cases behind them live in services/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema import enums
+from schema.relay import Connection, Node, slice_connection, to_global_id
+
+
+@strawberry.type(description="Organisational unit 组织单位: HQ, sub-centre, foreign agency, lab or enterprise.")
+class OrgUnit(Node):
+    code: str
+    name: str
+    name_zh: str = strawberry.field(description="中文名称")
+    kind: enums.UnitKind
+    provinces: list[str] = strawberry.field(description="Sub-centre jurisdiction 管辖省份")
+    countries: list[str] = strawberry.field(description="Foreign agency: countries served (ISO 3166)")
+    regions: list[str] = strawberry.field(description="Lab: sub-centre regions it serves 服务区域")
+
+    @classmethod
+    def from_model(cls, m) -> OrgUnit:
+        return cls(
+            id=to_global_id("OrgUnit", m.id), code=m.code, name=m.name, name_zh=m.name_zh,
+            kind=enums.UnitKind(m.kind), provinces=m.provinces, countries=m.countries, regions=m.regions,
+        )
+
+
+@strawberry.type(description="Product category 产品类别 and its implementation rule 实施规则.")
+class ProductCategory(Node):
+    code: str
+    name: str
+    name_zh: str
+    implementation_rule: str = strawberry.field(description="实施规则 e.g. CNCA-C01-01:2014")
+
+    @classmethod
+    def from_model(cls, m) -> ProductCategory:
+        return cls(
+            id=to_global_id("ProductCategory", m.id), code=m.code, name=m.name,
+            name_zh=m.name_zh, implementation_rule=m.implementation_rule,
+        )
+
+
+@strawberry.type(description="Factory 工厂 under surveillance.")
+class Factory(Node):
+    code: str = strawberry.field(description="工厂编号")
+    name: str
+    address: str
+    country: str = strawberry.field(description="ISO 3166 alpha-2; CN for China")
+    province: str | None = strawberry.field(description="省份 (factories in China)")
+    status: enums.FactoryStatus
+    version: int = strawberry.field(description="Send as expectedVersion when changing it.")
+    _model: strawberry.Private[object]
+
+    @strawberry.field(description="分类 Class A-D. Null when your role may not see it (e.g. foreign agencies).")
+    async def classification(self, info: strawberry.Info) -> enums.FactoryClass | None:
+        if await info.context.may_read_factory_class(self._model):
+            return enums.FactoryClass(self._model.classification)
+        return None
+
+    @strawberry.field(description="负责单位 The unit responsible by jurisdiction.")
+    async def responsible_unit(self, info: strawberry.Info) -> OrgUnit:
+        return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.responsible_unit_id))
+
+    @strawberry.field(description="证书 Certificates of this factory you may see.")
+    async def certificates(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[Certificate]:
+        info.context.check_page_size(first, None)
+        items = await info.context.loaders.certificates_by_factory.load(self._model.id)
+        return slice_connection(items, Certificate.from_model, first, after)
+
+    @classmethod
+    def from_model(cls, m) -> Factory:
+        return cls(
+            id=to_global_id("Factory", m.id), code=m.code, name=m.name, address=m.address,
+            country=m.country, province=m.province, status=enums.FactoryStatus(m.status),
+            version=m.version, _model=m,
+        )
+
+
+@strawberry.type(description="One move of a certificate's status 证书状态变更, with its reason.")
+class CertificateStatusChange:
+    from_status: enums.CertificateStatus | None
+    to_status: enums.CertificateStatus
+    reason: str
+    actor: str
+    at: dt.datetime
+
+    @classmethod
+    def from_model(cls, m) -> CertificateStatusChange:
+        return cls(
+            from_status=enums.CertificateStatus(m.from_status) if m.from_status else None,
+            to_status=enums.CertificateStatus(m.to_status), reason=m.reason, actor=m.actor, at=m.at,
+        )
+
+
+@strawberry.type(description="CCC certificate 证书.")
+class Certificate(Node):
+    number: str = strawberry.field(description="证书编号")
+    holder: str = strawberry.field(description="持证人")
+    status: enums.CertificateStatus
+    issued_on: dt.date = strawberry.field(description="发证日期")
+    expires_on: dt.date = strawberry.field(description="有效期至")
+    version: int
+    _model: strawberry.Private[object]
+
+    @strawberry.field(description="The certified factory; null if you may not see it.")
+    async def factory(self, info: strawberry.Info) -> Factory | None:
+        f = await info.context.loaders.factory.load(self._model.factory_id)
+        return Factory.from_model(f) if f else None
+
+    @strawberry.field
+    async def product_category(self, info: strawberry.Info) -> ProductCategory:
+        return ProductCategory.from_model(
+            await info.context.loaders.product_category.load(self._model.product_category_id)
+        )
+
+    @strawberry.field(description="状态历史 Status history, oldest first.")
+    async def status_history(self, info: strawberry.Info) -> list[CertificateStatusChange]:
+        rows = await info.context.loaders.status_history.load(self._model.id)
+        return [CertificateStatusChange.from_model(r) for r in rows]
+
+    @classmethod
+    def from_model(cls, m) -> Certificate:
+        return cls(
+            id=to_global_id("Certificate", m.id), number=m.number, holder=m.holder,
+            status=enums.CertificateStatus(m.status), issued_on=m.issued_on,
+            expires_on=m.expires_on, version=m.version, _model=m,
+        )
+
+
+@strawberry.type(description="Audit record 审计记录: who, when, what, why. Append-only, hash-chained.")
+class AuditEntry(Node):
+    seq: int
+    at: dt.datetime
+    actor: str = strawberry.field(description="Login of the person, or 'system'.")
+    unit: str = strawberry.field(description="Code of the unit the person acted for.")
+    action: str
+    object_type: str
+    object_id: strawberry.ID | None = strawberry.field(description="Global ID of the changed object.")
+    before: JSON | None
+    after: JSON | None
+    reason: str | None
+    request_id: str
+    hash: str
+
+    @classmethod
+    def from_model(cls, m) -> AuditEntry:
+        return cls(
+            id=to_global_id("AuditEntry", m.id), seq=m.seq, at=m.at, actor=m.actor, unit=m.unit,
+            action=m.action, object_type=m.object_type,
+            object_id=to_global_id(m.object_type, m.object_id) if m.object_id is not None else None,
+            before=m.before, after=m.after, reason=m.reason, request_id=m.request_id, hash=m.hash,
+        )
+
+
+@strawberry.type(description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit).")
+class PolicyRule(Node):
+    ptype: str
+    values: list[str]
+
+    @classmethod
+    def from_model(cls, m) -> PolicyRule:
+        return cls(id=to_global_id("PolicyRule", m.id), ptype=m.ptype, values=m.values())
+
+
+@strawberry.type(description="A role held inside a unit 岗位.")
+class HeldRole:
+    role: enums.Role
+    unit_code: str
+
+
+@strawberry.type(description="The signed-in person 当前用户.")
+class Viewer:
+    login: str
+    display_name: str
+    unit: OrgUnit
+    roles: list[HeldRole]
+
+
+@strawberry.type(description="Answer to 'may I do ACTION on this object, and by which rule'.")
+class AuthorizationDecision:
+    allowed: bool
+    action: str
+    object_kind: str
+    rule: list[str] | None = strawberry.field(description="The policy line that allows it, if any.")
+    domain: str | None = strawberry.field(description="The resource domain it was allowed in.")
+
+
+@strawberry.type(description="A refused input: which field, why, and a code to branch on.")
+class UserError:
+    field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
+    message: str
+    code: enums.UserErrorCode
+
+

@@ -1,0 +1,1 @@
+"""Entry points: the Starlette app, authentication, settings and the `surveil` CLI."""

@@ -1,0 +1,74 @@
+"""The strawberry schema and its protections: authentication gate, abuse limits, masking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import strawberry
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers.mutation import Mutation
+from resolvers.query import Query
+from schema import types
+from server.graphql_errors import PublicErrors, log_errors
+from server.settings import Settings
+
+
+class RequireAuthentication(SchemaExtension):
+    """Without a valid token only `__typename` may be asked (DOMAIN: nothing leaks).
+    Runs before validation, so an anonymous caller learns nothing about field names either."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        context = ctx.context
+        if getattr(context, "session", None) is None and ctx.graphql_document is not None:
+            if _asks_more_than_typename(ctx.graphql_document):
+                reason = getattr(context, "auth_error", None) or "sign in with a bearer token"
+                ctx.pre_execution_errors = [
+                    GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})
+                ]
+        yield
+
+
+def _asks_more_than_typename(document) -> bool:
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            return True  # fragments: refuse rather than walk them
+        for selection in definition.selection_set.selections:
+            if not (isinstance(selection, FieldNode) and selection.name.value == "__typename"):
+                return True
+    return False
+
+
+class SurveilSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        log_errors(errors)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    extensions: list = [
+        RequireAuthentication,
+        QueryDepthLimiter(max_depth=settings.max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        PublicErrors(),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection())
+    return SurveilSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[types.Factory, types.Certificate, types.OrgUnit, types.ProductCategory,
+               types.AuditEntry, types.PolicyRule],
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.field_suggestions),
+    )

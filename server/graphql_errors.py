@@ -1,0 +1,59 @@
+"""Error policy: expected errors keep a safe message and an `extensions.code`; anything
+unexpected is masked (its details go to the log, never to the client)."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from schema.relay import InvalidId
+from services.errors import AuthorizationError, BadInput
+
+log = logging.getLogger("surveil.graphql")
+
+
+def classify(error: GraphQLError) -> str | None:
+    """The public code of an expected error, or None if it must be masked."""
+    original = error.original_error
+    if original is None:
+        return (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+    if isinstance(original, AuthorizationError):
+        return original.code
+    if isinstance(original, (BadInput, InvalidId)):
+        return "BAD_USER_INPUT"
+    if isinstance(original, GraphQLError):  # e.g. a coercion error raised by graphql-core
+        return "BAD_USER_INPUT"
+    return None
+
+
+class PublicErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: classify(e) is None)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        out = []
+        for error in super()._process_errors(errors):
+            code = classify(error)
+            if code and (error.extensions or {}).get("code") != code:
+                error = GraphQLError(
+                    error.message, nodes=error.nodes, source=error.source, positions=error.positions,
+                    path=error.path, extensions={**(error.extensions or {}), "code": code},
+                )
+            out.append(error)
+        return out
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Expected errors at DEBUG (no flood, no query text); unexpected with their traceback."""
+    for error in errors:
+        if classify(error) is None:
+            log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        else:
+            log.debug("client error: %s", error.message)

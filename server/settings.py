@@ -1,0 +1,80 @@
+"""Settings from the environment. Production refuses to start with development defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from domain.jurisdiction import DEFAULT_NORTH_CHINA
+
+DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = "sqlite://data/surveil.sqlite3"
+    jwt_secret: str = DEV_SECRET
+    jwt_algorithm: str = "HS256"
+    jwt_public_key_file: str | None = None
+    jwks_file: str | None = None
+    jwt_issuer: str = "surveil"
+    jwt_audience: str = "surveil-api"
+    token_ttl_hours: int = 12
+    north_china: tuple[str, ...] = DEFAULT_NORTH_CHINA
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    introspection: bool = True
+    graphiql: bool = True
+    field_suggestions: bool = True
+    log_level: str = "INFO"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def load_settings() -> Settings:
+    env = os.environ.get("SURVEIL_ENV", "development")
+    production = env == "production"
+    north = os.environ.get("SURVEIL_NORTH_CHINA")
+    settings = Settings(
+        env=env,
+        database_url=os.environ.get("DATABASE_URL", "sqlite://data/surveil.sqlite3"),
+        jwt_secret=os.environ.get("JWT_SECRET", "" if production else DEV_SECRET),
+        jwt_algorithm=os.environ.get("JWT_ALGORITHM", "RS256" if production else "HS256"),
+        jwt_public_key_file=os.environ.get("JWT_PUBLIC_KEY_FILE"),
+        jwks_file=os.environ.get("JWKS_FILE"),
+        jwt_issuer=os.environ.get("JWT_ISSUER", "surveil"),
+        jwt_audience=os.environ.get("JWT_AUDIENCE", "surveil-api"),
+        north_china=tuple(p.strip() for p in north.split(",")) if north else DEFAULT_NORTH_CHINA,
+        max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
+        max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
+        max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),
+        introspection=_flag("SURVEIL_INTROSPECTION", not production),
+        graphiql=_flag("SURVEIL_GRAPHIQL", not production),
+        field_suggestions=_flag("SURVEIL_FIELD_SUGGESTIONS", not production),
+        log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
+    )
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    if not settings.production:
+        return
+    if settings.jwt_algorithm == "HS256" and settings.jwt_secret in ("", DEV_SECRET):
+        raise RuntimeError("production with HS256 needs JWT_SECRET set to a real secret")
+    if settings.jwt_algorithm == "RS256" and not (settings.jwt_public_key_file or settings.jwks_file):
+        raise RuntimeError("production with RS256 needs JWT_PUBLIC_KEY_FILE or JWKS_FILE")
+    for path in (settings.jwt_public_key_file, settings.jwks_file):
+        if path and not Path(path).is_file():
+            raise RuntimeError(f"{path} does not exist")

@@ -1,0 +1,22 @@
+"""Reading the audit trail: per object (for whoever may read the object) or whole (auditors)."""
+
+from __future__ import annotations
+
+from services.context import Session
+from store.models import AuditEntry
+from store.pagination import Page, PageRequest, paginate
+
+AUDIT = "audit"
+
+
+async def trail_of(object_type: str, object_id: int, page: PageRequest) -> Page[AuditEntry]:
+    """Caller has checked the viewer may read the object itself."""
+    return await paginate(AuditEntry.filter(object_type=object_type, object_id=object_id), page)
+
+
+async def whole_log(session: Session, page: PageRequest, action: str | None = None) -> Page[AuditEntry]:
+    session.perms.require("read", AUDIT, ["hq"])
+    qs = AuditEntry.all()
+    if action:
+        qs = qs.filter(action=action[:64])
+    return await paginate(qs, page)

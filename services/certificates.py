@@ -1,0 +1,63 @@
+"""Certificates: scoped reads. Status changes arrive with the decision issue (§5.5)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from domain.enums import CertificateStatus
+from services.context import Session
+from services.errors import bounded
+from services.scoping import factory_filter
+from store.models import Certificate, CertificateStatusChange
+from store.pagination import Page, PageRequest, paginate
+
+KIND = "certificate"
+
+
+@dataclass(frozen=True)
+class CertificateFilter:
+    status: CertificateStatus | None = None
+    factory_id: int | None = None
+    product_category: str | None = None
+    search: str | None = None
+
+
+async def list_certificates(
+    session: Session, flt: CertificateFilter, page: PageRequest
+) -> Page[Certificate]:
+    qs = Certificate.filter(await factory_filter(session, "read", KIND, prefix="factory__"))
+    if flt.status is not None:
+        qs = qs.filter(status=flt.status)
+    if flt.factory_id is not None:
+        qs = qs.filter(factory_id=flt.factory_id)
+    if flt.product_category is not None:
+        qs = qs.filter(product_category__code=bounded(flt.product_category, "productCategory", 32))
+    if flt.search:
+        qs = qs.filter(number__icontains=bounded(flt.search, "search", 64))
+    return await paginate(qs, page)
+
+
+async def visible_certificates(session: Session, ids: list[int]) -> dict[int, Certificate]:
+    scope = await factory_filter(session, "read", KIND, prefix="factory__")
+    return {c.id: c for c in await Certificate.filter(scope, id__in=ids)}
+
+
+async def certificates_of_factories(
+    session: Session, factory_ids: list[int]
+) -> dict[int, list[Certificate]]:
+    """One query for the certificates of many factories (DataLoader batch)."""
+    scope = await factory_filter(session, "read", KIND, prefix="factory__")
+    grouped: dict[int, list[Certificate]] = defaultdict(list)
+    for cert in await Certificate.filter(scope, factory_id__in=factory_ids).order_by("id"):
+        grouped[cert.factory_id].append(cert)
+    return grouped
+
+
+async def status_history(certificate_ids: list[int]) -> dict[int, list[CertificateStatusChange]]:
+    """Callers pass only certificates they were allowed to load."""
+    grouped: dict[int, list[CertificateStatusChange]] = defaultdict(list)
+    rows = await CertificateStatusChange.filter(certificate_id__in=certificate_ids).order_by("at", "id")
+    for row in rows:
+        grouped[row.certificate_id].append(row)
+    return grouped

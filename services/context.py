@@ -1,0 +1,75 @@
+"""Who is acting, and what the policy lets them do during one request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from policies.authorizer import Authorizer, Decision, unit_domain
+from services.errors import Forbidden
+from store.units import unit_ids_by_code
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    login: str
+    unit_code: str
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+SYSTEM_ACTOR = Actor(user_id=0, login="system", unit_code="hq")
+
+
+class Permissions:
+    """Per-request view of the policy. Scopes are computed once per (action, kind) and
+    turned into unit ids with one query, so lists filter in SQL and per-row field checks
+    are set lookups, never an enforce per row."""
+
+    def __init__(self, authorizer: Authorizer, actor: Actor) -> None:
+        self.authorizer = authorizer
+        self.actor = actor
+        self._domains: dict[tuple[str, str], frozenset[str]] = {}
+        self._ids: dict[tuple[str, str], frozenset[int]] = {}
+
+    def domains(self, action: str, kind: str) -> frozenset[str]:
+        key = (action, kind)
+        if key not in self._domains:
+            self._domains[key] = self.authorizer.scope(self.actor.user_id, action, kind)
+        return self._domains[key]
+
+    async def unit_ids(self, action: str, kind: str) -> frozenset[int]:
+        key = (action, kind)
+        if key not in self._ids:
+            codes = [d.removeprefix("unit:") for d in self.domains(action, kind)]
+            self._ids[key] = frozenset((await unit_ids_by_code(codes)).values()) if codes else frozenset()
+        return self._ids[key]
+
+    def decide(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
+        return self.authorizer.decide(
+            self.actor.user_id, action, kind, [unit_domain(c) for c in unit_codes if c]
+        )
+
+    def require(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
+        decision = self.decide(action, kind, unit_codes)
+        if not decision.allowed:
+            raise Forbidden(f"you may not {action} this {kind}")
+        return decision
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    north_china: tuple[str, ...]
+
+
+@dataclass
+class Session:
+    """Everything a use case needs to know about the caller and the configuration."""
+
+    actor: Actor
+    perms: Permissions
+    config: ServiceConfig
+
+    @classmethod
+    def for_actor(cls, actor: Actor, authorizer: Authorizer, config: ServiceConfig) -> Session:
+        return cls(actor, Permissions(authorizer, actor), config)

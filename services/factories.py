@@ -1,0 +1,170 @@
+"""Factories: scoped reads, information correction (§4.9) and class changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+
+from domain import factory as rules
+from domain.enums import FactoryClass, FactoryStatus
+from domain.errors import DomainError, ErrorCode
+from domain.jurisdiction import JurisdictionMap
+from domain.validation import require_reason
+from services import audit_log
+from services.context import Session
+from services.errors import bounded
+from services.scoping import factory_filter, factory_unit_ids
+from store.db import transaction
+from store.models import Factory
+from store.pagination import Page, PageRequest, paginate
+from store.units import load_jurisdiction, unit_ids_by_code
+
+KIND = "factory"
+CLASS_FIELD = "factory.class"
+
+
+@dataclass(frozen=True)
+class FactoryFilter:
+    responsible_unit: str | None = None
+    country: str | None = None
+    province: str | None = None
+    classification: FactoryClass | None = None
+    status: FactoryStatus | None = None
+    search: str | None = None
+
+
+async def list_factories(session: Session, flt: FactoryFilter, page: PageRequest) -> Page[Factory]:
+    qs = Factory.filter(await factory_filter(session, "read", KIND))
+    if flt.classification is not None:
+        # Filtering by class would reveal it: only where the viewer may read the class.
+        qs = qs.filter(await factory_filter(session, "read", CLASS_FIELD))
+        qs = qs.filter(classification=flt.classification)
+    if flt.responsible_unit is not None:
+        qs = qs.filter(responsible_unit__code=bounded(flt.responsible_unit, "responsibleUnit", 32))
+    if flt.country is not None:
+        qs = qs.filter(country=bounded(flt.country, "country", 2).upper())
+    if flt.province is not None:
+        qs = qs.filter(province=bounded(flt.province, "province", 40))
+    if flt.status is not None:
+        qs = qs.filter(status=flt.status)
+    if flt.search:
+        term = bounded(flt.search, "search", 100)
+        qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term))
+    return await paginate(qs, page)
+
+
+async def visible_factories(session: Session, ids: list[int]) -> dict[int, Factory]:
+    """The factories among `ids` the viewer may read (for node(id) and DataLoaders)."""
+    rows = await Factory.filter(await factory_filter(session, "read", KIND), id__in=ids)
+    return {f.id: f for f in rows}
+
+
+async def may_read_class(session: Session, factory: Factory) -> bool:
+    allowed = await session.perms.unit_ids("read", CLASS_FIELD)
+    return bool(factory_unit_ids(factory) & allowed)
+
+
+async def correct_information(
+    session: Session,
+    factory_id: int,
+    expected_version: int,
+    correction: rules.FactoryCorrection,
+    reason: str | None,
+) -> Factory:
+    why = require_reason(reason)
+    async with transaction():
+        factory = await _load_for(session, factory_id, "update")
+        _check_version(factory, expected_version)
+        jurisdiction = await _jurisdiction(session)
+        change = rules.correct_information(_facts(factory), correction, jurisdiction)
+        await _save(factory, change, jurisdiction)
+        await audit_log.record(
+            session.actor, "factory.correct", "Factory", factory.id,
+            before=change.before, after=change.after, reason=why,
+        )
+    return factory
+
+
+async def change_class(
+    session: Session, factory_id: int, expected_version: int, new_class: FactoryClass, reason: str | None
+) -> Factory:
+    why = require_reason(reason)
+    async with transaction():
+        factory = await _load_for(session, factory_id, "reclassify")
+        _check_version(factory, expected_version)
+        change = rules.change_class(_facts(factory), new_class)
+        await _save(factory, change, None)
+        await audit_log.record(
+            session.actor, "factory.reclassify", "Factory", factory.id,
+            before=change.before, after=change.after, reason=why,
+        )
+    return factory
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
+    """Load a factory the caller may act on. Invisible and missing look the same."""
+    factory = await Factory.filter(id=factory_id).select_related(
+        "responsible_unit", "agency_unit", "enterprise_unit"
+    ).first()
+    codes = _domain_codes(factory) if factory else []
+    if factory is None or not session.perms.decide("read", KIND, codes).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
+    session.perms.require(action, KIND, codes)
+    return factory
+
+
+def _domain_codes(factory: Factory) -> list[str]:
+    units = (factory.responsible_unit, factory.agency_unit, factory.enterprise_unit)
+    return [u.code for u in units if u is not None]
+
+
+def _check_version(factory: Factory, expected: int) -> None:
+    if factory.version != expected:
+        raise DomainError(
+            ErrorCode.STALE_VERSION,
+            f"the factory changed meanwhile (version {factory.version}, you sent {expected}); reload and retry",
+            ("expectedVersion",),
+        )
+
+
+async def _jurisdiction(session: Session) -> JurisdictionMap:
+    return await load_jurisdiction(session.config.north_china)
+
+
+def _facts(factory: Factory) -> rules.FactoryFacts:
+    return rules.FactoryFacts(
+        name=factory.name,
+        address=factory.address,
+        country=factory.country,
+        province=factory.province,
+        status=FactoryStatus(factory.status),
+        classification=FactoryClass(factory.classification),
+        responsible_unit=factory.responsible_unit.code,
+    )
+
+
+async def _save(factory: Factory, change: rules.Change, jurisdiction: JurisdictionMap | None) -> None:
+    facts = change.facts
+    updates = {
+        "name": facts.name,
+        "address": facts.address,
+        "country": facts.country,
+        "province": facts.province,
+        "status": facts.status,
+        "classification": facts.classification,
+        "version": factory.version + 1,
+    }
+    if jurisdiction is not None:
+        agency = jurisdiction.serving_agency(facts.country)
+        ids = await unit_ids_by_code([c for c in (facts.responsible_unit, agency) if c])
+        updates["responsible_unit_id"] = ids[facts.responsible_unit]
+        updates["agency_unit_id"] = ids.get(agency) if agency else None
+    # Conditional on the version read: a concurrent writer makes this match no row.
+    matched = await Factory.filter(id=factory.id, version=factory.version).update(**updates)
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, "the factory changed meanwhile; reload and retry", ("expectedVersion",))
+    await factory.refresh_from_db()

@@ -1,0 +1,135 @@
+"""Policy administration: policy lines and role assignments, audited, reaching the enforcer."""
+
+from __future__ import annotations
+
+import re
+
+from tortoise.exceptions import IntegrityError
+
+from domain.enums import Role
+from domain.errors import DomainError, ErrorCode
+from domain.validation import require_reason
+from policies.authorizer import POLICY_ARITY
+from services import audit_log
+from services.context import Session
+from services.policy_sync import PolicySync
+from store import policy_store
+from store.db import transaction
+from store.models import OrgUnit, PolicyRule, RoleAssignment, User
+
+POLICY = "policy"
+ROLE_ASSIGNMENT = "role_assignment"
+# Policy and role assignments are HQ's records: the check runs in HQ's domain.
+ADMIN_DOMAIN = "hq"
+_TOKEN = re.compile(r"^[a-z0-9_.:*-]{1,64}$")
+_ROLES = {r.value for r in Role}
+
+
+def _validate_line(ptype: str, values: list[str]) -> tuple[str, ...]:
+    if ptype not in POLICY_ARITY:
+        raise DomainError(ErrorCode.INVALID, "ptype must be p or g2", ("ptype",))
+    if len(values) != POLICY_ARITY[ptype]:
+        raise DomainError(
+            ErrorCode.INVALID, f"a {ptype} line has {POLICY_ARITY[ptype]} values", ("values",)
+        )
+    for i, value in enumerate(values):
+        if not _TOKEN.match(value):
+            raise DomainError(
+                ErrorCode.INVALID,
+                "values are 1-64 characters of a-z 0-9 _ . : * -",
+                ("values", str(i)),
+            )
+    if ptype == "p" and values[0] not in _ROLES:
+        raise DomainError(ErrorCode.INVALID, f"unknown role {values[0]!r}", ("values", "0"))
+    domains = values[1:2] if ptype == "p" else values
+    for value in domains:
+        if not value.startswith("unit:"):
+            raise DomainError(ErrorCode.INVALID, "domains look like unit:<code> or unit:*", ("values",))
+    return (ptype, *values)
+
+
+async def add_rule(session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
+    why = require_reason(reason)
+    line = _validate_line(ptype, values)
+    session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
+    async with transaction():
+        if await policy_store.find_rule(line):
+            raise DomainError(ErrorCode.CONFLICT, "this policy line exists already", ("values",))
+        rule = await PolicyRule.create(**policy_store.rule_fields(line))
+        await policy_store.bump_revision()
+        await audit_log.record(session.actor, "policy.add", "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
+    await sync.refresh(force=True)
+    return rule
+
+
+async def remove_rule(session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
+    why = require_reason(reason)
+    line = _validate_line(ptype, values)
+    session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
+    async with transaction():
+        rule = await policy_store.find_rule(line)
+        if rule is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such policy line", ("values",))
+        if line[0] == "p" and line[3:] == (POLICY, "manage"):
+            others = await PolicyRule.filter(ptype="p", v2=POLICY, v3="manage").exclude(id=rule.id).count()
+            if not others:
+                raise DomainError(ErrorCode.CONFLICT, "this is the last line that lets anyone manage the policy", ("values",))
+        await rule.delete()
+        await policy_store.bump_revision()
+        await audit_log.record(session.actor, "policy.remove", "PolicyRule", rule.id, before={"line": list(line)}, reason=why)
+    await sync.refresh(force=True)
+    return rule
+
+
+async def assign_role(session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None) -> RoleAssignment:
+    why = require_reason(reason)
+    session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
+    user, unit = await _user_and_unit(login, role, unit_code)
+    async with transaction():
+        try:
+            assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
+        except IntegrityError:
+            raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
+        await policy_store.bump_revision()
+        await audit_log.record(
+            session.actor, "role.assign", "RoleAssignment", assignment.id,
+            after={"user": login, "role": role, "unit": unit_code}, reason=why,
+        )
+    await sync.refresh(force=True)
+    return assignment
+
+
+async def revoke_role(session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None) -> None:
+    why = require_reason(reason)
+    session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
+    user, unit = await _user_and_unit(login, role, unit_code)
+    async with transaction():
+        assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
+        if assignment is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
+        await assignment.delete()
+        await policy_store.bump_revision()
+        await audit_log.record(
+            session.actor, "role.revoke", "RoleAssignment", assignment.id,
+            before={"user": login, "role": role, "unit": unit_code}, reason=why,
+        )
+    await sync.refresh(force=True)
+
+
+async def list_rules(session: Session) -> list[PolicyRule]:
+    session.perms.require("read", POLICY, [ADMIN_DOMAIN])
+    return list(await PolicyRule.all().order_by("id"))
+
+
+async def _user_and_unit(login: str, role: str, unit_code: str) -> tuple[User, OrgUnit]:
+    if role not in _ROLES:
+        raise DomainError(ErrorCode.INVALID, f"unknown role {role!r}", ("role",))
+    if len(login) > 64 or len(unit_code) > 32:
+        raise DomainError(ErrorCode.TOO_LONG, "login or unit code too long")
+    user = await User.filter(login=login).first()
+    if user is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no user {login!r}", ("login",))
+    unit = await OrgUnit.filter(code=unit_code).first()
+    if unit is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no unit {unit_code!r}", ("unitCode",))
+    return user, unit

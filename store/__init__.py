@@ -1,0 +1,1 @@
+"""Persistence: Tortoise models, migrations and query functions (repositories)."""

@@ -1,0 +1,79 @@
+"""The append-only audit trail: write one record (inside the caller's transaction), read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.audit_chain import GENESIS, record_hash
+from store.models import AuditEntry
+
+
+def canonical_time(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _content(entry: AuditEntry) -> dict:
+    return {
+        "seq": entry.seq,
+        "at": canonical_time(entry.at),
+        "actor": entry.actor,
+        "unit": entry.unit,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+        "request_id": entry.request_id,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
+async def append(
+    *,
+    actor_id: int | None,
+    actor: str,
+    unit: str,
+    action: str,
+    object_type: str,
+    object_id: int | None,
+    before: dict | None,
+    after: dict | None,
+    reason: str | None,
+    request_id: str,
+) -> AuditEntry:
+    """Must run inside store.db.transaction(), which serialises chain writers."""
+    last = await AuditEntry.all().order_by("-seq").only("seq", "hash").first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    entry = AuditEntry(
+        seq=seq,
+        at=datetime.now(UTC),
+        actor_id=actor_id,
+        actor=actor,
+        unit=unit,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        reason=reason,
+        request_id=request_id,
+        prev_hash=prev,
+        hash="",
+    )
+    entry.hash = record_hash(_content(entry), prev)
+    await entry.save()
+    return entry
+
+
+async def iter_chain(batch: int = 1000):
+    """Every record as the dict the hash covers, in sequence order, read in batches."""
+    after = 0
+    while True:
+        rows = await AuditEntry.filter(seq__gt=after).order_by("seq").limit(batch)
+        if not rows:
+            return
+        for row in rows:
+            yield _content(row)
+        after = rows[-1].seq

@@ -1,0 +1,31 @@
+"""Org unit look-ups and the jurisdiction map built from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from domain.enums import UnitKind
+from domain.jurisdiction import JurisdictionMap
+from store.models import OrgUnit
+
+
+async def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
+    rows = await OrgUnit.filter(code__in=list(codes)).values_list("code", "id")
+    return dict(rows)
+
+
+async def units_by_id(ids: Iterable[int]) -> dict[int, OrgUnit]:
+    return {u.id: u for u in await OrgUnit.filter(id__in=list(set(ids)))}
+
+
+async def load_jurisdiction(north_china: Iterable[str]) -> JurisdictionMap:
+    rows = await OrgUnit.filter(
+        kind__in=[UnitKind.HQ, UnitKind.SUBCENTER, UnitKind.FOREIGN_AGENCY]
+    ).values_list("code", "kind", "provinces", "countries")
+    hq = next((code for code, kind, _, _ in rows if kind == UnitKind.HQ), "hq")
+    return JurisdictionMap.build(
+        hq,
+        north_china,
+        {code: provinces for code, kind, provinces, _ in rows if kind == UnitKind.SUBCENTER},
+        {code: countries for code, kind, _, countries in rows if kind == UnitKind.FOREIGN_AGENCY},
+    )
