@@ -1,0 +1,44 @@
+# Two commands do all set-up on a fresh machine (Python 3.11+, nothing else):
+#   make run   — venv, install, migrate SQLite, load the demo world, print tokens, serve GraphiQL
+#   make test  — venv with test extras, ruff, the whole pytest suite (SQLite, and PostgreSQL when reachable)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint schema bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/surveil migrate
+	$(BIN)/surveil seed --demo --print-tokens
+	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql  (paste a token above as the Authorization header)"
+	$(BIN)/surveil serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
+	$(BIN)/pytest
+
+schema: $(VENV)/.installed
+	$(BIN)/surveil schema export
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

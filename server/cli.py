@@ -1,0 +1,147 @@
+"""`surveil`: serve, migrate, seed --demo, token --user, audit verify, schema export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from server.settings import load_settings
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+
+
+def export_schema_text() -> str:
+    from server.graphql import build_schema
+    from server.settings import Settings
+
+    return build_schema(Settings()).as_str() + "\n"
+
+
+async def _with_db(settings, fn):
+    from tortoise import Tortoise
+
+    from store.config import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(settings.database_url))
+    try:
+        return await fn()
+    finally:
+        await Tortoise.close_connections()
+
+
+def cmd_migrate(args, settings) -> int:
+    from policies.authorizer import read_seed_policy
+    from store.migrate import apply_migrations
+
+    seeded = asyncio.run(apply_migrations(settings.database_url, read_seed_policy()))
+    print(f"migrations applied; {seeded} seed policy lines loaded" if seeded else "migrations applied")
+    return 0
+
+
+def cmd_seed(args, settings) -> int:
+    if not args.demo:
+        print("nothing to seed: pass --demo", file=sys.stderr)
+        return 2
+    from server.seed import seed_demo
+
+    created = asyncio.run(_with_db(settings, lambda: seed_demo(settings.north_china)))
+    print("demo world: " + (", ".join(f"{v} {k}" for k, v in created.items() if v) or "already loaded, nothing changed"))
+    if args.print_tokens:
+        _print_tokens(settings, None)
+    return 0
+
+
+def _print_tokens(settings, login: str | None) -> int:
+    from server.auth import issue_dev_token
+    from store.models import User
+
+    async def users():
+        qs = User.filter(active=True).order_by("id")
+        return await (qs.filter(login=login) if login else qs)
+
+    found = asyncio.run(_with_db(settings, users))
+    if not found:
+        print(f"no active user {login!r}", file=sys.stderr)
+        return 1
+    for user in found:
+        token = issue_dev_token(settings, user.id, user.login)
+        print(token if login else f"{user.login:24} Bearer {token}")
+    return 0
+
+
+def cmd_token(args, settings) -> int:
+    return _print_tokens(settings, args.user)
+
+
+def cmd_audit(args, settings) -> int:
+    from domain.audit_chain import verify_chain
+    from store.audit import iter_chain
+
+    async def run():
+        return verify_chain([record async for record in iter_chain()])
+
+    count, broken = asyncio.run(_with_db(settings, run))
+    if broken:
+        print(f"BROKEN at seq {broken.seq}: {broken.problem} ({count} records read)")
+        return 1
+    print(f"audit chain intact: {count} records")
+    return 0
+
+
+def cmd_schema(args, settings) -> int:
+    text = export_schema_text()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="surveil", description="Post-certification surveillance API")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the GraphQL API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(fn=cmd_serve)
+    sub.add_parser("migrate", help="apply committed migrations and the seed policy").set_defaults(fn=cmd_migrate)
+    seed = sub.add_parser("seed", help="load data")
+    seed.add_argument("--demo", action="store_true", help="the demo world (idempotent)")
+    seed.add_argument("--print-tokens", action="store_true", help="print a token per demo user")
+    seed.set_defaults(fn=cmd_seed)
+    token = sub.add_parser("token", help="a development bearer token for a user")
+    token.add_argument("--user", required=True, metavar="LOGIN")
+    token.set_defaults(fn=cmd_token)
+    audit = sub.add_parser("audit", help="audit trail tools")
+    audit.add_argument("action", choices=["verify"])
+    audit.set_defaults(fn=cmd_audit)
+    schema = sub.add_parser("schema", help="GraphQL contract tools")
+    schema.add_argument("action", choices=["export"])
+    schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
+    schema.set_defaults(fn=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    return args.fn(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
