@@ -29,9 +29,7 @@ HASHED_FIELDS = (
 
 def record_hash(record: Mapping, prev_hash: str) -> str:
     content = {name: record.get(name) for name in HASHED_FIELDS}
-    canonical = json.dumps(
-        {"prev": prev_hash, "record": content}, sort_keys=True, ensure_ascii=False, default=str
-    )
+    canonical = json.dumps({"prev": prev_hash, "record": content}, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class UnitKind(str, Enum):
+class UnitKind(StrEnum):
     HQ = "HQ"  # 工厂检查部 (总部)
     SUBCENTER = "SUBCENTER"  # 分中心
     FOREIGN_AGENCY = "FOREIGN_AGENCY"  # 境外委托机构
@@ -13,7 +13,7 @@ class UnitKind(str, Enum):
     ENTERPRISE = "ENTERPRISE"  # 生产企业
 
 
-class FactoryClass(str, Enum):
+class FactoryClass(StrEnum):
     """分类企业管理: A is the best class, D the worst."""
 
     A = "A"
@@ -22,21 +22,21 @@ class FactoryClass(str, Enum):
     D = "D"
 
 
-class FactoryStatus(str, Enum):
+class FactoryStatus(StrEnum):
     ACTIVE = "ACTIVE"  # 正常生产
     PRODUCTION_STOPPED = "PRODUCTION_STOPPED"  # 停产
     RELOCATED = "RELOCATED"  # 已搬迁
     CLOSED = "CLOSED"  # 关闭
 
 
-class CertificateStatus(str, Enum):
+class CertificateStatus(StrEnum):
     VALID = "VALID"  # 有效
     SUSPENDED = "SUSPENDED"  # 暂停
     REVOKED = "REVOKED"  # 撤销
     CANCELLED = "CANCELLED"  # 注销
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Roles a person holds inside an org unit (DOMAIN §2)."""
 
     POLICY_ADMIN = "policy_admin"

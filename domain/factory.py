@@ -50,9 +50,7 @@ class Change:
     facts: FactoryFacts
 
 
-def correct_information(
-    current: FactoryFacts, correction: FactoryCorrection, jurisdiction: JurisdictionMap
-) -> Change:
+def correct_information(current: FactoryFacts, correction: FactoryCorrection, jurisdiction: JurisdictionMap) -> Change:
     """Apply a correction; re-route jurisdiction when the location changes."""
     errors: list[DomainError] = []
     updates: dict = {}
@@ -83,9 +81,7 @@ def correct_information(
     if candidate.country != CHINA and "province" not in updates:
         candidate = replace(candidate, province=None)
     if candidate.country == CHINA and candidate.province not in jurisdiction.known_provinces():
-        raise DomainError(
-            ErrorCode.JURISDICTION, f"unknown province {candidate.province!r}", ("province",)
-        )
+        raise DomainError(ErrorCode.JURISDICTION, f"unknown province {candidate.province!r}", ("province",))
     candidate = replace(
         candidate, responsible_unit=jurisdiction.responsible_unit(candidate.country, candidate.province)
     )
@@ -94,9 +90,7 @@ def correct_information(
 
 def change_class(current: FactoryFacts, new_class: FactoryClass) -> Change:
     if new_class == current.classification:
-        raise DomainError(
-            ErrorCode.NO_CHANGE, f"the factory is already class {new_class.value}", ("classification",)
-        )
+        raise DomainError(ErrorCode.NO_CHANGE, f"the factory is already class {new_class.value}", ("classification",))
     return _diff(current, replace(current, classification=new_class))
 
 

@@ -22,9 +22,7 @@ def clean_text(value: str | None, field: str, *, max_length: int, required: bool
             raise DomainError(ErrorCode.REQUIRED, f"{field} must not be blank", (field,))
         return None
     if len(text) > max_length:
-        raise DomainError(
-            ErrorCode.TOO_LONG, f"{field} is longer than {max_length} characters", (field,)
-        )
+        raise DomainError(ErrorCode.TOO_LONG, f"{field} is longer than {max_length} characters", (field,))
     if _CONTROL.search(text):
         raise DomainError(ErrorCode.INVALID, f"{field} contains control characters", (field,))
     return text

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from resolvers.loaders import Loaders
 from schema.relay import MAX_PAGE
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import may_read_class
 from services.policy_sync import PolicySync
-from resolvers.loaders import Loaders
 
 
 @dataclass

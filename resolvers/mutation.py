@@ -20,8 +20,9 @@ T = TypeVar("T")
 def _user_errors(exc: DomainError | DomainErrors) -> list[types.UserError]:
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
     return [
-        types.UserError(field=["input", *e.field] if e.field else None, message=e.message,
-                        code=enums.UserErrorCode(e.code.value))
+        types.UserError(
+            field=["input", *e.field] if e.field else None, message=e.message, code=enums.UserErrorCode(e.code.value)
+        )
         for e in errors
     ]
 
@@ -50,19 +51,25 @@ def _given(value):
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Correct factory information 工厂信息维护 (§4.9); re-routes jurisdiction on a move.")
+    @strawberry.mutation(
+        description="Correct factory information 工厂信息维护 (§4.9); re-routes jurisdiction on a move."
+    )
     async def correct_factory_information(
         self, info: strawberry.Info, input: inputs.CorrectFactoryInformationInput
     ) -> payloads.FactoryPayload:
         session = info.context.require_session
         fields_set = {
-            name for name in ("name", "address", "country", "province", "status")
+            name
+            for name in ("name", "address", "country", "province", "status")
             if getattr(input, name) is not strawberry.UNSET
         }
         status = _given(input.status)
         correction = FactoryCorrection(
-            name=_given(input.name), address=_given(input.address), country=_given(input.country),
-            province=_given(input.province), status=FactoryStatus(status.value) if status else None,
+            name=_given(input.name),
+            address=_given(input.address),
+            country=_given(input.country),
+            province=_given(input.province),
+            status=FactoryStatus(status.value) if status else None,
             fields_set=frozenset(fields_set),
         )
 
@@ -72,7 +79,9 @@ class Mutation:
             )
 
         factory, errors = await run(command())
-        return payloads.FactoryPayload(factory=types.Factory.from_model(factory) if factory else None, user_errors=errors)
+        return payloads.FactoryPayload(
+            factory=types.Factory.from_model(factory) if factory else None, user_errors=errors
+        )
 
     @strawberry.mutation(description="Change a factory's class 调整企业分类 (A-D), with a reason.")
     async def change_factory_class(
@@ -82,37 +91,60 @@ class Mutation:
 
         async def command():
             return await factories.change_class(
-                session, factory_db_id(input.factory_id), input.expected_version,
-                FactoryClass(input.classification.value), input.reason,
+                session,
+                factory_db_id(input.factory_id),
+                input.expected_version,
+                FactoryClass(input.classification.value),
+                input.reason,
             )
 
         factory, errors = await run(command())
-        return payloads.FactoryPayload(factory=types.Factory.from_model(factory) if factory else None, user_errors=errors)
+        return payloads.FactoryPayload(
+            factory=types.Factory.from_model(factory) if factory else None, user_errors=errors
+        )
 
-    @strawberry.mutation(description="Add a policy line 新增授权策略 (policy administrators); audited, effective at once.")
+    @strawberry.mutation(
+        description="Add a policy line 新增授权策略 (policy administrators); audited, effective at once."
+    )
     async def add_policy_rule(self, info: strawberry.Info, input: inputs.PolicyRuleInput) -> payloads.PolicyRulePayload:
         ctx = info.context
-        rule, errors = await run(policy_admin.add_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason))
+        rule, errors = await run(
+            policy_admin.add_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason)
+        )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
     @strawberry.mutation(description="Remove a policy line 删除授权策略; audited, effective at once.")
-    async def remove_policy_rule(self, info: strawberry.Info, input: inputs.PolicyRuleInput) -> payloads.PolicyRulePayload:
+    async def remove_policy_rule(
+        self, info: strawberry.Info, input: inputs.PolicyRuleInput
+    ) -> payloads.PolicyRulePayload:
         ctx = info.context
-        rule, errors = await run(policy_admin.remove_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason))
+        rule, errors = await run(
+            policy_admin.remove_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason)
+        )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
     @strawberry.mutation(description="Give a person a role inside a unit 分配岗位; audited.")
-    async def assign_role(self, info: strawberry.Info, input: inputs.RoleAssignmentInput) -> payloads.RoleAssignmentPayload:
+    async def assign_role(
+        self, info: strawberry.Info, input: inputs.RoleAssignmentInput
+    ) -> payloads.RoleAssignmentPayload:
         ctx = info.context
-        done, errors = await run(policy_admin.assign_role(
-            ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason))
+        done, errors = await run(
+            policy_admin.assign_role(
+                ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason
+            )
+        )
         held = types.HeldRole(role=input.role, unit_code=input.unit_code) if done else None
         return payloads.RoleAssignmentPayload(role=held, login=input.login if done else None, user_errors=errors)
 
     @strawberry.mutation(description="Take a role away 撤销岗位; audited.")
-    async def revoke_role(self, info: strawberry.Info, input: inputs.RoleAssignmentInput) -> payloads.RoleAssignmentPayload:
+    async def revoke_role(
+        self, info: strawberry.Info, input: inputs.RoleAssignmentInput
+    ) -> payloads.RoleAssignmentPayload:
         ctx = info.context
-        _, errors = await run(policy_admin.revoke_role(
-            ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason))
+        _, errors = await run(
+            policy_admin.revoke_role(
+                ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason
+            )
+        )
         held = types.HeldRole(role=input.role, unit_code=input.unit_code) if not errors else None
         return payloads.RoleAssignmentPayload(role=held, login=input.login if not errors else None, user_errors=errors)

@@ -44,7 +44,9 @@ class Query:
     async def viewer(self, info: strawberry.Info) -> types.Viewer:
         user, unit, roles = await authorization.viewer_profile(info.context.require_session)
         return types.Viewer(
-            login=user.login, display_name=user.display_name, unit=types.OrgUnit.from_model(unit),
+            login=user.login,
+            display_name=user.display_name,
+            unit=types.OrgUnit.from_model(unit),
             roles=[types.HeldRole(role=enums.Role(r), unit_code=u) for r, u in roles],
         )
 
@@ -60,33 +62,50 @@ class Query:
 
     @strawberry.field(description="Organisational units 组织单位.")
     async def org_units(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None, kind: enums.UnitKind | None = None,
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        kind: enums.UnitKind | None = None,
     ) -> Connection[types.OrgUnit]:
-        info.context.require_session
+        _ = info.context.require_session  # authenticated callers only
         qs = OrgUnit.all() if kind is None else OrgUnit.filter(kind=UnitKind(kind.value))
         page = await paginate(qs, page_request(info, first, after, last, before))
         return _connection(page, types.OrgUnit.from_model)
 
     @strawberry.field(description="Product categories 产品类别.")
     async def product_categories(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[types.ProductCategory]:
-        info.context.require_session
+        _ = info.context.require_session  # authenticated callers only
         page = await paginate(ProductCategory.all(), page_request(info, first, after, last, before))
         return _connection(page, types.ProductCategory.from_model)
 
     @strawberry.field(description="Factories 工厂 you may see (your jurisdiction; HQ: all).")
     async def factories(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None, filter: inputs.FactoryFilter | None = None,
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: inputs.FactoryFilter | None = None,
     ) -> Connection[types.Factory]:
         f = filter or inputs.FactoryFilter()
         flt = factories.FactoryFilter(
-            responsible_unit=f.responsible_unit, country=f.country, province=f.province,
+            responsible_unit=f.responsible_unit,
+            country=f.country,
+            province=f.province,
             classification=FactoryClass(f.classification.value) if f.classification else None,
-            status=FactoryStatus(f.status.value) if f.status else None, search=f.search,
+            status=FactoryStatus(f.status.value) if f.status else None,
+            search=f.search,
         )
         page_req = page_request(info, first, after, last, before)
         page = await factories.list_factories(info.context.require_session, flt, page_req)
@@ -94,14 +113,20 @@ class Query:
 
     @strawberry.field(description="Certificates 证书 you may see.")
     async def certificates(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None, filter: inputs.CertificateFilter | None = None,
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: inputs.CertificateFilter | None = None,
     ) -> Connection[types.Certificate]:
         f = filter or inputs.CertificateFilter()
         flt = certificates.CertificateFilter(
             status=CertificateStatus(f.status.value) if f.status else None,
             factory_id=global_db_id(f.factory_id, "Factory", "factoryId"),
-            product_category=f.product_category, search=f.search,
+            product_category=f.product_category,
+            search=f.search,
         )
         page_req = page_request(info, first, after, last, before)
         page = await certificates.list_certificates(info.context.require_session, flt, page_req)
@@ -109,7 +134,11 @@ class Query:
 
     @strawberry.field(description="Timeline 审计轨迹 of one object you may see: who changed what, when, why.")
     async def audit_trail(
-        self, info: strawberry.Info, object_id: strawberry.ID, first: int | None = None, after: str | None = None,
+        self,
+        info: strawberry.Info,
+        object_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
     ) -> Connection[types.AuditEntry]:
         page_req = page_request(info, first, after, None, None)
         session = info.context.require_session
@@ -122,7 +151,10 @@ class Query:
 
     @strawberry.field(description="The whole audit log (auditors, policy administrators).")
     async def audit_log(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
         action: str | None = None,
     ) -> Connection[types.AuditEntry]:
         page_req = page_request(info, first, after, None, None)
@@ -144,7 +176,9 @@ class Query:
             raise BadInput("objectId is not a valid id", "objectId") from None
         kind, decision = await authorization.explain(info.context.require_session, action, type_name, db_id)
         return types.AuthorizationDecision(
-            allowed=decision.allowed, action=action, object_kind=kind,
+            allowed=decision.allowed,
+            action=action,
+            object_kind=kind,
             rule=list(decision.rule) if decision.rule else None,
             domain=decision.domain,
         )

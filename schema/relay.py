@@ -81,9 +81,7 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(description="Items in the whole list, all pages.")
 
 
-def build_connection(
-    items: Sequence, convert: Callable, total: int, has_next: bool, has_previous: bool
-) -> Connection:
+def build_connection(items: Sequence, convert: Callable, total: int, has_next: bool, has_previous: bool) -> Connection:
     nodes = [convert(item) for item in items]
     edges = [Edge(cursor=to_cursor(item.id), node=node) for item, node in zip(items, nodes, strict=True)]
     return Connection(
@@ -99,9 +97,7 @@ def build_connection(
     )
 
 
-def slice_connection(
-    items: Sequence, convert: Callable, first: int | None, after: str | None
-) -> Connection:
+def slice_connection(items: Sequence, convert: Callable, first: int | None, after: str | None) -> Connection:
     """A connection over a list already in memory (nested lists loaded in one batch)."""
     after_id = from_cursor(after)
     rest = [i for i in items if after_id is None or i.id > after_id]

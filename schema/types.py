@@ -25,8 +25,14 @@ class OrgUnit(Node):
     @classmethod
     def from_model(cls, m) -> OrgUnit:
         return cls(
-            id=to_global_id("OrgUnit", m.id), code=m.code, name=m.name, name_zh=m.name_zh,
-            kind=enums.UnitKind(m.kind), provinces=m.provinces, countries=m.countries, regions=m.regions,
+            id=to_global_id("OrgUnit", m.id),
+            code=m.code,
+            name=m.name,
+            name_zh=m.name_zh,
+            kind=enums.UnitKind(m.kind),
+            provinces=m.provinces,
+            countries=m.countries,
+            regions=m.regions,
         )
 
 
@@ -40,8 +46,11 @@ class ProductCategory(Node):
     @classmethod
     def from_model(cls, m) -> ProductCategory:
         return cls(
-            id=to_global_id("ProductCategory", m.id), code=m.code, name=m.name,
-            name_zh=m.name_zh, implementation_rule=m.implementation_rule,
+            id=to_global_id("ProductCategory", m.id),
+            code=m.code,
+            name=m.name,
+            name_zh=m.name_zh,
+            implementation_rule=m.implementation_rule,
         )
 
 
@@ -77,9 +86,15 @@ class Factory(Node):
     @classmethod
     def from_model(cls, m) -> Factory:
         return cls(
-            id=to_global_id("Factory", m.id), code=m.code, name=m.name, address=m.address,
-            country=m.country, province=m.province, status=enums.FactoryStatus(m.status),
-            version=m.version, _model=m,
+            id=to_global_id("Factory", m.id),
+            code=m.code,
+            name=m.name,
+            address=m.address,
+            country=m.country,
+            province=m.province,
+            status=enums.FactoryStatus(m.status),
+            version=m.version,
+            _model=m,
         )
 
 
@@ -95,7 +110,10 @@ class CertificateStatusChange:
     def from_model(cls, m) -> CertificateStatusChange:
         return cls(
             from_status=enums.CertificateStatus(m.from_status) if m.from_status else None,
-            to_status=enums.CertificateStatus(m.to_status), reason=m.reason, actor=m.actor, at=m.at,
+            to_status=enums.CertificateStatus(m.to_status),
+            reason=m.reason,
+            actor=m.actor,
+            at=m.at,
         )
 
 
@@ -128,9 +146,14 @@ class Certificate(Node):
     @classmethod
     def from_model(cls, m) -> Certificate:
         return cls(
-            id=to_global_id("Certificate", m.id), number=m.number, holder=m.holder,
-            status=enums.CertificateStatus(m.status), issued_on=m.issued_on,
-            expires_on=m.expires_on, version=m.version, _model=m,
+            id=to_global_id("Certificate", m.id),
+            number=m.number,
+            holder=m.holder,
+            status=enums.CertificateStatus(m.status),
+            issued_on=m.issued_on,
+            expires_on=m.expires_on,
+            version=m.version,
+            _model=m,
         )
 
 
@@ -152,14 +175,25 @@ class AuditEntry(Node):
     @classmethod
     def from_model(cls, m) -> AuditEntry:
         return cls(
-            id=to_global_id("AuditEntry", m.id), seq=m.seq, at=m.at, actor=m.actor, unit=m.unit,
-            action=m.action, object_type=m.object_type,
+            id=to_global_id("AuditEntry", m.id),
+            seq=m.seq,
+            at=m.at,
+            actor=m.actor,
+            unit=m.unit,
+            action=m.action,
+            object_type=m.object_type,
             object_id=to_global_id(m.object_type, m.object_id) if m.object_id is not None else None,
-            before=m.before, after=m.after, reason=m.reason, request_id=m.request_id, hash=m.hash,
+            before=m.before,
+            after=m.after,
+            reason=m.reason,
+            request_id=m.request_id,
+            hash=m.hash,
         )
 
 
-@strawberry.type(description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit).")
+@strawberry.type(
+    description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit)."
+)
 class PolicyRule(Node):
     ptype: str
     values: list[str]
@@ -197,5 +231,3 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
     message: str
     code: enums.UserErrorCode
-
-

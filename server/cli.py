@@ -48,7 +48,9 @@ def cmd_seed(args, settings) -> int:
     from server.seed import seed_demo
 
     created = asyncio.run(_with_db(settings, lambda: seed_demo(settings.north_china)))
-    print("demo world: " + (", ".join(f"{v} {k}" for k, v in created.items() if v) or "already loaded, nothing changed"))
+    print(
+        "demo world: " + (", ".join(f"{v} {k}" for k, v in created.items() if v) or "already loaded, nothing changed")
+    )
     if args.print_tokens:
         _print_tokens(settings, None)
     return 0

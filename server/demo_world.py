@@ -11,12 +11,33 @@ from domain.enums import FactoryClass, FactoryStatus, Role, UnitKind
 UNITS = [
     # code, kind, name, name_zh, provinces, countries, regions
     ("hq", UnitKind.HQ, "Factory Inspection Department", "工厂检查部", [], [], []),
-    ("east", UnitKind.SUBCENTER, "East China Sub-centre", "华东分中心",
-     ["Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong"], [], []),
-    ("south", UnitKind.SUBCENTER, "South China Sub-centre", "华南分中心",
-     ["Guangdong", "Guangxi", "Hainan", "Hunan", "Hubei", "Henan"], [], []),
-    ("west", UnitKind.SUBCENTER, "West China Sub-centre", "西部分中心",
-     ["Sichuan", "Chongqing", "Yunnan", "Guizhou", "Shaanxi", "Gansu", "Xinjiang"], [], []),
+    (
+        "east",
+        UnitKind.SUBCENTER,
+        "East China Sub-centre",
+        "华东分中心",
+        ["Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong"],
+        [],
+        [],
+    ),
+    (
+        "south",
+        UnitKind.SUBCENTER,
+        "South China Sub-centre",
+        "华南分中心",
+        ["Guangdong", "Guangxi", "Hainan", "Hunan", "Hubei", "Henan"],
+        [],
+        [],
+    ),
+    (
+        "west",
+        UnitKind.SUBCENTER,
+        "West China Sub-centre",
+        "西部分中心",
+        ["Sichuan", "Chongqing", "Yunnan", "Guizhou", "Shaanxi", "Gansu", "Xinjiang"],
+        [],
+        [],
+    ),
     ("agency-de", UnitKind.FOREIGN_AGENCY, "Partner agency Germany", "德国境外委托机构", [], ["DE"], []),
     ("east-lab-1", UnitKind.LAB, "East Lab 1", "华东检测实验室一", [], [], ["east"]),
     ("east-lab-2", UnitKind.LAB, "East Lab 2", "华东检测实验室二", [], [], ["east"]),
@@ -116,13 +137,15 @@ def certificates(index: int, code: str) -> list[dict]:
             status = C.REVOKED
         elif (index, k) == (19, 0):
             status = C.CANCELLED
-        out.append({
-            "number": f"20{issued.year % 100:02d}0{category_codes[(index + k) % 6][1:]}{index:04d}{k:03d}",
-            "category": category_codes[(index + k) % 6],
-            "issued_on": issued,
-            "expires_on": date(issued.year + 5, issued.month, issued.day),
-            "status": status,
-        })
+        out.append(
+            {
+                "number": f"20{issued.year % 100:02d}0{category_codes[(index + k) % 6][1:]}{index:04d}{k:03d}",
+                "category": category_codes[(index + k) % 6],
+                "issued_on": issued,
+                "expires_on": date(issued.year + 5, issued.month, issued.day),
+                "status": status,
+            }
+        )
     return out
 
 

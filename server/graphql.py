@@ -29,12 +29,10 @@ class RequireAuthentication(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         context = ctx.context
-        if getattr(context, "session", None) is None and ctx.graphql_document is not None:
-            if _asks_more_than_typename(ctx.graphql_document):
-                reason = getattr(context, "auth_error", None) or "sign in with a bearer token"
-                ctx.pre_execution_errors = [
-                    GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})
-                ]
+        anonymous = getattr(context, "session", None) is None
+        if anonymous and ctx.graphql_document is not None and _asks_more_than_typename(ctx.graphql_document):
+            reason = getattr(context, "auth_error", None) or "sign in with a bearer token"
+            ctx.pre_execution_errors = [GraphQLError(reason, extensions={"code": "UNAUTHENTICATED"})]
         yield
 
 
@@ -55,20 +53,27 @@ class SurveilSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
+    # Factories, so every request gets fresh extension instances.
     extensions: list = [
         RequireAuthentication,
-        QueryDepthLimiter(max_depth=settings.max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        PublicErrors(),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        PublicErrors,
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return SurveilSchema(
         query=Query,
         mutation=Mutation,
-        types=[types.Factory, types.Certificate, types.OrgUnit, types.ProductCategory,
-               types.AuditEntry, types.PolicyRule],
+        types=[
+            types.Factory,
+            types.Certificate,
+            types.OrgUnit,
+            types.ProductCategory,
+            types.AuditEntry,
+            types.PolicyRule,
+        ],
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.field_suggestions),
     )

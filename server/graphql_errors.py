@@ -43,8 +43,12 @@ class PublicErrors(MaskErrors):
             code = classify(error)
             if code and (error.extensions or {}).get("code") != code:
                 error = GraphQLError(
-                    error.message, nodes=error.nodes, source=error.source, positions=error.positions,
-                    path=error.path, extensions={**(error.extensions or {}), "code": code},
+                    error.message,
+                    nodes=error.nodes,
+                    source=error.source,
+                    positions=error.positions,
+                    path=error.path,
+                    extensions={**(error.extensions or {}), "code": code},
                 )
             out.append(error)
         return out

@@ -31,8 +31,9 @@ async def seed_demo(north_china: tuple[str, ...]) -> dict[str, int]:
         for code, kind, name, name_zh, provinces, countries, regions in world.UNITS:
             units[code], new = await OrgUnit.get_or_create(
                 code=code,
-                defaults=dict(kind=kind, name=name, name_zh=name_zh, provinces=provinces,
-                              countries=countries, regions=regions),
+                defaults=dict(
+                    kind=kind, name=name, name_zh=name_zh, provinces=provinces, countries=countries, regions=regions
+                ),
             )
             created["units"] += new
         for login, display, unit_code, roles in world.STAFF:
@@ -74,10 +75,15 @@ async def _factory(created, index, row, units, categories, jurisdiction: Jurisdi
     factory, new = await Factory.get_or_create(
         code=code,
         defaults=dict(
-            name=name, address=address, country=country, province=province,
-            classification=world.factory_class(index), status=world.factory_status(index),
+            name=name,
+            address=address,
+            country=country,
+            province=province,
+            classification=world.factory_class(index),
+            status=world.factory_status(index),
             responsible_unit=units[jurisdiction.responsible_unit(country, province)],
-            agency_unit=units[agency] if agency else None, enterprise_unit=enterprise,
+            agency_unit=units[agency] if agency else None,
+            enterprise_unit=enterprise,
         ),
     )
     created["factories"] += new
@@ -85,8 +91,12 @@ async def _factory(created, index, row, units, categories, jurisdiction: Jurisdi
         cert, new = await Certificate.get_or_create(
             number=spec["number"],
             defaults=dict(
-                holder=name, factory=factory, product_category=categories[spec["category"]],
-                status=spec["status"], issued_on=spec["issued_on"], expires_on=spec["expires_on"],
+                holder=name,
+                factory=factory,
+                product_category=categories[spec["category"]],
+                status=spec["status"],
+                issued_on=spec["issued_on"],
+                expires_on=spec["expires_on"],
             ),
         )
         created["certificates"] += new
@@ -104,15 +114,22 @@ async def _history(cert: Certificate, spec: dict) -> None:
         CertificateStatus.CANCELLED: [CertificateStatus.CANCELLED],
     }[spec["status"]]
     await CertificateStatusChange.create(
-        certificate=cert, from_status=None, to_status=CertificateStatus.VALID,
-        reason="Certificate issued (发证)", actor="system", at=at,
+        certificate=cert,
+        from_status=None,
+        to_status=CertificateStatus.VALID,
+        reason="Certificate issued (发证)",
+        actor="system",
+        at=at,
     )
     current = CertificateStatus.VALID
     for step, target in enumerate(path, start=1):
         check_move(current, target)
         await CertificateStatusChange.create(
-            certificate=cert, from_status=current, to_status=target,
-            reason=world.HISTORY_REASONS[target], actor="system",
+            certificate=cert,
+            from_status=current,
+            to_status=target,
+            reason=world.HISTORY_REASONS[target],
+            actor="system",
             at=at.replace(year=min(at.year + step, 2026)),
         )
         current = target

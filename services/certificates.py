@@ -23,9 +23,7 @@ class CertificateFilter:
     search: str | None = None
 
 
-async def list_certificates(
-    session: Session, flt: CertificateFilter, page: PageRequest
-) -> Page[Certificate]:
+async def list_certificates(session: Session, flt: CertificateFilter, page: PageRequest) -> Page[Certificate]:
     qs = Certificate.filter(await factory_filter(session, "read", KIND, prefix="factory__"))
     if flt.status is not None:
         qs = qs.filter(status=flt.status)
@@ -43,9 +41,7 @@ async def visible_certificates(session: Session, ids: list[int]) -> dict[int, Ce
     return {c.id: c for c in await Certificate.filter(scope, id__in=ids)}
 
 
-async def certificates_of_factories(
-    session: Session, factory_ids: list[int]
-) -> dict[int, list[Certificate]]:
+async def certificates_of_factories(session: Session, factory_ids: list[int]) -> dict[int, list[Certificate]]:
     """One query for the certificates of many factories (DataLoader batch)."""
     scope = await factory_filter(session, "read", KIND, prefix="factory__")
     grouped: dict[int, list[Certificate]] = defaultdict(list)

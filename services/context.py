@@ -46,9 +46,7 @@ class Permissions:
         return self._ids[key]
 
     def decide(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
-        return self.authorizer.decide(
-            self.actor.user_id, action, kind, [unit_domain(c) for c in unit_codes if c]
-        )
+        return self.authorizer.decide(self.actor.user_id, action, kind, [unit_domain(c) for c in unit_codes if c])
 
     def require(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
         decision = self.decide(action, kind, unit_codes)

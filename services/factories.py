@@ -80,8 +80,13 @@ async def correct_information(
         change = rules.correct_information(_facts(factory), correction, jurisdiction)
         await _save(factory, change, jurisdiction)
         await audit_log.record(
-            session.actor, "factory.correct", "Factory", factory.id,
-            before=change.before, after=change.after, reason=why,
+            session.actor,
+            "factory.correct",
+            "Factory",
+            factory.id,
+            before=change.before,
+            after=change.after,
+            reason=why,
         )
     return factory
 
@@ -96,8 +101,13 @@ async def change_class(
         change = rules.change_class(_facts(factory), new_class)
         await _save(factory, change, None)
         await audit_log.record(
-            session.actor, "factory.reclassify", "Factory", factory.id,
-            before=change.before, after=change.after, reason=why,
+            session.actor,
+            "factory.reclassify",
+            "Factory",
+            factory.id,
+            before=change.before,
+            after=change.after,
+            reason=why,
         )
     return factory
 
@@ -107,9 +117,9 @@ async def change_class(
 
 async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
     """Load a factory the caller may act on. Invisible and missing look the same."""
-    factory = await Factory.filter(id=factory_id).select_related(
-        "responsible_unit", "agency_unit", "enterprise_unit"
-    ).first()
+    factory = (
+        await Factory.filter(id=factory_id).select_related("responsible_unit", "agency_unit", "enterprise_unit").first()
+    )
     codes = _domain_codes(factory) if factory else []
     if factory is None or not session.perms.decide("read", KIND, codes).allowed:
         raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
@@ -166,5 +176,7 @@ async def _save(factory: Factory, change: rules.Change, jurisdiction: Jurisdicti
     # Conditional on the version read: a concurrent writer makes this match no row.
     matched = await Factory.filter(id=factory.id, version=factory.version).update(**updates)
     if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, "the factory changed meanwhile; reload and retry", ("expectedVersion",))
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "the factory changed meanwhile; reload and retry", ("expectedVersion",)
+        )
     await factory.refresh_from_db()

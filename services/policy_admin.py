@@ -29,9 +29,7 @@ def _validate_line(ptype: str, values: list[str]) -> tuple[str, ...]:
     if ptype not in POLICY_ARITY:
         raise DomainError(ErrorCode.INVALID, "ptype must be p or g2", ("ptype",))
     if len(values) != POLICY_ARITY[ptype]:
-        raise DomainError(
-            ErrorCode.INVALID, f"a {ptype} line has {POLICY_ARITY[ptype]} values", ("values",)
-        )
+        raise DomainError(ErrorCode.INVALID, f"a {ptype} line has {POLICY_ARITY[ptype]} values", ("values",))
     for i, value in enumerate(values):
         if not _TOKEN.match(value):
             raise DomainError(
@@ -57,12 +55,16 @@ async def add_rule(session: Session, sync: PolicySync, ptype: str, values: list[
             raise DomainError(ErrorCode.CONFLICT, "this policy line exists already", ("values",))
         rule = await PolicyRule.create(**policy_store.rule_fields(line))
         await policy_store.bump_revision()
-        await audit_log.record(session.actor, "policy.add", "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
+        await audit_log.record(
+            session.actor, "policy.add", "PolicyRule", rule.id, after={"line": list(line)}, reason=why
+        )
     await sync.refresh(force=True)
     return rule
 
 
-async def remove_rule(session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
+async def remove_rule(
+    session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None
+) -> PolicyRule:
     why = require_reason(reason)
     line = _validate_line(ptype, values)
     session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
@@ -73,15 +75,21 @@ async def remove_rule(session: Session, sync: PolicySync, ptype: str, values: li
         if line[0] == "p" and line[3:] == (POLICY, "manage"):
             others = await PolicyRule.filter(ptype="p", v2=POLICY, v3="manage").exclude(id=rule.id).count()
             if not others:
-                raise DomainError(ErrorCode.CONFLICT, "this is the last line that lets anyone manage the policy", ("values",))
+                raise DomainError(
+                    ErrorCode.CONFLICT, "this is the last line that lets anyone manage the policy", ("values",)
+                )
         await rule.delete()
         await policy_store.bump_revision()
-        await audit_log.record(session.actor, "policy.remove", "PolicyRule", rule.id, before={"line": list(line)}, reason=why)
+        await audit_log.record(
+            session.actor, "policy.remove", "PolicyRule", rule.id, before={"line": list(line)}, reason=why
+        )
     await sync.refresh(force=True)
     return rule
 
 
-async def assign_role(session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None) -> RoleAssignment:
+async def assign_role(
+    session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
+) -> RoleAssignment:
     why = require_reason(reason)
     session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
@@ -92,14 +100,20 @@ async def assign_role(session: Session, sync: PolicySync, login: str, role: str,
             raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor, "role.assign", "RoleAssignment", assignment.id,
-            after={"user": login, "role": role, "unit": unit_code}, reason=why,
+            session.actor,
+            "role.assign",
+            "RoleAssignment",
+            assignment.id,
+            after={"user": login, "role": role, "unit": unit_code},
+            reason=why,
         )
     await sync.refresh(force=True)
     return assignment
 
 
-async def revoke_role(session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None) -> None:
+async def revoke_role(
+    session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
+) -> None:
     why = require_reason(reason)
     session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
@@ -110,8 +124,12 @@ async def revoke_role(session: Session, sync: PolicySync, login: str, role: str,
         await assignment.delete()
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor, "role.revoke", "RoleAssignment", assignment.id,
-            before={"user": login, "role": role, "unit": unit_code}, reason=why,
+            session.actor,
+            "role.revoke",
+            "RoleAssignment",
+            assignment.id,
+            before={"user": login, "role": role, "unit": unit_code},
+            reason=why,
         )
     await sync.refresh(force=True)
 

@@ -13,9 +13,7 @@ async def load_policy_lines() -> list[tuple[str, ...]]:
 
 
 async def load_assignments() -> list[tuple[int, str, str]]:
-    rows = await RoleAssignment.filter(user__active=True).values_list(
-        "user_id", "role", "unit__code"
-    )
+    rows = await RoleAssignment.filter(user__active=True).values_list("user_id", "role", "unit__code")
     return [tuple(r) for r in rows]
 
 

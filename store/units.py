@@ -19,9 +19,9 @@ async def units_by_id(ids: Iterable[int]) -> dict[int, OrgUnit]:
 
 
 async def load_jurisdiction(north_china: Iterable[str]) -> JurisdictionMap:
-    rows = await OrgUnit.filter(
-        kind__in=[UnitKind.HQ, UnitKind.SUBCENTER, UnitKind.FOREIGN_AGENCY]
-    ).values_list("code", "kind", "provinces", "countries")
+    rows = await OrgUnit.filter(kind__in=[UnitKind.HQ, UnitKind.SUBCENTER, UnitKind.FOREIGN_AGENCY]).values_list(
+        "code", "kind", "provinces", "countries"
+    )
     hq = next((code for code, kind, _, _ in rows if kind == UnitKind.HQ), "hq")
     return JurisdictionMap.build(
         hq,

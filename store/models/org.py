@@ -45,7 +45,9 @@ class RoleAssignment(Model):
     id = fields.IntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="roles", db_index=True, on_delete=fields.RESTRICT)
     role = fields.CharField(max_length=32)
-    unit = fields.ForeignKeyField("models.OrgUnit", related_name="role_holders", db_index=True, on_delete=fields.RESTRICT)
+    unit = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="role_holders", db_index=True, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -50,7 +50,9 @@ class Certificate(Model):
     id = fields.IntField(primary_key=True)
     number = fields.CharField(max_length=64, unique=True)
     holder = fields.CharField(max_length=200)
-    factory = fields.ForeignKeyField("models.Factory", related_name="certificates", db_index=True, on_delete=fields.RESTRICT)
+    factory = fields.ForeignKeyField(
+        "models.Factory", related_name="certificates", db_index=True, on_delete=fields.RESTRICT
+    )
     product_category = fields.ForeignKeyField(
         "models.ProductCategory", related_name="certificates", db_index=True, on_delete=fields.RESTRICT
     )

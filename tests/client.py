@@ -1,0 +1,71 @@
+"""A GraphQL client for tests: the real app (lifespan included) over ASGI, as any demo user."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import httpx
+
+from server.auth import issue_dev_token
+from server.settings import Settings
+from store.models import User
+
+
+class QueryCounter(logging.Handler):
+    """Counts SQL statements the ORM sends (it logs each at DEBUG on tortoise.db_client)."""
+
+    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage().lstrip()
+        if text.upper().startswith(self.VERBS):
+            self.statements.append(text)
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
+        self.http = http
+        self.settings = settings
+        self._tokens: dict[str, str] = {}
+
+    async def token(self, login: str) -> str:
+        if login not in self._tokens:
+            user = await User.get(login=login)
+            self._tokens[login] = issue_dev_token(self.settings, user.id, login)
+        return self._tokens[login]
+
+    async def post(self, query: str, variables: dict | None = None, *, as_user: str | None = None, headers=None):
+        hdrs = dict(headers or {})
+        if as_user:
+            hdrs["authorization"] = f"Bearer {await self.token(as_user)}"
+        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=hdrs)
+
+    async def run(self, query: str, variables: dict | None = None, *, as_user: str | None = None) -> dict:
+        """The whole JSON response body (data and errors)."""
+        response = await self.post(query, variables, as_user=as_user)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def data(self, query: str, variables: dict | None = None, *, as_user: str) -> dict:
+        """The data of a response that must have no errors."""
+        body = await self.run(query, variables, as_user=as_user)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+    @contextmanager
+    def count_queries(self):
+        counter = QueryCounter()
+        logger = logging.getLogger("tortoise.db_client")
+        old_level = logger.level
+        logger.addHandler(counter)
+        logger.setLevel(logging.DEBUG)
+        try:
+            yield counter
+        finally:
+            logger.removeHandler(counter)
+            logger.setLevel(old_level)

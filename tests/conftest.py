@@ -1,0 +1,96 @@
+"""Shared fixtures: the demo world on SQLite and, when reachable, PostgreSQL.
+
+`world_url` gives each test its own copy of the seeded demo world; `api` is a GraphQL client
+to the real app on that copy; `db` opens the ORM on it for tests that talk to the store."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import httpx
+import pytest
+from tortoise import Tortoise
+
+from server.app import create_app
+from server.settings import Settings
+from store.config import tortoise_config
+from tests.client import GraphQLClient
+from tests.databases import (
+    REQUIRE_POSTGRES,
+    PostgresWorlds,
+    SqliteWorlds,
+    postgres_unavailable_reason,
+    reset_orm_caches,
+)
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_worlds(tmp_path_factory):
+    return SqliteWorlds(tmp_path_factory.mktemp("worlds"))
+
+
+@pytest.fixture(scope="session")
+def postgres_worlds():
+    reason = postgres_unavailable_reason()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    worlds = PostgresWorlds()
+    yield worlds
+    worlds.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def worlds(request, backend):
+    # Synchronous on purpose: building a template runs its own event loop.
+    return request.getfixturevalue(f"{backend}_worlds")
+
+
+@pytest.fixture
+async def world_url(worlds):
+    reset_orm_caches()
+    if isinstance(worlds, SqliteWorlds):
+        url = worlds.fresh()
+        yield url
+        worlds.dispose(url)
+    else:
+        url = await worlds.fresh_async()
+        yield url
+        await worlds.dispose_async(url)
+
+
+@pytest.fixture
+def settings(world_url) -> Settings:
+    return dataclasses.replace(Settings(), database_url=world_url)
+
+
+@pytest.fixture
+async def app(settings):
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def api(app, settings) -> GraphQLClient:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield GraphQLClient(http, settings)
+
+
+@pytest.fixture
+async def db(world_url):
+    """The ORM on a fresh world, without the app (store-level tests)."""
+    await Tortoise.init(config=tortoise_config(world_url))
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()
