@@ -109,6 +109,8 @@ class Query:
         )
         page_req = page_request(info, first, after, last, before)
         page = await factories.list_factories(info.context.require_session, flt, page_req)
+        # Nested certificate.factory fields then need no second look-up of these rows.
+        info.context.loaders.factory.prime_many({f.id: f for f in page.items})
         return _connection(page, types.Factory.from_model)
 
     @strawberry.field(description="Certificates 证书 you may see.")

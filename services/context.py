@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass, field
 
@@ -23,14 +24,14 @@ SYSTEM_ACTOR = Actor(user_id=0, login="system", unit_code="hq")
 
 class Permissions:
     """Per-request view of the policy. Scopes are computed once per (action, kind) and
-    turned into unit ids with one query, so lists filter in SQL and per-row field checks
-    are set lookups, never an enforce per row."""
+    turned into unit ids with one query per request, so lists filter in SQL and per-row
+    field checks are set look-ups, never an enforce per row."""
 
     def __init__(self, authorizer: Authorizer, actor: Actor) -> None:
         self.authorizer = authorizer
         self.actor = actor
         self._domains: dict[tuple[str, str], frozenset[str]] = {}
-        self._ids: dict[tuple[str, str], frozenset[int]] = {}
+        self._ids: asyncio.Future[dict[str, int]] | None = None
 
     def domains(self, action: str, kind: str) -> frozenset[str]:
         key = (action, kind)
@@ -39,11 +40,22 @@ class Permissions:
         return self._domains[key]
 
     async def unit_ids(self, action: str, kind: str) -> frozenset[int]:
-        key = (action, kind)
-        if key not in self._ids:
-            codes = [d.removeprefix("unit:") for d in self.domains(action, kind)]
-            self._ids[key] = frozenset((await unit_ids_by_code(codes)).values()) if codes else frozenset()
-        return self._ids[key]
+        ids = await self._unit_ids_by_domain()
+        return frozenset(ids[d] for d in self.domains(action, kind) if d in ids)
+
+    def _unit_ids_by_domain(self) -> asyncio.Future[dict[str, int]]:
+        # One query per request maps every domain the user can reach to unit ids. Many
+        # resolvers of one response ask at once, so they share the one in-flight look-up.
+        if self._ids is None:
+            self._ids = asyncio.ensure_future(self._lookup(self.authorizer.reachable(self.actor.user_id)))
+        return self._ids
+
+    @staticmethod
+    async def _lookup(domains: frozenset[str]) -> dict[str, int]:
+        if not domains:
+            return {}
+        found = await unit_ids_by_code([d.removeprefix("unit:") for d in domains])
+        return {f"unit:{code}": unit_id for code, unit_id in found.items()}
 
     def decide(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
         return self.authorizer.decide(self.actor.user_id, action, kind, [unit_domain(c) for c in unit_codes if c])

@@ -69,3 +69,19 @@ class GraphQLClient:
         finally:
             logger.removeHandler(counter)
             logger.setLevel(old_level)
+
+
+FACTORY_BY_CODE = """
+query($code: String!) { factories(first: 5, filter: {search: $code}) {
+  nodes { id code version classification responsibleUnit { code } } } }
+"""
+
+
+async def factory(api: GraphQLClient, code: str, as_user: str = "hq.planner") -> dict | None:
+    """A factory by code as `as_user` sees it (None if invisible)."""
+    data = await api.data(FACTORY_BY_CODE, {"code": code}, as_user=as_user)
+    return next((n for n in data["factories"]["nodes"] if n["code"] == code), None)
+
+
+def error_codes(body: dict) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
