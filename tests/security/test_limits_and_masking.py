@@ -1,0 +1,78 @@
+"""Abuse limits on every request, production hardening, and masking of unexpected errors."""
+
+import dataclasses
+
+import httpx
+import pytest
+
+from server.app import create_app
+from services import factories
+from tests.client import GraphQLClient, error_codes
+
+
+async def test_depth_limit(api):
+    deep = "{ factories(first: 1) { nodes { certificates(first: 1) { nodes { factory { certificates(first: 1) { nodes { factory { certificates(first: 1) { nodes { factory { certificates(first: 1) { nodes { factory { code } } } } } } } } } } } } } } }"
+    body = await api.run(deep, as_user="hq.planner")
+    assert body["data"] is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+async def test_alias_limit(api):
+    many = "{ " + " ".join(f"a{i}: viewer {{ login }}" for i in range(31)) + " }"
+    body = await api.run(many, as_user="hq.planner")
+    assert body["data"] is None and "aliases" in body["errors"][0]["message"]
+
+
+async def test_token_limit(api):
+    huge = "{ viewer { " + "login " * 2100 + "} }"
+    body = await api.run(huge, as_user="hq.planner")
+    assert body["data"] is None and "token" in body["errors"][0]["message"].lower()
+
+
+async def test_nodes_batch_is_bounded(api):
+    body = await api.run("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["x"] * 101}, as_user="hq.planner")
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_unexpected_errors_are_masked(api, monkeypatch):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("connection to db-internal-7.corp failed: password=hunter2")
+
+    monkeypatch.setattr(factories, "list_factories", broken)
+    body = await api.run("{ factories(first: 1) { totalCount } }", as_user="hq.planner")
+    assert body["errors"] == [
+        {
+            "message": "Unexpected error.",
+            "locations": [{"line": 1, "column": 3}],
+            "path": ["factories"],
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+        }
+    ]
+    assert "hunter2" not in str(body)
+
+
+@pytest.fixture
+async def production_api(settings):
+    prod = dataclasses.replace(settings, env="production", introspection=False, graphiql=False, field_suggestions=False)
+    application = create_app(prod)
+    transport = httpx.ASGITransport(app=application)
+    async with (
+        application.router.lifespan_context(application),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+    ):
+        yield GraphQLClient(http, prod)
+
+
+async def test_production_turns_off_introspection_suggestions_and_graphiql(production_api):
+    body = await production_api.run("{ __schema { types { name } } }", as_user="hq.planner")
+    assert body["data"] is None and body["errors"]
+    body = await production_api.run("{ factoriez(first: 1) { totalCount } }", as_user="hq.planner")
+    assert "Did you mean" not in body["errors"][0]["message"]
+    page = await production_api.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert "graphiql" not in page.text.lower()
+
+
+async def test_development_serves_graphiql(api):
+    page = await api.http.get("/graphql", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
