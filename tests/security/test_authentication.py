@@ -36,7 +36,14 @@ async def test_health_needs_no_token(api):
 async def _token(settings, login, **claims):
     user = await User.get(login=login)
     now = datetime.now(UTC)
-    body = {"sub": f"user:{user.id}", "iat": now, "exp": now + timedelta(hours=1), "iss": settings.jwt_issuer, "aud": settings.jwt_audience, **claims}
+    body = {
+        "sub": f"user:{user.id}",
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        **claims,
+    }
     return jwt.encode(body, settings.jwt_secret, algorithm="HS256")
 
 
@@ -48,14 +55,23 @@ async def _token(settings, login, **claims):
         lambda s, t: "Bearer",
         lambda s, t: f"Bearer {t[:-4]}abcd",  # bad signature
         lambda s, t: "Bearer " + jwt.encode({"sub": "user:1"}, s.jwt_secret, algorithm="HS256"),  # no exp
-        lambda s, t: "Bearer " + jwt.encode({"sub": "user:1", "exp": 4102444800, "iat": 0, "iss": "x", "aud": s.jwt_audience}, s.jwt_secret),
-        lambda s, t: "Bearer " + jwt.encode({"sub": "user:1", "exp": 4102444800, "iat": 0}, "another-secret-another-secret-12"),
+        lambda s, t: (
+            "Bearer "
+            + jwt.encode(
+                {"sub": "user:1", "exp": 4102444800, "iat": 0, "iss": "x", "aud": s.jwt_audience}, s.jwt_secret
+            )
+        ),
+        lambda s, t: (
+            "Bearer " + jwt.encode({"sub": "user:1", "exp": 4102444800, "iat": 0}, "another-secret-another-secret-12")
+        ),
         lambda s, t: "Bearer " + jwt.encode({"sub": "user:1"}, None, algorithm="none"),
     ],
 )
 async def test_bad_tokens_are_unauthenticated(api, settings, make_header):
     token = await _token(settings, "hq.admin")
-    response = await api.http.post("/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": make_header(settings, token)})
+    response = await api.http.post(
+        "/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": make_header(settings, token)}
+    )
     body = response.json()
     assert error_codes(body) == ["UNAUTHENTICATED"] and body["data"] is None
 
@@ -63,7 +79,9 @@ async def test_bad_tokens_are_unauthenticated(api, settings, make_header):
 async def test_expired_token_says_so(api, settings):
     user = await User.get(login="east.planner")
     token = issue_dev_token(settings, user.id, user.login, hours=-1)
-    response = await api.http.post("/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": f"Bearer {token}"})
+    response = await api.http.post(
+        "/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": f"Bearer {token}"}
+    )
     body = response.json()
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert "expired" in body["errors"][0]["message"]
@@ -77,7 +95,9 @@ async def test_deactivated_user_is_refused(api):
 
 async def test_token_for_unknown_user_is_refused(api, settings):
     token = issue_dev_token(settings, 999_999, "ghost")
-    response = await api.http.post("/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": f"Bearer {token}"})
+    response = await api.http.post(
+        "/graphql", json={"query": "{ viewer { login } }"}, headers={"authorization": f"Bearer {token}"}
+    )
     assert error_codes(response.json()) == ["UNAUTHENTICATED"]
 
 
@@ -91,7 +111,9 @@ def test_rs256_tokens_verify_with_the_public_key(tmp_path):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     (tmp_path / "pub.pem").write_bytes(pem)
-    settings = dataclasses.replace(Settings(), env="production", jwt_algorithm="RS256", jwt_public_key_file=str(tmp_path / "pub.pem"))
+    settings = dataclasses.replace(
+        Settings(), env="production", jwt_algorithm="RS256", jwt_public_key_file=str(tmp_path / "pub.pem")
+    )
     verifier = TokenVerifier(settings)
     now = datetime.now(UTC)
     claims = {"sub": "user:7", "iat": now, "exp": now + timedelta(minutes=5), "iss": "surveil", "aud": "surveil-api"}
