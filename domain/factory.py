@@ -80,6 +80,8 @@ def correct_information(current: FactoryFacts, correction: FactoryCorrection, ju
     candidate = replace(current, **updates)
     if candidate.country != CHINA and "province" not in updates:
         candidate = replace(candidate, province=None)
+    if candidate.country == CHINA and not candidate.province:
+        raise DomainError(ErrorCode.REQUIRED, "a factory in China needs a province", ("province",))
     if candidate.country == CHINA and candidate.province not in jurisdiction.known_provinces():
         raise DomainError(ErrorCode.JURISDICTION, f"unknown province {candidate.province!r}", ("province",))
     candidate = replace(

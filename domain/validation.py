@@ -6,8 +6,13 @@ import re
 
 from domain.errors import DomainError, ErrorCode
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone UTF-16 surrogates (valid in a JSON escape, not in UTF-8).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL.search(text) is not None
 
 
 def clean_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str | None:
@@ -24,7 +29,7 @@ def clean_text(value: str | None, field: str, *, max_length: int, required: bool
     if len(text) > max_length:
         raise DomainError(ErrorCode.TOO_LONG, f"{field} is longer than {max_length} characters", (field,))
     if _CONTROL.search(text):
-        raise DomainError(ErrorCode.INVALID, f"{field} contains control characters", (field,))
+        raise DomainError(ErrorCode.INVALID, f"{field} contains control or invalid characters", (field,))
     return text
 
 

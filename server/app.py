@@ -6,6 +6,7 @@ import logging
 import uuid
 from contextlib import asynccontextmanager
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -34,6 +35,14 @@ class SurveilGraphQL(GraphQL):
         self.verifier = TokenVerifier(settings)
         self.config = ServiceConfig(north_china=settings.north_china)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Lone UTF-16 surrogates are legal JSON escapes but not text: no layer below (ORM,
+        database driver, audit hash) can encode them, so refuse them at the door."""
+        decoded = super().decode_json(data)
+        if _has_lone_surrogate(decoded):
+            raise HTTPException(400, "request text must be valid Unicode (lone surrogate found)")
+        return decoded
+
     async def get_context(self, request: Request, response) -> GraphQLContext:
         request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         header = request.headers.get("authorization", "")
@@ -53,6 +62,16 @@ class SurveilGraphQL(GraphQL):
         actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
         session = Session.for_actor(actor, self.sync.authorizer, self.config)
         return GraphQLContext(session=session, sync=self.sync, request=request)
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 async def health(_: Request) -> JSONResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from services.context import Session
+from services.errors import bounded
 from store.models import AuditEntry
 from store.pagination import Page, PageRequest, paginate
 
@@ -18,5 +19,5 @@ async def whole_log(session: Session, page: PageRequest, action: str | None = No
     session.perms.require("read", AUDIT, ["hq"])
     qs = AuditEntry.all()
     if action:
-        qs = qs.filter(action=action[:64])
+        qs = qs.filter(action=bounded(action, "action", 64))
     return await paginate(qs, page)

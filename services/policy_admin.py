@@ -8,7 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.enums import Role
 from domain.errors import DomainError, ErrorCode
-from domain.validation import require_reason
+from domain.validation import clean_text, require_reason
 from policies.authorizer import POLICY_ARITY
 from services import audit_log
 from services.context import Session
@@ -142,8 +142,8 @@ async def list_rules(session: Session) -> list[PolicyRule]:
 async def _user_and_unit(login: str, role: str, unit_code: str) -> tuple[User, OrgUnit]:
     if role not in _ROLES:
         raise DomainError(ErrorCode.INVALID, f"unknown role {role!r}", ("role",))
-    if len(login) > 64 or len(unit_code) > 32:
-        raise DomainError(ErrorCode.TOO_LONG, "login or unit code too long")
+    login = clean_text(login, "login", max_length=64)
+    unit_code = clean_text(unit_code, "unitCode", max_length=32)
     user = await User.filter(login=login).first()
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"no user {login!r}", ("login",))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
 
@@ -43,7 +44,10 @@ class GraphQLClient:
         hdrs = dict(headers or {})
         if as_user:
             hdrs["authorization"] = f"Bearer {await self.token(as_user)}"
-        return await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=hdrs)
+        # ASCII JSON with \u escapes, as many clients send it (and the only way to send a lone surrogate).
+        body = json.dumps({"query": query, "variables": variables or {}})
+        hdrs["content-type"] = "application/json"
+        return await self.http.post("/graphql", content=body.encode("ascii"), headers=hdrs)
 
     async def run(self, query: str, variables: dict | None = None, *, as_user: str | None = None) -> dict:
         """The whole JSON response body (data and errors)."""

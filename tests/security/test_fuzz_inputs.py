@@ -67,3 +67,53 @@ async def test_id_inputs(api, object_id, action):
         as_user="east.planner",
     )
     assert _clean(body), body
+
+
+SURROGATE = "bad \ud800 text"
+
+
+async def test_lone_surrogates_everywhere(api):
+    """Valid as a JSON escape, invalid in UTF-8: refused at the door (400), never a crash.
+    The domain's own text check refuses them too (tests/domain), as defence in depth."""
+    f = await factory(api, "E001", as_user="east.planner")
+    bodies = [
+        await api.post(
+            """mutation($input: CorrectFactoryInformationInput!) { correctFactoryInformation(input: $input) {
+                userErrors { code } } }""",
+            {"input": {"factoryId": f["id"], "expectedVersion": 1, "reason": SURROGATE, "name": SURROGATE}},
+            as_user="east.planner",
+        ),
+        await api.post(
+            "query($f: FactoryFilter) { factories(first: 5, filter: $f) { totalCount } }",
+            {"f": {"search": SURROGATE, "province": SURROGATE, "responsibleUnit": SURROGATE}},
+            as_user="hq.planner",
+        ),
+        await api.post(
+            """mutation($i: RoleAssignmentInput!) { assignRole(input: $i) { userErrors { code } } }""",
+            {"i": {"login": SURROGATE, "role": "PLANNER", "unitCode": SURROGATE, "reason": SURROGATE}},
+            as_user="hq.admin",
+        ),
+        await api.post(
+            "query($a: String!) { auditLog(first: 5, action: $a) { totalCount } }",
+            {"a": SURROGATE},
+            as_user="hq.auditor",
+        ),
+    ]
+    for response in bodies:
+        assert response.status_code == 400, response.text
+        assert "lone surrogate" in response.text and _clean(response.text)
+
+
+@FUZZ
+@given(login=text, unit=text, reason=text, action=text)
+async def test_admin_inputs(api, login, unit, reason, action):
+    body = await api.run(
+        """mutation($i: RoleAssignmentInput!) { assignRole(input: $i) { userErrors { code } } }""",
+        {"i": {"login": login, "role": "PLANNER", "unitCode": unit, "reason": reason}},
+        as_user="hq.admin",
+    )
+    assert _clean(body) and "errors" not in body, body
+    body = await api.run(
+        "query($a: String!) { auditLog(first: 5, action: $a) { totalCount } }", {"a": action}, as_user="hq.auditor"
+    )
+    assert _clean(body), body
