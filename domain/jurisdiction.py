@@ -42,6 +42,12 @@ class JurisdictionMap:
                     raise ValueError(f"{province} belongs to both {seen[province]} and {unit}")
                 seen[province] = unit
         agencies = {a: frozenset(c) for a, c in (agency_countries or {}).items()}
+        served: dict[str, str] = {}
+        for agency, countries in agencies.items():
+            for country in countries:
+                if country in served:
+                    raise ValueError(f"{country} is served by both {served[country]} and {agency}")
+                served[country] = agency
         return cls(hq_code, north, {u: frozenset(p) for u, p in subcenter_provinces.items()}, agencies)
 
     def known_provinces(self) -> frozenset[str]:
@@ -49,7 +55,7 @@ class JurisdictionMap:
 
     def responsible_unit(self, country: str, province: str | None) -> str:
         """The code of the unit responsible for a factory located in country/province."""
-        if country != CHINA:
+        if country.upper() != CHINA:
             return self.hq_code
         if not province:
             raise DomainError(ErrorCode.REQUIRED, "a factory in China needs a province", ("province",))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from resolvers.loaders import Loaders
+from schema import types
 from schema.relay import MAX_PAGE
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
-from services.factories import may_read_class
+from services.factories import class_readable
 from services.policy_sync import PolicySync
 
 
@@ -32,8 +33,15 @@ class GraphQLContext:
             self._loaders = Loaders(self.require_session)
         return self._loaders
 
-    async def may_read_factory_class(self, factory) -> bool:
-        return await may_read_class(self.require_session, factory)
+    async def present_factories(self, rows: list) -> list[types.Factory]:
+        """GraphQL factories for a batch of rows: class visibility and responsible units are
+        looked up once for the batch, not awaited field by field."""
+        readable = await class_readable(self.require_session, rows)
+        units = await self.loaders.unit.load_many([r.responsible_unit_id for r in rows])
+        return [
+            types.Factory.from_model(r, class_visible=r.id in readable, unit=u)
+            for r, u in zip(rows, units, strict=True)
+        ]
 
     @staticmethod
     def check_page_size(first: int | None, last: int | None) -> None:

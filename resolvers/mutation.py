@@ -45,6 +45,11 @@ def factory_db_id(global_id: str) -> int:
     return db_id
 
 
+async def _factory_payload(info: strawberry.Info, factory, errors) -> payloads.FactoryPayload:
+    presented = (await info.context.present_factories([factory]))[0] if factory else None
+    return payloads.FactoryPayload(factory=presented, user_errors=errors)
+
+
 def _given(value):
     return None if value is strawberry.UNSET else value
 
@@ -79,9 +84,7 @@ class Mutation:
             )
 
         factory, errors = await run(command())
-        return payloads.FactoryPayload(
-            factory=types.Factory.from_model(factory) if factory else None, user_errors=errors
-        )
+        return await _factory_payload(info, factory, errors)
 
     @strawberry.mutation(description="Change a factory's class 调整企业分类 (A-D), with a reason.")
     async def change_factory_class(
@@ -99,9 +102,7 @@ class Mutation:
             )
 
         factory, errors = await run(command())
-        return payloads.FactoryPayload(
-            factory=types.Factory.from_model(factory) if factory else None, user_errors=errors
-        )
+        return await _factory_payload(info, factory, errors)
 
     @strawberry.mutation(
         description="Add a policy line 新增授权策略 (policy administrators); audited, effective at once."

@@ -9,36 +9,36 @@ from collections import defaultdict
 from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import audit_queries, certificates, factories, policy_admin
-from services.context import Session
 from services.errors import AuthorizationError
 from store.models import AuditEntry, OrgUnit, PolicyRule, ProductCategory
 
 
-async def _factories(session: Session, ids):
-    return {k: types.Factory.from_model(v) for k, v in (await factories.visible_factories(session, ids)).items()}
+async def _factories(context, ids):
+    found = list((await factories.visible_factories(context.require_session, ids)).values())
+    return {row.id: f for row, f in zip(found, await context.present_factories(found), strict=True)}
 
 
-async def _certificates(session: Session, ids):
-    found = await certificates.visible_certificates(session, ids)
+async def _certificates(context, ids):
+    found = await certificates.visible_certificates(context.require_session, ids)
     return {k: types.Certificate.from_model(v) for k, v in found.items()}
 
 
-async def _units(session: Session, ids):
+async def _units(context, ids):
     return {u.id: types.OrgUnit.from_model(u) for u in await OrgUnit.filter(id__in=ids)}
 
 
-async def _categories(session: Session, ids):
+async def _categories(context, ids):
     return {c.id: types.ProductCategory.from_model(c) for c in await ProductCategory.filter(id__in=ids)}
 
 
-async def _audit(session: Session, ids):
-    if not session.perms.decide("read", audit_queries.AUDIT, ["hq"]).allowed:
+async def _audit(context, ids):
+    if not context.require_session.perms.decide("read", audit_queries.AUDIT, ["hq"]).allowed:
         return {}
     return {a.id: types.AuditEntry.from_model(a) for a in await AuditEntry.filter(id__in=ids)}
 
 
-async def _rules(session: Session, ids):
-    if not session.perms.decide("read", policy_admin.POLICY, ["hq"]).allowed:
+async def _rules(context, ids):
+    if not context.require_session.perms.decide("read", policy_admin.POLICY, ["hq"]).allowed:
         return {}
     return {r.id: types.PolicyRule.from_model(r) for r in await PolicyRule.filter(id__in=ids)}
 
@@ -53,7 +53,8 @@ RESOLVERS = {
 }
 
 
-async def resolve_nodes(session: Session, global_ids: list[str]) -> list:
+async def resolve_nodes(context, global_ids: list[str]) -> list:
+    """`context` is the GraphQL context: the viewer's session plus its loaders."""
     wanted: dict[str, list[int]] = defaultdict(list)
     keys = []
     for gid in global_ids:
@@ -68,7 +69,7 @@ async def resolve_nodes(session: Session, global_ids: list[str]) -> list:
     found: dict[tuple[str, int], object] = {}
     for type_name, ids in wanted.items():
         try:
-            objects = await RESOLVERS[type_name](session, ids)
+            objects = await RESOLVERS[type_name](context, ids)
         except AuthorizationError:
             objects = {}
         for db_id, obj in objects.items():

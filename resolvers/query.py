@@ -14,10 +14,21 @@ from store.models import OrgUnit, ProductCategory
 from store.pagination import PageRequest, paginate
 
 
+def _asks_for(selections, name: str) -> bool:
+    """Whether a field is selected directly, or through a fragment, on this level."""
+    for selection in selections:
+        if getattr(selection, "name", None) == name:
+            return True
+        if not hasattr(selection, "arguments") and _asks_for(selection.selections, name):  # a fragment
+            return True
+    return False
+
+
 def page_request(info: strawberry.Info, first, after, last, before) -> PageRequest:
     info.context.check_page_size(first, last)
+    count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
     try:
-        return PageRequest(first=first, after=from_cursor(after), last=last, before=from_cursor(before))
+        return PageRequest(first=first, after=from_cursor(after), last=last, before=from_cursor(before), count=count)
     except InvalidId as exc:
         raise BadInput(str(exc), "after") from None
 
@@ -52,13 +63,13 @@ class Query:
 
     @strawberry.field(description="Any object by global ID; null if unknown or not visible to you.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
-        return (await resolve_nodes(info.context.require_session, [id]))[0]
+        return (await resolve_nodes(info.context, [id]))[0]
 
     @strawberry.field(description=f"Several objects by global ID (at most {MAX_PAGE}).")
     async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
             raise BadInput(f"at most {MAX_PAGE} ids", "ids")
-        return await resolve_nodes(info.context.require_session, ids)
+        return await resolve_nodes(info.context, ids)
 
     @strawberry.field(description="Organisational units 组织单位.")
     async def org_units(
@@ -111,7 +122,8 @@ class Query:
         page = await factories.list_factories(info.context.require_session, flt, page_req)
         # Nested certificate.factory fields then need no second look-up of these rows.
         info.context.loaders.factory.prime_many({f.id: f for f in page.items})
-        return _connection(page, types.Factory.from_model)
+        presented = iter(await info.context.present_factories(page.items))
+        return _connection(page, lambda _: next(presented))
 
     @strawberry.field(description="Certificates 证书 you may see.")
     async def certificates(
@@ -143,8 +155,7 @@ class Query:
         after: str | None = None,
     ) -> Connection[types.AuditEntry]:
         page_req = page_request(info, first, after, None, None)
-        session = info.context.require_session
-        visible = (await resolve_nodes(session, [object_id]))[0]
+        visible = (await resolve_nodes(info.context, [object_id]))[0]
         if visible is None:
             return build_connection([], None, 0, False, False)
         type_name, db_id = from_global_id(object_id)

@@ -11,6 +11,7 @@ from services.errors import bounded
 from services.scoping import factory_filter
 from store.models import Certificate, CertificateStatusChange
 from store.pagination import Page, PageRequest, paginate
+from store.rows import CERTIFICATE_FIELDS, fetch_rows
 
 KIND = "certificate"
 
@@ -33,19 +34,20 @@ async def list_certificates(session: Session, flt: CertificateFilter, page: Page
         qs = qs.filter(product_category__code=bounded(flt.product_category, "productCategory", 32))
     if flt.search:
         qs = qs.filter(number__icontains=bounded(flt.search, "search", 64))
-    return await paginate(qs, page)
+    return await paginate(qs, page, CERTIFICATE_FIELDS)
 
 
 async def visible_certificates(session: Session, ids: list[int]) -> dict[int, Certificate]:
     scope = await factory_filter(session, "read", KIND, prefix="factory__")
-    return {c.id: c for c in await Certificate.filter(scope, id__in=ids)}
+    return {c.id: c for c in await fetch_rows(Certificate.filter(scope, id__in=ids), CERTIFICATE_FIELDS)}
 
 
 async def certificates_of_factories(session: Session, factory_ids: list[int]) -> dict[int, list[Certificate]]:
     """One query for the certificates of many factories (DataLoader batch)."""
     scope = await factory_filter(session, "read", KIND, prefix="factory__")
     grouped: dict[int, list[Certificate]] = defaultdict(list)
-    for cert in await Certificate.filter(scope, factory_id__in=factory_ids).order_by("id"):
+    rows = await fetch_rows(Certificate.filter(scope, factory_id__in=factory_ids).order_by("id"), CERTIFICATE_FIELDS)
+    for cert in rows:
         grouped[cert.factory_id].append(cert)
     return grouped
 

@@ -18,6 +18,7 @@ from services.scoping import factory_filter, factory_unit_ids
 from store.db import transaction
 from store.models import Factory
 from store.pagination import Page, PageRequest, paginate
+from store.rows import FACTORY_FIELDS, fetch_rows
 from store.units import load_jurisdiction, unit_ids_by_code
 
 KIND = "factory"
@@ -51,18 +52,19 @@ async def list_factories(session: Session, flt: FactoryFilter, page: PageRequest
     if flt.search:
         term = bounded(flt.search, "search", 100)
         qs = qs.filter(Q(name__icontains=term) | Q(code__icontains=term))
-    return await paginate(qs, page)
+    return await paginate(qs, page, FACTORY_FIELDS)
 
 
 async def visible_factories(session: Session, ids: list[int]) -> dict[int, Factory]:
     """The factories among `ids` the viewer may read (for node(id) and DataLoaders)."""
-    rows = await Factory.filter(await factory_filter(session, "read", KIND), id__in=ids)
+    rows = await fetch_rows(Factory.filter(await factory_filter(session, "read", KIND), id__in=ids), FACTORY_FIELDS)
     return {f.id: f for f in rows}
 
 
-async def may_read_class(session: Session, factory: Factory) -> bool:
+async def class_readable(session: Session, factories: list) -> set[int]:
+    """Ids of the factories whose class the viewer may read (field-level rule, §6)."""
     allowed = await session.perms.unit_ids("read", CLASS_FIELD)
-    return bool(factory_unit_ids(factory) & allowed)
+    return {f.id for f in factories if factory_unit_ids(f) & allowed}
 
 
 async def correct_information(

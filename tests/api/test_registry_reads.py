@@ -151,3 +151,13 @@ async def test_sql_statements_do_not_grow_with_page_size(api):
         counts[size] = len(counter.statements)
     assert counts[2] == counts[10] == counts[32], counts
     assert counts[32] <= 8, counts  # user, unit ids, count, page, units, certificates, categories, history
+
+
+async def test_total_count_through_fragments_and_only_when_asked(api):
+    query = """query { a: factories(first: 2) { ...Total } b: factories(first: 2) { ... on FactoryConnection { totalCount } }
+      c: factories(first: 2) { nodes { code } } }
+      fragment Total on FactoryConnection { totalCount }"""
+    with api.count_queries() as counter:
+        data = await api.data(query, as_user="hq.planner")
+    assert data["a"]["totalCount"] == data["b"]["totalCount"] == 32
+    assert sum("COUNT(" in s for s in counter.statements) == 2  # not for `c`

@@ -126,3 +126,12 @@ def test_serving_agency_is_none_without_agencies():
 def test_serving_agency_never_serves_china_even_if_listed():
     jmap = JurisdictionMap.build("hq", DEFAULT_NORTH_CHINA, SUBCENTRES, {"odd": ("CN",)})
     assert jmap.serving_agency(CHINA) is None
+
+
+def test_build_rejects_a_country_served_by_two_agencies():
+    with pytest.raises(ValueError, match="DE"):
+        JurisdictionMap.build("hq", DEFAULT_NORTH_CHINA, {}, {"agency-de": ["DE"], "agency-eu": ["DE", "FR"]})
+
+
+def test_country_code_case_does_not_change_routing(jmap):
+    assert jmap.responsible_unit("cn", "Jiangsu") == jmap.responsible_unit(CHINA, "Jiangsu") == "east"
