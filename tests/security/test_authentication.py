@@ -133,3 +133,30 @@ def test_production_refuses_development_secrets(monkeypatch):
     monkeypatch.setenv("JWT_ALGORITHM", "RS256")
     with pytest.raises(RuntimeError):
         load_settings()
+
+
+def test_jwks_file_selects_the_key_by_kid(tmp_path):
+    import json
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from server.auth import AuthError, TokenVerifier
+    from server.settings import Settings
+
+    keys = {kid: rsa.generate_private_key(public_exponent=65537, key_size=2048) for kid in ("k1", "k2")}
+    jwks = {"keys": []}
+    for kid, key in keys.items():
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+        jwks["keys"].append({**jwk, "kid": kid, "alg": "RS256", "use": "sig"})
+    (tmp_path / "jwks.json").write_text(json.dumps(jwks))
+    settings = dataclasses.replace(
+        Settings(), env="production", jwt_algorithm="RS256", jwks_file=str(tmp_path / "jwks.json")
+    )
+    verifier = TokenVerifier(settings)
+    now = datetime.now(UTC)
+    claims = {"sub": "user:5", "iat": now, "exp": now + timedelta(minutes=5), "iss": "surveil", "aud": "surveil-api"}
+    assert verifier.verify(jwt.encode(claims, keys["k2"], algorithm="RS256", headers={"kid": "k2"})) == 5
+    with pytest.raises(AuthError):  # signed by k1 but claims to be k2
+        verifier.verify(jwt.encode(claims, keys["k1"], algorithm="RS256", headers={"kid": "k2"}))
+    with pytest.raises(AuthError):
+        verifier.verify(jwt.encode(claims, keys["k1"], algorithm="RS256", headers={"kid": "unknown"}))
