@@ -1,0 +1,131 @@
+"""Surveillance tasks (DOMAIN §4, §5.1-5.4): kinds, the status machine, exceptions.
+
+The allowed moves are declared once, in TRANSITIONS; later issues (review, decision,
+archive) extend that table rather than adding checks elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from domain.enums import CertificateStatus
+from domain.errors import DomainError, ErrorCode
+
+
+class TaskKind(StrEnum):
+    ROUTINE_NOTIFIED = "ROUTINE_NOTIFIED"  # 例行检查（预先通知）
+    ROUTINE_UNANNOUNCED = "ROUTINE_UNANNOUNCED"  # 例行检查（不通知）
+    SPECIAL = "SPECIAL"  # 特殊检查
+    RESTORATION = "RESTORATION"  # 证书恢复工厂检查
+    RELOCATION = "RELOCATION"  # 搬迁检查
+    SAMPLING = "SAMPLING"  # 监督抽样 (a sub-task, or on its own)
+
+
+class TaskStatus(StrEnum):
+    DRAFT = "DRAFT"  # 草稿
+    ISSUED = "ISSUED"  # 已下达
+    TEAM_ASSIGNED = "TEAM_ASSIGNED"  # 已组成检查组
+    IN_PROGRESS = "IN_PROGRESS"  # 实施中
+    RESULTS_SUBMITTED = "RESULTS_SUBMITTED"  # 已提交结果
+    EXCEPTION = "EXCEPTION"  # 异常
+    CANCELLED = "CANCELLED"  # 已取消
+
+
+class SpecialTrigger(StrEnum):
+    SPOT_CHECK_FAILURE = "SPOT_CHECK_FAILURE"  # 国家或省级监督抽查不合格
+    COMPLAINT = "COMPLAINT"  # 投诉
+    MEDIA_REPORT = "MEDIA_REPORT"  # 媒体报道
+    OTHER = "OTHER"  # 其他
+
+
+class ExceptionReason(StrEnum):
+    FACTORY_CLOSED = "FACTORY_CLOSED"  # 工厂关闭
+    PRODUCTION_STOPPED = "PRODUCTION_STOPPED"  # 停产
+    REFUSED_INSPECTION = "REFUSED_INSPECTION"  # 拒绝检查
+    FACTORY_MOVED = "FACTORY_MOVED"  # 工厂搬迁
+    PRODUCT_NOT_FOUND = "PRODUCT_NOT_FOUND"  # 市场上未找到产品
+    FORCE_MAJEURE = "FORCE_MAJEURE"  # 不可抗力
+    OTHER = "OTHER"  # 其他
+
+
+class ExceptionHandling(StrEnum):
+    RESCHEDULE = "RESCHEDULE"  # 重新安排（新的时间窗口）
+    CONVERT_TO_SPECIAL = "CONVERT_TO_SPECIAL"  # 转为特殊检查
+    ESCALATE = "ESCALATE"  # 上报总部
+    CANCEL = "CANCEL"  # 取消
+
+
+S = TaskStatus
+TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
+    S.DRAFT: frozenset({S.ISSUED, S.CANCELLED}),
+    S.ISSUED: frozenset({S.TEAM_ASSIGNED, S.EXCEPTION, S.CANCELLED}),
+    S.TEAM_ASSIGNED: frozenset({S.IN_PROGRESS, S.EXCEPTION, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.RESULTS_SUBMITTED, S.EXCEPTION}),
+    S.RESULTS_SUBMITTED: frozenset(),
+    S.EXCEPTION: frozenset({S.ISSUED, S.CANCELLED}),
+    S.CANCELLED: frozenset(),
+}
+OPEN = frozenset({S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS, S.EXCEPTION})
+ROUTINE = frozenset({TaskKind.ROUTINE_NOTIFIED, TaskKind.ROUTINE_UNANNOUNCED})
+
+
+def check_transition(current: TaskStatus, target: TaskStatus) -> None:
+    if target not in TRANSITIONS[current]:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            f"a task that is {current.value.lower()} cannot become {target.value.lower()}",
+            ("status",),
+        )
+
+
+def aggregate_status(children: Iterable[TaskStatus]) -> TaskStatus | None:
+    """The status a parent shows for its sub-tasks: the least advanced open one; with none
+    open, submitted if any was submitted, else cancelled. None without children."""
+    statuses = list(children)
+    if not statuses:
+        return None
+    order = [S.EXCEPTION, S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS]
+    for status in order:
+        if status in statuses:
+            return status
+    return S.RESULTS_SUBMITTED if S.RESULTS_SUBMITTED in statuses else S.CANCELLED
+
+
+def check_kind_rules(
+    kind: TaskKind,
+    certificate_statuses: Iterable[CertificateStatus],
+    trigger: SpecialTrigger | None,
+) -> None:
+    """A special inspection names its trigger; a restoration covers suspended certificates only."""
+    statuses = list(certificate_statuses)
+    if not statuses:
+        raise DomainError(ErrorCode.REQUIRED, "a task covers at least one certificate", ("certificateIds",))
+    if kind == TaskKind.SPECIAL and trigger is None:
+        raise DomainError(ErrorCode.REQUIRED, "a special inspection needs its trigger", ("trigger",))
+    if kind != TaskKind.SPECIAL and trigger is not None:
+        raise DomainError(ErrorCode.INVALID, "only a special inspection has a trigger", ("trigger",))
+    if kind == TaskKind.RESTORATION and any(s != CertificateStatus.SUSPENDED for s in statuses):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "a certificate-restoration inspection is only for suspended certificates",
+            ("certificateIds",),
+        )
+    if kind != TaskKind.RESTORATION and any(
+        s in (CertificateStatus.REVOKED, CertificateStatus.CANCELLED) for s in statuses
+    ):
+        raise DomainError(
+            ErrorCode.INVALID, "revoked or cancelled certificates are no longer surveilled", ("certificateIds",)
+        )
+
+
+def check_delegation(actor_is_hq: bool, factory_overseas: bool) -> None:
+    """Only HQ delegates, and only an overseas factory's task, to a foreign agency (§4.1)."""
+    if not factory_overseas:
+        raise DomainError(ErrorCode.INVALID, "only tasks for overseas factories go to a foreign agency", ("agency",))
+    if not actor_is_hq:
+        raise DomainError(ErrorCode.JURISDICTION, "only HQ delegates to a foreign agency", ("agency",))
+
+
+def refusal_is_suspension_ground(kind: TaskKind, reason: ExceptionReason) -> bool:
+    """Refusing an unannounced inspection is a ground for suspension at the decision step."""
+    return kind == TaskKind.ROUTINE_UNANNOUNCED and reason == ExceptionReason.REFUSED_INSPECTION

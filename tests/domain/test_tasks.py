@@ -1,0 +1,118 @@
+"""Task kinds, the status machine and the rules on creating and delegating tasks."""
+
+import itertools
+
+import pytest
+
+from domain.enums import CertificateStatus as C
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import (
+    TRANSITIONS,
+    ExceptionReason,
+    SpecialTrigger,
+    TaskKind,
+    TaskStatus,
+    aggregate_status,
+    check_delegation,
+    check_kind_rules,
+    check_transition,
+    refusal_is_suspension_ground,
+)
+
+S = TaskStatus
+HAPPY_PATH = [S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS, S.RESULTS_SUBMITTED]
+
+
+def test_happy_path_is_allowed():
+    for current, target in itertools.pairwise(HAPPY_PATH):
+        check_transition(current, target)
+
+
+@pytest.mark.parametrize(("current", "target"), list(itertools.product(S, S)))
+def test_every_pair_follows_the_table(current, target):
+    if target in TRANSITIONS[current]:
+        check_transition(current, target)
+    else:
+        with pytest.raises(DomainError) as raised:
+            check_transition(current, target)
+        assert raised.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
+
+
+def test_no_skipping_and_no_going_back():
+    for current, skipped in [
+        (S.DRAFT, S.TEAM_ASSIGNED),
+        (S.ISSUED, S.IN_PROGRESS),
+        (S.TEAM_ASSIGNED, S.RESULTS_SUBMITTED),
+    ]:
+        with pytest.raises(DomainError):
+            check_transition(current, skipped)
+    for earlier, later in itertools.combinations(HAPPY_PATH, 2):
+        with pytest.raises(DomainError):
+            check_transition(later, earlier)
+
+
+def test_final_states():
+    assert TRANSITIONS[S.CANCELLED] == frozenset()
+    assert S.CANCELLED in TRANSITIONS[S.EXCEPTION] and S.ISSUED in TRANSITIONS[S.EXCEPTION]
+
+
+@pytest.mark.parametrize(
+    ("children", "expected"),
+    [
+        ([], None),
+        ([S.RESULTS_SUBMITTED, S.IN_PROGRESS], S.IN_PROGRESS),
+        ([S.RESULTS_SUBMITTED, S.EXCEPTION, S.DRAFT], S.EXCEPTION),
+        ([S.ISSUED, S.TEAM_ASSIGNED], S.ISSUED),
+        ([S.RESULTS_SUBMITTED, S.CANCELLED], S.RESULTS_SUBMITTED),
+        ([S.CANCELLED, S.CANCELLED], S.CANCELLED),
+    ],
+)
+def test_aggregate_status(children, expected):
+    assert aggregate_status(children) == expected
+
+
+def test_special_needs_a_trigger_and_others_have_none():
+    with pytest.raises(DomainError) as raised:
+        check_kind_rules(TaskKind.SPECIAL, [C.VALID], None)
+    assert raised.value.field == ("trigger",)
+    check_kind_rules(TaskKind.SPECIAL, [C.VALID], SpecialTrigger.COMPLAINT)
+    with pytest.raises(DomainError):
+        check_kind_rules(TaskKind.ROUTINE_NOTIFIED, [C.VALID], SpecialTrigger.COMPLAINT)
+
+
+def test_restoration_only_for_suspended_certificates():
+    check_kind_rules(TaskKind.RESTORATION, [C.SUSPENDED, C.SUSPENDED], None)
+    for other in (C.VALID, C.REVOKED, C.CANCELLED):
+        with pytest.raises(DomainError) as raised:
+            check_kind_rules(TaskKind.RESTORATION, [C.SUSPENDED, other], None)
+        assert raised.value.field == ("certificateIds",)
+
+
+@pytest.mark.parametrize("kind", [k for k in TaskKind if k != TaskKind.RESTORATION])
+def test_revoked_or_cancelled_certificates_are_not_surveilled(kind):
+    trigger = SpecialTrigger.OTHER if kind == TaskKind.SPECIAL else None
+    for gone in (C.REVOKED, C.CANCELLED):
+        with pytest.raises(DomainError):
+            check_kind_rules(kind, [C.VALID, gone], trigger)
+    check_kind_rules(kind, [C.VALID, C.SUSPENDED], trigger)
+
+
+def test_a_task_covers_a_certificate():
+    with pytest.raises(DomainError) as raised:
+        check_kind_rules(TaskKind.ROUTINE_NOTIFIED, [], None)
+    assert raised.value.code == ErrorCode.REQUIRED
+
+
+def test_delegation_is_hq_and_overseas_only():
+    check_delegation(actor_is_hq=True, factory_overseas=True)
+    with pytest.raises(DomainError) as raised:
+        check_delegation(actor_is_hq=False, factory_overseas=True)
+    assert raised.value.code == ErrorCode.JURISDICTION
+    with pytest.raises(DomainError):
+        check_delegation(actor_is_hq=True, factory_overseas=False)
+
+
+def test_refused_unannounced_inspection_is_a_suspension_ground():
+    assert refusal_is_suspension_ground(TaskKind.ROUTINE_UNANNOUNCED, ExceptionReason.REFUSED_INSPECTION)
+    assert not refusal_is_suspension_ground(TaskKind.ROUTINE_NOTIFIED, ExceptionReason.REFUSED_INSPECTION)
+    assert not refusal_is_suspension_ground(TaskKind.ROUTINE_UNANNOUNCED, ExceptionReason.FACTORY_CLOSED)
