@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.tasks import OPEN, TaskStatus, aggregate_status
 from resolvers.loaders import Loaders
-from schema import types
-from schema.relay import MAX_PAGE
+from schema import task_enums, task_types, types
+from schema.relay import MAX_PAGE, from_cursor
+from services import audit_queries
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import class_readable
 from services.policy_sync import PolicySync
+from services.tasks import queries as task_queries
+from services.tasks.planning import today
+from store.pagination import PageRequest
 
 
 @dataclass
@@ -42,6 +47,29 @@ class GraphQLContext:
             types.Factory.from_model(r, class_visible=r.id in readable, unit=u)
             for r, u in zip(rows, units, strict=True)
         ]
+
+    async def present_tasks(self, rows: list) -> list[task_types.Task]:
+        """GraphQL tasks for a batch of rows, internal-field visibility decided once per batch."""
+        rows = [r for r in rows if r is not None]
+        internal = await task_queries.internal_readable(self.require_session, rows)
+        now = today()
+        return [
+            task_types.Task.from_model(
+                r, internal=r.id in internal, overdue=r.due_on < now and TaskStatus(r.status) in OPEN
+            )
+            for r in rows
+        ]
+
+    @staticmethod
+    def aggregate(children: list) -> task_enums.TaskStatus | None:
+        status = aggregate_status(TaskStatus(c.status) for c in children)
+        return task_enums.TaskStatus(status.value) if status else None
+
+    async def task_timeline(self, task_id: int, first: int, after: str | None):
+        self.check_page_size(first, None)
+        return await audit_queries.trail_of(
+            "SurveillanceTask", task_id, PageRequest(first=first, after=from_cursor(after))
+        )
 
     @staticmethod
     def check_page_size(first: int | None, last: int | None) -> None:

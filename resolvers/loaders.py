@@ -7,6 +7,7 @@ from strawberry.dataloader import DataLoader
 
 from services import certificates, factories
 from services.context import Session
+from services.tasks import queries as task_queries
 from store.models import ProductCategory
 from store.units import units_by_id
 
@@ -18,6 +19,11 @@ class Loaders:
         self.product_category = DataLoader(self._categories)
         self.certificates_by_factory = DataLoader(self._certs_by_factory)
         self.status_history = DataLoader(self._status_history)
+        self.task = DataLoader(self._tasks)
+        self.task_children = DataLoader(self._task_children)
+        self.task_certificates = DataLoader(self._task_certificates)
+        self.task_team = DataLoader(self._task_team)
+        self.task_exceptions = DataLoader(self._task_exceptions)
         self.session = session
 
     async def _factories(self, ids: list[int]):
@@ -38,4 +44,27 @@ class Loaders:
 
     async def _status_history(self, ids: list[int]):
         grouped = await certificates.status_history(ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _tasks(self, ids: list[int]):
+        found = await task_queries.visible_tasks(self.session, ids)
+        return [found.get(i) for i in ids]
+
+    async def _task_children(self, ids: list[int]):
+        grouped = await task_queries.children_of(self.session, ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _task_certificates(self, ids: list[int]):
+        """Certificates per task, through the viewer's certificate scope."""
+        links = await task_queries.certificate_ids_of(ids)
+        wanted = sorted({c for cs in links.values() for c in cs})
+        visible = await certificates.visible_certificates(self.session, wanted) if wanted else {}
+        return [[visible[c] for c in links.get(i, []) if c in visible] for i in ids]
+
+    async def _task_team(self, ids: list[int]):
+        grouped = await task_queries.teams_of(ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _task_exceptions(self, ids: list[int]):
+        grouped = await task_queries.exceptions_of(ids)
         return [grouped.get(i, []) for i in ids]

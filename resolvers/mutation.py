@@ -35,14 +35,19 @@ async def run(command: Awaitable[T]) -> tuple[T | None, list[types.UserError]]:
         return None, _user_errors(exc)
 
 
-def factory_db_id(global_id: str) -> int:
+def db_id(global_id: str, expected_type: str, field: str) -> int:
+    """The database id behind a global ID; a wrong or foreign one is simply not found."""
     try:
-        type_name, db_id = from_global_id(global_id)
+        type_name, value = from_global_id(global_id)
     except InvalidId:
-        type_name, db_id = "", 0
-    if type_name != "Factory":
-        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
-    return db_id
+        type_name, value = "", 0
+    if type_name != expected_type:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no such {expected_type.lower()}", (field,))
+    return value
+
+
+def factory_db_id(global_id: str) -> int:
+    return db_id(global_id, "Factory", "factoryId")
 
 
 async def _factory_payload(info: strawberry.Info, factory, errors) -> payloads.FactoryPayload:

@@ -10,6 +10,7 @@ from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import audit_queries, certificates, factories, policy_admin
 from services.errors import AuthorizationError
+from services.tasks import queries as task_queries
 from store.models import AuditEntry, OrgUnit, PolicyRule, ProductCategory
 
 
@@ -43,7 +44,13 @@ async def _rules(context, ids):
     return {r.id: types.PolicyRule.from_model(r) for r in await PolicyRule.filter(id__in=ids)}
 
 
+async def _tasks(context, ids):
+    found = list((await task_queries.visible_tasks(context.require_session, ids)).values())
+    return {row.id: t for row, t in zip(found, await context.present_tasks(found), strict=True)}
+
+
 RESOLVERS = {
+    "Task": _tasks,
     "Factory": _factories,
     "Certificate": _certificates,
     "OrgUnit": _units,

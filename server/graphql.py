@@ -14,9 +14,12 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
-from resolvers.mutation import Mutation
-from resolvers.query import Query
+from resolvers.mutation import Mutation as RegistryMutation
+from resolvers.query import Query as RegistryQuery
+from resolvers.task_mutation import TaskMutation
+from resolvers.task_query import TaskQuery
 from schema import types
 from server.graphql_errors import PublicErrors, log_errors
 from server.settings import Settings
@@ -44,6 +47,10 @@ def _asks_more_than_typename(document) -> bool:
             if not (isinstance(selection, FieldNode) and selection.name.value == "__typename"):
                 return True
     return False
+
+
+Query = merge_types("Query", (RegistryQuery, TaskQuery))
+Mutation = merge_types("Mutation", (RegistryMutation, TaskMutation))
 
 
 class SurveilSchema(strawberry.Schema):

@@ -3,6 +3,7 @@
 from store.models.audit import AuditEntry
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
+from store.models.tasks import SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
 __all__ = [
     "AuditEntry",
@@ -14,5 +15,9 @@ __all__ = [
     "PolicyRule",
     "ProductCategory",
     "RoleAssignment",
+    "SurveillanceTask",
+    "TaskCertificate",
+    "TaskException",
+    "TeamAssignment",
     "User",
 ]

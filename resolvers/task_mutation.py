@@ -1,0 +1,156 @@
+"""Task mutations: input -> one service command -> TaskPayload with userErrors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
+from resolvers.mutation import db_id, factory_db_id, run
+from schema import task_inputs, task_payloads
+from services.tasks import exceptions, lifecycle, planning, team
+
+
+def _task_id(input) -> int:
+    return db_id(input.task_id, "Task", "taskId")
+
+
+async def _payload(info: strawberry.Info, command) -> task_payloads.TaskPayload:
+    task, errors = await run(command)
+    presented = (await info.context.present_tasks([task]))[0] if task else None
+    return task_payloads.TaskPayload(task=presented, user_errors=errors)
+
+
+@strawberry.type
+class TaskMutation:
+    @strawberry.mutation(
+        description="生成年度计划 Draft the routine tasks due in a year; a rerun adds only what is missing."
+    )
+    async def generate_plan(
+        self, info: strawberry.Info, input: task_inputs.GeneratePlanInput
+    ) -> task_payloads.GeneratePlanPayload:
+        created, errors = await run(planning.generate_plan(info.context.require_session, input.unit_code, input.year))
+        tasks = await info.context.present_tasks(created or [])
+        return task_payloads.GeneratePlanPayload(created_count=len(tasks), tasks=tasks, user_errors=errors)
+
+    @strawberry.mutation(description="新建任务 Create a task (special inspections name their trigger).")
+    async def create_task(self, info: strawberry.Info, input: task_inputs.CreateTaskInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await planning.create_task(
+                info.context.require_session,
+                factory_id=factory_db_id(input.factory_id),
+                kind=TaskKind(input.kind.value),
+                certificate_ids=[db_id(c, "Certificate", "certificateIds") for c in input.certificate_ids],
+                due_on=input.due_on, planned_start=input.planned_start, planned_end=input.planned_end,
+                trigger=SpecialTrigger(input.special_trigger.value) if input.special_trigger else None,
+                trigger_details=input.trigger_details, with_sampling=input.with_sampling,
+                requirements=input.requirements,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="安排任务 Set the window, due date and requirements of a draft or issued task.")
+    async def schedule_task(
+        self, info: strawberry.Info, input: task_inputs.ScheduleTaskInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await lifecycle.schedule_task(
+                info.context.require_session, _task_id(input), input.expected_version,
+                input.planned_start, input.planned_end, input.due_on, input.requirements,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="下达任务 Issue a task; a pre-notified one creates the enterprise's notice.")
+    async def issue_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await lifecycle.issue_task(info.context.require_session, _task_id(input), input.expected_version)
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(
+        description="开始实施 The team starts on site; an unannounced task becomes visible to the enterprise."
+    )
+    async def start_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await lifecycle.start_task(info.context.require_session, _task_id(input), input.expected_version)
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="取消任务 Cancel a task, with a reason.")
+    async def cancel_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await lifecycle.cancel_task(
+                info.context.require_session, _task_id(input), input.expected_version, input.reason
+            )
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="拆分任务 Split a task into sub-tasks (e.g. inspection part and sampling part).")
+    async def split_task(
+        self, info: strawberry.Info, input: task_inputs.SplitTaskInput
+    ) -> task_payloads.SplitTaskPayload:
+        async def command():
+            parts = [
+                lifecycle.Part(
+                    kind=TaskKind(p.kind.value),
+                    certificate_ids=[db_id(c, "Certificate", "certificateIds") for c in p.certificate_ids]
+                    if p.certificate_ids is not None else None,
+                    requirements=p.requirements,
+                )
+                for p in input.parts
+            ]  # fmt: skip
+            return await lifecycle.split_task(
+                info.context.require_session, _task_id(input), input.expected_version, parts, input.reason
+            )
+
+        result, errors = await run(command())
+        if result is None:
+            return task_payloads.SplitTaskPayload(task=None, children=[], user_errors=errors)
+        parent, children = result
+        presented = await info.context.present_tasks([parent, *children])
+        return task_payloads.SplitTaskPayload(task=presented[0], children=presented[1:], user_errors=[])
+
+    @strawberry.mutation(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")
+    async def delegate_task(
+        self, info: strawberry.Info, input: task_inputs.DelegateTaskInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await lifecycle.delegate_task(
+                info.context.require_session, _task_id(input), input.expected_version, input.agency_code, input.reason
+            )
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="组成/变更检查组 Form or change the inspection team.")
+    async def assign_team(self, info: strawberry.Info, input: task_inputs.AssignTeamInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await team.assign_team(
+                info.context.require_session, _task_id(input), input.expected_version,
+                input.leader_login, input.member_logins, input.reason,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="报告异常 Report that a task cannot be executed or completed as planned.")
+    async def report_task_exception(
+        self, info: strawberry.Info, input: task_inputs.ReportTaskExceptionInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await exceptions.report_exception(
+                info.context.require_session, _task_id(input), input.expected_version,
+                ExceptionReason(input.reason.value), input.details,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="处理异常 Reschedule, convert to special, escalate to HQ, or cancel.")
+    async def handle_task_exception(
+        self, info: strawberry.Info, input: task_inputs.HandleTaskExceptionInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await exceptions.handle_exception(
+                info.context.require_session, _task_id(input), input.expected_version,
+                ExceptionHandling(input.handling.value), input.note, input.planned_start, input.planned_end,
+            )  # fmt: skip
+
+        return await _payload(info, command())

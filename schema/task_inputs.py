@@ -1,0 +1,112 @@
+"""Inputs of the task mutations and the task filter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from schema import task_enums
+
+
+@strawberry.input(description="筛选任务 Filter tasks. All given conditions must hold.")
+class TaskFilter:
+    responsible_unit: str | None = strawberry.field(default=None, description="Unit code")
+    kind: task_enums.TaskKind | None = None
+    status: task_enums.TaskStatus | None = None
+    year: int | None = None
+    factory_id: strawberry.ID | None = None
+    certificate_id: strawberry.ID | None = None
+    overdue: bool | None = None
+    window_from: dt.date | None = strawberry.field(default=None, description="Planned window ends on or after")
+    window_to: dt.date | None = strawberry.field(default=None, description="Planned window starts on or before")
+    top_level_only: bool = strawberry.field(default=False, description="Leave out sub-tasks")
+
+
+@strawberry.input(description="生成年度计划 Draft the routine tasks of a unit for a year.")
+class GeneratePlanInput:
+    unit_code: str
+    year: int
+
+
+@strawberry.input(description="新建任务 Create a task by hand (special, restoration, relocation, ...).")
+class CreateTaskInput:
+    factory_id: strawberry.ID
+    kind: task_enums.TaskKind
+    certificate_ids: list[strawberry.ID]
+    due_on: dt.date
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    special_trigger: task_enums.SpecialTrigger | None = None
+    trigger_details: str | None = None
+    with_sampling: bool = False
+    requirements: str | None = None
+
+
+@strawberry.input(description="安排任务 Set a draft's window, due date and requirements.")
+class ScheduleTaskInput:
+    task_id: strawberry.ID
+    expected_version: int
+    planned_start: dt.date
+    planned_end: dt.date
+    due_on: dt.date | None = None
+    requirements: str | None = None
+
+
+@strawberry.input(description="A state change of one task.")
+class TaskActionInput:
+    task_id: strawberry.ID
+    expected_version: int
+    reason: str | None = strawberry.field(default=None, description="Required to cancel")
+
+
+@strawberry.input(description="One part of a split 拆分.")
+class TaskPartInput:
+    kind: task_enums.TaskKind
+    certificate_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Default: all of the parent's"
+    )
+    requirements: str | None = None
+
+
+@strawberry.input(description="拆分任务 Split a task into sub-tasks.")
+class SplitTaskInput:
+    task_id: strawberry.ID
+    expected_version: int
+    parts: list[TaskPartInput]
+    reason: str
+
+
+@strawberry.input(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")
+class DelegateTaskInput:
+    task_id: strawberry.ID
+    expected_version: int
+    agency_code: str
+    reason: str
+
+
+@strawberry.input(description="组成或变更检查组 Form or change the inspection team; a change needs a reason.")
+class AssignTeamInput:
+    task_id: strawberry.ID
+    expected_version: int
+    leader_login: str
+    member_logins: list[str] = strawberry.field(default_factory=list)
+    reason: str | None = None
+
+
+@strawberry.input(description="报告异常 Report that the task cannot go as planned.")
+class ReportTaskExceptionInput:
+    task_id: strawberry.ID
+    expected_version: int
+    reason: task_enums.ExceptionReason
+    details: str
+
+
+@strawberry.input(description="处理异常 Handle a reported exception.")
+class HandleTaskExceptionInput:
+    task_id: strawberry.ID
+    expected_version: int
+    handling: task_enums.ExceptionHandling
+    note: str
+    planned_start: dt.date | None = strawberry.field(default=None, description="New window, to reschedule")
+    planned_end: dt.date | None = None

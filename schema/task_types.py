@@ -1,0 +1,130 @@
+"""The surveillance task in GraphQL. Internal fields (requirements, exceptions, suspension
+ground) are null or empty for viewers without `task.internal` (enterprises)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from schema import task_enums
+from schema.relay import Connection, Node, build_connection, to_global_id
+from schema.types import AuditEntry, Certificate, Factory, OrgUnit
+
+
+@strawberry.type(description="检查组成员 A member of a task's inspection team, current or past.")
+class TeamMember:
+    login: str
+    display_name: str
+    is_leader: bool = strawberry.field(description="组长 Team leader")
+    assigned_at: dt.datetime
+    removed_at: dt.datetime | None = strawberry.field(description="Null while on the team.")
+    reason: str | None = strawberry.field(description="Why the team was changed 变更原因")
+
+
+@strawberry.type(description="任务异常 A report that the task cannot go as planned (§4.3), and its handling.")
+class TaskExceptionReport:
+    reason: task_enums.ExceptionReason
+    details: str
+    reported_at: dt.datetime
+    handling: task_enums.ExceptionHandling | None
+    handling_note: str | None
+    handled_at: dt.datetime | None
+
+
+@strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
+class Task(Node):
+    kind: task_enums.TaskKind
+    status: task_enums.TaskStatus
+    year: int
+    due_on: dt.date = strawberry.field(description="应完成日期 Due date")
+    planned_start: dt.date | None = strawberry.field(description="计划开始 Planned window start")
+    planned_end: dt.date | None = strawberry.field(description="计划结束 Planned window end")
+    overdue: bool = strawberry.field(description="逾期 Past its due date and still open")
+    special_trigger: task_enums.SpecialTrigger | None
+    trigger_details: str | None
+    with_sampling: bool = strawberry.field(description="含抽样 Includes surveillance sampling")
+    risk_notice: str | None = strawberry.field(description="风险告知 Risk told to the enterprise (relocation)")
+    notified_at: dt.datetime | None = strawberry.field(description="通知企业时间 When the enterprise was told")
+    started_at: dt.datetime | None
+    version: int
+    requirements: str | None = strawberry.field(description="检查及抽样要求 Requirements for the team (internal)")
+    suspension_ground: str | None = strawberry.field(description="暂停依据 Ground recorded for the decision (internal)")
+    _model: strawberry.Private[object]
+    _internal: strawberry.Private[bool]
+
+    @strawberry.field(description="The factory; null if you may not see it.")
+    async def factory(self, info: strawberry.Info) -> Factory | None:
+        f = await info.context.loaders.factory.load(self._model.factory_id)
+        return (await info.context.present_factories([f]))[0] if f else None
+
+    @strawberry.field(description="负责单位 Responsible unit (jurisdiction)")
+    async def responsible_unit(self, info: strawberry.Info) -> OrgUnit:
+        return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.responsible_unit_id))
+
+    @strawberry.field(description="实施单位 Executing unit: itself, or the foreign agency HQ delegated to")
+    async def executing_unit(self, info: strawberry.Info) -> OrgUnit:
+        return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.executing_unit_id))
+
+    @strawberry.field(description="Certificates this task covers that you may see.")
+    async def certificates(self, info: strawberry.Info) -> list[Certificate]:
+        return [Certificate.from_model(c) for c in await info.context.loaders.task_certificates.load(self._model.id)]
+
+    @strawberry.field(description="The task this one was split from 拆分自")
+    async def parent(self, info: strawberry.Info) -> Task | None:
+        if self._model.parent_id is None:
+            return None
+        row = await info.context.loaders.task.load(self._model.parent_id)
+        return (await info.context.present_tasks([row]))[0] if row else None
+
+    @strawberry.field(description="Sub-tasks 子任务")
+    async def children(self, info: strawberry.Info) -> list[Task]:
+        return await info.context.present_tasks(await info.context.loaders.task_children.load(self._model.id))
+
+    @strawberry.field(description="汇总状态 The least advanced status among the sub-tasks; null without any")
+    async def aggregate_status(self, info: strawberry.Info) -> task_enums.TaskStatus | None:
+        return info.context.aggregate(await info.context.loaders.task_children.load(self._model.id))
+
+    @strawberry.field(description="检查组 The inspection team; with includeRemoved, its whole history")
+    async def team(self, info: strawberry.Info, include_removed: bool = False) -> list[TeamMember]:
+        rows = await info.context.loaders.task_team.load(self._model.id)
+        return [
+            TeamMember(login=a.user.login, display_name=a.user.display_name, is_leader=a.is_leader,
+                       assigned_at=a.assigned_at, removed_at=a.removed_at, reason=a.reason)
+            for a in rows if include_removed or a.removed_at is None
+        ]  # fmt: skip
+
+    @strawberry.field(description="异常 Exceptions reported on this task (internal)")
+    async def exceptions(self, info: strawberry.Info) -> list[TaskExceptionReport]:
+        if not self._internal:
+            return []
+        rows = await info.context.loaders.task_exceptions.load(self._model.id)
+        return [
+            TaskExceptionReport(
+                reason=task_enums.ExceptionReason(e.reason), details=e.details, reported_at=e.reported_at,
+                handling=task_enums.ExceptionHandling(e.handling) if e.handling else None,
+                handling_note=e.handling_note, handled_at=e.handled_at,
+            )
+            for e in rows
+        ]  # fmt: skip
+
+    @strawberry.field(description="时间线 Who did what to this task, when and why (internal)")
+    async def timeline(
+        self, info: strawberry.Info, first: int = 50, after: str | None = None
+    ) -> Connection[AuditEntry]:
+        if not self._internal:
+            return build_connection([], None, 0, False, False)
+        page = await info.context.task_timeline(self._model.id, first, after)
+        return build_connection(page.items, AuditEntry.from_model, page.total, page.has_next, page.has_previous)
+
+    @classmethod
+    def from_model(cls, m, *, internal: bool, overdue: bool) -> Task:
+        return cls(
+            id=to_global_id("Task", m.id), kind=task_enums.TaskKind(m.kind), status=task_enums.TaskStatus(m.status),
+            year=m.year, due_on=m.due_on, planned_start=m.planned_start, planned_end=m.planned_end, overdue=overdue,
+            special_trigger=task_enums.SpecialTrigger(m.special_trigger) if m.special_trigger else None,
+            trigger_details=m.trigger_details if internal else None, with_sampling=m.with_sampling,
+            risk_notice=m.risk_notice, notified_at=m.notified_at, started_at=m.started_at, version=m.version,
+            requirements=m.requirements if internal else None,
+            suspension_ground=m.suspension_ground if internal else None, _model=m, _internal=internal,
+        )  # fmt: skip

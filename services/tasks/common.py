@@ -1,0 +1,74 @@
+"""What every task command shares: loading a task the caller may act on, its domains,
+optimistic concurrency, and the audited status move."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import TaskStatus, check_transition
+from services import audit_log
+from services.context import Session
+from store.models import OrgUnit, SurveillanceTask
+
+KIND = "task"
+INTERNAL = "task.internal"
+TASK_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "enterprise_unit_id")
+
+
+async def domain_codes(task: SurveillanceTask) -> list[str]:
+    ids = [getattr(task, c) for c in TASK_DOMAIN_COLUMNS if getattr(task, c) is not None]
+    rows = await OrgUnit.filter(id__in=ids).values_list("id", "code")
+    codes = dict(rows)
+    return [codes[i] for i in ids]
+
+
+async def load_for(session: Session, task_id: int, action: str) -> tuple[SurveillanceTask, list[str]]:
+    """A task the caller may do `action` on. One they may not even read looks missing."""
+    task = await SurveillanceTask.filter(id=task_id).first()
+    codes = await domain_codes(task) if task else []
+    if task is None or not session.perms.decide("read", KIND, codes).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such task", ("taskId",))
+    session.perms.require(action, KIND, codes)
+    return task, codes
+
+
+def check_version(task: SurveillanceTask, expected: int) -> None:
+    if task.version != expected:
+        raise DomainError(
+            ErrorCode.STALE_VERSION,
+            f"the task changed meanwhile (version {task.version}, you sent {expected}); reload and retry",
+            ("expectedVersion",),
+        )
+
+
+async def save(task: SurveillanceTask, **updates) -> None:
+    """Write `updates` only if nobody changed the task since it was read."""
+    matched = await SurveillanceTask.filter(id=task.id, version=task.version).update(
+        **updates, version=task.version + 1
+    )
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, "the task changed meanwhile; reload and retry", ("expectedVersion",))
+    await task.refresh_from_db()
+
+
+async def move(
+    session: Session, task: SurveillanceTask, target: TaskStatus, action: str, reason: str | None, **updates
+) -> None:
+    """Apply one status move (checked by the domain's table) and audit it."""
+    before = TaskStatus(task.status)
+    check_transition(before, target)
+    await save(task, status=target, **updates)
+    await audit_log.record(
+        session.actor, action, "SurveillanceTask", task.id,
+        before={"status": before.value}, after={"status": target.value, **_plain(updates)}, reason=reason,
+    )  # fmt: skip
+
+
+def _plain(values: dict) -> dict:
+    out = {}
+    for key, value in values.items():
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif hasattr(value, "value"):
+            value = value.value
+        out[key] = value
+    return out

@@ -1,0 +1,94 @@
+"""A task that cannot be executed or completed as planned (§4.3): reported by the executing
+side with a reason, handled by the responsible unit (or HQ)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import (
+    ExceptionHandling,
+    ExceptionReason,
+    SpecialTrigger,
+    TaskKind,
+    TaskStatus,
+    refusal_is_suspension_ground,
+)
+from domain.validation import clean_text, require_reason
+from services import audit_log
+from services.context import Session
+from services.tasks.common import check_version, load_for, move
+from services.tasks.planning import check_window
+from store.db import transaction
+from store.models import SurveillanceTask, TaskException, TeamAssignment
+
+REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
+
+
+async def report_exception(
+    session: Session, task_id: int, expected_version: int, reason: ExceptionReason, details: str | None
+) -> SurveillanceTask:
+    text = clean_text(details, "details", max_length=5000)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "report_exception")
+        check_version(task, expected_version)
+        updates = {}
+        if refusal_is_suspension_ground(TaskKind(task.kind), reason):
+            updates["suspension_ground"] = REFUSED_UNANNOUNCED
+        await move(session, task, TaskStatus.EXCEPTION, "task.exception", text, **updates)
+        await TaskException.create(
+            task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
+            reported_at=datetime.now(UTC),
+        )  # fmt: skip
+    return task
+
+
+async def handle_exception(
+    session: Session,
+    task_id: int,
+    expected_version: int,
+    handling: ExceptionHandling,
+    note: str | None,
+    new_start: date | None = None,
+    new_end: date | None = None,
+) -> SurveillanceTask:
+    why = require_reason(note)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "handle_exception")
+        check_version(task, expected_version)
+        if TaskStatus(task.status) != TaskStatus.EXCEPTION:
+            raise DomainError(ErrorCode.CONFLICT, "the task has no open exception", ("taskId",))
+        open_exception = await TaskException.filter(task_id=task.id, handled_at__isnull=True).order_by("-id").first()
+        if handling == ExceptionHandling.RESCHEDULE:
+            if new_start is None or new_end is None:
+                raise DomainError(ErrorCode.REQUIRED, "rescheduling needs the new window", ("plannedStart",))
+            check_window(new_start, new_end)
+            await _end_team(task, why)
+            await move(
+                session, task, TaskStatus.ISSUED, "task.reschedule", why, planned_start=new_start, planned_end=new_end
+            )
+        elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
+            await _end_team(task, why)
+            await move(
+                session, task, TaskStatus.ISSUED, "task.convert_to_special", why,
+                kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
+            )  # fmt: skip
+        elif handling == ExceptionHandling.CANCEL:
+            await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
+        else:  # ESCALATE: stays an exception, now for HQ to handle
+            await audit_log.record(
+                session.actor, "task.escalate", "SurveillanceTask", task.id, after={"escalated": True}, reason=why
+            )
+        if open_exception is not None:
+            await TaskException.filter(id=open_exception.id).update(
+                handling=handling, handling_note=why, handled_by_id=session.actor.user_id,
+                handled_at=None if handling == ExceptionHandling.ESCALATE else datetime.now(UTC),
+            )  # fmt: skip
+    return task
+
+
+async def _end_team(task: SurveillanceTask, why: str) -> None:
+    """A new window or a new kind needs the team formed again."""
+    await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True).update(
+        removed_at=datetime.now(UTC), reason=why
+    )

@@ -1,0 +1,181 @@
+"""Issue, start, cancel, split and delegate a task; relocation brings its sampling (§4.6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from domain import frequency
+from domain.enums import UnitKind
+from domain.errors import DomainError, ErrorCode
+from domain.jurisdiction import CHINA
+from domain.tasks import TaskKind, TaskStatus, check_delegation
+from domain.validation import clean_text, require_reason
+from services import audit_log
+from services.context import Session
+from services.tasks.common import check_version, load_for, move, save
+from services.tasks.planning import check_window
+from store.db import transaction
+from store.models import Factory, OrgUnit, SurveillanceTask, TaskCertificate
+
+SPLITTABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED)
+
+
+async def issue_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
+    async with transaction():
+        task, _ = await load_for(session, task_id, "issue")
+        check_version(task, expected_version)
+        if task.planned_start is None:
+            raise DomainError(ErrorCode.REQUIRED, "set the planned window before issuing", ("plannedStart",))
+        factory = await Factory.get(id=task.factory_id)
+        updates = {}
+        if task.kind != TaskKind.ROUTINE_UNANNOUNCED:  # the enterprise is told now (notice)
+            updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
+        if task.kind == TaskKind.RELOCATION:
+            updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
+        await move(session, task, TaskStatus.ISSUED, "task.issue", None, **updates)
+        if task.kind == TaskKind.RELOCATION and task.with_sampling and not await _sampled_this_year(task):
+            await _child(
+                session, task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)"
+            )
+    return task
+
+
+async def _sampled_this_year(task: SurveillanceTask) -> bool:
+    return await SurveillanceTask.filter(
+        factory_id=task.factory_id, kind=TaskKind.SAMPLING, status=TaskStatus.RESULTS_SUBMITTED, year=task.year
+    ).exists()
+
+
+async def start_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
+    async with transaction():
+        task, _ = await load_for(session, task_id, "start")
+        check_version(task, expected_version)
+        updates = {"started_at": datetime.now(UTC)}
+        if task.kind == TaskKind.ROUTINE_UNANNOUNCED:  # the team is at the gate: now it may know
+            factory = await Factory.get(id=task.factory_id)
+            updates["enterprise_unit_id"] = factory.enterprise_unit_id
+        await move(session, task, TaskStatus.IN_PROGRESS, "task.start", None, **updates)
+    return task
+
+
+async def cancel_task(session: Session, task_id: int, expected_version: int, reason: str | None) -> SurveillanceTask:
+    why = require_reason(reason)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "cancel")
+        check_version(task, expected_version)
+        await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
+    return task
+
+
+@dataclass(frozen=True)
+class Part:
+    kind: TaskKind
+    certificate_ids: list[int] | None  # None: all of the parent's
+    requirements: str | None
+
+
+async def split_task(session: Session, task_id: int, expected_version: int, parts: list[Part], reason: str | None):
+    """拆分: sub-tasks (e.g. the inspection part and the sampling part) under the parent."""
+    why = require_reason(reason)
+    if not 2 <= len(parts) <= 20:
+        raise DomainError(ErrorCode.INVALID, "split into 2 to 20 parts", ("parts",))
+    async with transaction():
+        task, _ = await load_for(session, task_id, "split")
+        check_version(task, expected_version)
+        if task.status not in SPLITTABLE or task.parent_id is not None:
+            raise DomainError(ErrorCode.CONFLICT, "only a draft or issued top-level task can be split", ("taskId",))
+        if await SurveillanceTask.filter(parent_id=task.id).exists():
+            raise DomainError(ErrorCode.CONFLICT, "this task is split already", ("taskId",))
+        mine = set(await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True))
+        children = []
+        for i, part in enumerate(parts):
+            wanted = set(part.certificate_ids) if part.certificate_ids is not None else mine
+            if not wanted or not wanted <= mine:
+                raise DomainError(
+                    ErrorCode.INVALID, "a part covers some of the parent's certificates", ("parts", str(i))
+                )
+            text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
+            children.append(await _child(session, task, part.kind, wanted, why, text))
+        await save(task)  # bump the parent's version: its shape changed
+    return task, children
+
+
+async def _child(session, parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
+    child = await SurveillanceTask.create(
+        kind=kind, status=parent.status, factory_id=parent.factory_id, parent_id=parent.id,
+        responsible_unit_id=parent.responsible_unit_id, executing_unit_id=parent.executing_unit_id,
+        enterprise_unit_id=parent.enterprise_unit_id, notified_at=parent.notified_at, year=parent.year,
+        planned_start=parent.planned_start, planned_end=parent.planned_end, due_on=parent.due_on,
+        with_sampling=kind == TaskKind.SAMPLING, requirements=requirements or parent.requirements,
+        risk_notice=parent.risk_notice,
+    )  # fmt: skip
+    if certificate_ids is None:
+        certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
+    await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])
+    await audit_log.record(
+        session.actor, "task.split", "SurveillanceTask", child.id,
+        after={"parent": parent.id, "kind": kind.value, "status": TaskStatus(parent.status).value}, reason=why,
+    )  # fmt: skip
+    return child
+
+
+async def delegate_task(
+    session: Session, task_id: int, expected_version: int, agency_code: str, reason: str | None
+) -> SurveillanceTask:
+    """HQ hands an overseas factory's task to the foreign agency serving that country."""
+    why = require_reason(reason)
+    async with transaction():
+        # The policy grants "delegate" to HQ planners only: others get FORBIDDEN here.
+        task, _ = await load_for(session, task_id, "delegate")
+        check_version(task, expected_version)
+        factory = await Factory.get(id=task.factory_id)
+        check_delegation(actor_is_hq=True, factory_overseas=factory.country != CHINA)
+        agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32)).first()
+        if agency is None or agency.kind != UnitKind.FOREIGN_AGENCY or factory.country not in agency.countries:
+            raise DomainError(ErrorCode.INVALID, "that agency does not serve the factory's country", ("agencyCode",))
+        if TaskStatus(task.status) not in SPLITTABLE:
+            raise DomainError(ErrorCode.CONFLICT, "delegate before the team is formed", ("taskId",))
+        before = task.executing_unit_id
+        await save(task, executing_unit_id=agency.id)
+        await audit_log.record(
+            session.actor, "task.delegate", "SurveillanceTask", task.id,
+            before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
+        )  # fmt: skip
+    return task
+
+
+async def schedule_task(
+    session: Session,
+    task_id: int,
+    expected_version: int,
+    planned_start: date,
+    planned_end: date,
+    due_on: date | None,
+    requirements: str | None,
+) -> SurveillanceTask:
+    """Planners adjust a draft (or an issued task not yet staffed): window, due date, and the
+    requirements handed to the team."""
+    check_window(planned_start, planned_end, due_on)
+    text = clean_text(requirements, "requirements", max_length=10000, required=False)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "plan")
+        check_version(task, expected_version)
+        if TaskStatus(task.status) not in SPLITTABLE:
+            raise DomainError(ErrorCode.CONFLICT, "only a draft or an issued task can be rescheduled here", ("taskId",))
+        updates = {"planned_start": planned_start, "planned_end": planned_end}
+        if due_on is not None:
+            updates["due_on"] = due_on
+        if text is not None:
+            updates["requirements"] = text
+        before = {k: getattr(task, k) for k in updates}
+        await save(task, **updates)
+        await audit_log.record(
+            session.actor, "task.schedule", "SurveillanceTask", task.id,
+            before=_iso(before), after=_iso(updates), reason=None,
+        )  # fmt: skip
+    return task
+
+
+def _iso(values: dict) -> dict:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}

@@ -1,0 +1,145 @@
+"""Yearly plan generation (§5.1) and creating a single task by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from domain import frequency
+from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import ROUTINE, SpecialTrigger, TaskKind, TaskStatus, check_kind_rules
+from domain.validation import clean_text
+from services import audit_log
+from services.context import Session
+from services.tasks.common import KIND
+from store.db import transaction
+from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
+
+LIVE_CERTIFICATES = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+RISK_TRIGGERS = (SpecialTrigger.SPOT_CHECK_FAILURE, SpecialTrigger.COMPLAINT)
+
+
+async def generate_plan(session: Session, unit_code: str, year: int) -> list[SurveillanceTask]:
+    """Draft routine tasks for every factory of the unit due in `year`; a rerun adds only
+    what is missing (the (factory, year, sequence) key is also unique in the database)."""
+    if not 2000 <= year <= 2100:
+        raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
+    unit = await OrgUnit.filter(code=clean_text(unit_code, "unitCode", max_length=32)).first()
+    if unit is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))
+    session.perms.require("plan", KIND, [unit.code])
+    async with transaction():
+        facts = await _planning_facts(unit.id, year)
+        existing = set(
+            await SurveillanceTask.filter(
+                responsible_unit_id=unit.id, year=year, plan_sequence__isnull=False
+            ).values_list("factory_id", "year", "plan_sequence")
+        )
+        created = []
+        for draft in frequency.plan_year(year, facts.values(), existing):
+            task = await SurveillanceTask.create(
+                kind=draft.kind, status=TaskStatus.DRAFT, factory_id=draft.factory_id,
+                responsible_unit_id=unit.id, executing_unit_id=unit.id, year=year,
+                plan_sequence=draft.sequence, due_on=draft.due_on, with_sampling=draft.with_sampling,
+            )  # fmt: skip
+            await _link_live_certificates(task)
+            await audit_log.record(
+                session.actor, "task.plan", "SurveillanceTask", task.id,
+                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat(), "sequence": draft.sequence,
+                       "effectiveClass": draft.effective_class.value},
+                reason=f"yearly plan {year}",
+            )  # fmt: skip
+            created.append(task)
+    return created
+
+
+async def _planning_facts(unit_id: int, year: int) -> dict[int, frequency.PlanningFacts]:
+    factories = await Factory.filter(responsible_unit_id=unit_id, status=FactoryStatus.ACTIVE).values_list(
+        "id", "classification"
+    )
+    ids = [fid for fid, _ in factories]
+    first_issue: dict[int, date] = {}
+    for fid, issued in await Certificate.filter(factory_id__in=ids, status__in=LIVE_CERTIFICATES).values_list(
+        "factory_id", "issued_on"
+    ):
+        first_issue[fid] = min(issued, first_issue.get(fid, issued))
+    last_end: dict[int, date] = {}
+    done = SurveillanceTask.filter(factory_id__in=ids, kind__in=list(ROUTINE), status=TaskStatus.RESULTS_SUBMITTED)
+    for fid, end, due in await done.values_list("factory_id", "planned_end", "due_on"):
+        when = end or due
+        last_end[fid] = max(when, last_end.get(fid, when))
+    since = date(year - 1, 1, 1)
+    risk: dict[int, int] = {}
+    for (fid,) in await SurveillanceTask.filter(
+        factory_id__in=ids, kind=TaskKind.SPECIAL, special_trigger__in=RISK_TRIGGERS, due_on__gte=since
+    ).values_list("factory_id"):
+        risk[fid] = risk.get(fid, 0) + 1
+    return {
+        fid: frequency.PlanningFacts(
+            fid, FactoryClass(klass), risk.get(fid, 0), last_end.get(fid), None, first_issue.get(fid)
+        )
+        for fid, klass in factories
+        if fid in first_issue
+    }
+
+
+async def _link_live_certificates(task: SurveillanceTask) -> None:
+    ids = await Certificate.filter(factory_id=task.factory_id, status__in=LIVE_CERTIFICATES).values_list(
+        "id", flat=True
+    )
+    await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i in ids])
+
+
+async def create_task(
+    session: Session,
+    *,
+    factory_id: int,
+    kind: TaskKind,
+    certificate_ids: list[int],
+    due_on: date,
+    planned_start: date | None,
+    planned_end: date | None,
+    trigger: SpecialTrigger | None,
+    trigger_details: str | None,
+    with_sampling: bool,
+    requirements: str | None,
+) -> SurveillanceTask:
+    factory = await Factory.filter(id=factory_id).select_related("responsible_unit").first()
+    if factory is None or not session.perms.decide("read", "factory", [factory.responsible_unit.code]).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
+    session.perms.require("plan", KIND, [factory.responsible_unit.code])
+    check_window(planned_start, planned_end, due_on)
+    certs = await Certificate.filter(id__in=certificate_ids, factory_id=factory.id).values_list("id", "status")
+    if len(certs) != len(set(certificate_ids)):
+        raise DomainError(ErrorCode.INVALID, "every certificate must belong to the factory", ("certificateIds",))
+    check_kind_rules(kind, [CertificateStatus(s) for _, s in certs], trigger)
+    details = clean_text(trigger_details, "triggerDetails", max_length=2000, required=False)
+    text = clean_text(requirements, "requirements", max_length=10000, required=False) or ""
+    async with transaction():
+        task = await SurveillanceTask.create(
+            kind=kind, status=TaskStatus.DRAFT, factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
+            executing_unit_id=factory.responsible_unit_id, year=due_on.year, due_on=due_on,
+            planned_start=planned_start, planned_end=planned_end, special_trigger=trigger,
+            trigger_details=details, with_sampling=with_sampling, requirements=text,
+        )  # fmt: skip
+        await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, _ in certs])
+        await audit_log.record(
+            session.actor, "task.create", "SurveillanceTask", task.id,
+            after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()}, reason=details,
+        )  # fmt: skip
+    return task
+
+
+def check_window(start: date | None, end: date | None, due_on: date | None = None) -> None:
+    if (start is None) != (end is None):
+        raise DomainError(ErrorCode.REQUIRED, "give both ends of the planned window", ("plannedEnd",))
+    if start and end and start > end:
+        raise DomainError(ErrorCode.INVALID, "the window ends before it starts", ("plannedEnd",))
+    if start and end and (end - start) > timedelta(days=366):
+        raise DomainError(ErrorCode.INVALID, "a window is at most a year long", ("plannedEnd",))
+    if due_on and not 2000 <= due_on.year <= 2100:
+        raise DomainError(ErrorCode.INVALID, "due date out of range", ("dueOn",))
+
+
+def today() -> date:
+    return datetime.now(UTC).date()

@@ -1,0 +1,105 @@
+"""Surveillance tasks and what hangs off them: certificates, team history, exceptions."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind, TaskStatus
+
+
+class SurveillanceTask(Model):
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(TaskKind, max_length=24, db_index=True)
+    status = fields.CharEnumField(TaskStatus, max_length=24, db_index=True)
+    factory = fields.ForeignKeyField("models.Factory", related_name="tasks", db_index=True, on_delete=fields.RESTRICT)
+    parent = fields.ForeignKeyField(
+        "models.SurveillanceTask", related_name="children", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    # Domains for authorization scopes: the responsible unit (jurisdiction), the executing
+    # unit (itself, or a foreign agency HQ delegated to) and the enterprise, set only from
+    # the moment the enterprise may know of the task (notified, or an unannounced one started).
+    responsible_unit = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="tasks_responsible", db_index=True, on_delete=fields.RESTRICT
+    )
+    executing_unit = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="tasks_executing", db_index=True, on_delete=fields.RESTRICT
+    )
+    enterprise_unit = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="tasks_notified", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    year = fields.IntField(db_index=True)
+    plan_sequence = fields.IntField(null=True)  # n-th planned routine surveillance in the year
+    planned_start = fields.DateField(null=True, db_index=True)
+    planned_end = fields.DateField(null=True, db_index=True)
+    due_on = fields.DateField(db_index=True)
+    special_trigger = fields.CharEnumField(SpecialTrigger, max_length=24, null=True)
+    trigger_details = fields.TextField(null=True)
+    with_sampling = fields.BooleanField(default=False)
+    requirements = fields.TextField(default="")
+    risk_notice = fields.TextField(null=True)  # relocation: the risk told to the enterprise
+    suspension_ground = fields.CharField(max_length=48, null=True)  # e.g. refused unannounced inspection
+    notified_at = fields.DatetimeField(null=True)
+    started_at = fields.DatetimeField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "surveillance_task"
+        unique_together = (("factory", "year", "plan_sequence"),)
+
+
+class TaskCertificate(Model):
+    id = fields.IntField(primary_key=True)
+    task = fields.ForeignKeyField(
+        "models.SurveillanceTask", related_name="certificate_links", db_index=True, on_delete=fields.RESTRICT
+    )
+    certificate = fields.ForeignKeyField(
+        "models.Certificate", related_name="task_links", db_index=True, on_delete=fields.RESTRICT
+    )
+
+    class Meta:
+        table = "task_certificate"
+        unique_together = (("task", "certificate"),)
+
+
+class TeamAssignment(Model):
+    """One person on one task's inspection team. Removal ends it, nothing is deleted."""
+
+    id = fields.IntField(primary_key=True)
+    task = fields.ForeignKeyField(
+        "models.SurveillanceTask", related_name="team", db_index=True, on_delete=fields.RESTRICT
+    )
+    user = fields.ForeignKeyField(
+        "models.User", related_name="team_assignments", db_index=True, on_delete=fields.RESTRICT
+    )
+    is_leader = fields.BooleanField(default=False)
+    assigned_at = fields.DatetimeField()
+    removed_at = fields.DatetimeField(null=True, db_index=True)
+    reason = fields.TextField(null=True)
+
+    class Meta:
+        table = "team_assignment"
+
+
+class TaskException(Model):
+    """A task that cannot be executed or completed as planned (§4.3), and how it was handled."""
+
+    id = fields.IntField(primary_key=True)
+    task = fields.ForeignKeyField(
+        "models.SurveillanceTask", related_name="exceptions", db_index=True, on_delete=fields.RESTRICT
+    )
+    reason = fields.CharEnumField(ExceptionReason, max_length=24)
+    details = fields.TextField()
+    reported_by = fields.ForeignKeyField(
+        "models.User", related_name="exceptions_reported", db_index=True, on_delete=fields.RESTRICT
+    )
+    reported_at = fields.DatetimeField()
+    handling = fields.CharEnumField(ExceptionHandling, max_length=24, null=True)
+    handling_note = fields.TextField(null=True)
+    handled_by = fields.ForeignKeyField(
+        "models.User", related_name="exceptions_handled", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    handled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "task_exception"
