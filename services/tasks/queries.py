@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from domain.tasks import OPEN, TaskKind, TaskStatus
 from services.context import Session
@@ -44,7 +44,7 @@ async def scope(session: Session, action: str = "read", kind: str = KIND) -> Q:
 async def list_tasks(session: Session, flt: TaskFilter, page: PageRequest, mine: bool = False) -> Page:
     qs = SurveillanceTask.filter(await scope(session))
     if mine:
-        qs = qs.filter(id__in=_my_task_ids(session))
+        qs = qs.filter(id__in=Subquery(_my_task_ids(session)))
     if flt.responsible_unit:
         qs = qs.filter(responsible_unit__code=bounded(flt.responsible_unit, "responsibleUnit", 32))
     if flt.kind:
@@ -56,7 +56,7 @@ async def list_tasks(session: Session, flt: TaskFilter, page: PageRequest, mine:
     if flt.factory_id is not None:
         qs = qs.filter(factory_id=flt.factory_id)
     if flt.certificate_id is not None:
-        qs = qs.filter(id__in=TaskCertificate.filter(certificate_id=flt.certificate_id).values("task_id"))
+        qs = qs.filter(id__in=Subquery(TaskCertificate.filter(certificate_id=flt.certificate_id).values("task_id")))
     if flt.overdue is not None:
         late = Q(due_on__lt=today(), status__in=list(OPEN))
         qs = qs.filter(late) if flt.overdue else qs.filter(~late)
