@@ -45,9 +45,15 @@ def cmd_seed(args, settings) -> int:
     if not args.demo:
         print("nothing to seed: pass --demo", file=sys.stderr)
         return 2
+    from server.demo_tasks import seed_demo_tasks
     from server.seed import seed_demo
 
-    created = asyncio.run(_with_db(settings, lambda: seed_demo(settings.north_china)))
+    async def seed():
+        created = await seed_demo(settings.north_china)
+        created["tasks"] = await seed_demo_tasks(settings.north_china)
+        return created
+
+    created = asyncio.run(_with_db(settings, seed))
     print(
         "demo world: " + (", ".join(f"{v} {k}" for k, v in created.items() if v) or "already loaded, nothing changed")
     )
@@ -142,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("tortoise").setLevel(logging.WARNING)
+    logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model on every reload
     return args.fn(args, settings)
 
 

@@ -1,0 +1,116 @@
+"""Demo surveillance tasks, made through the same services the API uses (so they are
+authorized and audited like real work): a plan per unit for the current year and tasks in
+each state the task issue knows, one delegated overseas task, one exception, one relocation.
+Skipped when any task exists, so a rerun changes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.tasks import ExceptionReason, SpecialTrigger, TaskKind
+from policies.authorizer import Authorizer
+from services.context import Actor, ServiceConfig, Session
+from services.policy_sync import PolicySync
+from services.tasks import exceptions, lifecycle, planning, team
+from store.models import Certificate, Factory, SurveillanceTask, User
+
+
+class Demo:
+    def __init__(self, north_china: tuple[str, ...]) -> None:
+        self.config = ServiceConfig(north_china=north_china)
+        self.sync = PolicySync(Authorizer())
+
+    async def session(self, login: str) -> Session:
+        user = await User.get(login=login).select_related("unit")
+        return Session.for_actor(
+            Actor(user.id, user.login, user.unit.code, "seed-demo"), self.sync.authorizer, self.config
+        )
+
+    async def draft_of(self, code: str) -> SurveillanceTask:
+        return await SurveillanceTask.filter(factory__code=code, status="DRAFT").order_by("id").first()
+
+
+async def seed_demo_tasks(north_china: tuple[str, ...]) -> int:
+    if await SurveillanceTask.exists():
+        return 0
+    demo = Demo(north_china)
+    await demo.sync.refresh(force=True)
+    year = planning.today().year
+    for unit, login in (
+        ("east", "east.planner"),
+        ("south", "south.planner"),
+        ("west", "hq.planner"),
+        ("hq", "hq.planner"),
+    ):
+        await planning.generate_plan(await demo.session(login), unit, year)
+    east = await demo.session("east.planner")
+    start = planning.today() + timedelta(days=14)
+
+    async def scheduled(code: str, offset: int = 0) -> SurveillanceTask:
+        task = await demo.draft_of(code)
+        window = (start + timedelta(days=offset), start + timedelta(days=offset + 1))
+        return await lifecycle.schedule_task(
+            east, task.id, task.version, *window, None, "Focus: incoming inspection of critical components"
+        )
+
+    issued = await scheduled("E001")  # issued, notice sent
+    await lifecycle.issue_task(east, issued.id, issued.version)
+    staffed = await scheduled("E002", 3)  # team assigned
+    staffed = await lifecycle.issue_task(east, staffed.id, staffed.version)
+    await team.assign_team(east, staffed.id, staffed.version, "east.inspector1", ["east.inspector2"], None)
+    running = await scheduled("E003", 6)  # unannounced, started: now visible to the enterprise
+    running = await lifecycle.issue_task(east, running.id, running.version)
+    running = await team.assign_team(east, running.id, running.version, "east.inspector2", [], None)
+    await lifecycle.start_task(await demo.session("east.inspector2"), running.id, running.version)
+    refused = await scheduled("E004", 9)  # exception: refused unannounced inspection
+    refused = await lifecycle.issue_task(east, refused.id, refused.version)
+    refused = await team.assign_team(east, refused.id, refused.version, "east.inspector1", [], None)
+    await exceptions.report_exception(
+        await demo.session("east.inspector1"), refused.id, refused.version, ExceptionReason.REFUSED_INSPECTION,
+        "The factory manager refused entry to the unannounced inspection team.",
+    )  # fmt: skip
+    dropped = await demo.draft_of("E006")
+    await lifecycle.cancel_task(east, dropped.id, dropped.version, "Factory merged into E002's certificate holder")
+    split = await scheduled("E009", 12)
+    await lifecycle.split_task(
+        east, split.id, split.version,
+        [
+            lifecycle.Part(TaskKind(split.kind), None, None),
+            lifecycle.Part(TaskKind.SAMPLING, None, "Take 2 samples per model"),
+        ],
+        "Sampling by a separate team",
+    )  # fmt: skip
+    await _relocation(east, start)
+    await _delegated(await demo.session("hq.planner"), start)
+    return await SurveillanceTask.all().count()
+
+
+async def _relocation(east: Session, start) -> None:
+    factory = await Factory.get(code="E007")
+    certs = await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES).values_list(
+        "id", flat=True
+    )
+    task = await planning.create_task(
+        east, factory_id=factory.id, kind=TaskKind.RELOCATION, certificate_ids=list(certs),
+        due_on=start + timedelta(days=30),
+        planned_start=start + timedelta(days=20), planned_end=start + timedelta(days=21),
+        trigger=None, trigger_details=None, with_sampling=True, requirements="Relocated to a new site in Qingdao",
+    )  # fmt: skip
+    await lifecycle.issue_task(east, task.id, task.version)
+
+
+async def _delegated(hq: Session, start) -> None:
+    factory = await Factory.get(code="D001")
+    certs = await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES).values_list(
+        "id", flat=True
+    )
+    task = await planning.create_task(
+        hq, factory_id=factory.id, kind=TaskKind.SPECIAL, certificate_ids=list(certs),
+        due_on=start + timedelta(days=40),
+        planned_start=start + timedelta(days=25), planned_end=start + timedelta(days=26),
+        trigger=SpecialTrigger.COMPLAINT, trigger_details="Importer complaint about insulation thickness",
+        with_sampling=False, requirements="Measure insulation thickness on three production lots",
+    )  # fmt: skip
+    task = await lifecycle.delegate_task(hq, task.id, task.version, "agency-de", "Executed by our German partner")
+    task = await lifecycle.issue_task(hq, task.id, task.version)
+    await team.assign_team(hq, task.id, task.version, "agency.de.inspector", [], None)
