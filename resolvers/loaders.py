@@ -24,6 +24,7 @@ class Loaders:
         self.task_certificates = DataLoader(self._task_certificates)
         self.task_team = DataLoader(self._task_team)
         self.task_exceptions = DataLoader(self._task_exceptions)
+        self.task_lab_requests = DataLoader(self._task_lab_requests)
         self.session = session
 
     async def _factories(self, ids: list[int]):
@@ -67,4 +68,8 @@ class Loaders:
 
     async def _task_exceptions(self, ids: list[int]):
         grouped = await task_queries.exceptions_of(ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _task_lab_requests(self, ids: list[int]):
+        grouped = await task_queries.lab_requests_of(ids)
         return [grouped.get(i, []) for i in ids]

@@ -7,7 +7,8 @@ import strawberry
 from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
 from resolvers.mutation import db_id, factory_db_id, run
 from schema import task_inputs, task_payloads
-from services.tasks import exceptions, lifecycle, planning, team
+from services.tasks import exceptions, labs, lifecycle, planning, team
+from services.tasks import queries as task_queries
 
 
 def _task_id(input) -> int:
@@ -154,3 +155,28 @@ class TaskMutation:
             )  # fmt: skip
 
         return await _payload(info, command())
+
+    @strawberry.mutation(description="申请检测机构 (enterprise) Ask about the lab for this task's samples.")
+    async def file_lab_request(
+        self, info: strawberry.Info, input: task_inputs.FileLabRequestInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            await labs.file_request(info.context.require_session, _task_id(input), input.lab_code, input.text)
+            return await _reload(info, _task_id(input))
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="答复检测机构申请 (planner) Record whether the request was accepted, and why.")
+    async def decide_lab_request(
+        self, info: strawberry.Info, input: task_inputs.DecideLabRequestInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            request_id = db_id(input.request_id, "LabRequest", "requestId")
+            request = await labs.decide_request(info.context.require_session, request_id, input.accepted, input.reason)
+            return await _reload(info, request.task_id)
+
+        return await _payload(info, command())
+
+
+async def _reload(info: strawberry.Info, task_id: int):
+    return (await task_queries.visible_tasks(info.context.require_session, [task_id]))[task_id]

@@ -110,3 +110,17 @@ class HandleTaskExceptionInput:
     note: str
     planned_start: dt.date | None = strawberry.field(default=None, description="New window, to reschedule")
     planned_end: dt.date | None = None
+
+
+@strawberry.input(description="申请检测机构 The enterprise asks about which lab tests its samples.")
+class FileLabRequestInput:
+    task_id: strawberry.ID
+    lab_code: str | None = strawberry.field(default=None, description="One of the disclosed labs, if any")
+    text: str
+
+
+@strawberry.input(description="答复检测机构申请 Accept or refuse a lab request, with the reason.")
+class DecideLabRequestInput:
+    request_id: strawberry.ID
+    accepted: bool
+    reason: str

@@ -32,6 +32,18 @@ class TaskExceptionReport:
     handled_at: dt.datetime | None
 
 
+@strawberry.type(description="检测机构申请 An enterprise's request about which lab tests its samples (§4.1).")
+class LabRequest:
+    id: strawberry.ID = strawberry.field(description="Opaque ID, for decideLabRequest")
+    preferred_lab: OrgUnit | None
+    text: str
+    requested_by: str = strawberry.field(description="Login of the enterprise user")
+    created_at: dt.datetime
+    accepted: bool | None = strawberry.field(description="Null until the planner decides")
+    decision_reason: str | None
+    decided_at: dt.datetime | None
+
+
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
 class Task(Node):
     kind: task_enums.TaskKind
@@ -116,6 +128,26 @@ class Task(Node):
             return build_connection([], None, 0, False, False)
         page = await info.context.task_timeline(self._model.id, first, after)
         return build_connection(page.items, AuditEntry.from_model, page.total, page.has_next, page.has_previous)
+
+    @strawberry.field(description="告知的检测机构 Labs told to the enterprise when several serve the region")
+    async def disclosed_labs(self, info: strawberry.Info) -> list[OrgUnit]:
+        units = await info.context.loaders.unit.load_many(self._model.disclosed_labs or [])
+        return [OrgUnit.from_model(u) for u in units]
+
+    @strawberry.field(description="检测机构申请 The enterprise's lab requests and their decisions")
+    async def lab_requests(self, info: strawberry.Info) -> list[LabRequest]:
+        rows = await info.context.loaders.task_lab_requests.load(self._model.id)
+        labs = await info.context.loaders.unit.load_many([r.preferred_lab_id for r in rows if r.preferred_lab_id])
+        by_id = {u.id: u for u in labs}
+        return [
+            LabRequest(
+                id=to_global_id("LabRequest", r.id), text=r.text, requested_by=r.requested_by.login,
+                preferred_lab=OrgUnit.from_model(by_id[r.preferred_lab_id]) if r.preferred_lab_id else None,
+                created_at=r.created_at, accepted=r.accepted, decision_reason=r.decision_reason,
+                decided_at=r.decided_at,
+            )
+            for r in rows
+        ]  # fmt: skip
 
     @classmethod
     def from_model(cls, m, *, internal: bool, overdue: bool) -> Task:

@@ -14,6 +14,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.tasks.common import check_version, load_for, move, save
+from services.tasks.labs import labs_to_disclose
 from services.tasks.planning import check_window
 from store.db import transaction
 from store.models import Factory, OrgUnit, SurveillanceTask, TaskCertificate
@@ -33,6 +34,8 @@ async def issue_task(session: Session, task_id: int, expected_version: int) -> S
             updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
         if task.kind == TaskKind.RELOCATION:
             updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
+        if labs := await labs_to_disclose(task):
+            updates["disclosed_labs"] = labs
         await move(session, task, TaskStatus.ISSUED, "task.issue", None, **updates)
         if task.kind == TaskKind.RELOCATION and task.with_sampling and not await _sampled_this_year(task):
             await _child(
@@ -110,6 +113,8 @@ async def _child(session, parent, kind, certificate_ids, why, requirements=None)
         with_sampling=kind == TaskKind.SAMPLING, requirements=requirements or parent.requirements,
         risk_notice=parent.risk_notice,
     )  # fmt: skip
+    if child.status != TaskStatus.DRAFT and (labs := await labs_to_disclose(child)):
+        await SurveillanceTask.filter(id=child.id).update(disclosed_labs=labs)
     if certificate_ids is None:
         certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])

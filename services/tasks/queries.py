@@ -13,7 +13,7 @@ from services.context import Session
 from services.errors import bounded
 from services.tasks.common import INTERNAL, KIND, TASK_DOMAIN_COLUMNS
 from services.tasks.planning import today
-from store.models import SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
+from store.models import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 from store.pagination import Page, PageRequest, paginate
 
 
@@ -111,4 +111,11 @@ async def exceptions_of(task_ids: list[int]) -> dict[int, list[TaskException]]:
     grouped: dict[int, list] = defaultdict(list)
     for e in await TaskException.filter(task_id__in=task_ids).order_by("id"):
         grouped[e.task_id].append(e)
+    return grouped
+
+
+async def lab_requests_of(task_ids: list[int]) -> dict[int, list[LabRequest]]:
+    grouped: dict[int, list] = defaultdict(list)
+    for r in await LabRequest.filter(task_id__in=task_ids).select_related("requested_by").order_by("id"):
+        grouped[r.task_id].append(r)
     return grouped

@@ -6,29 +6,55 @@ loads only into an empty table, so this migration leaves an empty table alone)."
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from policies.authorizer import read_seed_policy
+from store.migration_helpers import add_policy_lines
 
-SQLITE_INSERT = (
-    "INSERT INTO policy_rule (ptype, v0, v1, v2, v3, created_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP) "
-    "ON CONFLICT DO NOTHING"
-)
-POSTGRES_INSERT = SQLITE_INSERT.replace("?, ?, ?, ?, ?", "$1, $2, $3, $4, $5")
-
-
-def _task_lines() -> list[tuple[str, ...]]:
-    return [line for line in read_seed_policy() if line[0] == "p" and line[3].startswith("task")]
+# Frozen copy of the task lines as they were when tasks arrived (a migration never changes).
+TASK_LINES = [
+    ("p", "planner", "unit:*", "task", "read"),
+    ("p", "planner", "unit:*", "task", "plan"),
+    ("p", "planner", "unit:*", "task", "issue"),
+    ("p", "planner", "unit:*", "task", "split"),
+    ("p", "planner", "unit:*", "task", "assign_team"),
+    ("p", "planner", "unit:*", "task", "handle_exception"),
+    ("p", "planner", "unit:*", "task", "cancel"),
+    ("p", "planner", "unit:*", "task.internal", "read"),
+    ("p", "inspector", "unit:*", "task", "read"),
+    ("p", "inspector", "unit:*", "task", "start"),
+    ("p", "inspector", "unit:*", "task", "report_exception"),
+    ("p", "inspector", "unit:*", "task.internal", "read"),
+    ("p", "reviewer", "unit:*", "task", "read"),
+    ("p", "reviewer", "unit:*", "task.internal", "read"),
+    ("p", "decider", "unit:*", "task", "read"),
+    ("p", "decider", "unit:*", "task.internal", "read"),
+    ("p", "archivist", "unit:*", "task", "read"),
+    ("p", "archivist", "unit:*", "task.internal", "read"),
+    ("p", "planner", "unit:hq", "task", "read"),
+    ("p", "planner", "unit:hq", "task", "plan"),
+    ("p", "planner", "unit:hq", "task", "issue"),
+    ("p", "planner", "unit:hq", "task", "split"),
+    ("p", "planner", "unit:hq", "task", "assign_team"),
+    ("p", "planner", "unit:hq", "task", "handle_exception"),
+    ("p", "planner", "unit:hq", "task", "cancel"),
+    ("p", "planner", "unit:hq", "task", "delegate"),
+    ("p", "planner", "unit:hq", "task.internal", "read"),
+    ("p", "reviewer", "unit:hq", "task", "read"),
+    ("p", "reviewer", "unit:hq", "task.internal", "read"),
+    ("p", "decider", "unit:hq", "task", "read"),
+    ("p", "decider", "unit:hq", "task.internal", "read"),
+    ("p", "archivist", "unit:hq", "task", "read"),
+    ("p", "archivist", "unit:hq", "task.internal", "read"),
+    ("p", "auditor", "unit:hq", "task", "read"),
+    ("p", "auditor", "unit:hq", "task.internal", "read"),
+    ("p", "agency_inspector", "unit:*", "task", "read"),
+    ("p", "agency_inspector", "unit:*", "task", "start"),
+    ("p", "agency_inspector", "unit:*", "task", "report_exception"),
+    ("p", "agency_inspector", "unit:*", "task.internal", "read"),
+    ("p", "enterprise", "unit:*", "task", "read"),
+]
 
 
 async def add_task_policy(apps, schema_editor) -> None:
-    client = schema_editor.client
-    postgres = client.capabilities.dialect == "postgres"
-    count = await client.execute_query_dict("SELECT COUNT(*) AS n FROM policy_rule")
-    if not count[0]["n"]:
-        return
-    insert = POSTGRES_INSERT if postgres else SQLITE_INSERT
-    for ptype, *values in _task_lines():
-        await client.execute_query(insert, [ptype, *values])
-    await client.execute_query("UPDATE policy_revision SET revision = revision + 1")
+    await add_policy_lines(schema_editor.client, TASK_LINES)
 
 
 class Migration(migrations.Migration):

@@ -3,13 +3,14 @@
 from store.models.audit import AuditEntry
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
-from store.models.tasks import SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
+from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
 __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
     "Factory",
+    "LabRequest",
     "OrgUnit",
     "PolicyRevision",
     "PolicyRule",

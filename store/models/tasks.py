@@ -36,6 +36,8 @@ class SurveillanceTask(Model):
     with_sampling = fields.BooleanField(default=False)
     requirements = fields.TextField(default="")
     risk_notice = fields.TextField(null=True)  # relocation: the risk told to the enterprise
+    # §4.1: the labs told to the enterprise, as they were at issue, when several serve the region.
+    disclosed_labs = fields.JSONField(default=list)
     suspension_ground = fields.CharField(max_length=48, null=True)  # e.g. refused unannounced inspection
     notified_at = fields.DatetimeField(null=True)
     started_at = fields.DatetimeField(null=True)
@@ -103,3 +105,29 @@ class TaskException(Model):
 
     class Meta:
         table = "task_exception"
+
+
+class LabRequest(Model):
+    """An enterprise's request about which lab tests its samples (§4.1), and the decision."""
+
+    id = fields.IntField(primary_key=True)
+    task = fields.ForeignKeyField(
+        "models.SurveillanceTask", related_name="lab_requests", db_index=True, on_delete=fields.RESTRICT
+    )
+    requested_by = fields.ForeignKeyField(
+        "models.User", related_name="lab_requests", db_index=True, on_delete=fields.RESTRICT
+    )
+    preferred_lab = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="lab_requests", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    text = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    accepted = fields.BooleanField(null=True)
+    decision_reason = fields.TextField(null=True)
+    decided_by = fields.ForeignKeyField(
+        "models.User", related_name="lab_decisions", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "lab_request"

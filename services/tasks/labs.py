@@ -1,0 +1,74 @@
+"""Lab disclosure (§4.1): where several labs serve the region of a task with sampling, the
+enterprise is told which, may ask for one, and the planner records the answer and why."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.enums import UnitKind
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import TaskKind
+from domain.validation import clean_text, require_reason
+from services import audit_log
+from services.context import Session
+from services.tasks.common import load_for
+from store.db import transaction
+from store.models import LabRequest, OrgUnit, SurveillanceTask
+
+
+async def labs_to_disclose(task: SurveillanceTask) -> list[int]:
+    """Ids of the labs serving the task's region, when there is a choice to tell about."""
+    if not (task.with_sampling or task.kind == TaskKind.SAMPLING):
+        return []
+    region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
+    labs = [
+        lab_id
+        for lab_id, regions in await OrgUnit.filter(kind=UnitKind.LAB).order_by("id").values_list("id", "regions")
+        if region and region[0] in regions
+    ]
+    return labs if len(labs) > 1 else []
+
+
+async def file_request(session: Session, task_id: int, lab_code: str | None, text: str | None) -> LabRequest:
+    body = clean_text(text, "text", max_length=2000)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "request_lab")
+        if not task.disclosed_labs:
+            raise DomainError(ErrorCode.CONFLICT, "no choice of lab was disclosed for this task", ("taskId",))
+        lab_id = None
+        if lab_code:
+            lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32)).first()
+            if lab is None or lab.id not in task.disclosed_labs:
+                raise DomainError(ErrorCode.INVALID, "choose one of the disclosed labs", ("labCode",))
+            lab_id = lab.id
+        request = await LabRequest.create(
+            task_id=task.id, requested_by_id=session.actor.user_id, preferred_lab_id=lab_id, text=body
+        )
+        await audit_log.record(
+            session.actor, "task.lab_request", "SurveillanceTask", task.id,
+            after={"request": request.id, "lab": lab_code}, reason=body,
+        )  # fmt: skip
+    return request
+
+
+async def decide_request(session: Session, request_id: int, accepted: bool, reason: str | None) -> LabRequest:
+    why = require_reason(reason)
+    async with transaction():
+        request = await LabRequest.filter(id=request_id).first()
+        if request is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such lab request", ("requestId",))
+        try:
+            task, _ = await load_for(session, request.task_id, "plan")
+        except DomainError:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such lab request", ("requestId",)) from None
+        if request.decided_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, "this request was decided already", ("requestId",))
+        await LabRequest.filter(id=request.id).update(
+            accepted=accepted, decision_reason=why, decided_by_id=session.actor.user_id, decided_at=datetime.now(UTC)
+        )
+        await request.refresh_from_db()
+        await audit_log.record(
+            session.actor, "task.lab_decision", "SurveillanceTask", task.id,
+            after={"request": request.id, "accepted": accepted}, reason=why,
+        )  # fmt: skip
+    return request

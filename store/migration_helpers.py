@@ -1,0 +1,21 @@
+"""Small, stable helpers for data migrations (kept apart from app code that may change)."""
+
+from __future__ import annotations
+
+SQLITE_INSERT = (
+    "INSERT INTO policy_rule (ptype, v0, v1, v2, v3, created_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP) "
+    "ON CONFLICT DO NOTHING"
+)
+POSTGRES_INSERT = SQLITE_INSERT.replace("?, ?, ?, ?, ?", "$1, $2, $3, $4, $5")
+
+
+async def add_policy_lines(client, lines) -> None:
+    """Add policy lines to a database seeded before they existed. An empty policy table is
+    left alone: `surveil migrate` then loads the whole seed (policies/policy.csv) into it."""
+    count = await client.execute_query_dict("SELECT COUNT(*) AS n FROM policy_rule")
+    if not count[0]["n"]:
+        return
+    insert = POSTGRES_INSERT if client.capabilities.dialect == "postgres" else SQLITE_INSERT
+    for ptype, *values in lines:
+        await client.execute_query(insert, [ptype, *values])
+    await client.execute_query("UPDATE policy_revision SET revision = revision + 1")
