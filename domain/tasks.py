@@ -129,3 +129,9 @@ def check_delegation(actor_is_hq: bool, factory_overseas: bool) -> None:
 def refusal_is_suspension_ground(kind: TaskKind, reason: ExceptionReason) -> bool:
     """Refusing an unannounced inspection is a ground for suspension at the decision step."""
     return kind == TaskKind.ROUTINE_UNANNOUNCED and reason == ExceptionReason.REFUSED_INSPECTION
+
+
+class SamplingSite(StrEnum):
+    FACTORY = "FACTORY"  # 工厂
+    MARKET = "MARKET"  # 市场
+    USAGE_SITE = "USAGE_SITE"  # 产品使用场所

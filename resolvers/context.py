@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.tasks import OPEN, TaskStatus, aggregate_status
+from resolvers import reference
 from resolvers.loaders import Loaders
 from schema import task_enums, task_types, types
 from schema.relay import MAX_PAGE, from_cursor
@@ -59,6 +60,9 @@ class GraphQLContext:
             )
             for r in rows
         ]
+
+    present_clauses = staticmethod(reference.present_clauses)
+    present_schemes = staticmethod(reference.present_schemes)
 
     @staticmethod
     def aggregate(children: list) -> task_enums.TaskStatus | None:

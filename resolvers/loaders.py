@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from services import certificates, factories
+from services import certificates, factories, reference
 from services.context import Session
 from services.tasks import queries as task_queries
 from store.models import ProductCategory
@@ -25,6 +25,8 @@ class Loaders:
         self.task_team = DataLoader(self._task_team)
         self.task_exceptions = DataLoader(self._task_exceptions)
         self.task_lab_requests = DataLoader(self._task_lab_requests)
+        self.task_clauses = DataLoader(self._task_clauses)
+        self.task_schemes = DataLoader(self._task_schemes)
         self.session = session
 
     async def _factories(self, ids: list[int]):
@@ -73,3 +75,14 @@ class Loaders:
     async def _task_lab_requests(self, ids: list[int]):
         grouped = await task_queries.lab_requests_of(ids)
         return [grouped.get(i, []) for i in ids]
+
+    async def _task_clauses(self, ids: list[int]):
+        """Callers pass only tasks already loaded through the viewer's scope."""
+        tasks = await self.task.load_many(ids)
+        found = await reference.clauses_for([t for t in tasks if t])
+        return [found.get(i, []) for i in ids]
+
+    async def _task_schemes(self, ids: list[int]):
+        tasks = await self.task.load_many(ids)
+        found = await reference.schemes_for([t for t in tasks if t])
+        return [found.get(i, []) for i in ids]

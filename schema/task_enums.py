@@ -47,3 +47,9 @@ ExceptionHandling = _mirror(d.ExceptionHandling, "ExceptionHandling", "异常处
     "ESCALATE": "上报总部 Escalate to HQ",
     "CANCEL": "取消 Cancel",
 })  # fmt: skip
+
+SamplingSite = _mirror(d.SamplingSite, "SamplingSite", "抽样地点 Where samples are taken", {
+    "FACTORY": "工厂 Factory",
+    "MARKET": "市场 Market",
+    "USAGE_SITE": "产品使用场所 Product usage site",
+})  # fmt: skip

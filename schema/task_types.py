@@ -8,6 +8,7 @@ import datetime as dt
 import strawberry
 
 from schema import task_enums
+from schema.reference_types import SamplingScheme, SurveillanceClause
 from schema.relay import Connection, Node, build_connection, to_global_id
 from schema.types import AuditEntry, Certificate, Factory, OrgUnit
 
@@ -148,6 +149,18 @@ class Task(Node):
             )
             for r in rows
         ]  # fmt: skip
+
+    @strawberry.field(description="适用的年度监督检查条款 This year's clauses for the task's categories (internal)")
+    async def clauses(self, info: strawberry.Info) -> list[SurveillanceClause]:
+        if not self._internal:
+            return []
+        return await info.context.present_clauses(await info.context.loaders.task_clauses.load(self._model.id))
+
+    @strawberry.field(description="适用的监督抽样检测方案 Sampling schemes for a task with sampling (internal)")
+    async def sampling_schemes(self, info: strawberry.Info) -> list[SamplingScheme]:
+        if not self._internal:
+            return []
+        return await info.context.present_schemes(await info.context.loaders.task_schemes.load(self._model.id))
 
     @classmethod
     def from_model(cls, m, *, internal: bool, overdue: bool) -> Task:

@@ -2,6 +2,7 @@
 
 from store.models.audit import AuditEntry
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
+from store.models.reference import SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
 from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
@@ -16,6 +17,8 @@ __all__ = [
     "PolicyRule",
     "ProductCategory",
     "RoleAssignment",
+    "SamplingScheme",
+    "SurveillanceClause",
     "SurveillanceTask",
     "TaskCertificate",
     "TaskException",

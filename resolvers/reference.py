@@ -1,0 +1,100 @@
+"""Queries and mutations of HQ's reference data (clauses, sampling schemes)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.tasks import SamplingSite
+from resolvers.mutation import run
+from resolvers.query import page_request
+from schema import reference_types, task_enums
+from schema.relay import Connection, build_connection
+from schema.types import UserError
+from services import reference
+from store.models import ProductCategory
+
+
+async def category_codes() -> dict[int, str]:
+    return dict(await ProductCategory.all().values_list("id", "code"))
+
+
+async def present_clauses(rows) -> list[reference_types.SurveillanceClause]:
+    codes = await category_codes()
+    return [reference_types.SurveillanceClause.from_model(r, codes.get(r.product_category_id)) for r in rows]
+
+
+async def present_schemes(rows) -> list[reference_types.SamplingScheme]:
+    codes = await category_codes()
+    return [reference_types.SamplingScheme.from_model(r, codes[r.product_category_id]) for r in rows]
+
+
+@strawberry.input(description="新增或修改年度监督检查条款 Create or update a yearly clause (HQ).")
+class SurveillanceClauseInput:
+    year: int
+    code: str
+    title: str
+    text: str
+    product_category: str | None = strawberry.field(default=None, description="Category code; none for all")
+    reason: str
+
+
+@strawberry.input(description="新增或修改监督抽样检测方案 Create or update a category's sampling scheme (HQ).")
+class SamplingSchemeInput:
+    product_category: str
+    title: str
+    test_items: list[str]
+    sample_quantity: int
+    sites: list[task_enums.SamplingSite]
+    reason: str
+
+
+@strawberry.type
+class ClausePayload:
+    clause: reference_types.SurveillanceClause | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SchemePayload:
+    scheme: reference_types.SamplingScheme | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ReferenceQuery:
+    @strawberry.field(description="年度监督检查条款 The yearly clauses (staff and agencies).")
+    async def surveillance_clauses(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None, year: int | None = None
+    ) -> Connection[reference_types.SurveillanceClause]:
+        page = await reference.list_clauses(
+            info.context.require_session, year, page_request(info, first, after, None, None)
+        )
+        presented = iter(await present_clauses(page.items))
+        return build_connection(page.items, lambda _: next(presented), page.total, page.has_next, page.has_previous)
+
+    @strawberry.field(description="监督抽样检测方案 The sampling test schemes (staff and agencies).")
+    async def sampling_schemes(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[reference_types.SamplingScheme]:
+        page = await reference.list_schemes(info.context.require_session, page_request(info, first, after, None, None))
+        presented = iter(await present_schemes(page.items))
+        return build_connection(page.items, lambda _: next(presented), page.total, page.has_next, page.has_previous)
+
+
+@strawberry.type
+class ReferenceMutation:
+    @strawberry.mutation(description="维护年度监督检查条款 Create or update a yearly clause (HQ planners).")
+    async def upsert_surveillance_clause(self, info: strawberry.Info, input: SurveillanceClauseInput) -> ClausePayload:
+        clause, errors = await run(reference.upsert_clause(
+            info.context.require_session, input.year, input.code, input.title, input.text,
+            input.product_category, input.reason,
+        ))  # fmt: skip
+        return ClausePayload(clause=(await present_clauses([clause]))[0] if clause else None, user_errors=errors)
+
+    @strawberry.mutation(description="维护监督抽样检测方案 Create or update a sampling scheme (HQ planners).")
+    async def upsert_sampling_scheme(self, info: strawberry.Info, input: SamplingSchemeInput) -> SchemePayload:
+        scheme, errors = await run(reference.upsert_scheme(
+            info.context.require_session, input.product_category, input.title, input.test_items,
+            input.sample_quantity, [SamplingSite(s.value) for s in input.sites], input.reason,
+        ))  # fmt: skip
+        return SchemePayload(scheme=(await present_schemes([scheme]))[0] if scheme else None, user_errors=errors)

@@ -1,0 +1,49 @@
+"""Yearly surveillance clauses and sampling test schemes in GraphQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from schema import task_enums
+from schema.relay import to_global_id
+
+
+@strawberry.type(description="年度监督检查条款 A yearly surveillance focus item, general or for one product category.")
+class SurveillanceClause:
+    id: strawberry.ID
+    year: int
+    code: str
+    title: str
+    text: str
+    product_category_code: str | None = strawberry.field(description="Null: applies to every category")
+    version: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, m, category_code: str | None) -> SurveillanceClause:
+        return cls(
+            id=to_global_id("SurveillanceClause", m.id), year=m.year, code=m.code, title=m.title, text=m.text,
+            product_category_code=category_code, version=m.version, updated_at=m.updated_at,
+        )  # fmt: skip
+
+
+@strawberry.type(description="监督抽样检测方案 What to test, how many samples, where — per product category.")
+class SamplingScheme:
+    id: strawberry.ID
+    product_category_code: str
+    title: str
+    test_items: list[str] = strawberry.field(description="检测项目")
+    sample_quantity: int = strawberry.field(description="抽样数量")
+    sites: list[task_enums.SamplingSite] = strawberry.field(description="抽样地点")
+    version: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, m, category_code: str) -> SamplingScheme:
+        return cls(
+            id=to_global_id("SamplingScheme", m.id), product_category_code=category_code, title=m.title,
+            test_items=m.test_items, sample_quantity=m.sample_quantity,
+            sites=[task_enums.SamplingSite(s) for s in m.sites], version=m.version, updated_at=m.updated_at,
+        )  # fmt: skip
