@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.enums import FactoryClass
 from domain.tasks import SamplingSite
 from resolvers.mutation import run
 from resolvers.query import page_request
-from schema import reference_types, task_enums
+from schema import enums, reference_types, task_enums
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import reference
@@ -48,6 +49,22 @@ class SamplingSchemeInput:
     reason: str
 
 
+@strawberry.input(description="调整监督频次 Change the frequency rule of one class (HQ), with a reason.")
+class FrequencyRuleInput:
+    classification: enums.FactoryClass
+    expected_version: int
+    interval_months: int
+    unannounced: bool
+    sampling: bool
+    reason: str
+
+
+@strawberry.type
+class FrequencyRulePayload:
+    rule: reference_types.FrequencyRule | None
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class ClausePayload:
     clause: reference_types.SurveillanceClause | None
@@ -62,6 +79,11 @@ class SchemePayload:
 
 @strawberry.type
 class ReferenceQuery:
+    @strawberry.field(description="监督频次规则 The frequency table in force (staff and agencies).")
+    async def frequency_rules(self, info: strawberry.Info) -> list[reference_types.FrequencyRule]:
+        rows = await reference.list_frequency_rules(info.context.require_session)
+        return [reference_types.FrequencyRule.from_model(r) for r in rows]
+
     @strawberry.field(description="年度监督检查条款 The yearly clauses (staff and agencies).")
     async def surveillance_clauses(
         self, info: strawberry.Info, first: int | None = None, after: str | None = None, year: int | None = None
@@ -83,6 +105,16 @@ class ReferenceQuery:
 
 @strawberry.type
 class ReferenceMutation:
+    @strawberry.mutation(description="调整监督频次 Change how often a class is surveilled (HQ planners).")
+    async def update_frequency_rule(self, info: strawberry.Info, input: FrequencyRuleInput) -> FrequencyRulePayload:
+        row, errors = await run(reference.update_frequency_rule(
+            info.context.require_session, FactoryClass(input.classification.value), input.expected_version,
+            input.interval_months, input.unannounced, input.sampling, input.reason,
+        ))  # fmt: skip
+        return FrequencyRulePayload(
+            rule=reference_types.FrequencyRule.from_model(row) if row else None, user_errors=errors
+        )
+
     @strawberry.mutation(description="维护年度监督检查条款 Create or update a yearly clause (HQ planners).")
     async def upsert_surveillance_clause(self, info: strawberry.Info, input: SurveillanceClauseInput) -> ClausePayload:
         clause, errors = await run(reference.upsert_clause(

@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from schema import task_enums
+from schema import enums, task_enums
 from schema.relay import to_global_id
 
 
@@ -46,4 +46,20 @@ class SamplingScheme:
             id=to_global_id("SamplingScheme", m.id), product_category_code=category_code, title=m.title,
             test_items=m.test_items, sample_quantity=m.sample_quantity,
             sites=[task_enums.SamplingSite(s) for s in m.sites], version=m.version, updated_at=m.updated_at,
+        )  # fmt: skip
+
+
+@strawberry.type(description="监督频次规则 How often a class of enterprise is surveilled (configuration).")
+class FrequencyRule:
+    classification: enums.FactoryClass
+    interval_months: int = strawberry.field(description="Months between routine surveillances")
+    unannounced: bool = strawberry.field(description="不通知检查 Routine inspections are unannounced")
+    sampling: bool = strawberry.field(description="监督抽样 Sampling with each routine surveillance")
+    version: int
+
+    @classmethod
+    def from_model(cls, m) -> FrequencyRule:
+        return cls(
+            classification=enums.FactoryClass(m.classification), interval_months=m.interval_months,
+            unannounced=m.unannounced, sampling=m.sampling, version=m.version,
         )  # fmt: skip

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from domain.enums import FactoryClass
 from domain.errors import DomainError, ErrorCode
+from domain.frequency import DEFAULT_RULES, FrequencyRule
 from domain.tasks import SamplingSite, TaskKind
 from domain.validation import clean_text, require_reason
 from services import audit_log
@@ -13,7 +15,7 @@ from services.context import Session
 from services.errors import Forbidden
 from services.tasks.common import INTERNAL
 from store.db import transaction
-from store.models import ProductCategory, SamplingScheme, SurveillanceClause, TaskCertificate
+from store.models import FrequencyRuleRow, ProductCategory, SamplingScheme, SurveillanceClause, TaskCertificate
 from store.pagination import Page, PageRequest, paginate
 
 KIND = "reference"
@@ -136,3 +138,42 @@ async def schemes_for(tasks: list) -> dict[int, list[SamplingScheme]]:
     wanted = {c for cs in categories.values() for c in cs}
     rows = await SamplingScheme.filter(product_category_id__in=wanted).order_by("id") if wanted else []
     return {t.id: [s for s in rows if s.product_category_id in categories.get(t.id, ())] for t in tasks}
+
+
+async def frequency_rules() -> dict[FactoryClass, FrequencyRule]:
+    """The table in force; a class missing from it keeps the default of DOMAIN §7."""
+    rules = dict(DEFAULT_RULES)
+    for row in await FrequencyRuleRow.all():
+        rules[FactoryClass(row.classification)] = FrequencyRule(row.interval_months, row.unannounced, row.sampling)
+    return rules
+
+
+async def list_frequency_rules(session: Session) -> list[FrequencyRuleRow]:
+    await _require_reader(session)
+    return list(await FrequencyRuleRow.all().order_by("classification"))
+
+
+async def update_frequency_rule(
+    session: Session, klass: FactoryClass, expected_version: int, interval_months: int, unannounced: bool,
+    sampling: bool, reason: str | None,
+) -> FrequencyRuleRow:  # fmt: skip
+    why = require_reason(reason)
+    session.perms.require("manage", KIND, ["hq"])
+    if not 1 <= interval_months <= 60:
+        raise DomainError(ErrorCode.INVALID, "the interval is 1 to 60 months", ("intervalMonths",))
+    async with transaction():
+        row = await FrequencyRuleRow.filter(classification=klass.value).first()
+        if row is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no rule for that class", ("classification",))
+        if row.version != expected_version:
+            raise DomainError(ErrorCode.STALE_VERSION, "the rule changed meanwhile; reload", ("expectedVersion",))
+        before = {"intervalMonths": row.interval_months, "unannounced": row.unannounced, "sampling": row.sampling}
+        after = {"intervalMonths": interval_months, "unannounced": unannounced, "sampling": sampling}
+        await FrequencyRuleRow.filter(id=row.id, version=row.version).update(
+            interval_months=interval_months, unannounced=unannounced, sampling=sampling, version=row.version + 1
+        )
+        await row.refresh_from_db()
+        await audit_log.record(
+            session.actor, "reference.frequency", "FrequencyRule", row.id, before=before, after=after, reason=why
+        )
+    return row

@@ -11,6 +11,7 @@ from domain.tasks import ROUTINE, SpecialTrigger, TaskKind, TaskStatus, check_ki
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
+from services.reference import frequency_rules
 from services.tasks.common import KIND
 from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
@@ -36,7 +37,8 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
             ).values_list("factory_id", "year", "plan_sequence")
         )
         created = []
-        for draft in frequency.plan_year(year, facts.values(), existing):
+        rules = await frequency_rules()
+        for draft in frequency.plan_year(year, facts.values(), existing, rules):
             task = await SurveillanceTask.create(
                 kind=draft.kind, status=TaskStatus.DRAFT, factory_id=draft.factory_id,
                 responsible_unit_id=unit.id, executing_unit_id=unit.id, year=year,

@@ -2,7 +2,7 @@
 
 from store.models.audit import AuditEntry
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
-from store.models.reference import SamplingScheme, SurveillanceClause
+from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
 from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
@@ -11,6 +11,7 @@ __all__ = [
     "Certificate",
     "CertificateStatusChange",
     "Factory",
+    "FrequencyRuleRow",
     "LabRequest",
     "OrgUnit",
     "PolicyRevision",

@@ -40,3 +40,18 @@ class SamplingScheme(Model):
     class Meta:
         table = "sampling_scheme"
         unique_together = (("product_category",),)
+
+
+class FrequencyRuleRow(Model):
+    """监督频次: one row per enterprise class — configuration HQ edits, not code."""
+
+    id = fields.IntField(primary_key=True)
+    classification = fields.CharField(max_length=1, unique=True)
+    interval_months = fields.IntField()
+    unannounced = fields.BooleanField()
+    sampling = fields.BooleanField()
+    version = fields.IntField(default=1)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "frequency_rule"

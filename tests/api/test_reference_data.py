@@ -83,3 +83,32 @@ async def test_each_task_shows_the_clauses_and_schemes_that_apply(api):
     assert (await api.data(TASK_REFERENCE, {"id": without["id"]}, as_user="east.planner"))["node"][
         "samplingSchemes"
     ] == []
+
+
+RULES = "{ frequencyRules { classification intervalMonths unannounced sampling version } }"
+UPDATE = """mutation($i: FrequencyRuleInput!) { updateFrequencyRule(input: $i) {
+  rule { classification intervalMonths version } userErrors { field code } } }"""
+
+
+async def test_frequency_rules_are_configuration_that_drives_the_plan(api):
+    rules = {r["classification"]: r for r in (await api.data(RULES, as_user="east.planner"))["frequencyRules"]}
+    assert (rules["A"]["intervalMonths"], rules["D"]["intervalMonths"], rules["C"]["unannounced"]) == (24, 6, True)
+    body = {
+        "classification": "B",
+        "expectedVersion": 1,
+        "intervalMonths": 6,
+        "unannounced": False,
+        "sampling": True,
+        "reason": "Risk review 2026",
+    }
+    assert error_codes(await api.run(UPDATE, {"i": body}, as_user="east.planner")) == ["FORBIDDEN"]
+    updated = (await api.data(UPDATE, {"i": body}, as_user="hq.planner"))["updateFrequencyRule"]
+    assert updated["rule"] == {"classification": "B", "intervalMonths": 6, "version": 2}
+    stale = (await api.data(UPDATE, {"i": body}, as_user="hq.planner"))["updateFrequencyRule"]
+    assert [e["code"] for e in stale["userErrors"]] == ["STALE_VERSION"]
+    plan = await api.data(
+        'mutation { generatePlan(input: {unitCode: "east", year: 2026}) { tasks { factory { code classification } } } }',
+        as_user="east.planner",
+    )
+    b_drafts = [t for t in plan["generatePlan"]["tasks"] if t["factory"]["classification"] == "B"]
+    assert len(b_drafts) == 2 * len({t["factory"]["code"] for t in b_drafts}) > 0  # twice a year now
