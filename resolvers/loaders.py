@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from services import certificates, factories, reference
+from services import certificates, documents, factories, reference
 from services.context import Session
 from services.tasks import queries as task_queries
 from store.models import ProductCategory
@@ -26,6 +26,7 @@ class Loaders:
         self.task_exceptions = DataLoader(self._task_exceptions)
         self.task_lab_requests = DataLoader(self._task_lab_requests)
         self.task_clauses = DataLoader(self._task_clauses)
+        self.task_materials = DataLoader(self._task_materials)
         self.task_schemes = DataLoader(self._task_schemes)
         self.session = session
 
@@ -86,3 +87,7 @@ class Loaders:
         tasks = await self.task.load_many(ids)
         found = await reference.schemes_for([t for t in tasks if t])
         return [found.get(i, []) for i in ids]
+
+    async def _task_materials(self, ids: list[int]):
+        grouped = await documents.materials_of(ids)
+        return [grouped.get(i, []) for i in ids]

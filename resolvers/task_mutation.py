@@ -7,8 +7,10 @@ import strawberry
 from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
 from resolvers.mutation import db_id, factory_db_id, run
 from schema import task_inputs, task_payloads
+from services import documents
 from services.tasks import exceptions, labs, lifecycle, planning, team
 from services.tasks import queries as task_queries
+from store.blobs import BlobStore
 
 
 def _task_id(input) -> int:
@@ -174,6 +176,24 @@ class TaskMutation:
             request_id = db_id(input.request_id, "LabRequest", "requestId")
             request = await labs.decide_request(info.context.require_session, request_id, input.accepted, input.reason)
             return await _reload(info, request.task_id)
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="上传检查资料 Attach a document to a task (planners); stored by SHA-256.")
+    async def attach_task_material(
+        self, info: strawberry.Info, input: task_inputs.AttachTaskMaterialInput
+    ) -> task_payloads.TaskPayload:
+        session = info.context.require_session
+        config = session.config
+
+        async def command():
+            # Read at most one byte past the limit: enough to know it is too large.
+            data = await input.file.read(config.max_upload_bytes + 1)
+            await documents.attach_material(
+                session, _task_id(input), data, input.file.filename, input.file.content_type,
+                input.description, config.max_upload_bytes, BlobStore(config.document_dir),
+            )  # fmt: skip
+            return await _reload(info, _task_id(input))
 
         return await _payload(info, command())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from schema import task_enums
 
@@ -124,3 +125,12 @@ class DecideLabRequestInput:
     request_id: strawberry.ID
     accepted: bool
     reason: str
+
+
+@strawberry.input(
+    description="上传检查资料 Attach a document for the team (multipart upload; PDF, PNG, JPEG, DOCX, XLSX)."
+)
+class AttachTaskMaterialInput:
+    task_id: strawberry.ID
+    file: Upload
+    description: str | None = None

@@ -33,6 +33,27 @@ class TaskExceptionReport:
     handled_at: dt.datetime | None
 
 
+@strawberry.type(description="资料 A document handed to the team, stored by its SHA-256.")
+class Document:
+    id: strawberry.ID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    download_url: str = strawberry.field(description="GET it with the same bearer token")
+
+    @classmethod
+    def from_model(cls, m) -> Document:
+        return cls(
+            id=to_global_id("Document", m.id), filename=m.filename, content_type=m.content_type, size=m.size,
+            sha256=m.sha256, description=m.description, uploaded_by=m.uploaded_by.login, uploaded_at=m.uploaded_at,
+            download_url=f"/documents/{m.id}",
+        )  # fmt: skip
+
+
 @strawberry.type(description="检测机构申请 An enterprise's request about which lab tests its samples (§4.1).")
 class LabRequest:
     id: strawberry.ID = strawberry.field(description="Opaque ID, for decideLabRequest")
@@ -149,6 +170,12 @@ class Task(Node):
             )
             for r in rows
         ]  # fmt: skip
+
+    @strawberry.field(description="检查资料 Materials handed to the team (internal)")
+    async def materials(self, info: strawberry.Info) -> list[Document]:
+        if not self._internal:
+            return []
+        return [Document.from_model(d) for d in await info.context.loaders.task_materials.load(self._model.id)]
 
     @strawberry.field(description="适用的年度监督检查条款 This year's clauses for the task's categories (internal)")
     async def clauses(self, info: strawberry.Info) -> list[SurveillanceClause]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from contextlib import asynccontextmanager
 
 from cross_web import HTTPException
@@ -17,23 +16,24 @@ from tortoise.contrib.starlette import RegisterTortoise
 from policies.authorizer import Authorizer
 from resolvers.context import GraphQLContext
 from server.auth import AuthError, TokenVerifier
+from server.authn import Authenticator
+from server.downloads import download_route
 from server.graphql import build_schema
 from server.settings import Settings, load_settings
-from services.context import Actor, ServiceConfig, Session
+from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
-from store.models import User
 
 log = logging.getLogger("surveil")
 
 
 class SurveilGraphQL(GraphQL):
-    def __init__(self, schema, settings: Settings, sync: PolicySync) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None)
+    def __init__(self, schema, settings: Settings, authenticator: Authenticator) -> None:
+        # Multipart uploads are safe to enable: authentication is a bearer header, never a
+        # cookie, so a cross-site form cannot act as a signed-in user (no CSRF).
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, multipart_uploads_enabled=True)
         self.settings = settings
-        self.sync = sync
-        self.verifier = TokenVerifier(settings)
-        self.config = ServiceConfig(north_china=settings.north_china)
+        self.authenticator = authenticator
 
     def decode_json(self, data: str | bytes) -> object:
         """Lone UTF-16 surrogates are legal JSON escapes but not text: no layer below (ORM,
@@ -43,25 +43,22 @@ class SurveilGraphQL(GraphQL):
             raise HTTPException(400, "request text must be valid Unicode (lone surrogate found)")
         return decoded
 
+    async def parse_multipart(self, request):
+        """Refuse an oversized upload before reading it (the limit is checked again per file)."""
+        length = request.headers.get("content-length")
+        if length is None or not length.isdigit():
+            raise HTTPException(411, "uploads need a Content-Length")
+        if int(length) > self.settings.max_upload_bytes + 64 * 1024:
+            raise HTTPException(413, f"uploads are limited to {self.settings.max_upload_bytes} bytes")
+        return await super().parse_multipart(request)
+
     async def get_context(self, request: Request, response) -> GraphQLContext:
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
-        header = request.headers.get("authorization", "")
-        if not header:
-            return GraphQLContext(session=None, sync=self.sync, request=request)
-        scheme, _, token = header.partition(" ")
+        sync = self.authenticator.sync
         try:
-            if scheme.lower() != "bearer" or not token:
-                raise AuthError("use the Authorization: Bearer <token> header")
-            user_id = self.verifier.verify(token.strip())
-            user = await User.filter(id=user_id, active=True).select_related("unit").first()
-            if user is None:
-                raise AuthError("the token's user is unknown or deactivated")
+            session = await self.authenticator.session(request)
         except AuthError as exc:
-            return GraphQLContext(session=None, sync=self.sync, request=request, auth_error=str(exc))
-        await self.sync.refresh()
-        actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
-        session = Session.for_actor(actor, self.sync.authorizer, self.config)
-        return GraphQLContext(session=session, sync=self.sync, request=request)
+            return GraphQLContext(session=None, sync=sync, request=request, auth_error=str(exc))
+        return GraphQLContext(session=session, sync=sync, request=request)
 
 
 def _has_lone_surrogate(value) -> bool:
@@ -81,7 +78,13 @@ async def health(_: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     sync = PolicySync(Authorizer())
-    graphql_app = SurveilGraphQL(build_schema(settings), settings, sync)
+    config = ServiceConfig(
+        north_china=settings.north_china,
+        document_dir=settings.document_dir,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+    authenticator = Authenticator(TokenVerifier(settings), sync, config)
+    graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -90,7 +93,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
 
     app = Starlette(
-        routes=[Route("/health", health), Route("/graphql", graphql_app, methods=["GET", "POST"])],
+        routes=[
+            Route("/health", health),
+            Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
+        ],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -30,6 +30,8 @@ class Settings:
     graphiql: bool = True
     field_suggestions: bool = True
     log_level: str = "INFO"
+    document_dir: str = "data/documents"
+    max_upload_bytes: int = 20 * 1024 * 1024
     extra: dict = field(default_factory=dict)
 
     @property
@@ -63,6 +65,8 @@ def load_settings() -> Settings:
         graphiql=_flag("SURVEIL_GRAPHIQL", not production),
         field_suggestions=_flag("SURVEIL_FIELD_SUGGESTIONS", not production),
         log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
+        document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
+        max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
     )
     check(settings)
     return settings

@@ -70,6 +70,8 @@ class Permissions:
 @dataclass(frozen=True)
 class ServiceConfig:
     north_china: tuple[str, ...]
+    document_dir: str = "data/documents"
+    max_upload_bytes: int = 20 * 1024 * 1024
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Tortoise models; the single app label is "models" (see store.config)."""
 
 from store.models.audit import AuditEntry
+from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
@@ -10,6 +11,7 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
+    "Document",
     "Factory",
     "FrequencyRuleRow",
     "LabRequest",

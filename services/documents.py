@@ -1,0 +1,80 @@
+"""Materials handed to the team (§4.2): uploaded with size and type limits, stored by
+SHA-256, downloadable only by those allowed to read the task's internal fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.errors import DomainError, ErrorCode
+from domain.validation import clean_text
+from services import audit_log
+from services.context import Session
+from services.tasks.common import INTERNAL, KIND, domain_codes, load_for
+from store.blobs import BlobStore
+from store.db import transaction
+from store.models import Document, SurveillanceTask
+
+# Accepted types, recognised by their first bytes rather than by what the client claims.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (b"PK\x03\x04",),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (b"PK\x03\x04",),
+}
+
+
+def sniff(data: bytes, declared: str | None) -> str:
+    declared = (declared or "").split(";")[0].strip().lower()
+    matches = [t for t, heads in SIGNATURES.items() if any(data.startswith(h) for h in heads)]
+    if not matches:
+        raise DomainError(ErrorCode.INVALID, "accepted files: PDF, PNG, JPEG, DOCX, XLSX", ("file",))
+    return declared if declared in matches else matches[0]
+
+
+async def attach_material(
+    session: Session, task_id: int, data: bytes, filename: str | None, declared_type: str | None,
+    description: str | None, max_bytes: int, store: BlobStore,
+) -> Document:  # fmt: skip
+    if len(data) > max_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
+    if not data:
+        raise DomainError(ErrorCode.REQUIRED, "the file is empty", ("file",))
+    name = clean_text(Path(filename or "upload").name, "filename", max_length=200)
+    text = clean_text(description, "description", max_length=2000, required=False) or ""
+    content_type = sniff(data, declared_type)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "attach")
+        digest = store.put(data)  # idempotent: the same bytes land on the same path
+        document = await Document.create(
+            task_id=task.id, purpose="MATERIAL", sha256=digest, size=len(data), content_type=content_type,
+            filename=name, description=text, uploaded_by_id=session.actor.user_id,
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "task.material", "SurveillanceTask", task.id,
+            after={"document": document.id, "sha256": digest, "filename": name, "size": len(data)}, reason=text or None,
+        )  # fmt: skip
+    return document
+
+
+async def for_download(session: Session, document_id: int, store: BlobStore) -> tuple[Document, Path] | None:
+    """The document and its file, or None when missing or not allowed (indistinguishable)."""
+    document = await Document.filter(id=document_id).first()
+    if document is None:
+        return None
+    task = await SurveillanceTask.get(id=document.task_id)
+    codes = await domain_codes(task)
+    if not (
+        session.perms.decide("read", KIND, codes).allowed and session.perms.decide("read", INTERNAL, codes).allowed
+    ):
+        return None
+    return document, store.path(document.sha256)
+
+
+async def materials_of(task_ids: list[int]) -> dict[int, list[Document]]:
+    grouped: dict[int, list[Document]] = {}
+    for d in (
+        await Document.filter(task_id__in=task_ids, purpose="MATERIAL").select_related("uploaded_by").order_by("id")
+    ):
+        grouped.setdefault(d.task_id, []).append(d)
+    return grouped
