@@ -3,7 +3,7 @@ Deterministic, so that seeding twice yields the same world and tests can count o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from domain.enums import CertificateStatus as C
 from domain.enums import FactoryClass, FactoryStatus, Role, UnitKind
@@ -144,6 +144,7 @@ def certificates(index: int, code: str) -> list[dict]:
                 "issued_on": issued,
                 "expires_on": date(issued.year + 5, issued.month, issued.day),
                 "status": status,
+                "initial_inspection_end": issued - timedelta(days=45) if k == 0 else None,
             }
         )
     return out

@@ -97,6 +97,7 @@ async def _factory(created, index, row, units, categories, jurisdiction: Jurisdi
                 status=spec["status"],
                 issued_on=spec["issued_on"],
                 expires_on=spec["expires_on"],
+                initial_inspection_end=spec["initial_inspection_end"],
             ),
         )
         created["certificates"] += new

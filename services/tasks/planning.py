@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from tortoise.expressions import Q
+
 from domain import frequency
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
@@ -47,8 +49,8 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
             await _link_live_certificates(task)
             await audit_log.record(
                 session.actor, "task.plan", "SurveillanceTask", task.id,
-                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat(), "sequence": draft.sequence,
-                       "effectiveClass": draft.effective_class.value},
+                # No class here: the timeline is shown to agencies, which never see it.
+                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat(), "sequence": draft.sequence},
                 reason=f"yearly plan {year}",
             )  # fmt: skip
             created.append(task)
@@ -61,10 +63,12 @@ async def _planning_facts(unit_id: int, year: int) -> dict[int, frequency.Planni
     )
     ids = [fid for fid, _ in factories]
     first_issue: dict[int, date] = {}
-    for fid, issued in await Certificate.filter(factory_id__in=ids, status__in=LIVE_CERTIFICATES).values_list(
-        "factory_id", "issued_on"
-    ):
+    initial_end: dict[int, date] = {}
+    live = Certificate.filter(factory_id__in=ids, status__in=LIVE_CERTIFICATES)
+    for fid, issued, inspected in await live.values_list("factory_id", "issued_on", "initial_inspection_end"):
         first_issue[fid] = min(issued, first_issue.get(fid, issued))
+        if inspected is not None:
+            initial_end[fid] = min(inspected, initial_end.get(fid, inspected))
     last_end: dict[int, date] = {}
     done = SurveillanceTask.filter(factory_id__in=ids, kind__in=list(ROUTINE), status=TaskStatus.RESULTS_SUBMITTED)
     for fid, end, due in await done.values_list("factory_id", "planned_end", "due_on"):
@@ -72,13 +76,16 @@ async def _planning_facts(unit_id: int, year: int) -> dict[int, frequency.Planni
         last_end[fid] = max(when, last_end.get(fid, when))
     since = date(year - 1, 1, 1)
     risk: dict[int, int] = {}
-    for (fid,) in await SurveillanceTask.filter(
-        factory_id__in=ids, kind=TaskKind.SPECIAL, special_trigger__in=RISK_TRIGGERS, due_on__gte=since
-    ).values_list("factory_id"):
+    # Risk signals: a special inspection after a failed spot check or a verified complaint,
+    # and changes at the factory (a relocation inspection), since the start of last year.
+    signals = SurveillanceTask.filter(factory_id__in=ids, due_on__gte=since).filter(
+        Q(kind=TaskKind.SPECIAL, special_trigger__in=RISK_TRIGGERS) | Q(kind=TaskKind.RELOCATION)
+    )
+    for (fid,) in await signals.exclude(status=TaskStatus.CANCELLED).values_list("factory_id"):
         risk[fid] = risk.get(fid, 0) + 1
     return {
         fid: frequency.PlanningFacts(
-            fid, FactoryClass(klass), risk.get(fid, 0), last_end.get(fid), None, first_issue.get(fid)
+            fid, FactoryClass(klass), risk.get(fid, 0), last_end.get(fid), initial_end.get(fid), first_issue.get(fid)
         )
         for fid, klass in factories
         if fid in first_issue

@@ -8,10 +8,10 @@ class AuditEntry(Model):
     id = fields.IntField(primary_key=True)
     seq = fields.IntField(unique=True)
     at = fields.DatetimeField()
-    actor_id = fields.IntField(null=True, db_index=True, on_delete=fields.RESTRICT)
+    actor_id = fields.IntField(null=True, db_index=True)
     actor = fields.CharField(max_length=64)  # login, or "system" for seeding / CLI
     unit = fields.CharField(max_length=32)
-    action = fields.CharField(max_length=64, db_index=True, on_delete=fields.RESTRICT)
+    action = fields.CharField(max_length=64, db_index=True)
     object_type = fields.CharField(max_length=32)
     object_id = fields.IntField(null=True)
     before = fields.JSONField(null=True)

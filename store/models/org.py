@@ -11,7 +11,7 @@ class OrgUnit(Model):
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=200)
     name_zh = fields.CharField(max_length=200)
-    kind = fields.CharEnumField(UnitKind, max_length=16, db_index=True, on_delete=fields.RESTRICT)
+    kind = fields.CharEnumField(UnitKind, max_length=16, db_index=True)
     # Sub-centres: provinces of their jurisdiction; agencies: ISO country codes;
     # labs: the sub-centre regions they serve. Small lists, read whole.
     provinces = fields.JSONField(default=list)

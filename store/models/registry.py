@@ -22,10 +22,10 @@ class Factory(Model):
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=200)
     address = fields.CharField(max_length=500)
-    country = fields.CharField(max_length=2, db_index=True, on_delete=fields.RESTRICT)
-    province = fields.CharField(max_length=40, null=True, db_index=True, on_delete=fields.RESTRICT)
-    classification = fields.CharEnumField(FactoryClass, max_length=1, db_index=True, on_delete=fields.RESTRICT)
-    status = fields.CharEnumField(FactoryStatus, max_length=24, db_index=True, on_delete=fields.RESTRICT)
+    country = fields.CharField(max_length=2, db_index=True)
+    province = fields.CharField(max_length=40, null=True, db_index=True)
+    classification = fields.CharEnumField(FactoryClass, max_length=1, db_index=True)
+    status = fields.CharEnumField(FactoryStatus, max_length=24, db_index=True)
     # Domains this factory belongs to, derived from its location when written:
     # the responsible unit (jurisdiction), the foreign agency serving its country and the
     # enterprise that runs it. Authorization scopes filter on these columns.
@@ -56,9 +56,12 @@ class Certificate(Model):
     product_category = fields.ForeignKeyField(
         "models.ProductCategory", related_name="certificates", db_index=True, on_delete=fields.RESTRICT
     )
-    status = fields.CharEnumField(CertificateStatus, max_length=16, db_index=True, on_delete=fields.RESTRICT)
+    status = fields.CharEnumField(CertificateStatus, max_length=16, db_index=True)
     issued_on = fields.DateField()
-    expires_on = fields.DateField(db_index=True, on_delete=fields.RESTRICT)
+    expires_on = fields.DateField(db_index=True)
+    # End of the initial factory inspection: the first surveillance falls within 12 months
+    # of it, or of the issue date where there was none (DOMAIN §7).
+    initial_inspection_end = fields.DateField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
 

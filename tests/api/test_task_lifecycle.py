@@ -324,3 +324,73 @@ async def test_stale_version_and_no_partial_write(api):
     cancelled = ok(await act(api, "cancelTask", "TaskActionInput", task, as_user="east.planner", reason="Duplicate"))
     assert cancelled["status"] == "CANCELLED"
     assert codes(await issue(api, cancelled, as_user="east.planner")) == ["TRANSITION_NOT_ALLOWED"]
+
+
+async def test_plan_uses_the_initial_inspection_and_risk_signals(api):
+    from datetime import date
+
+    from store.models import Certificate
+
+    await Certificate.filter(factory__code="E001").update(
+        issued_on=date(2025, 6, 1), initial_inspection_end=date(2025, 3, 15)
+    )
+    await Certificate.filter(factory__code="E005").update(issued_on=date(2025, 8, 1), initial_inspection_end=None)
+    ok(await create(api, "E002", "RELOCATION", as_user="east.planner"))  # a change at the factory: one class worse
+    tasks = (await api.data(PLAN, {"i": {"unitCode": "east", "year": 2026}}, as_user="east.planner"))["generatePlan"][
+        "tasks"
+    ]
+    due = {t["factory"]["code"]: (t["dueOn"], t["kind"]) for t in tasks}
+    assert due["E001"] == ("2026-03-15", "ROUTINE_NOTIFIED")  # 12 months after the initial inspection (class A)
+    assert due["E005"] == ("2026-08-01", "ROUTINE_NOTIFIED")  # no initial inspection: 12 months after issue
+    assert due["E002"][1] == "ROUTINE_UNANNOUNCED"  # class B raised to C by the relocation
+
+
+async def test_escalated_exception_waits_for_hq(api):
+    task = ok(await issue(api, ok(await create(api, "E010", as_user="east.planner")), as_user="east.planner"))
+    task = ok(
+        await act(
+            api,
+            "reportTaskException",
+            "ReportTaskExceptionInput",
+            task,
+            as_user="east.inspector1",
+            reason="FACTORY_MOVED",
+            details="Moved to Anhui",
+        )
+    )
+    escalated = ok(
+        await act(
+            api,
+            "handleTaskException",
+            "HandleTaskExceptionInput",
+            task,
+            as_user="east.planner",
+            handling="ESCALATE",
+            note="Needs HQ",
+        )
+    )
+    assert escalated["status"] == "EXCEPTION"
+    detail = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
+        {"id": task["id"]},
+        as_user="hq.planner",
+    )
+    assert detail["node"]["exceptions"] == [{"handling": "ESCALATE", "handledAt": None}]
+    done = ok(
+        await act(
+            api,
+            "handleTaskException",
+            "HandleTaskExceptionInput",
+            escalated,
+            as_user="hq.planner",
+            handling="CANCEL",
+            note="Relocation inspection instead",
+        )
+    )
+    assert done["status"] == "CANCELLED"
+    detail = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
+        {"id": task["id"]},
+        as_user="hq.planner",
+    )
+    assert detail["node"]["exceptions"][0]["handling"] == "CANCEL" and detail["node"]["exceptions"][0]["handledAt"]
