@@ -9,13 +9,13 @@ from services.context import Session
 FACTORY_DOMAIN_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
 
 
-def in_units(unit_ids: frozenset[int], prefix: str = "") -> Q:
-    """Rows belonging to any of the units through any of the factory's domain columns."""
+def in_units(unit_ids: frozenset[int], prefix: str = "", columns: tuple[str, ...] = FACTORY_DOMAIN_COLUMNS) -> Q:
+    """Rows belonging to any of the units through any of their domain columns."""
     if not unit_ids:
         return Q(id__in=[])  # nothing: an empty scope must match no row
     ids = sorted(unit_ids)
     q = Q()
-    for column in FACTORY_DOMAIN_COLUMNS:
+    for column in columns:
         q |= Q(**{f"{prefix}{column}__in": ids})
     return q
 

@@ -11,6 +11,7 @@ from tortoise.expressions import Q, Subquery
 from domain.tasks import OPEN, TaskKind, TaskStatus
 from services.context import Session
 from services.errors import bounded
+from services.scoping import in_units
 from services.tasks.common import INTERNAL, KIND, TASK_DOMAIN_COLUMNS
 from services.tasks.planning import today
 from store.models import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
@@ -32,13 +33,7 @@ class TaskFilter:
 
 
 async def scope(session: Session, action: str = "read", kind: str = KIND) -> Q:
-    unit_ids = sorted(await session.perms.unit_ids(action, kind))
-    if not unit_ids:
-        return Q(id__in=[])
-    q = Q()
-    for column in TASK_DOMAIN_COLUMNS:
-        q |= Q(**{f"{column}__in": unit_ids})
-    return q
+    return in_units(await session.perms.unit_ids(action, kind), columns=TASK_DOMAIN_COLUMNS)
 
 
 async def list_tasks(session: Session, flt: TaskFilter, page: PageRequest, mine: bool = False) -> Page:
