@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from domain.tasks import OPEN, TaskStatus, aggregate_status
@@ -26,6 +27,7 @@ class GraphQLContext:
     request: object = None
     auth_error: str | None = None
     _loaders: Loaders | None = field(default=None, init=False)
+    _codes: object = field(default=None, init=False)
 
     @property
     def require_session(self) -> Session:
@@ -61,8 +63,17 @@ class GraphQLContext:
             for r in rows
         ]
 
-    present_clauses = staticmethod(reference.present_clauses)
-    present_schemes = staticmethod(reference.present_schemes)
+    async def present_clauses(self, rows):
+        return await reference.present_clauses(rows, await self._category_codes())
+
+    async def present_schemes(self, rows):
+        return await reference.present_schemes(rows, await self._category_codes())
+
+    def _category_codes(self):
+        # One look-up per request, shared by every task of a list (avoids an N+1).
+        if self._codes is None:
+            self._codes = asyncio.ensure_future(reference.category_codes())
+        return self._codes
 
     @staticmethod
     def aggregate(children: list) -> task_enums.TaskStatus | None:

@@ -159,8 +159,12 @@ class Query:
         if visible is None:
             return build_connection([], None, 0, False, False)
         type_name, db_id = from_global_id(object_id)
-        page = await audit_queries.trail_of(type_name, db_id, page_req)
-        return _connection(page, types.AuditEntry.from_model)
+        # Field-level rule on history too: whoever may not see the class does not see its changes.
+        no_class = isinstance(visible, types.Factory) and visible.classification is None
+        hidden = {"classification"} if no_class else set()
+        excluded = ("factory.reclassify",) if no_class else ()
+        page = await audit_queries.trail_of(type_name, db_id, page_req, excluded)
+        return _connection(page, lambda m: types.AuditEntry.from_model(m, hidden))
 
     @strawberry.field(description="The whole audit log (auditors, policy administrators).")
     async def audit_log(

@@ -19,13 +19,13 @@ async def category_codes() -> dict[int, str]:
     return dict(await ProductCategory.all().values_list("id", "code"))
 
 
-async def present_clauses(rows) -> list[reference_types.SurveillanceClause]:
-    codes = await category_codes()
+async def present_clauses(rows, codes: dict[int, str] | None = None) -> list[reference_types.SurveillanceClause]:
+    codes = codes if codes is not None else await category_codes()
     return [reference_types.SurveillanceClause.from_model(r, codes.get(r.product_category_id)) for r in rows]
 
 
-async def present_schemes(rows) -> list[reference_types.SamplingScheme]:
-    codes = await category_codes()
+async def present_schemes(rows, codes: dict[int, str] | None = None) -> list[reference_types.SamplingScheme]:
+    codes = codes if codes is not None else await category_codes()
     return [reference_types.SamplingScheme.from_model(r, codes[r.product_category_id]) for r in rows]
 
 

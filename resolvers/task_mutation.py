@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.errors import DomainError, ErrorCode
 from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
 from resolvers.mutation import db_id, factory_db_id, run
 from schema import task_inputs, task_payloads
@@ -46,7 +47,7 @@ class TaskMutation:
                 due_on=input.due_on, planned_start=input.planned_start, planned_end=input.planned_end,
                 trigger=SpecialTrigger(input.special_trigger.value) if input.special_trigger else None,
                 trigger_details=input.trigger_details, with_sampling=input.with_sampling,
-                requirements=input.requirements,
+                requirements=input.requirements, unannounced=input.unannounced,
             )  # fmt: skip
 
         return await _payload(info, command())
@@ -187,6 +188,8 @@ class TaskMutation:
         config = session.config
 
         async def command():
+            if not hasattr(input.file, "read"):  # sent as JSON text instead of a multipart file
+                raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
             # Read at most one byte past the limit: enough to know it is too large.
             data = await input.file.read(config.max_upload_bytes + 1)
             await documents.attach_material(

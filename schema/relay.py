@@ -11,6 +11,7 @@ import strawberry
 
 T = TypeVar("T")
 MAX_PAGE = 100
+MAX_DB_ID = 2**31 - 1  # database ids are 32-bit integers
 
 
 class InvalidId(ValueError):
@@ -36,7 +37,7 @@ def to_global_id(type_name: str, db_id: int) -> str:
 
 def from_global_id(global_id: str) -> tuple[str, int]:
     type_name, _, raw = _unb64(global_id).partition(":")
-    if not type_name or not raw.isdigit() or len(raw) > 18:
+    if not type_name or not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_DB_ID:
         raise InvalidId("not a valid id")
     return type_name, int(raw)
 
@@ -49,7 +50,7 @@ def from_cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     kind, _, raw = _unb64(cursor).partition(":")
-    if kind != "cursor" or not raw.isdigit() or len(raw) > 18:
+    if kind != "cursor" or not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_DB_ID:
         raise InvalidId("not a valid cursor")
     return int(raw)
 

@@ -42,6 +42,9 @@ class CreateTaskInput:
     trigger_details: str | None = None
     with_sampling: bool = False
     requirements: str | None = None
+    unannounced: bool = strawberry.field(
+        default=False, description="不通知 For special or sampling tasks; routine ones follow their kind"
+    )
 
 
 @strawberry.input(description="安排任务 Set a draft's window, due date and requirements.")

@@ -171,7 +171,8 @@ class AuditEntry(Node):
     hash: str
 
     @classmethod
-    def from_model(cls, m) -> AuditEntry:
+    def from_model(cls, m, hidden: set[str] | frozenset[str] = frozenset()) -> AuditEntry:
+        """`hidden`: keys of before/after the viewer may not see (field-level rules)."""
         return cls(
             id=to_global_id("AuditEntry", m.id),
             seq=m.seq,
@@ -181,8 +182,8 @@ class AuditEntry(Node):
             action=m.action,
             object_type=m.object_type,
             object_id=to_global_id(m.object_type, m.object_id) if m.object_id is not None else None,
-            before=m.before,
-            after=m.after,
+            before=_without(m.before, hidden),
+            after=_without(m.after, hidden),
             reason=m.reason,
             request_id=m.request_id,
             hash=m.hash,
@@ -229,3 +230,9 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
     message: str
     code: enums.UserErrorCode
+
+
+def _without(values: dict | None, hidden) -> dict | None:
+    if not values or not hidden:
+        return values
+    return {k: v for k, v in values.items() if k not in hidden}

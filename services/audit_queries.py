@@ -10,9 +10,14 @@ from store.pagination import Page, PageRequest, paginate
 AUDIT = "audit"
 
 
-async def trail_of(object_type: str, object_id: int, page: PageRequest) -> Page[AuditEntry]:
+async def trail_of(
+    object_type: str, object_id: int, page: PageRequest, exclude_actions: tuple[str, ...] = ()
+) -> Page[AuditEntry]:
     """Caller has checked the viewer may read the object itself."""
-    return await paginate(AuditEntry.filter(object_type=object_type, object_id=object_id), page)
+    qs = AuditEntry.filter(object_type=object_type, object_id=object_id)
+    if exclude_actions:
+        qs = qs.exclude(action__in=list(exclude_actions))
+    return await paginate(qs, page)
 
 
 async def whole_log(session: Session, page: PageRequest, action: str | None = None) -> Page[AuditEntry]:

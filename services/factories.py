@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from domain import factory as rules
 from domain.enums import FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import JurisdictionMap
+from domain.tasks import OPEN
 from domain.validation import require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import bounded
 from services.scoping import factory_filter, factory_unit_ids
 from store.db import transaction
-from store.models import Factory
+from store.models import Factory, SurveillanceTask
 from store.pagination import Page, PageRequest, paginate
 from store.rows import FACTORY_FIELDS, fetch_rows
 from store.units import load_jurisdiction, unit_ids_by_code
@@ -80,7 +81,12 @@ async def correct_information(
         _check_version(factory, expected_version)
         jurisdiction = await _jurisdiction(session)
         change = rules.correct_information(_facts(factory), correction, jurisdiction)
+        old_unit = factory.responsible_unit_id
         await _save(factory, change, jurisdiction)
+        if factory.responsible_unit_id != old_unit:  # moved to another jurisdiction
+            change.after["openTasksRerouted"] = await _reroute_open_tasks(
+                factory.id, old_unit, factory.responsible_unit_id
+            )
         await audit_log.record(
             session.actor,
             "factory.correct",
@@ -127,6 +133,16 @@ async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
         raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
     session.perms.require(action, KIND, codes)
     return factory
+
+
+async def _reroute_open_tasks(factory_id: int, old_unit: int, new_unit: int) -> int:
+    """Open tasks follow the factory to its new responsible unit (executing too, unless
+    delegated); each is audited as part of the correction that moved the factory."""
+    open_tasks = SurveillanceTask.filter(factory_id=factory_id, status__in=list(OPEN), responsible_unit_id=old_unit)
+    ids = await open_tasks.values_list("id", flat=True)
+    await SurveillanceTask.filter(id__in=ids, executing_unit_id=old_unit).update(executing_unit_id=new_unit)
+    await SurveillanceTask.filter(id__in=ids).update(responsible_unit_id=new_unit, version=F("version") + 1)
+    return len(ids)
 
 
 def _domain_codes(factory: Factory) -> list[str]:

@@ -17,12 +17,14 @@ from domain.tasks import (
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
-from services.tasks.common import check_version, load_for, move
+from services.errors import Forbidden
+from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.planning import check_window
 from store.db import transaction
-from store.models import SurveillanceTask, TaskException, TeamAssignment
+from store.models import OrgUnit, SurveillanceTask, TaskException, TeamAssignment
 
 REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
+HQ = "hq"
 
 
 async def report_exception(
@@ -31,6 +33,7 @@ async def report_exception(
     text = clean_text(details, "details", max_length=5000)
     async with transaction():
         task, _ = await load_for(session, task_id, "report_exception")
+        await _require_executing_side(session, task)
         check_version(task, expected_version)
         updates = {}
         if refusal_is_suspension_ground(TaskKind(task.kind), reason):
@@ -58,6 +61,9 @@ async def handle_exception(
         check_version(task, expected_version)
         if TaskStatus(task.status) != TaskStatus.EXCEPTION:
             raise DomainError(ErrorCode.CONFLICT, "the task has no open exception", ("taskId",))
+        if task.escalated and not session.perms.decide("handle_exception", KIND, [HQ]).allowed:
+            raise Forbidden("this exception was escalated: HQ handles it")
+        back_to_issued = _hidden_again(task)
         open_exception = await TaskException.filter(task_id=task.id, handled_at__isnull=True).order_by("-id").first()
         if handling == ExceptionHandling.RESCHEDULE:
             if new_start is None or new_end is None:
@@ -65,17 +71,20 @@ async def handle_exception(
             check_window(new_start, new_end)
             await _end_team(task, why)
             await move(
-                session, task, TaskStatus.ISSUED, "task.reschedule", why, planned_start=new_start, planned_end=new_end
-            )
+                session, task, TaskStatus.ISSUED, "task.reschedule", why,
+                planned_start=new_start, planned_end=new_end, escalated=False, **back_to_issued,
+            )  # fmt: skip
         elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
             await _end_team(task, why)
             await move(
                 session, task, TaskStatus.ISSUED, "task.convert_to_special", why,
                 kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
+                escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CANCEL:
-            await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
-        else:  # ESCALATE: stays an exception, now for HQ to handle
+            await move(session, task, TaskStatus.CANCELLED, "task.cancel", why, escalated=False)
+        else:  # ESCALATE: stays an exception, now for HQ only to handle
+            await save(task, escalated=True)
             await audit_log.record(
                 session.actor, "task.escalate", "SurveillanceTask", task.id, after={"escalated": True}, reason=why
             )
@@ -85,6 +94,22 @@ async def handle_exception(
                 handled_at=None if handling == ExceptionHandling.ESCALATE else datetime.now(UTC),
             )  # fmt: skip
     return task
+
+
+def _hidden_again(task: SurveillanceTask) -> dict:
+    """An unannounced task going back to 'issued' leaves the enterprise's view until the
+    team starts it again: the new window must not be announced."""
+    return {"enterprise_unit_id": None, "notified_at": None, "started_at": None} if task.unannounced else {}
+
+
+async def _require_executing_side(session: Session, task: SurveillanceTask) -> None:
+    """The team reports, or (before a team exists) someone of the executing unit."""
+    on_team = await TeamAssignment.filter(
+        task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True
+    ).exists()
+    executing = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
+    if not on_team and session.actor.unit_code not in executing:
+        raise Forbidden("only the executing side reports an exception")
 
 
 async def _end_team(task: SurveillanceTask, why: str) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
-from domain.tasks import TaskKind
+from domain.tasks import OPEN, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
@@ -35,6 +35,11 @@ async def file_request(session: Session, task_id: int, lab_code: str | None, tex
         task, _ = await load_for(session, task_id, "request_lab")
         if not task.disclosed_labs:
             raise DomainError(ErrorCode.CONFLICT, "no choice of lab was disclosed for this task", ("taskId",))
+        if TaskStatus(task.status) not in OPEN:
+            raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
+        pending = LabRequest.filter(task_id=task.id, requested_by_id=session.actor.user_id, decided_at__isnull=True)
+        if await pending.exists():
+            raise DomainError(ErrorCode.CONFLICT, "your earlier request is still being considered", ("taskId",))
         lab_id = None
         if lab_code:
             lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32)).first()

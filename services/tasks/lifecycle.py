@@ -5,21 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from tortoise.expressions import Q
+
 from domain import frequency
-from domain.enums import UnitKind
+from domain.enums import CertificateStatus, FactoryClass, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import CHINA
-from domain.tasks import TaskKind, TaskStatus, check_delegation
+from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
-from services.tasks.common import check_version, load_for, move, save
+from services.errors import Forbidden
+from services.reference import frequency_rules
+from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
-from services.tasks.planning import check_window
+from services.tasks.planning import check_window, today
 from store.db import transaction
-from store.models import Factory, OrgUnit, SurveillanceTask, TaskCertificate
+from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate, TeamAssignment
 
 SPLITTABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED)
+HQ = "hq"
 
 
 async def issue_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
@@ -30,32 +35,62 @@ async def issue_task(session: Session, task_id: int, expected_version: int) -> S
             raise DomainError(ErrorCode.REQUIRED, "set the planned window before issuing", ("plannedStart",))
         factory = await Factory.get(id=task.factory_id)
         updates = {}
-        if task.kind != TaskKind.ROUTINE_UNANNOUNCED:  # the enterprise is told now (notice)
+        if not task.unannounced:  # the enterprise is told now (notice)
             updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
         if task.kind == TaskKind.RELOCATION:
             updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
         if labs := await labs_to_disclose(task):
             updates["disclosed_labs"] = labs
         await move(session, task, TaskStatus.ISSUED, "task.issue", None, **updates)
-        if task.kind == TaskKind.RELOCATION and task.with_sampling and not await _sampled_this_year(task):
+        if task.kind == TaskKind.RELOCATION and frequency.relocation_needs_sampling(
+            await _needs_sampling(task, factory), await _sampled_this_year(task)
+        ):
             await _child(
                 session, task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)"
             )
     return task
 
 
+async def _needs_sampling(task: SurveillanceTask, factory: Factory) -> bool:
+    """Asked for on the task, or due for the factory's class by the frequency table."""
+    rules = await frequency_rules()
+    return task.with_sampling or rules[FactoryClass(factory.classification)].sampling
+
+
 async def _sampled_this_year(task: SurveillanceTask) -> bool:
-    return await SurveillanceTask.filter(
-        factory_id=task.factory_id, kind=TaskKind.SAMPLING, status=TaskStatus.RESULTS_SUBMITTED, year=task.year
+    """A completed sampling (a sampling task, or any task that included sampling) this calendar year."""
+    return (
+        await SurveillanceTask.filter(
+            Q(kind=TaskKind.SAMPLING) | Q(with_sampling=True),
+            factory_id=task.factory_id, status=TaskStatus.RESULTS_SUBMITTED, year=today().year,
+        )
+        .exclude(id=task.id)
+        .exists()
+    )  # fmt: skip
+
+
+async def refuse_if_split(task: SurveillanceTask) -> None:
+    """A split task is a container: its sub-tasks are staffed and executed, not it."""
+    if await SurveillanceTask.filter(parent_id=task.id).exists():
+        raise DomainError(ErrorCode.CONFLICT, "this task is split: act on its sub-tasks", ("taskId",))
+
+
+async def require_team_member(session: Session, task: SurveillanceTask) -> None:
+    on_team = await TeamAssignment.filter(
+        task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True
     ).exists()
+    if not on_team:
+        raise Forbidden("only the task's inspection team may do this")
 
 
 async def start_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
     async with transaction():
         task, _ = await load_for(session, task_id, "start")
+        await require_team_member(session, task)
         check_version(task, expected_version)
+        await refuse_if_split(task)
         updates = {"started_at": datetime.now(UTC)}
-        if task.kind == TaskKind.ROUTINE_UNANNOUNCED:  # the team is at the gate: now it may know
+        if task.unannounced:  # the team is at the gate: now the enterprise may know
             factory = await Factory.get(id=task.factory_id)
             updates["enterprise_unit_id"] = factory.enterprise_unit_id
         await move(session, task, TaskStatus.IN_PROGRESS, "task.start", None, **updates)
@@ -68,6 +103,8 @@ async def cancel_task(session: Session, task_id: int, expected_version: int, rea
         task, _ = await load_for(session, task_id, "cancel")
         check_version(task, expected_version)
         await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
+        for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
+            await move(session, child, TaskStatus.CANCELLED, "task.cancel", f"parent cancelled: {why}")
     return task
 
 
@@ -98,9 +135,19 @@ async def split_task(session: Session, task_id: int, expected_version: int, part
                 raise DomainError(
                     ErrorCode.INVALID, "a part covers some of the parent's certificates", ("parts", str(i))
                 )
+            statuses = await Certificate.filter(id__in=wanted).values_list("status", flat=True)
+            trigger = task.special_trigger if part.kind == TaskKind.SPECIAL else None
+            try:
+                check_kind_rules(part.kind, [CertificateStatus(s) for s in statuses], trigger)
+            except DomainError as exc:
+                raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
             text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
             children.append(await _child(session, task, part.kind, wanted, why, text))
         await save(task)  # bump the parent's version: its shape changed
+        await audit_log.record(
+            session.actor, "task.split", "SurveillanceTask", task.id,
+            after={"children": [c.id for c in children]}, reason=why,
+        )  # fmt: skip
     return task, children
 
 
@@ -111,7 +158,8 @@ async def _child(session, parent, kind, certificate_ids, why, requirements=None)
         enterprise_unit_id=parent.enterprise_unit_id, notified_at=parent.notified_at, year=parent.year,
         planned_start=parent.planned_start, planned_end=parent.planned_end, due_on=parent.due_on,
         with_sampling=kind == TaskKind.SAMPLING, requirements=requirements or parent.requirements,
-        risk_notice=parent.risk_notice,
+        risk_notice=parent.risk_notice, unannounced=parent.unannounced,
+        special_trigger=parent.special_trigger if kind == TaskKind.SPECIAL else None,
     )  # fmt: skip
     if child.status != TaskStatus.DRAFT and (labs := await labs_to_disclose(child)):
         await SurveillanceTask.filter(id=child.id).update(disclosed_labs=labs)
@@ -135,7 +183,8 @@ async def delegate_task(
         task, _ = await load_for(session, task_id, "delegate")
         check_version(task, expected_version)
         factory = await Factory.get(id=task.factory_id)
-        check_delegation(actor_is_hq=True, factory_overseas=factory.country != CHINA)
+        actor_is_hq = session.perms.decide("delegate", KIND, [HQ]).allowed
+        check_delegation(actor_is_hq=actor_is_hq, factory_overseas=factory.country != CHINA)
         agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32)).first()
         if agency is None or agency.kind != UnitKind.FOREIGN_AGENCY or factory.country not in agency.countries:
             raise DomainError(ErrorCode.INVALID, "that agency does not serve the factory's country", ("agencyCode",))
@@ -143,6 +192,8 @@ async def delegate_task(
             raise DomainError(ErrorCode.CONFLICT, "delegate before the team is formed", ("taskId",))
         before = task.executing_unit_id
         await save(task, executing_unit_id=agency.id)
+        # Sub-tasks go with it, so the agency executes the whole task.
+        await SurveillanceTask.filter(parent_id=task.id).update(executing_unit_id=agency.id)
         await audit_log.record(
             session.actor, "task.delegate", "SurveillanceTask", task.id,
             before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,

@@ -33,9 +33,10 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
     session.perms.require("plan", KIND, [unit.code])
     async with transaction():
         facts = await _planning_facts(unit.id, year)
+        # By factory, not by unit: a factory that moved keeps its earlier plan entries.
         existing = set(
             await SurveillanceTask.filter(
-                responsible_unit_id=unit.id, year=year, plan_sequence__isnull=False
+                factory_id__in=list(facts), year=year, plan_sequence__isnull=False
             ).values_list("factory_id", "year", "plan_sequence")
         )
         created = []
@@ -45,12 +46,13 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
                 kind=draft.kind, status=TaskStatus.DRAFT, factory_id=draft.factory_id,
                 responsible_unit_id=unit.id, executing_unit_id=unit.id, year=year,
                 plan_sequence=draft.sequence, due_on=draft.due_on, with_sampling=draft.with_sampling,
+                unannounced=draft.kind == TaskKind.ROUTINE_UNANNOUNCED,
             )  # fmt: skip
             await _link_live_certificates(task)
             await audit_log.record(
                 session.actor, "task.plan", "SurveillanceTask", task.id,
                 # No class here: the timeline is shown to agencies, which never see it.
-                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat(), "sequence": draft.sequence},
+                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
                 reason=f"yearly plan {year}",
             )  # fmt: skip
             created.append(task)
@@ -112,6 +114,7 @@ async def create_task(
     trigger_details: str | None,
     with_sampling: bool,
     requirements: str | None,
+    unannounced: bool = False,
 ) -> SurveillanceTask:
     factory = await Factory.filter(id=factory_id).select_related("responsible_unit").first()
     if factory is None or not session.perms.decide("read", "factory", [factory.responsible_unit.code]).allowed:
@@ -122,6 +125,9 @@ async def create_task(
     if len(certs) != len(set(certificate_ids)):
         raise DomainError(ErrorCode.INVALID, "every certificate must belong to the factory", ("certificateIds",))
     check_kind_rules(kind, [CertificateStatus(s) for _, s in certs], trigger)
+    if unannounced and kind == TaskKind.ROUTINE_NOTIFIED:
+        raise DomainError(ErrorCode.INVALID, "a pre-notified routine task cannot be unannounced", ("unannounced",))
+    unannounced = unannounced or kind == TaskKind.ROUTINE_UNANNOUNCED
     details = clean_text(trigger_details, "triggerDetails", max_length=2000, required=False)
     text = clean_text(requirements, "requirements", max_length=10000, required=False) or ""
     async with transaction():
@@ -129,7 +135,7 @@ async def create_task(
             kind=kind, status=TaskStatus.DRAFT, factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
             executing_unit_id=factory.responsible_unit_id, year=due_on.year, due_on=due_on,
             planned_start=planned_start, planned_end=planned_end, special_trigger=trigger,
-            trigger_details=details, with_sampling=with_sampling, requirements=text,
+            trigger_details=details, with_sampling=with_sampling, requirements=text, unannounced=unannounced,
         )  # fmt: skip
         await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, _ in certs])
         await audit_log.record(

@@ -12,6 +12,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.tasks.common import check_version, load_for, move, save
+from services.tasks.lifecycle import refuse_if_split
 from store.db import transaction
 from store.models import OrgUnit, SurveillanceTask, TeamAssignment, User
 
@@ -27,6 +28,7 @@ async def assign_team(
     async with transaction():
         task, _ = await load_for(session, task_id, "assign_team")
         check_version(task, expected_version)
+        await refuse_if_split(task)
         status = TaskStatus(task.status)
         if status not in (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED):
             raise DomainError(ErrorCode.CONFLICT, "the team is formed after issue and before the start", ("taskId",))

@@ -34,6 +34,10 @@ class SurveillanceTask(Model):
     special_trigger = fields.CharEnumField(SpecialTrigger, max_length=24, null=True)
     trigger_details = fields.TextField(null=True)
     with_sampling = fields.BooleanField(default=False)
+    # Unannounced (不通知): the enterprise learns of the task only when the team starts it.
+    # Kept on the task (not derived from the kind) so sub-tasks and conversions keep it.
+    unannounced = fields.BooleanField(default=False)
+    escalated = fields.BooleanField(default=False)  # an exception HQ must handle
     requirements = fields.TextField(default="")
     risk_notice = fields.TextField(null=True)  # relocation: the risk told to the enterprise
     # §4.1: the labs told to the enterprise, as they were at issue, when several serve the region.
