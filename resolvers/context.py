@@ -9,15 +9,13 @@ from domain.tasks import OPEN, TaskStatus, aggregate_status
 from resolvers import reference
 from resolvers.loaders import Loaders
 from schema import task_enums, task_types, types
-from schema.relay import MAX_PAGE, from_cursor
-from services import audit_queries
+from schema.relay import MAX_PAGE
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import class_readable
 from services.policy_sync import PolicySync
 from services.tasks import queries as task_queries
 from services.tasks.planning import today
-from store.pagination import PageRequest
 
 
 @dataclass
@@ -79,12 +77,6 @@ class GraphQLContext:
     def aggregate(children: list) -> task_enums.TaskStatus | None:
         status = aggregate_status(TaskStatus(c.status) for c in children)
         return task_enums.TaskStatus(status.value) if status else None
-
-    async def task_timeline(self, task_id: int, first: int, after: str | None):
-        self.check_page_size(first, None)
-        return await audit_queries.trail_of(
-            "SurveillanceTask", task_id, PageRequest(first=first, after=from_cursor(after))
-        )
 
     @staticmethod
     def check_page_size(first: int | None, last: int | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from services import certificates, documents, factories, reference
+from services import audit_queries, certificates, documents, factories, reference
 from services.context import Session
 from services.tasks import queries as task_queries
 from store.models import ProductCategory
@@ -27,6 +27,7 @@ class Loaders:
         self.task_lab_requests = DataLoader(self._task_lab_requests)
         self.task_clauses = DataLoader(self._task_clauses)
         self.task_materials = DataLoader(self._task_materials)
+        self.task_timeline = DataLoader(self._task_timeline)
         self.task_schemes = DataLoader(self._task_schemes)
         self.session = session
 
@@ -90,4 +91,9 @@ class Loaders:
 
     async def _task_materials(self, ids: list[int]):
         grouped = await documents.materials_of(ids)
+        return [grouped.get(i, []) for i in ids]
+
+    async def _task_timeline(self, ids: list[int]):
+        """Whole timelines of a batch of tasks in one query (a task's history is short)."""
+        grouped = await audit_queries.entries_of("SurveillanceTask", ids)
         return [grouped.get(i, []) for i in ids]

@@ -9,7 +9,7 @@ import strawberry
 
 from schema import task_enums
 from schema.reference_types import SamplingScheme, SurveillanceClause
-from schema.relay import Connection, Node, build_connection, to_global_id
+from schema.relay import Connection, Node, build_connection, slice_connection, to_global_id
 from schema.types import AuditEntry, Certificate, Factory, OrgUnit
 
 
@@ -148,8 +148,9 @@ class Task(Node):
     ) -> Connection[AuditEntry]:
         if not self._internal:
             return build_connection([], None, 0, False, False)
-        page = await info.context.task_timeline(self._model.id, first, after)
-        return build_connection(page.items, AuditEntry.from_model, page.total, page.has_next, page.has_previous)
+        info.context.check_page_size(first, None)
+        entries = await info.context.loaders.task_timeline.load(self._model.id)
+        return slice_connection(entries, AuditEntry.from_model, first, after)
 
     @strawberry.field(description="告知的检测机构 Labs told to the enterprise when several serve the region")
     async def disclosed_labs(self, info: strawberry.Info) -> list[OrgUnit]:

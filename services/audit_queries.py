@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from services.context import Session
 from services.errors import bounded
 from store.models import AuditEntry
@@ -26,3 +28,11 @@ async def whole_log(session: Session, page: PageRequest, action: str | None = No
     if action:
         qs = qs.filter(action=bounded(action, "action", 64))
     return await paginate(qs, page)
+
+
+async def entries_of(object_type: str, object_ids: list[int]) -> dict[int, list[AuditEntry]]:
+    """Every entry of several objects, oldest first, in one query."""
+    grouped: dict[int, list[AuditEntry]] = defaultdict(list)
+    for entry in await AuditEntry.filter(object_type=object_type, object_id__in=object_ids).order_by("seq"):
+        grouped[entry.object_id].append(entry)
+    return grouped
