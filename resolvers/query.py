@@ -159,10 +159,7 @@ class Query:
         if visible is None:
             return build_connection([], None, 0, False, False)
         type_name, db_id = from_global_id(object_id)
-        # Field-level rule on history too: whoever may not see the class does not see its changes.
-        no_class = isinstance(visible, types.Factory) and visible.classification is None
-        hidden = {"classification"} if no_class else set()
-        excluded = ("factory.reclassify",) if no_class else ()
+        hidden, excluded = await audit_queries.hidden_for_viewer(info.context.require_session, type_name, db_id)
         page = await audit_queries.trail_of(type_name, db_id, page_req, excluded)
         return _connection(page, lambda m: types.AuditEntry.from_model(m, hidden))
 

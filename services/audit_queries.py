@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from services import factories
 from services.context import Session
 from services.errors import bounded
 from store.models import AuditEntry
@@ -36,3 +37,13 @@ async def entries_of(object_type: str, object_ids: list[int]) -> dict[int, list[
     for entry in await AuditEntry.filter(object_type=object_type, object_id__in=object_ids).order_by("seq"):
         grouped[entry.object_id].append(entry)
     return grouped
+
+
+async def hidden_for_viewer(session: Session, object_type: str, object_id: int) -> tuple[set[str], tuple[str, ...]]:
+    """Field-level rules on history: the keys to blank and the actions to leave out for this
+    viewer. Whoever may not see a factory's class does not see it change either."""
+    if object_type == "Factory":
+        rows = list((await factories.visible_factories(session, [object_id])).values())
+        if rows and not await factories.class_readable(session, rows):
+            return {"classification"}, ("factory.reclassify",)
+    return set(), ()
