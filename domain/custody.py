@@ -1,0 +1,82 @@
+"""Sample chain of custody and lab turnaround (issue 4; DOMAIN §5.3, §7).
+
+A sample moves sealed -> shipped -> received -> testing -> reported, one step at a time,
+never back; each step belongs to one side (the sampling team or the lab)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from enum import StrEnum
+
+from domain.errors import DomainError, ErrorCode
+
+DEFAULT_TURNAROUND_WORKING_DAYS = 20
+
+
+class SampleStatus(StrEnum):
+    SEALED = "SEALED"  # 已封样
+    SHIPPED = "SHIPPED"  # 已寄送
+    RECEIVED = "RECEIVED"  # 检测机构已接收
+    TESTING = "TESTING"  # 检测中
+    REPORTED = "REPORTED"  # 已出具报告
+
+
+class CustodySide(StrEnum):
+    SAMPLER = "SAMPLER"  # the sampling team or market buyer
+    LAB = "LAB"  # the receiving test laboratory
+
+
+ORDER = (SampleStatus.SEALED, SampleStatus.SHIPPED, SampleStatus.RECEIVED, SampleStatus.TESTING, SampleStatus.REPORTED)
+STEP_SIDE = {
+    SampleStatus.SHIPPED: CustodySide.SAMPLER,
+    SampleStatus.RECEIVED: CustodySide.LAB,
+    SampleStatus.TESTING: CustodySide.LAB,
+    SampleStatus.REPORTED: CustodySide.LAB,
+}
+
+
+def check_step(current: SampleStatus, target: SampleStatus, side: CustodySide) -> None:
+    """Only the next step, and only by the side it belongs to."""
+    if ORDER.index(target) != ORDER.index(current) + 1:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            f"a {current.value.lower()} sample cannot become {target.value.lower()}: custody moves one step at a time",
+            ("status",),
+        )
+    if STEP_SIDE[target] != side:
+        raise DomainError(ErrorCode.INVALID, f"the {STEP_SIDE[target].value.lower()} records this step", ("status",))
+
+
+def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
+    """The date `days` working days after `start` (weekends and the given holidays skipped)."""
+    off = set(holidays)
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            left -= 1
+    return current
+
+
+def report_due(received_on: date, working_days: int = DEFAULT_TURNAROUND_WORKING_DAYS, holidays=()) -> date:
+    return add_working_days(received_on, working_days, holidays)
+
+
+def is_overdue(received_on: date | None, reported_on: date | None, today: date, working_days: int, holidays=()) -> bool:
+    """A lab report is overdue once its due date has passed without a report."""
+    if received_on is None or reported_on is not None:
+        return False
+    return today > report_due(received_on, working_days, holidays)
+
+
+def check_position(latitude: float, longitude: float) -> None:
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise DomainError(ErrorCode.INVALID, "not a GPS position", ("position",))
+
+
+def check_price(amount_cents: int, currency: str) -> None:
+    if amount_cents < 0 or amount_cents > 10**10:
+        raise DomainError(ErrorCode.INVALID, "the price is out of range", ("price",))
+    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+        raise DomainError(ErrorCode.INVALID, "currency is an ISO 4217 code such as CNY", ("currency",))
