@@ -135,3 +135,8 @@ class SamplingSite(StrEnum):
     FACTORY = "FACTORY"  # 工厂
     MARKET = "MARKET"  # 市场
     USAGE_SITE = "USAGE_SITE"  # 产品使用场所
+
+
+class SamplingMethod(StrEnum):
+    SAMPLING = "SAMPLING"  # 抽样: taken and sealed
+    PURCHASE = "PURCHASE"  # 买样: bought like a customer

@@ -53,3 +53,8 @@ SamplingSite = _mirror(d.SamplingSite, "SamplingSite", "抽样地点 Where sampl
     "MARKET": "市场 Market",
     "USAGE_SITE": "产品使用场所 Product usage site",
 })  # fmt: skip
+
+SamplingMethod = _mirror(d.SamplingMethod, "SamplingMethod", "取样方式 How the sample is obtained", {
+    "SAMPLING": "抽样 Taken and sealed",
+    "PURCHASE": "买样 Bought like a customer",
+})  # fmt: skip

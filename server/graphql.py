@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
+from resolvers.samples import SampleMutation, SampleQuery
 from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
@@ -50,8 +51,8 @@ def _asks_more_than_typename(document) -> bool:
     return False
 
 
-Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery))
-Mutation = merge_types("Mutation", (RegistryMutation, TaskMutation, ReferenceMutation))
+Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery))
+Mutation = merge_types("Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation))
 
 
 class SurveilSchema(strawberry.Schema):

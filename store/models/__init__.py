@@ -5,6 +5,7 @@ from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
+from store.models.samples import Sample
 from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "PolicyRule",
     "ProductCategory",
     "RoleAssignment",
+    "Sample",
     "SamplingScheme",
     "SurveillanceClause",
     "SurveillanceTask",

@@ -3,7 +3,15 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind, TaskStatus
+from domain.tasks import (
+    ExceptionHandling,
+    ExceptionReason,
+    SamplingMethod,
+    SamplingSite,
+    SpecialTrigger,
+    TaskKind,
+    TaskStatus,
+)
 
 
 class SurveillanceTask(Model):
@@ -38,6 +46,16 @@ class SurveillanceTask(Model):
     # Kept on the task (not derived from the kind) so sub-tasks and conversions keep it.
     unannounced = fields.BooleanField(default=False)
     escalated = fields.BooleanField(default=False)  # an exception HQ must handle
+    # Sampling details (issue 4): where and how, which category, how many, which lab.
+    sampling_site = fields.CharEnumField(SamplingSite, max_length=16, null=True)
+    sampling_method = fields.CharEnumField(SamplingMethod, max_length=16, null=True)
+    sample_category = fields.ForeignKeyField(
+        "models.ProductCategory", related_name="sampling_tasks", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    sample_quantity = fields.IntField(null=True)
+    lab = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="tasks_tested", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
     requirements = fields.TextField(default="")
     risk_notice = fields.TextField(null=True)  # relocation: the risk told to the enterprise
     # §4.1: the labs told to the enterprise, as they were at issue, when several serve the region.

@@ -1,0 +1,137 @@
+"""Sample queries and custody mutations (issue 4, first slice)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.custody import SampleStatus as DomainSampleStatus
+from domain.tasks import SamplingMethod, SamplingSite
+from resolvers.mutation import db_id, run
+from resolvers.query import global_db_id, page_request
+from resolvers.task_mutation import _payload, _task_id
+from schema import sample_types, task_enums, task_payloads
+from schema.relay import Connection, build_connection
+from schema.types import UserError
+from services import samples
+from services.tasks.planning import today
+from store.pagination import paginate
+
+
+def present(rows) -> list[sample_types.Sample]:
+    now = today()
+    return [sample_types.Sample.from_model(r, now) for r in rows]
+
+
+@strawberry.input(description="设定抽样要求 Where and how to sample, which category, how many, which lab.")
+class SamplingDetailsInput:
+    task_id: strawberry.ID
+    expected_version: int
+    site: task_enums.SamplingSite
+    method: task_enums.SamplingMethod
+    product_category: str
+    quantity: int
+    lab_code: str
+
+
+@strawberry.input(description="记录封样 Record a sample taken and sealed (the team, task in progress).")
+class RecordSampleInput:
+    task_id: strawberry.ID
+    identifier: str
+    seal_number: str
+    quantity: int
+    place: str
+
+
+@strawberry.input(description="A custody step of one sample.")
+class SampleStepInput:
+    sample_id: strawberry.ID
+    expected_version: int
+    carrier: str | None = strawberry.field(default=None, description="寄送: carrier")
+    tracking_number: str | None = strawberry.field(default=None, description="寄送: tracking number")
+    condition: str | None = strawberry.field(default=None, description="接收: condition on arrival")
+
+
+@strawberry.type
+class SamplePayload:
+    sample: sample_types.Sample | None
+    user_errors: list[UserError]
+
+
+async def _sample_payload(command) -> SamplePayload:
+    sample, errors = await run(command)
+    if sample is not None:
+        await sample.fetch_related("taken_by")
+    return SamplePayload(sample=present([sample])[0] if sample else None, user_errors=errors)
+
+
+@strawberry.type
+class SampleQuery:
+    @strawberry.field(description="样品 Samples you may see (labs: only those sent to them).")
+    async def samples(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        status: sample_types.SampleStatus | None = None, task_id: strawberry.ID | None = None,
+    ) -> Connection[sample_types.Sample]:  # fmt: skip
+        flt = {}
+        if status is not None:
+            flt["status"] = DomainSampleStatus(status.value)
+        if task_id is not None:
+            flt["task_id"] = global_db_id(task_id, "Task", "taskId")
+        qs = await samples.visible_samples(info.context.require_session, flt)
+        page = await paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
+        items = iter(present(page.items))
+        return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
+
+
+@strawberry.type
+class SampleMutation:
+    @strawberry.mutation(description="设定抽样要求 Set a sampling task's site, method, category, quantity and lab.")
+    async def set_sampling_details(
+        self, info: strawberry.Info, input: SamplingDetailsInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await samples.set_sampling_details(
+                info.context.require_session, _task_id(input), input.expected_version, SamplingSite(input.site.value),
+                SamplingMethod(input.method.value), input.product_category, input.quantity, input.lab_code,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="记录封样 Record a sample taken and sealed.")
+    async def record_sample(self, info: strawberry.Info, input: RecordSampleInput) -> SamplePayload:
+        async def command():
+            return await samples.record_sample(
+                info.context.require_session, _task_id(input), input.identifier, input.seal_number,
+                input.quantity, input.place,
+            )  # fmt: skip
+
+        return await _sample_payload(command())
+
+    @strawberry.mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
+    async def ship_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        async def command():
+            return await samples.ship_sample(
+                info.context.require_session, _sample_id(input), input.expected_version,
+                input.carrier, input.tracking_number,
+            )  # fmt: skip
+
+        return await _sample_payload(command())
+
+    @strawberry.mutation(description="接收样品 The lab receives a shipped sample and records its condition.")
+    async def receive_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        async def command():
+            return await samples.receive_sample(
+                info.context.require_session, _sample_id(input), input.expected_version, input.condition
+            )
+
+        return await _sample_payload(command())
+
+    @strawberry.mutation(description="开始检测 The lab starts testing a received sample.")
+    async def start_sample_testing(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        async def command():
+            return await samples.start_testing(info.context.require_session, _sample_id(input), input.expected_version)
+
+        return await _sample_payload(command())
+
+
+def _sample_id(input) -> int:
+    return db_id(input.sample_id, "Sample", "sampleId")

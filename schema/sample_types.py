@@ -1,0 +1,61 @@
+"""Samples and their custody in GraphQL (issue 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from domain import custody
+from schema import enums
+from schema.relay import Node, to_global_id
+from schema.types import OrgUnit
+
+SampleStatus = enums._mirror(custody.SampleStatus, "SampleStatus", "样品流转状态 Custody status of a sample", {
+    "SEALED": "已封样 Sealed",
+    "SHIPPED": "已寄送 Shipped",
+    "RECEIVED": "检测机构已接收 Received by the lab",
+    "TESTING": "检测中 Testing",
+    "REPORTED": "已出具报告 Reported",
+})  # fmt: skip
+
+
+@strawberry.type(description="样品 A surveillance sample and its chain of custody.")
+class Sample(Node):
+    identifier: str = strawberry.field(description="样品编号")
+    seal_number: str = strawberry.field(description="封条号")
+    quantity: int
+    place: str = strawberry.field(description="抽样地点 Where it was taken")
+    taken_by: str
+    taken_at: dt.datetime
+    status: SampleStatus
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: dt.datetime | None
+    received_at: dt.datetime | None
+    condition_on_arrival: str | None = strawberry.field(description="到样状态 Condition on arrival")
+    testing_started_at: dt.datetime | None
+    report_due_on: dt.date | None = strawberry.field(description="报告应出具日期 (20 working days from receipt)")
+    overdue: bool = strawberry.field(description="检测超期 No report by the due date")
+    version: int
+    _model: strawberry.Private[object]
+
+    @strawberry.field(description="The lab it was sent to 检测机构")
+    async def lab(self, info: strawberry.Info) -> OrgUnit | None:
+        if self._model.lab_id is None:
+            return None
+        return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.lab_id))
+
+    @classmethod
+    def from_model(cls, m, today: dt.date) -> Sample:
+        received = m.received_at.date() if m.received_at else None
+        reported = m.reported_at.date() if m.reported_at else None
+        days = custody.DEFAULT_TURNAROUND_WORKING_DAYS
+        return cls(
+            id=to_global_id("Sample", m.id), identifier=m.identifier, seal_number=m.seal_number, quantity=m.quantity,
+            place=m.place, taken_by=m.taken_by.login, taken_at=m.taken_at, status=SampleStatus(m.status),
+            carrier=m.carrier, tracking_number=m.tracking_number, shipped_at=m.shipped_at, received_at=m.received_at,
+            condition_on_arrival=m.condition_on_arrival, testing_started_at=m.testing_started_at,
+            report_due_on=custody.report_due(received, days) if received else None,
+            overdue=custody.is_overdue(received, reported, today, days), version=m.version, _model=m,
+        )  # fmt: skip

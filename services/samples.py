@@ -1,0 +1,160 @@
+"""Sampling details of a task, samples and their chain of custody (issue 4, first slice):
+the team records and ships, the lab it was sent to receives and starts testing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.custody import CustodySide, SampleStatus, check_step
+from domain.enums import UnitKind
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
+from domain.validation import clean_text
+from services import audit_log
+from services.context import Session
+from services.scoping import in_units
+from services.tasks.common import check_version, load_for, save
+from services.tasks.lifecycle import require_team_member
+from store.db import transaction
+from store.models import OrgUnit, ProductCategory, Sample, SurveillanceTask
+
+KIND = "sample"
+SAMPLE_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "lab_id")
+DETAILS_EDITABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED)
+
+
+async def set_sampling_details(
+    session: Session, task_id: int, expected_version: int, site: SamplingSite, method: SamplingMethod,
+    category_code: str, quantity: int, lab_code: str,
+) -> SurveillanceTask:  # fmt: skip
+    async with transaction():
+        task, _ = await load_for(session, task_id, "plan")
+        check_version(task, expected_version)
+        if not (task.with_sampling or task.kind == TaskKind.SAMPLING):
+            raise DomainError(ErrorCode.CONFLICT, "this task has no sampling", ("taskId",))
+        if TaskStatus(task.status) not in DETAILS_EDITABLE:
+            raise DomainError(ErrorCode.CONFLICT, "sampling details are fixed once the task started", ("taskId",))
+        if not 1 <= quantity <= 1000:
+            raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
+        category = await ProductCategory.filter(
+            code=clean_text(category_code, "productCategory", max_length=32)
+        ).first()
+        if category is None:
+            raise DomainError(ErrorCode.NOT_FOUND, f"no product category {category_code!r}", ("productCategory",))
+        lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32), kind=UnitKind.LAB).first()
+        region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
+        allowed = lab is not None and (
+            lab.id in task.disclosed_labs if task.disclosed_labs else region[0] in lab.regions
+        )
+        if not allowed:
+            raise DomainError(
+                ErrorCode.INVALID, "choose a lab serving the task's region (one disclosed, if any)", ("labCode",)
+            )
+        updates = {"sampling_site": site, "sampling_method": method, "sample_category_id": category.id,
+                   "sample_quantity": quantity, "lab_id": lab.id}  # fmt: skip
+        await save(task, **updates)
+        await audit_log.record(
+            session.actor, "task.sampling_details", "SurveillanceTask", task.id,
+            after={"site": site.value, "method": method.value, "category": category.code, "quantity": quantity,
+                   "lab": lab.code},
+        )  # fmt: skip
+    return task
+
+
+async def record_sample(
+    session: Session, task_id: int, identifier: str, seal_number: str, quantity: int, place: str
+) -> Sample:
+    async with transaction():
+        task, codes = await load_for(session, task_id, "read")
+        session.perms.require("record", KIND, codes)
+        await require_team_member(session, task)
+        if TaskStatus(task.status) != TaskStatus.IN_PROGRESS:
+            raise DomainError(ErrorCode.CONFLICT, "samples are taken while the task is in progress", ("taskId",))
+        if task.lab_id is None:
+            raise DomainError(ErrorCode.CONFLICT, "the planner has not set the sampling details yet", ("taskId",))
+        if not 1 <= quantity <= 1000:
+            raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
+        ident = clean_text(identifier, "identifier", max_length=64)
+        if await Sample.filter(identifier=ident).exists():
+            raise DomainError(ErrorCode.CONFLICT, "a sample with this identifier exists", ("identifier",))
+        sample = await Sample.create(
+            task_id=task.id, identifier=ident, seal_number=clean_text(seal_number, "sealNumber", max_length=64),
+            quantity=quantity, place=clean_text(place, "place", max_length=300), taken_by_id=session.actor.user_id,
+            taken_at=datetime.now(UTC), status=SampleStatus.SEALED, responsible_unit_id=task.responsible_unit_id,
+            executing_unit_id=task.executing_unit_id,
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "sample.seal", "Sample", sample.id, after={"identifier": ident, "task": task.id}
+        )
+    return sample
+
+
+async def ship_sample(session: Session, sample_id: int, expected_version: int, carrier: str, tracking: str) -> Sample:
+    async with transaction():
+        sample = await _load(session, sample_id, "ship")
+        task = await SurveillanceTask.get(id=sample.task_id)
+        await require_team_member(session, task)
+        updates = {"carrier": clean_text(carrier, "carrier", max_length=100),
+                   "tracking_number": clean_text(tracking, "trackingNumber", max_length=100),
+                   "shipped_at": datetime.now(UTC), "lab_id": task.lab_id}  # fmt: skip
+        await _step(session, sample, expected_version, SampleStatus.SHIPPED, CustodySide.SAMPLER, updates)
+    return sample
+
+
+async def receive_sample(session: Session, sample_id: int, expected_version: int, condition: str) -> Sample:
+    async with transaction():
+        sample = await _load(session, sample_id, "receive")
+        updates = {"received_at": datetime.now(UTC),
+                   "condition_on_arrival": clean_text(condition, "condition", max_length=2000)}  # fmt: skip
+        await _step(session, sample, expected_version, SampleStatus.RECEIVED, CustodySide.LAB, updates)
+    return sample
+
+
+async def start_testing(session: Session, sample_id: int, expected_version: int) -> Sample:
+    async with transaction():
+        sample = await _load(session, sample_id, "test")
+        updates = {"testing_started_at": datetime.now(UTC)}
+        await _step(session, sample, expected_version, SampleStatus.TESTING, CustodySide.LAB, updates)
+    return sample
+
+
+async def _load(session: Session, sample_id: int, action: str) -> Sample:
+    """A sample the caller may act on; one it may not read looks missing."""
+    sample = await Sample.filter(id=sample_id).first()
+    codes = await _codes(sample) if sample else []
+    if sample is None or not session.perms.decide("read", KIND, codes).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such sample", ("sampleId",))
+    session.perms.require(action, KIND, codes)
+    return sample
+
+
+async def _codes(sample: Sample) -> list[str]:
+    ids = [getattr(sample, c) for c in SAMPLE_DOMAIN_COLUMNS if getattr(sample, c) is not None]
+    return list(await OrgUnit.filter(id__in=ids).values_list("code", flat=True))
+
+
+async def _step(session, sample: Sample, expected: int, target: SampleStatus, side: CustodySide, updates) -> None:
+    if sample.version != expected:
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "the sample changed meanwhile; reload and retry", ("expectedVersion",)
+        )
+    before = SampleStatus(sample.status)
+    check_step(before, target, side)
+    matched = await Sample.filter(id=sample.id, version=sample.version).update(
+        status=target, version=sample.version + 1, **updates
+    )
+    if not matched:
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "the sample changed meanwhile; reload and retry", ("expectedVersion",)
+        )
+    await sample.refresh_from_db()
+    plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in updates.items()}
+    await audit_log.record(
+        session.actor, f"sample.{target.value.lower()}", "Sample", sample.id,
+        before={"status": before.value}, after={"status": target.value, **plain},
+    )  # fmt: skip
+
+
+async def visible_samples(session: Session, qs_filter: dict | None = None):
+    scope = in_units(await session.perms.unit_ids("read", KIND), columns=SAMPLE_DOMAIN_COLUMNS)
+    return Sample.filter(scope, **(qs_filter or {}))

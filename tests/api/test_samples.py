@@ -1,0 +1,149 @@
+"""Samples and their chain of custody through GraphQL (issue 4, first slice)."""
+
+from store.models import AuditEntry
+from tests.api.tasks_support import assign, create, issue, ok, start
+from tests.client import error_codes
+
+DETAILS = """mutation($i: SamplingDetailsInput!) { setSamplingDetails(input: $i) { task { id version } userErrors { field code } } }"""
+SAMPLE_FIELDS = "sample { id status version lab { code } reportDueOn overdue takenBy } userErrors { field code }"
+RECORD = f"mutation($i: RecordSampleInput!) {{ recordSample(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+SAMPLES = "{ samples(first: 10) { totalCount nodes { identifier status } } }"
+
+
+def step(name: str) -> str:
+    return f"mutation($i: SampleStepInput!) {{ {name}(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+
+
+async def _sampling_task_in_progress(api):
+    task = ok(
+        await issue(api, ok(await create(api, "E001", "SAMPLING", as_user="east.planner")), as_user="east.planner")
+    )
+    details = {"taskId": task["id"], "expectedVersion": task["version"], "site": "FACTORY", "method": "SAMPLING",
+               "productCategory": "C01", "quantity": 3, "labCode": "south-lab-1"}  # fmt: skip
+    wrong = (await api.data(DETAILS, {"i": details}, as_user="east.planner"))["setSamplingDetails"]
+    assert [e["code"] for e in wrong["userErrors"]] == ["INVALID"]  # not a lab of the region
+    done = (await api.data(DETAILS, {"i": {**details, "labCode": "east-lab-2"}}, as_user="east.planner"))[
+        "setSamplingDetails"
+    ]
+    assert done["userErrors"] == []
+    task = ok(
+        await assign(api, {**task, "version": done["task"]["version"]}, "east.inspector1", as_user="east.planner")
+    )
+    return ok(await start(api, task, as_user="east.inspector1"))
+
+
+async def test_custody_from_seal_to_testing(api):
+    task = await _sampling_task_in_progress(api)
+    body = {
+        "taskId": task["id"],
+        "identifier": "S-2026-0001",
+        "sealNumber": "F-778812",
+        "quantity": 3,
+        "place": "Finished goods store",
+    }
+    denied = await api.run(RECORD, {"i": body}, as_user="east.inspector2")  # not on the team
+    assert error_codes(denied) == ["FORBIDDEN"]
+    sample = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["sample"]
+    assert (sample["status"], sample["lab"], sample["takenBy"]) == ("SEALED", None, "east.inspector1")
+    assert (await api.data(SAMPLES, as_user="lab.east2"))["samples"]["totalCount"] == 0  # not sent yet
+
+    audits = await AuditEntry.all().count()
+    shipped = (
+        await api.data(
+            step("shipSample"),
+            {
+                "i": {
+                    "sampleId": sample["id"],
+                    "expectedVersion": 1,
+                    "carrier": "SF Express",
+                    "trackingNumber": "SF1234567",
+                }
+            },
+            as_user="east.inspector1",
+        )
+    )["shipSample"]
+    assert shipped["sample"]["status"] == "SHIPPED" and shipped["sample"]["lab"] == {"code": "east-lab-2"}
+    assert (await api.data(SAMPLES, as_user="lab.east2"))["samples"]["totalCount"] == 1
+    assert (await api.data(SAMPLES, as_user="lab.east1"))["samples"]["totalCount"] == 0
+
+    early = (
+        await api.data(
+            step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 2}}, as_user="lab.east2"
+        )
+    )["startSampleTesting"]
+    assert [e["code"] for e in early["userErrors"]] == ["TRANSITION_NOT_ALLOWED"]  # cannot skip receipt
+    assert error_codes(
+        await api.run(
+            step("receiveSample"),
+            {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "ok"}},
+            as_user="east.inspector1",
+        )
+    ) == ["FORBIDDEN"]
+    other_lab = (
+        await api.data(
+            step("receiveSample"),
+            {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "ok"}},
+            as_user="lab.east1",
+        )
+    )["receiveSample"]
+    assert [e["code"] for e in other_lab["userErrors"]] == ["NOT_FOUND"]
+
+    received = (
+        await api.data(
+            step("receiveSample"),
+            {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "Seal intact"}},
+            as_user="lab.east2",
+        )
+    )["receiveSample"]["sample"]
+    assert received["status"] == "RECEIVED" and received["reportDueOn"] and received["overdue"] is False
+    testing = (
+        await api.data(
+            step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 3}}, as_user="lab.east2"
+        )
+    )["startSampleTesting"]["sample"]
+    assert testing["status"] == "TESTING"
+    stale = (
+        await api.data(
+            step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 3}}, as_user="lab.east2"
+        )
+    )["startSampleTesting"]
+    assert [e["code"] for e in stale["userErrors"]] == ["STALE_VERSION"]
+    assert await AuditEntry.all().count() == audits + 3
+
+
+async def test_samples_need_details_and_a_running_task(api):
+    task = ok(
+        await issue(api, ok(await create(api, "E002", "SAMPLING", as_user="east.planner")), as_user="east.planner")
+    )
+    task = ok(
+        await start(
+            api, ok(await assign(api, task, "east.inspector1", as_user="east.planner")), as_user="east.inspector1"
+        )
+    )
+    body = {"taskId": task["id"], "identifier": "S-X", "sealNumber": "1", "quantity": 1, "place": "x"}
+    payload = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]
+    assert [e["code"] for e in payload["userErrors"]] == ["CONFLICT"]  # no sampling details yet
+    not_sampling = ok(await create(api, "E003", as_user="east.planner"))
+    details = {
+        "taskId": not_sampling["id"],
+        "expectedVersion": 1,
+        "site": "MARKET",
+        "method": "PURCHASE",
+        "productCategory": "C01",
+        "quantity": 1,
+        "labCode": "east-lab-1",
+    }
+    assert [
+        e["code"]
+        for e in (await api.data(DETAILS, {"i": details}, as_user="east.planner"))["setSamplingDetails"]["userErrors"]
+    ] == ["CONFLICT"]
+
+
+async def test_other_units_see_no_samples(api):
+    task = await _sampling_task_in_progress(api)
+    body = {"taskId": task["id"], "identifier": "S-2026-0002", "sealNumber": "F-1", "quantity": 3, "place": "Store"}
+    ok_payload = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]
+    assert ok_payload["userErrors"] == []
+    for login in ("south.planner", "agency.de.inspector", "ent.E001", "lab.south1", "buyer.east"):
+        assert (await api.data(SAMPLES, as_user=login))["samples"]["totalCount"] == 0, login
+    assert (await api.data(SAMPLES, as_user="hq.auditor"))["samples"]["totalCount"] == 1
