@@ -80,3 +80,16 @@ def check_price(amount_cents: int, currency: str) -> None:
         raise DomainError(ErrorCode.INVALID, "the price is out of range", ("price",))
     if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
         raise DomainError(ErrorCode.INVALID, "currency is an ISO 4217 code such as CNY", ("currency",))
+
+
+def check_report(item_results: list[tuple[str, bool]], passed: bool) -> None:
+    """A report lists its test items; it passes exactly when every item passes."""
+    if not item_results:
+        raise DomainError(ErrorCode.REQUIRED, "a report lists at least one test item", ("items",))
+    names = [name for name, _ in item_results]
+    if len(set(names)) != len(names):
+        raise DomainError(ErrorCode.INVALID, "each test item appears once", ("items",))
+    if passed != all(ok for _, ok in item_results):
+        raise DomainError(
+            ErrorCode.INVALID, "the conclusion must be 'pass' exactly when every item passed", ("conclusionPassed",)
+        )

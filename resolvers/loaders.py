@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from services import audit_queries, certificates, documents, factories, reference
+from services import audit_queries, certificates, documents, factories, reference, samples
 from services.context import Session
 from services.tasks import queries as task_queries
 from store.models import ProductCategory
@@ -28,6 +28,7 @@ class Loaders:
         self.task_clauses = DataLoader(self._task_clauses)
         self.task_materials = DataLoader(self._task_materials)
         self.task_timeline = DataLoader(self._task_timeline)
+        self.sample_report = DataLoader(self._sample_reports)
         self.task_schemes = DataLoader(self._task_schemes)
         self.session = session
 
@@ -97,3 +98,8 @@ class Loaders:
         """Whole timelines of a batch of tasks in one query (a task's history is short)."""
         grouped = await audit_queries.entries_of("SurveillanceTask", ids)
         return [grouped.get(i, []) for i in ids]
+
+    async def _sample_reports(self, ids: list[int]):
+        """Callers pass only samples already loaded through the viewer's scope."""
+        found = await samples.reports_of(ids)
+        return [found.get(i) for i in ids]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from domain.custody import SampleStatus as DomainSampleStatus
+from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite
 from resolvers.mutation import db_id, run
 from resolvers.query import global_db_id, page_request
@@ -14,6 +16,7 @@ from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import samples
 from services.tasks.planning import today
+from store.blobs import BlobStore
 from store.pagination import paginate
 
 
@@ -49,6 +52,22 @@ class SampleStepInput:
     carrier: str | None = strawberry.field(default=None, description="寄送: carrier")
     tracking_number: str | None = strawberry.field(default=None, description="寄送: tracking number")
     condition: str | None = strawberry.field(default=None, description="接收: condition on arrival")
+
+
+@strawberry.input(description="检测项目结果 One test item and whether it passed.")
+class TestItemInput:
+    item: str
+    passed: bool
+
+
+@strawberry.input(description="出具检测报告 The lab reports on a sample under test (optional PDF via multipart).")
+class SubmitLabReportInput:
+    sample_id: strawberry.ID
+    expected_version: int
+    items: list[TestItemInput]
+    conclusion_passed: bool
+    marking_nonconformity: bool = False
+    file: Upload | None = None
 
 
 @strawberry.type
@@ -129,6 +148,26 @@ class SampleMutation:
     async def start_sample_testing(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         async def command():
             return await samples.start_testing(info.context.require_session, _sample_id(input), input.expected_version)
+
+        return await _sample_payload(command())
+
+    @strawberry.mutation(description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.")
+    async def submit_lab_report(self, info: strawberry.Info, input: SubmitLabReportInput) -> SamplePayload:
+        session = info.context.require_session
+        config = session.config
+
+        async def command():
+            document = None
+            if input.file is not None:
+                if not hasattr(input.file, "read"):
+                    raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
+                data = await input.file.read(config.max_upload_bytes + 1)
+                document = (data, input.file.filename, input.file.content_type)
+            return await samples.submit_report(
+                session, _sample_id(input), input.expected_version, [(i.item, i.passed) for i in input.items],
+                input.conclusion_passed, input.marking_nonconformity, document, BlobStore(config.document_dir),
+                config.max_upload_bytes,
+            )  # fmt: skip
 
         return await _sample_payload(command())
 

@@ -20,6 +20,31 @@ SampleStatus = enums._mirror(custody.SampleStatus, "SampleStatus", "样品流转
 })  # fmt: skip
 
 
+@strawberry.type(description="检测项目结果 One test item of a lab report.")
+class TestItemResult:
+    item: str
+    passed: bool
+
+
+@strawberry.type(description="监督抽样检测报告 The lab's report on a sample.")
+class LabReport:
+    items: list[TestItemResult]
+    passed: bool = strawberry.field(description="结论 Overall conclusion: pass or fail")
+    marking_nonconformity: bool = strawberry.field(
+        description="标志不符合 Marking non-conformity (risk assessment first)"
+    )
+    document_url: str | None = strawberry.field(description="GET the report document with your bearer token")
+    reported_at: dt.datetime
+
+    @classmethod
+    def from_model(cls, m) -> LabReport:
+        return cls(
+            items=[TestItemResult(item=i["item"], passed=i["passed"]) for i in m.items], passed=m.passed,
+            marking_nonconformity=m.marking_nonconformity, reported_at=m.reported_at,
+            document_url=f"/documents/{m.document_id}" if m.document_id else None,
+        )  # fmt: skip
+
+
 @strawberry.type(description="样品 A surveillance sample and its chain of custody.")
 class Sample(Node):
     identifier: str = strawberry.field(description="样品编号")
@@ -45,6 +70,11 @@ class Sample(Node):
         if self._model.lab_id is None:
             return None
         return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.lab_id))
+
+    @strawberry.field(description="检测报告 The lab report, once reported")
+    async def report(self, info: strawberry.Info) -> LabReport | None:
+        found = await info.context.loaders.sample_report.load(self._model.id)
+        return LabReport.from_model(found) if found else None
 
     @classmethod
     def from_model(cls, m, today: dt.date) -> Sample:

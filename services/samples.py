@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.custody import CustodySide, SampleStatus, check_step
+from domain.custody import CustodySide, SampleStatus, check_report, check_step
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
+from services.documents import sniff
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
 from store.db import transaction
-from store.models import OrgUnit, ProductCategory, Sample, SurveillanceTask
+from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
 SAMPLE_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "lab_id")
@@ -158,3 +159,45 @@ async def _step(session, sample: Sample, expected: int, target: SampleStatus, si
 async def visible_samples(session: Session, qs_filter: dict | None = None):
     scope = in_units(await session.perms.unit_ids("read", KIND), columns=SAMPLE_DOMAIN_COLUMNS)
     return Sample.filter(scope, **(qs_filter or {}))
+
+
+async def submit_report(
+    session: Session, sample_id: int, expected_version: int, items: list[tuple[str, bool]], passed: bool,
+    marking_nonconformity: bool, document: tuple[bytes, str | None, str | None] | None, store, max_bytes: int,
+) -> Sample:  # fmt: skip
+    """The lab reports: per-item results, the conclusion, the marking finding, the document."""
+    cleaned = [(clean_text(name, "items", max_length=200), ok) for name, ok in items]
+    if len(cleaned) > 200:
+        raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))
+    check_report(cleaned, passed)
+    async with transaction():
+        sample = await _load(session, sample_id, "report")
+        doc_id = None
+        if document is not None:
+            data, filename, declared = document
+            if len(data) > max_bytes:
+                raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
+            content_type = sniff(data, declared)
+            digest = store.put(data)
+            doc = await Document.create(
+                task_id=sample.task_id, purpose="LAB_REPORT", sha256=digest, size=len(data), content_type=content_type,
+                filename=clean_text(filename or "report.pdf", "filename", max_length=200),
+                uploaded_by_id=session.actor.user_id,
+            )  # fmt: skip
+            doc_id = doc.id
+        now = datetime.now(UTC)
+        await _step(session, sample, expected_version, SampleStatus.REPORTED, CustodySide.LAB, {"reported_at": now})
+        await LabReport.create(
+            sample_id=sample.id, items=[{"item": n, "passed": ok} for n, ok in cleaned], passed=passed,
+            marking_nonconformity=marking_nonconformity, document_id=doc_id, reported_by_id=session.actor.user_id,
+            reported_at=now,
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "sample.lab_report", "Sample", sample.id,
+            after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
+        )  # fmt: skip
+    return sample
+
+
+async def reports_of(sample_ids: list[int]) -> dict[int, LabReport]:
+    return {r.sample_id: r for r in await LabReport.filter(sample_id__in=sample_ids)}

@@ -5,7 +5,7 @@ from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
-from store.models.samples import Sample
+from store.models.samples import LabReport, Sample
 from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Document",
     "Factory",
     "FrequencyRuleRow",
+    "LabReport",
     "LabRequest",
     "OrgUnit",
     "PolicyRevision",

@@ -41,3 +41,23 @@ class Sample(Model):
 
     class Meta:
         table = "sample"
+
+
+class LabReport(Model):
+    """监督抽样检测报告: per-item results, the conclusion, and a marking (标志) finding."""
+
+    id = fields.IntField(primary_key=True)
+    sample = fields.OneToOneField("models.Sample", related_name="report", on_delete=fields.RESTRICT)
+    items = fields.JSONField()  # [{"item": "...", "passed": true}]
+    passed = fields.BooleanField()
+    marking_nonconformity = fields.BooleanField(default=False)  # forces a risk assessment (issue 5)
+    document = fields.ForeignKeyField(
+        "models.Document", related_name="lab_reports", null=True, on_delete=fields.RESTRICT
+    )
+    reported_by = fields.ForeignKeyField(
+        "models.User", related_name="lab_reports", db_index=True, on_delete=fields.RESTRICT
+    )
+    reported_at = fields.DatetimeField()
+
+    class Meta:
+        table = "lab_report"

@@ -147,3 +147,76 @@ async def test_other_units_see_no_samples(api):
     for login in ("south.planner", "agency.de.inspector", "ent.E001", "lab.south1", "buyer.east"):
         assert (await api.data(SAMPLES, as_user=login))["samples"]["totalCount"] == 0, login
     assert (await api.data(SAMPLES, as_user="hq.auditor"))["samples"]["totalCount"] == 1
+
+
+REPORT = f"mutation($i: SubmitLabReportInput!) {{ submitLabReport(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+READ_REPORT = "{ samples(first: 5) { nodes { status report { passed markingNonconformity items { item passed } documentUrl } } } }"
+
+
+async def _sample_under_test(api):
+    task = await _sampling_task_in_progress(api)
+    body = {"taskId": task["id"], "identifier": "S-2026-0100", "sealNumber": "F-9", "quantity": 3, "place": "Store"}
+    sample = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["sample"]
+    await api.data(
+        step("shipSample"),
+        {"i": {"sampleId": sample["id"], "expectedVersion": 1, "carrier": "EMS", "trackingNumber": "E1"}},
+        as_user="east.inspector1",
+    )
+    await api.data(
+        step("receiveSample"),
+        {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "intact"}},
+        as_user="lab.east2",
+    )
+    await api.data(
+        step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 3}}, as_user="lab.east2"
+    )
+    return sample
+
+
+async def test_lab_report_with_items_conclusion_marking_and_document(api):
+    import json
+
+    sample = await _sample_under_test(api)
+    items = [{"item": "conductor resistance", "passed": True}, {"item": "marking durability", "passed": False}]
+    inconsistent = (
+        await api.data(
+            REPORT,
+            {"i": {"sampleId": sample["id"], "expectedVersion": 4, "items": items, "conclusionPassed": True}},
+            as_user="lab.east2",
+        )
+    )["submitLabReport"]
+    assert [(e["code"], e["field"]) for e in inconsistent["userErrors"]] == [("INVALID", ["input", "conclusionPassed"])]
+    assert error_codes(
+        await api.run(
+            REPORT,
+            {"i": {"sampleId": sample["id"], "expectedVersion": 4, "items": items, "conclusionPassed": False}},
+            as_user="east.inspector1",
+        )
+    ) == ["FORBIDDEN"]
+
+    pdf = b"%PDF-1.7 lab report"
+    operations = {"query": REPORT, "variables": {"i": {"sampleId": sample["id"], "expectedVersion": 4, "items": items,
+                  "conclusionPassed": False, "markingNonconformity": True, "file": None}}}  # fmt: skip
+    response = await api.http.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.file"]})},
+        files={"0": ("report.pdf", pdf, "application/pdf")},
+        headers={"authorization": f"Bearer {await api.token('lab.east2')}"},
+    )
+    payload = response.json()["data"]["submitLabReport"]
+    assert payload["userErrors"] == [] and payload["sample"]["status"] == "REPORTED"
+    seen = (await api.data(READ_REPORT, as_user="east.reviewer"))["samples"]["nodes"][0]["report"]
+    assert seen["passed"] is False and seen["markingNonconformity"] is True
+    assert seen["items"] == items
+    got = await api.http.get(
+        seen["documentUrl"], headers={"authorization": f"Bearer {await api.token('east.reviewer')}"}
+    )
+    assert got.status_code == 200 and got.content == pdf
+    again = (
+        await api.data(
+            REPORT,
+            {"i": {"sampleId": sample["id"], "expectedVersion": 5, "items": items, "conclusionPassed": False}},
+            as_user="lab.east2",
+        )
+    )["submitLabReport"]
+    assert [e["code"] for e in again["userErrors"]] == ["TRANSITION_NOT_ALLOWED"]  # reported once
