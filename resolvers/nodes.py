@@ -8,10 +8,10 @@ from collections import defaultdict
 
 from schema import types
 from schema.relay import InvalidId, from_global_id
-from services import audit_queries, certificates, factories, policy_admin
+from services import audit_queries, certificates, factories, org_units, policy_admin
 from services.errors import AuthorizationError
 from services.tasks import queries as task_queries
-from store.models import AuditEntry, OrgUnit, PolicyRule, ProductCategory
+from store.models import AuditEntry, PolicyRule, ProductCategory
 
 
 async def _factories(context, ids):
@@ -25,7 +25,8 @@ async def _certificates(context, ids):
 
 
 async def _units(context, ids):
-    return {u.id: types.OrgUnit.from_model(u) for u in await OrgUnit.filter(id__in=ids)}
+    units = (await org_units.visible_units(context.require_session)).filter(id__in=ids)
+    return {u.id: types.OrgUnit.from_model(u) for u in await units}
 
 
 async def _categories(context, ids):

@@ -8,9 +8,9 @@ from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, UnitKin
 from resolvers.nodes import resolve_nodes
 from schema import enums, inputs, types
 from schema.relay import MAX_PAGE, Connection, InvalidId, Node, build_connection, from_cursor, from_global_id
-from services import audit_queries, authorization, certificates, factories, policy_admin
+from services import audit_queries, authorization, certificates, factories, org_units, policy_admin
 from services.errors import BadInput
-from store.models import OrgUnit, ProductCategory
+from store.models import ProductCategory
 from store.pagination import PageRequest, paginate
 
 
@@ -81,8 +81,9 @@ class Query:
         before: str | None = None,
         kind: enums.UnitKind | None = None,
     ) -> Connection[types.OrgUnit]:
-        _ = info.context.require_session  # authenticated callers only
-        qs = OrgUnit.all() if kind is None else OrgUnit.filter(kind=UnitKind(kind.value))
+        qs = await org_units.visible_units(info.context.require_session)
+        if kind is not None:
+            qs = qs.filter(kind=UnitKind(kind.value))
         page = await paginate(qs, page_request(info, first, after, last, before))
         return _connection(page, types.OrgUnit.from_model)
 
@@ -159,8 +160,13 @@ class Query:
         if visible is None:
             return build_connection([], None, 0, False, False)
         type_name, db_id = from_global_id(object_id)
-        hidden, excluded = await audit_queries.hidden_for_viewer(info.context.require_session, type_name, db_id)
-        page = await audit_queries.trail_of(type_name, db_id, page_req, excluded)
+        audit_type = types.AUDIT_TYPE.get(type_name, type_name)
+        hidden, excluded, internal = await audit_queries.hidden_for_viewer(
+            info.context.require_session, audit_type, db_id
+        )
+        if internal:
+            return build_connection([], None, 0, False, False)
+        page = await audit_queries.trail_of(audit_type, db_id, page_req, excluded)
         return _connection(page, lambda m: types.AuditEntry.from_model(m, hidden))
 
     @strawberry.field(description="The whole audit log (auditors, policy administrators).")

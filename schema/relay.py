@@ -35,11 +35,19 @@ def to_global_id(type_name: str, db_id: int) -> str:
     return _b64(f"{type_name}:{db_id}")
 
 
+def _db_id(raw: str) -> int | None:
+    """A canonical decimal id: ASCII digits, no leading zero, 32-bit."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or raw != str(int(raw)) or int(raw) > MAX_DB_ID:
+        return None
+    return int(raw)
+
+
 def from_global_id(global_id: str) -> tuple[str, int]:
     type_name, _, raw = _unb64(global_id).partition(":")
-    if not type_name or not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_DB_ID:
+    db_id = _db_id(raw)
+    if not type_name or db_id is None:
         raise InvalidId("not a valid id")
-    return type_name, int(raw)
+    return type_name, db_id
 
 
 def to_cursor(db_id: int) -> str:
@@ -50,9 +58,10 @@ def from_cursor(cursor: str | None) -> int | None:
     if cursor is None:
         return None
     kind, _, raw = _unb64(cursor).partition(":")
-    if kind != "cursor" or not raw.isdigit() or len(raw) > 10 or int(raw) > MAX_DB_ID:
+    db_id = _db_id(raw)
+    if kind != "cursor" or db_id is None:
         raise InvalidId("not a valid cursor")
-    return int(raw)
+    return db_id
 
 
 @strawberry.interface(description="An object with a globally unique, opaque ID. 全局唯一标识")

@@ -155,6 +155,11 @@ class Certificate(Node):
         )
 
 
+# Audit records name the stored object ("SurveillanceTask"); GraphQL names its type ("Task").
+NODE_TYPE = {"SurveillanceTask": "Task"}
+AUDIT_TYPE = {v: k for k, v in NODE_TYPE.items()}
+
+
 @strawberry.type(description="Audit record 审计记录: who, when, what, why. Append-only, hash-chained.")
 class AuditEntry(Node):
     seq: int
@@ -181,7 +186,9 @@ class AuditEntry(Node):
             unit=m.unit,
             action=m.action,
             object_type=m.object_type,
-            object_id=to_global_id(m.object_type, m.object_id) if m.object_id is not None else None,
+            object_id=to_global_id(NODE_TYPE.get(m.object_type, m.object_type), m.object_id)
+            if m.object_id is not None
+            else None,
             before=_without(m.before, hidden),
             after=_without(m.after, hidden),
             reason=m.reason,

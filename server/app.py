@@ -25,6 +25,7 @@ from services.policy_sync import PolicySync
 from store.config import tortoise_config
 
 log = logging.getLogger("surveil")
+MAX_JSON_BYTES = 1024 * 1024
 
 
 class SurveilGraphQL(GraphQL):
@@ -42,6 +43,14 @@ class SurveilGraphQL(GraphQL):
         if _has_lone_surrogate(decoded):
             raise HTTPException(400, "request text must be valid Unicode (lone surrogate found)")
         return decoded
+
+    async def parse_http_body(self, request):
+        """Plain GraphQL requests are small: refuse a large JSON body before parsing it."""
+        if "multipart" not in (request.content_type or ""):
+            length = request.headers.get("content-length")
+            if length and length.isdigit() and int(length) > MAX_JSON_BYTES:
+                raise HTTPException(413, f"GraphQL requests are limited to {MAX_JSON_BYTES} bytes")
+        return await super().parse_http_body(request)
 
     async def parse_multipart(self, request):
         """Refuse an oversized upload before reading it (the limit is checked again per file)."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 from services import factories
 from services.context import Session
 from services.errors import bounded
+from services.tasks import queries as task_queries
 from store.models import AuditEntry
 from store.pagination import Page, PageRequest, paginate
 
@@ -39,11 +40,17 @@ async def entries_of(object_type: str, object_ids: list[int]) -> dict[int, list[
     return grouped
 
 
-async def hidden_for_viewer(session: Session, object_type: str, object_id: int) -> tuple[set[str], tuple[str, ...]]:
-    """Field-level rules on history: the keys to blank and the actions to leave out for this
-    viewer. Whoever may not see a factory's class does not see it change either."""
+async def hidden_for_viewer(
+    session: Session, object_type: str, object_id: int
+) -> tuple[set[str], tuple[str, ...], bool]:
+    """Field-level rules on history: the keys to blank, the actions to leave out, and whether
+    the whole history is internal for this viewer. Whoever may not see a factory's class
+    does not see it change either; a task's history is internal (not for enterprises)."""
     if object_type == "Factory":
         rows = list((await factories.visible_factories(session, [object_id])).values())
         if rows and not await factories.class_readable(session, rows):
-            return {"classification"}, ("factory.reclassify",)
-    return set(), ()
+            return {"classification"}, ("factory.reclassify",), False
+    if object_type == "SurveillanceTask":
+        tasks = list((await task_queries.visible_tasks(session, [object_id])).values())
+        return set(), (), not (tasks and await task_queries.internal_readable(session, tasks))
+    return set(), (), False

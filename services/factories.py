@@ -17,7 +17,7 @@ from services.context import Session
 from services.errors import bounded
 from services.scoping import factory_filter, factory_unit_ids
 from store.db import transaction
-from store.models import Factory, SurveillanceTask
+from store.models import Factory, OrgUnit, SurveillanceTask
 from store.pagination import Page, PageRequest, paginate
 from store.rows import FACTORY_FIELDS, fetch_rows
 from store.units import load_jurisdiction, unit_ids_by_code
@@ -85,7 +85,7 @@ async def correct_information(
         await _save(factory, change, jurisdiction)
         if factory.responsible_unit_id != old_unit:  # moved to another jurisdiction
             change.after["openTasksRerouted"] = await _reroute_open_tasks(
-                factory.id, old_unit, factory.responsible_unit_id
+                session, factory.id, old_unit, factory.responsible_unit_id, why
             )
         await audit_log.record(
             session.actor,
@@ -135,14 +135,21 @@ async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
     return factory
 
 
-async def _reroute_open_tasks(factory_id: int, old_unit: int, new_unit: int) -> int:
+async def _reroute_open_tasks(session: Session, factory_id: int, old_unit: int, new_unit: int, why: str) -> int:
     """Open tasks follow the factory to its new responsible unit (executing too, unless
-    delegated); each is audited as part of the correction that moved the factory."""
-    open_tasks = SurveillanceTask.filter(factory_id=factory_id, status__in=list(OPEN), responsible_unit_id=old_unit)
-    ids = await open_tasks.values_list("id", flat=True)
-    await SurveillanceTask.filter(id__in=ids, executing_unit_id=old_unit).update(executing_unit_id=new_unit)
-    await SurveillanceTask.filter(id__in=ids).update(responsible_unit_id=new_unit, version=F("version") + 1)
-    return len(ids)
+    delegated); each move is audited on the task."""
+    tasks = await SurveillanceTask.filter(factory_id=factory_id, status__in=list(OPEN), responsible_unit_id=old_unit)
+    codes = dict(await OrgUnit.filter(id__in=[old_unit, new_unit]).values_list("id", "code"))
+    for task in tasks:
+        executing = new_unit if task.executing_unit_id == old_unit else task.executing_unit_id
+        await SurveillanceTask.filter(id=task.id).update(
+            responsible_unit_id=new_unit, executing_unit_id=executing, version=F("version") + 1
+        )
+        await audit_log.record(
+            session.actor, "task.reroute", "SurveillanceTask", task.id,
+            before={"responsibleUnit": codes[old_unit]}, after={"responsibleUnit": codes[new_unit]}, reason=why,
+        )  # fmt: skip
+    return len(tasks)
 
 
 def _domain_codes(factory: Factory) -> list[str]:

@@ -93,6 +93,9 @@ async def assign_role(
     why = require_reason(reason)
     session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
+    if user.id == session.actor.user_id:
+        # Separation of duties: nobody grants themselves a role.
+        raise DomainError(ErrorCode.CONFLICT, "another administrator must grant you a role", ("login",))
     async with transaction():
         try:
             assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
@@ -121,6 +124,11 @@ async def revoke_role(
         assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
         if assignment is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
+        if (
+            role == Role.POLICY_ADMIN.value
+            and not await RoleAssignment.filter(role=role, user__active=True).exclude(id=assignment.id).exists()
+        ):
+            raise DomainError(ErrorCode.CONFLICT, "this is the last policy administrator", ("login",))
         await assignment.delete()
         await policy_store.bump_revision()
         await audit_log.record(

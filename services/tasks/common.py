@@ -64,8 +64,11 @@ async def move(
 
 
 def _plain(values: dict) -> dict:
+    """Audit-friendly values; internal row ids (``*_id``) are left out, timelines are shown."""
     out = {}
     for key, value in values.items():
+        if key.endswith("_id"):
+            continue
         if hasattr(value, "isoformat"):
             value = value.isoformat()
         elif hasattr(value, "value"):

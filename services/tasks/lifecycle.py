@@ -192,8 +192,13 @@ async def delegate_task(
             raise DomainError(ErrorCode.CONFLICT, "delegate before the team is formed", ("taskId",))
         before = task.executing_unit_id
         await save(task, executing_unit_id=agency.id)
-        # Sub-tasks go with it, so the agency executes the whole task.
-        await SurveillanceTask.filter(parent_id=task.id).update(executing_unit_id=agency.id)
+        # Sub-tasks go with it, so the agency executes the whole task; each is audited.
+        for child in await SurveillanceTask.filter(parent_id=task.id):
+            await save(child, executing_unit_id=agency.id)
+            await audit_log.record(
+                session.actor, "task.delegate", "SurveillanceTask", child.id,
+                before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
+            )  # fmt: skip
         await audit_log.record(
             session.actor, "task.delegate", "SurveillanceTask", task.id,
             before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,

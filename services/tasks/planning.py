@@ -152,8 +152,9 @@ def check_window(start: date | None, end: date | None, due_on: date | None = Non
         raise DomainError(ErrorCode.INVALID, "the window ends before it starts", ("plannedEnd",))
     if start and end and (end - start) > timedelta(days=366):
         raise DomainError(ErrorCode.INVALID, "a window is at most a year long", ("plannedEnd",))
-    if due_on and not 2000 <= due_on.year <= 2100:
-        raise DomainError(ErrorCode.INVALID, "due date out of range", ("dueOn",))
+    for value, field in ((start, "plannedStart"), (end, "plannedEnd"), (due_on, "dueOn")):
+        if value and not 2000 <= value.year <= 2100:
+            raise DomainError(ErrorCode.INVALID, "dates run from 2000 to 2100", (field,))
 
 
 def today() -> date:

@@ -245,3 +245,90 @@ async def test_lab_requests_only_on_open_tasks_and_one_at_a_time(api):
     ok(await act(api, "cancelTask", "TaskActionInput", task, as_user="east.planner", reason="dropped"))
     closed = await api.data(file, {"i": {"taskId": task["id"], "text": "late"}}, as_user="ent.E001")
     assert [e["code"] for e in closed["fileLabRequest"]["userErrors"]] == ["CONFLICT"]
+
+
+# --- second review (adversarial probe) ---------------------------------------------------
+
+
+async def test_non_canonical_ids_are_clean_errors(api):
+    import base64
+
+    def raw(text):
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    for bad in ("Factory:²", "Factory:١", "Factory:00001"):
+        body = await api.run("query($id: ID!) { node(id: $id) { id } }", {"id": raw(bad)}, as_user="east.planner")
+        assert body == {"data": {"node": None}}, bad
+    body = await api.run(
+        "query($a: String) { factories(first: 2, after: $a) { totalCount } }",
+        {"a": raw("cursor:²")},
+        as_user="east.planner",
+    )
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_enterprises_are_listed_only_for_those_who_see_their_factories(api):
+    query = "{ orgUnits(first: 100, kind: ENTERPRISE) { totalCount nodes { code } } }"
+    assert (await api.data(query, as_user="ent.E001"))["orgUnits"]["nodes"] == [{"code": "ent-e001"}]
+    assert (await api.data(query, as_user="lab.east1"))["orgUnits"]["totalCount"] == 0
+    assert (await api.data(query, as_user="agency.de.inspector"))["orgUnits"]["totalCount"] == 4
+    assert (await api.data(query, as_user="east.planner"))["orgUnits"]["totalCount"] == 10
+    assert (await api.data(query, as_user="hq.planner"))["orgUnits"]["totalCount"] == 32
+    public = await api.data("{ orgUnits(first: 100) { totalCount } }", as_user="lab.east1")
+    assert public["orgUnits"]["totalCount"] == 8  # HQ, 3 sub-centres, the agency, 3 labs
+
+
+async def test_administrators_cannot_grant_themselves_or_remove_the_last_admin(api):
+    assign_q = "mutation($i: RoleAssignmentInput!) { assignRole(input: $i) { userErrors { code } } }"
+    revoke_q = "mutation($i: RoleAssignmentInput!) { revokeRole(input: $i) { userErrors { code } } }"
+    mine = await api.data(
+        assign_q, {"i": {"login": "hq.admin", "role": "PLANNER", "unitCode": "hq", "reason": "x"}}, as_user="hq.admin"
+    )
+    assert [e["code"] for e in mine["assignRole"]["userErrors"]] == ["CONFLICT"]
+    last = await api.data(
+        revoke_q,
+        {"i": {"login": "hq.admin", "role": "POLICY_ADMIN", "unitCode": "hq", "reason": "x"}},
+        as_user="hq.admin",
+    )
+    assert [e["code"] for e in last["revokeRole"]["userErrors"]] == ["CONFLICT"]
+
+
+async def test_task_history_is_readable_and_cascades_are_audited(api):
+    task = ok(await create(api, "D002", as_user="hq.planner"))
+    body = {
+        "taskId": task["id"],
+        "expectedVersion": 1,
+        "reason": "two parts",
+        "parts": [{"kind": "ROUTINE_NOTIFIED"}, {"kind": "SAMPLING"}],
+    }
+    split = (await api.data(SPLIT, {"i": body}, as_user="hq.planner"))["splitTask"]
+    ok(
+        await act(
+            api,
+            "delegateTask",
+            "DelegateTaskInput",
+            split["task"],
+            as_user="hq.planner",
+            agencyCode="agency-de",
+            reason="partner",
+        )
+    )
+    trail = "query($id: ID!) { auditTrail(objectId: $id, first: 20) { nodes { action objectId after } } }"
+    for child in split["children"]:
+        nodes = (await api.data(trail, {"id": child["id"]}, as_user="hq.planner"))["auditTrail"]["nodes"]
+        assert [n["action"] for n in nodes] == ["task.split", "task.delegate"]
+        assert {n["objectId"] for n in nodes} == {child["id"]}
+    issued = ok(await issue(api, ok(await create(api, "E001", as_user="east.planner")), as_user="east.planner"))
+    nodes = (await api.data(trail, {"id": issued["id"]}, as_user="east.planner"))["auditTrail"]["nodes"]
+    assert "enterprise_unit_id" not in str(nodes)
+    assert (await api.data(trail, {"id": issued["id"]}, as_user="ent.E001"))["auditTrail"]["nodes"] == []
+
+
+async def test_dates_out_of_range_and_huge_bodies_are_refused(api):
+    assert codes(await create(api, "E001", as_user="east.planner", window=("0001-01-01", "0001-01-02"))) == ["INVALID"]
+    response = await api.http.post(
+        "/graphql",
+        content=b'{"query": "{ __typename }", "variables": {"x": "' + b"a" * 1_100_000 + b'"}}',
+        headers={"content-type": "application/json", "authorization": f"Bearer {await api.token('east.planner')}"},
+    )
+    assert response.status_code == 413
