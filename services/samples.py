@@ -16,6 +16,7 @@ from services.documents import sniff
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
+from store import units
 from store.db import transaction
 from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
@@ -130,8 +131,7 @@ async def _load(session: Session, sample_id: int, action: str) -> Sample:
 
 
 async def _codes(sample: Sample) -> list[str]:
-    ids = [getattr(sample, c) for c in SAMPLE_DOMAIN_COLUMNS if getattr(sample, c) is not None]
-    return list(await OrgUnit.filter(id__in=ids).values_list("code", flat=True))
+    return await units.domain_codes(sample, SAMPLE_DOMAIN_COLUMNS)
 
 
 async def _step(session, sample: Sample, expected: int, target: SampleStatus, side: CustodySide, updates) -> None:

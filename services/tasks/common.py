@@ -7,7 +7,8 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus, check_transition
 from services import audit_log
 from services.context import Session
-from store.models import OrgUnit, SurveillanceTask
+from store import units
+from store.models import SurveillanceTask
 
 KIND = "task"
 INTERNAL = "task.internal"
@@ -15,10 +16,7 @@ TASK_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "enterprise_u
 
 
 async def domain_codes(task: SurveillanceTask) -> list[str]:
-    ids = [getattr(task, c) for c in TASK_DOMAIN_COLUMNS if getattr(task, c) is not None]
-    rows = await OrgUnit.filter(id__in=ids).values_list("id", "code")
-    codes = dict(rows)
-    return [codes[i] for i in ids]
+    return await units.domain_codes(task, TASK_DOMAIN_COLUMNS)
 
 
 async def load_for(session: Session, task_id: int, action: str) -> tuple[SurveillanceTask, list[str]]:
