@@ -10,6 +10,7 @@ from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import audit_queries, certificates, factories, org_units, policy_admin
 from services.errors import AuthorizationError
+from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
 from store.models import AuditEntry, PolicyRule, ProductCategory
 
@@ -50,7 +51,15 @@ async def _tasks(context, ids):
     return {row.id: t for row, t in zip(found, await context.present_tasks(found), strict=True)}
 
 
+async def _purchase_assignments(context, ids):
+    from resolvers.purchases import present  # the purchase resolvers import this module's neighbours
+
+    found = list((await purchase_queries.by_ids(context.require_session, ids)).values())
+    return {row.id: p for row, p in zip(found, await present(found), strict=True)}
+
+
 RESOLVERS = {
+    "PurchaseAssignment": _purchase_assignments,
     "Task": _tasks,
     "Factory": _factories,
     "Certificate": _certificates,

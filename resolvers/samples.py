@@ -9,14 +9,16 @@ from domain.custody import SampleStatus as DomainSampleStatus
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite
 from resolvers.mutation import db_id, run
+from resolvers.purchases import KEY_DESCRIPTION
 from resolvers.query import global_db_id, page_request
 from resolvers.task_mutation import _payload, _task_id
 from schema import sample_types, task_enums, task_payloads
 from schema.relay import Connection, build_connection
 from schema.types import UserError
-from services import samples
+from services import idempotency, samples
 from services.tasks.planning import today
 from store.blobs import BlobStore
+from store.models import Sample
 from store.pagination import paginate
 
 
@@ -43,6 +45,7 @@ class RecordSampleInput:
     seal_number: str
     quantity: int
     place: str
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
 @strawberry.input(description="A custody step of one sample.")
@@ -52,6 +55,7 @@ class SampleStepInput:
     carrier: str | None = strawberry.field(default=None, description="寄送: carrier")
     tracking_number: str | None = strawberry.field(default=None, description="寄送: tracking number")
     condition: str | None = strawberry.field(default=None, description="接收: condition on arrival")
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
 @strawberry.input(description="检测项目结果 One test item and whether it passed.")
@@ -117,20 +121,34 @@ class SampleMutation:
 
     @strawberry.mutation(description="记录封样 Record a sample taken and sealed.")
     async def record_sample(self, info: strawberry.Info, input: RecordSampleInput) -> SamplePayload:
+        session = info.context.require_session
+
         async def command():
-            return await samples.record_sample(
-                info.context.require_session, _task_id(input), input.identifier, input.seal_number,
-                input.quantity, input.place,
+            task_id = _task_id(input)
+            fields = {"task": task_id, "id": input.identifier, "seal": input.seal_number, "n": input.quantity,
+                      "place": input.place}  # fmt: skip
+            return await _once(
+                session, input.idempotency_key, "recordSample", fields,
+                lambda: samples.record_sample(
+                    session, task_id, input.identifier, input.seal_number, input.quantity, input.place
+                ),
             )  # fmt: skip
 
         return await _sample_payload(command())
 
     @strawberry.mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
     async def ship_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        session = info.context.require_session
+
         async def command():
-            return await samples.ship_sample(
-                info.context.require_session, _sample_id(input), input.expected_version,
-                input.carrier, input.tracking_number,
+            sample_id = _sample_id(input)
+            fields = {"sample": sample_id, "v": input.expected_version, "carrier": input.carrier,
+                      "tracking": input.tracking_number}  # fmt: skip
+            return await _once(
+                session, input.idempotency_key, "shipSample", fields,
+                lambda: samples.ship_sample(
+                    session, sample_id, input.expected_version, input.carrier, input.tracking_number
+                ),
             )  # fmt: skip
 
         return await _sample_payload(command())
@@ -170,6 +188,15 @@ class SampleMutation:
             )  # fmt: skip
 
         return await _sample_payload(command())
+
+
+def _once(session, key, operation: str, fields: dict, command):
+    """A mobile command run once per idempotency key; a replay answers with the sample as it is now."""
+
+    async def replay(sample_id: int):
+        return await Sample.get(id=sample_id)
+
+    return idempotency.once(session, key, operation, idempotency.fingerprint(fields), command, lambda s: s.id, replay)
 
 
 def _sample_id(input) -> int:

@@ -63,6 +63,8 @@ STAFF = [
     ("south.decider", "South decision maker", "south", [Role.DECIDER]),
     ("agency.de.inspector", "Agency inspector (Germany)", "agency-de", [Role.AGENCY_INSPECTOR]),
     ("buyer.east", "East market buyer", "east", [Role.MARKET_BUYER]),
+    ("buyer.east2", "East market buyer 2", "east", [Role.MARKET_BUYER]),
+    ("buyer.south", "South market buyer", "south", [Role.MARKET_BUYER]),
     ("lab.east1", "East Lab 1 tester", "east-lab-1", [Role.LAB_TESTER]),
     ("lab.east2", "East Lab 2 tester", "east-lab-2", [Role.LAB_TESTER]),
     ("lab.south1", "South Lab 1 tester", "south-lab-1", [Role.LAB_TESTER]),

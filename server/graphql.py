@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.mutation import Mutation as RegistryMutation
+from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
 from resolvers.samples import SampleMutation, SampleQuery
@@ -51,8 +52,10 @@ def _asks_more_than_typename(document) -> bool:
     return False
 
 
-Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery))
-Mutation = merge_types("Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation))
+Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery))
+Mutation = merge_types(
+    "Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation, PurchaseMutation)
+)
 
 
 class SurveilSchema(strawberry.Schema):

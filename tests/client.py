@@ -49,6 +49,19 @@ class GraphQLClient:
         hdrs["content-type"] = "application/json"
         return await self.http.post("/graphql", content=body.encode("ascii"), headers=hdrs)
 
+    async def upload(self, query: str, variables: dict, files: dict[str, tuple], *, as_user: str) -> dict:
+        """A GraphQL multipart request: `files` maps a variable path (``i.receipt``) to
+        (filename, bytes, content type); the matching variables are sent as null."""
+        mapping = {str(n): [f"variables.{path}"] for n, path in enumerate(files)}
+        response = await self.http.post(
+            "/graphql",
+            data={"operations": json.dumps({"query": query, "variables": variables}), "map": json.dumps(mapping)},
+            files={str(n): f for n, f in enumerate(files.values())},
+            headers={"authorization": f"Bearer {await self.token(as_user)}"},
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
     async def run(self, query: str, variables: dict | None = None, *, as_user: str | None = None) -> dict:
         """The whole JSON response body (data and errors)."""
         response = await self.post(query, variables, as_user=as_user)

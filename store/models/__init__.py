@@ -3,6 +3,7 @@
 from store.models.audit import AuditEntry
 from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
+from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
 from store.models.samples import LabReport, Sample
@@ -15,12 +16,15 @@ __all__ = [
     "Document",
     "Factory",
     "FrequencyRuleRow",
+    "IdempotencyRecord",
     "LabReport",
     "LabRequest",
     "OrgUnit",
     "PolicyRevision",
     "PolicyRule",
     "ProductCategory",
+    "Purchase",
+    "PurchaseAssignment",
     "RoleAssignment",
     "Sample",
     "SamplingScheme",

@@ -9,7 +9,10 @@ class Document(Model):
     task = fields.ForeignKeyField(
         "models.SurveillanceTask", related_name="documents", db_index=True, on_delete=fields.RESTRICT
     )
-    purpose = fields.CharField(max_length=32, db_index=True)  # MATERIAL for now
+    purpose = fields.CharField(max_length=32, db_index=True)  # MATERIAL, LAB_REPORT, RECEIPT, PRODUCT_PHOTO
+    purchase = fields.ForeignKeyField(
+        "models.Purchase", related_name="documents", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
     sha256 = fields.CharField(max_length=64, db_index=True)
     size = fields.IntField()
     content_type = fields.CharField(max_length=100)

@@ -30,6 +30,9 @@ class Sample(Model):
     lab = fields.ForeignKeyField(
         "models.OrgUnit", related_name="samples_at_lab", null=True, db_index=True, on_delete=fields.RESTRICT
     )
+    purchase = fields.ForeignKeyField(
+        "models.Purchase", related_name="samples", null=True, db_index=True, on_delete=fields.RESTRICT
+    )  # set when the sample was bought (买样)
     carrier = fields.CharField(max_length=100, null=True)
     tracking_number = fields.CharField(max_length=100, null=True)
     shipped_at = fields.DatetimeField(null=True)

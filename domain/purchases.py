@@ -1,0 +1,84 @@
+"""Market purchases (买样, DOMAIN §4 and the market purchase work instruction §4.11).
+
+A market buyer, assigned by the planner of the responsible unit, buys the product like a
+customer: shop, GPS position, time, price and receipt are the evidence that the sample is
+what was on sale. Rules here are pure: the service supplies the facts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import SamplingMethod, TaskKind, TaskStatus
+
+MAX_PHOTOS = 6
+MAX_SAMPLES_PER_PURCHASE = 20
+# Phones keep their own clocks; a purchase recorded offline may carry a slightly fast one.
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_OFFLINE = timedelta(days=30)
+
+
+class AssignmentStatus(StrEnum):
+    ASSIGNED = "ASSIGNED"  # 已分派: the buyer is out buying
+    COMPLETED = "COMPLETED"  # 已完成: the buyer reported the work done
+    WITHDRAWN = "WITHDRAWN"  # 已撤回: the planner took the work back
+    EXCEPTION = "EXCEPTION"  # 异常: the buyer could not buy (e.g. product not on the market)
+
+
+ASSIGNABLE_TASK_STATUS = (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED, TaskStatus.IN_PROGRESS)
+PURCHASABLE_TASK_STATUS = (TaskStatus.TEAM_ASSIGNED, TaskStatus.IN_PROGRESS)
+
+
+def check_assignable(kind: TaskKind, method: SamplingMethod | None, status: TaskStatus, lab_set: bool) -> None:
+    """Purchase work is a sampling task of its own (split it off an inspection first), with
+    its sampling details (method purchase, the lab) set by the planner."""
+    if kind != TaskKind.SAMPLING:
+        raise DomainError(
+            ErrorCode.CONFLICT, "buyers work on sampling tasks: split the purchase part off first", ("taskId",)
+        )
+    if method != SamplingMethod.PURCHASE or not lab_set:
+        raise DomainError(
+            ErrorCode.CONFLICT, "set the sampling details first, with the purchase method and a lab", ("taskId",)
+        )
+    if status not in ASSIGNABLE_TASK_STATUS:
+        raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no buyer", ("taskId",))
+
+
+def price_in_cents(amount: Decimal) -> int:
+    """The price in minor units: at most two decimals, not negative."""
+    try:
+        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise DomainError(ErrorCode.INVALID, "a price has at most two decimals and is not negative", ("price",))
+        cents = int(amount * 100)
+    except InvalidOperation as exc:
+        raise DomainError(ErrorCode.INVALID, "not a price", ("price",)) from exc
+    if cents > 10**10:
+        raise DomainError(ErrorCode.INVALID, "the price is out of range", ("price",))
+    return cents
+
+
+def check_purchase_time(purchased_at: datetime, assigned_at: datetime, now: datetime) -> None:
+    """Bought after the assignment (a phone's clock may be a little off) and not in the future."""
+    if purchased_at.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID, "give the purchase time with its UTC offset", ("purchasedAt",))
+    if purchased_at > now + CLOCK_SKEW:
+        raise DomainError(ErrorCode.INVALID, "the purchase time is in the future", ("purchasedAt",))
+    if purchased_at < assigned_at - CLOCK_SKEW or purchased_at < now - MAX_OFFLINE:
+        raise DomainError(ErrorCode.INVALID, "the purchase time is before the assignment", ("purchasedAt",))
+
+
+def check_evidence(photo_count: int, sample_identifiers: list[str]) -> None:
+    """At least one product photo and one sample; every sample identifier once."""
+    if not 1 <= photo_count <= MAX_PHOTOS:
+        raise DomainError(ErrorCode.INVALID, f"send 1 to {MAX_PHOTOS} product photos", ("photos",))
+    if not 1 <= len(sample_identifiers) <= MAX_SAMPLES_PER_PURCHASE:
+        raise DomainError(ErrorCode.INVALID, f"a purchase has 1 to {MAX_SAMPLES_PER_PURCHASE} samples", ("samples",))
+    if len(set(sample_identifiers)) != len(sample_identifiers):
+        raise DomainError(ErrorCode.INVALID, "each sample identifier appears once", ("samples",))
+
+
+def check_open(status: AssignmentStatus) -> None:
+    if status != AssignmentStatus.ASSIGNED:
+        raise DomainError(ErrorCode.CONFLICT, f"the assignment is {status.value.lower()}", ("assignmentId",))

@@ -1,0 +1,244 @@
+"""Market purchase work: the planner assigns, the buying-sample app reads its work offline
+and records purchases. Mobile mutations take an idempotencyKey (see services.idempotency)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from domain.errors import DomainError, ErrorCode
+from domain.purchases import MAX_PHOTOS
+from domain.purchases import AssignmentStatus as DomainAssignmentStatus
+from domain.tasks import ExceptionReason
+from resolvers import purchase_present
+from resolvers.mutation import db_id, run
+from resolvers.query import global_db_id, page_request
+from resolvers.task_mutation import _task_id
+from schema import purchase_types as pt
+from schema import task_enums
+from schema.relay import Connection, build_connection
+from schema.types import UserError
+from services import idempotency
+from services.purchases import assignments, queries, recording
+from store.blobs import BlobStore
+from store.models import PurchaseAssignment
+from store.pagination import paginate
+
+KEY_DESCRIPTION = "A fresh key (e.g. a UUID) per intended change; resend it on retry. A replay changes nothing."
+
+
+@strawberry.input(description="分派买样 Send a market buyer of the executing unit to buy for a sampling task.")
+class AssignBuyerInput:
+    task_id: strawberry.ID
+    expected_version: int
+    buyer_login: str
+    instructions: str | None = None
+
+
+@strawberry.input(description="撤回买样 Take purchase work back from the buyer, with the reason.")
+class WithdrawPurchaseAssignmentInput:
+    assignment_id: strawberry.ID
+    expected_version: int
+    reason: str
+
+
+@strawberry.input(description="完成买样 The buyer reports the purchase work done.")
+class CompletePurchaseAssignmentInput:
+    assignment_id: strawberry.ID
+    expected_version: int
+    note: str | None = None
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
+
+
+@strawberry.input(description="买样异常 The buyer cannot buy (e.g. 市场上未找到产品); the planner handles it.")
+class ReportPurchaseProblemInput:
+    assignment_id: strawberry.ID
+    expected_version: int
+    reason: task_enums.ExceptionReason
+    details: str
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
+
+
+@strawberry.input(description="购买的样品 A sample bought and sealed.")
+class BoughtSampleInput:
+    identifier: str = strawberry.field(description="样品编号")
+    seal_number: str = strawberry.field(description="封条号")
+    quantity: int
+
+
+@strawberry.input(description=f"买样记录 One purchase, sent as multipart: receipt and 1-{MAX_PHOTOS} photos.")
+class RecordPurchaseInput:
+    assignment_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description=KEY_DESCRIPTION)
+    shop_name: str
+    shop_address: str
+    latitude: float
+    longitude: float
+    purchased_at: dt.datetime = strawberry.field(description="With its UTC offset; may be hours old (offline)")
+    price: Decimal = strawberry.field(description="At most two decimals")
+    currency: str = strawberry.field(description="ISO 4217, e.g. CNY")
+    receipt_number: str
+    receipt: Upload = strawberry.field(description="购物凭证 JPEG, PNG or PDF")
+    photos: list[Upload] = strawberry.field(description="产品照片 JPEG or PNG")
+    samples: list[BoughtSampleInput]
+    gps_accuracy_meters: float | None = None
+
+
+@strawberry.type
+class PurchaseAssignmentPayload:
+    assignment: pt.PurchaseAssignment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RecordPurchasePayload:
+    purchase: pt.Purchase | None
+    assignment: pt.PurchaseAssignment | None
+    user_errors: list[UserError]
+
+
+async def present(rows) -> list[pt.PurchaseAssignment]:
+    return purchase_present.assignments(rows, await queries.bundle(rows))
+
+
+async def _assignment_payload(command) -> PurchaseAssignmentPayload:
+    found, errors = await run(command)
+    return PurchaseAssignmentPayload(assignment=(await present([found]))[0] if found else None, user_errors=errors)
+
+
+def _assignment_id(input) -> int:
+    return db_id(input.assignment_id, "PurchaseAssignment", "assignmentId")
+
+
+async def _read_upload(upload, limit: int, field: tuple[str, ...]) -> recording.Upload:
+    if not hasattr(upload, "read"):
+        raise DomainError(ErrorCode.INVALID, "send files as multipart uploads", field)
+    return recording.Upload(await upload.read(limit + 1), upload.filename, upload.content_type)
+
+
+def _idempotent(session, key, operation: str, fields: dict, command):
+    """A mobile command run once per key; its replay answers with the assignment as it is now."""
+
+    async def replay(assignment_id: int):
+        return await PurchaseAssignment.get(id=assignment_id)
+
+    return idempotency.once(session, key, operation, idempotency.fingerprint(fields), command, lambda a: a.id, replay)
+
+
+@strawberry.type
+class PurchaseQuery:
+    @strawberry.field(
+        description="买样任务 Purchase work: a market buyer sees only their own; staff see their units'. "
+        "Everything the buying-sample app needs offline is inside."
+    )
+    async def purchase_assignments(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
+        status: pt.AssignmentStatus | None = None, task_id: strawberry.ID | None = None,
+    ) -> Connection[pt.PurchaseAssignment]:  # fmt: skip
+        flt = {}
+        if status is not None:
+            flt["status"] = DomainAssignmentStatus(status.value)
+        if task_id is not None:
+            flt["task_id"] = global_db_id(task_id, "Task", "taskId")
+        qs = await queries.assignments(info.context.require_session, flt)
+        page = await paginate(qs, page_request(info, first, after, None, None))
+        items = iter(await present(page.items))
+        return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
+
+
+@strawberry.type
+class PurchaseMutation:
+    @strawberry.mutation(description="分派买样 Assign a market buyer to a sampling task with the purchase method.")
+    async def assign_buyer(self, info: strawberry.Info, input: AssignBuyerInput) -> PurchaseAssignmentPayload:
+        return await _assignment_payload(
+            assignments.assign_buyer(
+                info.context.require_session,
+                _task_id(input),
+                input.expected_version,
+                input.buyer_login,
+                input.instructions,
+            )
+        )
+
+    @strawberry.mutation(description="撤回买样 The planner takes open purchase work back.")
+    async def withdraw_purchase_assignment(
+        self, info: strawberry.Info, input: WithdrawPurchaseAssignmentInput
+    ) -> PurchaseAssignmentPayload:
+        async def command():
+            return await assignments.withdraw(
+                info.context.require_session, _assignment_id(input), input.expected_version, input.reason
+            )
+
+        return await _assignment_payload(command())
+
+    @strawberry.mutation(description="完成买样 (mobile) The buyer reports the work done.")
+    async def complete_purchase_assignment(
+        self, info: strawberry.Info, input: CompletePurchaseAssignmentInput
+    ) -> PurchaseAssignmentPayload:
+        session = info.context.require_session
+
+        async def command():
+            assignment_id = _assignment_id(input)
+            fields = {"id": assignment_id, "version": input.expected_version, "note": input.note}
+            return await _idempotent(
+                session, input.idempotency_key, "completePurchaseAssignment", fields,
+                lambda: assignments.complete(session, assignment_id, input.expected_version, input.note),
+            )  # fmt: skip
+
+        return await _assignment_payload(command())
+
+    @strawberry.mutation(description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.")
+    async def report_purchase_problem(
+        self, info: strawberry.Info, input: ReportPurchaseProblemInput
+    ) -> PurchaseAssignmentPayload:
+        session = info.context.require_session
+
+        async def command():
+            assignment_id = _assignment_id(input)
+            reason = ExceptionReason(input.reason.value)
+            fields = {"id": assignment_id, "version": input.expected_version, "reason": reason, "d": input.details}
+            return await _idempotent(
+                session, input.idempotency_key, "reportPurchaseProblem", fields,
+                lambda: assignments.report_problem(
+                    session, assignment_id, input.expected_version, reason, input.details
+                ),
+            )  # fmt: skip
+
+        return await _assignment_payload(command())
+
+    @strawberry.mutation(
+        description="记录买样 (mobile) Record a purchase with receipt, photos and samples. Send it as a multipart "
+        "request; a retry with the same idempotencyKey returns the first purchase and records nothing."
+    )
+    async def record_purchase(self, info: strawberry.Info, input: RecordPurchaseInput) -> RecordPurchasePayload:
+        session = info.context.require_session
+        config = session.config
+
+        async def command():
+            assignment_id = _assignment_id(input)
+            if len(input.photos) > MAX_PHOTOS:
+                raise DomainError(ErrorCode.INVALID, f"send 1 to {MAX_PHOTOS} product photos", ("photos",))
+            limit = config.max_upload_bytes
+            facts = recording.PurchaseFacts(
+                shop_name=input.shop_name, shop_address=input.shop_address, latitude=input.latitude,
+                longitude=input.longitude, purchased_at=input.purchased_at, price=input.price,
+                currency=input.currency, receipt_number=input.receipt_number,
+                receipt=await _read_upload(input.receipt, limit, ("receipt",)),
+                photos=[await _read_upload(p, limit, ("photos", str(i))) for i, p in enumerate(input.photos)],
+                samples=[recording.BoughtSample(s.identifier, s.seal_number, s.quantity) for s in input.samples],
+                gps_accuracy_m=input.gps_accuracy_meters, idempotency_key=input.idempotency_key,
+            )  # fmt: skip
+            return await recording.record_purchase(session, assignment_id, facts, BlobStore(config.document_dir), limit)
+
+        purchase, errors = await run(command())
+        if purchase is None:
+            return RecordPurchasePayload(purchase=None, assignment=None, user_errors=errors)
+        assignment = await PurchaseAssignment.get(id=purchase.assignment_id)
+        b = await queries.bundle([assignment])
+        presented = purchase_present.assignments([assignment], b)[0]
+        return RecordPurchasePayload(
+            purchase=purchase_present.purchase(purchase, b), assignment=presented, user_errors=errors
+        )

@@ -1,0 +1,101 @@
+"""Market purchase work (买样) in GraphQL: what the buying-sample app shows, offline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+from domain import purchases
+from schema import enums
+from schema.reference_types import SamplingScheme
+from schema.relay import Node
+from schema.sample_types import SampleStatus
+from schema.types import OrgUnit, ProductCategory
+
+AssignmentStatus = enums._mirror(
+    purchases.AssignmentStatus, "PurchaseAssignmentStatus", "买样任务状态 Status of a buyer's purchase work", {
+        "ASSIGNED": "已分派 Assigned: the buyer is out buying",
+        "COMPLETED": "已完成 Reported done by the buyer",
+        "WITHDRAWN": "已撤回 Taken back by the planner",
+        "EXCEPTION": "异常 The buyer could not buy (e.g. product not on the market)",
+    },
+)  # fmt: skip
+
+
+@strawberry.type(description="所购证书产品 A certified product to look for.")
+class PurchaseCertificate:
+    number: str = strawberry.field(description="证书编号")
+    holder: str = strawberry.field(description="持证人")
+    product_category: ProductCategory
+
+
+@strawberry.type(description="买样对象 Whose product to buy: the manufacturer and its certificates.")
+class PurchaseTarget:
+    factory_code: str = strawberry.field(description="工厂编号")
+    manufacturer: str = strawberry.field(description="生产厂名称")
+    certificates: list[PurchaseCertificate]
+
+
+@strawberry.type(description="购买的样品 A sample bought, with what the app needs to ship it.")
+class PurchasedSample:
+    id: strawberry.ID = strawberry.field(description="Sample ID, for shipSample")
+    identifier: str = strawberry.field(description="样品编号")
+    seal_number: str = strawberry.field(description="封条号")
+    quantity: int
+    status: SampleStatus
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: dt.datetime | None
+    version: int = strawberry.field(description="Send as expectedVersion to shipSample")
+
+
+@strawberry.type(description="买样凭证 The receipt or a product photo, stored by its SHA-256.")
+class PurchaseFile:
+    id: strawberry.ID
+    purpose: str = strawberry.field(description="RECEIPT 购物凭证 or PRODUCT_PHOTO 产品照片")
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    download_url: str = strawberry.field(description="GET with a bearer token (staff of the task's units)")
+
+
+@strawberry.type(description="买样记录 One purchase: where, when, for how much, with receipt and photos.")
+class Purchase(Node):
+    shop_name: str = strawberry.field(description="商店名称")
+    shop_address: str = strawberry.field(description="商店地址")
+    latitude: float
+    longitude: float
+    gps_accuracy_meters: float | None
+    purchased_at: dt.datetime = strawberry.field(description="购买时间 (the phone's clock)")
+    recorded_at: dt.datetime = strawberry.field(description="When the server received it")
+    price: Decimal = strawberry.field(description="价格")
+    currency: str = strawberry.field(description="ISO 4217, e.g. CNY")
+    receipt_number: str = strawberry.field(description="票据号")
+    buyer: str
+    receipt: PurchaseFile | None
+    photos: list[PurchaseFile]
+    samples: list[PurchasedSample]
+
+
+@strawberry.type(description="买样任务 A buyer's purchase work for one sampling task, complete for offline use.")
+class PurchaseAssignment(Node):
+    status: AssignmentStatus
+    version: int = strawberry.field(description="Send as expectedVersion")
+    buyer: str
+    assigned_at: dt.datetime
+    instructions: str = strawberry.field(description="买样要求 The planner's instructions")
+    closed_at: dt.datetime | None
+    close_reason: str | None
+    task_id: strawberry.ID = strawberry.field(description="The sampling task (staff may open it)")
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    due_on: dt.date = strawberry.field(description="完成期限")
+    quantity: int | None = strawberry.field(description="抽样数量 How many to buy")
+    product_category: ProductCategory | None
+    sampling_schemes: list[SamplingScheme] = strawberry.field(description="监督抽样检测方案 What to buy and test")
+    target: PurchaseTarget
+    lab: OrgUnit | None = strawberry.field(description="检测机构 Where to ship the samples")
+    purchases: list[Purchase]

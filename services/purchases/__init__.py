@@ -1,0 +1,1 @@
+"""Market purchase work (买样): assignments by the planner, purchases by the buyer."""

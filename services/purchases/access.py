@@ -1,0 +1,53 @@
+"""Who sees which purchase work: staff of the task's units see all of it; a market buyer
+sees only the assignments made to them (policy action ``read_own``)."""
+
+from __future__ import annotations
+
+from tortoise.expressions import Q
+
+from domain.errors import DomainError, ErrorCode
+from services.context import Session
+from services.scoping import in_units
+from store import units
+from store.models import PurchaseAssignment
+
+KIND = "purchase"
+DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id")
+
+
+async def visible(session: Session, prefix: str = "") -> Q:
+    """The assignments (or, with a prefix, the rows joined to them) the caller may read."""
+    perms = session.perms
+    staff = in_units(await perms.unit_ids("read", KIND), prefix, DOMAIN_COLUMNS)
+    own = in_units(await perms.unit_ids("read_own", KIND), prefix, DOMAIN_COLUMNS) & Q(
+        **{f"{prefix}buyer_id": session.actor.user_id}
+    )
+    return staff | own
+
+
+async def own_assignment(session: Session, assignment_id: int, action: str) -> PurchaseAssignment:
+    """An assignment made to the caller, which they may `action`; others look missing."""
+    found = await PurchaseAssignment.filter(id=assignment_id, buyer_id=session.actor.user_id).first()
+    codes = await units.domain_codes(found, DOMAIN_COLUMNS) if found else []
+    if found is None or not session.perms.decide("read_own", KIND, codes).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
+    session.perms.require(action, KIND, codes)
+    return found
+
+
+def check_version(assignment: PurchaseAssignment, expected: int) -> None:
+    if assignment.version != expected:
+        raise DomainError(
+            ErrorCode.STALE_VERSION,
+            f"the assignment changed meanwhile (version {assignment.version}, you sent {expected}); reload",
+            ("expectedVersion",),
+        )
+
+
+async def bump(assignment: PurchaseAssignment, **updates) -> None:
+    matched = await PurchaseAssignment.filter(id=assignment.id, version=assignment.version).update(
+        **updates, version=assignment.version + 1
+    )
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, "the assignment changed meanwhile; reload", ("expectedVersion",))
+    await assignment.refresh_from_db()

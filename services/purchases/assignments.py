@@ -1,0 +1,125 @@
+"""The planner sends a market buyer to buy for a sampling task, or takes the work back;
+the buyer reports it done."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.enums import Role
+from domain.errors import DomainError, ErrorCode
+from domain.purchases import AssignmentStatus, check_assignable, check_open
+from domain.tasks import ExceptionReason, SamplingMethod, TaskKind, TaskStatus
+from domain.validation import clean_text, require_reason
+from services import audit_log
+from services.context import Session
+from services.purchases.access import bump, check_version, own_assignment
+from services.tasks.common import check_version as check_task_version
+from services.tasks.common import load_for, move, save
+from services.tasks.lifecycle import refuse_if_split
+from store.db import transaction
+from store.models import OrgUnit, Purchase, PurchaseAssignment, SurveillanceTask, TaskException, User
+
+
+async def assign_buyer(
+    session: Session, task_id: int, expected_version: int, buyer_login: str, instructions: str | None
+) -> PurchaseAssignment:
+    login = clean_text(buyer_login, "buyerLogin", max_length=64)
+    text = clean_text(instructions, "instructions", max_length=2000, required=False) or ""
+    async with transaction():
+        task, _ = await load_for(session, task_id, "assign_buyer")
+        check_task_version(task, expected_version)
+        method = SamplingMethod(task.sampling_method) if task.sampling_method else None
+        check_assignable(TaskKind(task.kind), method, TaskStatus(task.status), task.lab_id is not None)
+        await refuse_if_split(task)
+        buyer = await _buyer(session, task, login)
+        active = await PurchaseAssignment.filter(task_id=task.id, status=AssignmentStatus.ASSIGNED).first()
+        if active is not None:
+            same = active.buyer_id == buyer.id
+            raise DomainError(
+                ErrorCode.NO_CHANGE if same else ErrorCode.CONFLICT,
+                "that buyer has this work already" if same else "another buyer has this work: withdraw it first",
+                ("buyerLogin",),
+            )
+        assignment = await PurchaseAssignment.create(
+            task_id=task.id, buyer_id=buyer.id, assigned_by_id=session.actor.user_id, assigned_at=datetime.now(UTC),
+            instructions=text, status=AssignmentStatus.ASSIGNED, responsible_unit_id=task.responsible_unit_id,
+            executing_unit_id=task.executing_unit_id,
+        )  # fmt: skip
+        if TaskStatus(task.status) == TaskStatus.ISSUED:  # the buyer is the task's team
+            await move(session, task, TaskStatus.TEAM_ASSIGNED, "task.buyer_assigned", None)
+        else:
+            await save(task)
+        await audit_log.record(
+            session.actor, "purchase.assign", "PurchaseAssignment", assignment.id,
+            after={"task": task.id, "buyer": login, "instructions": text},
+        )  # fmt: skip
+    return assignment
+
+
+async def _buyer(session: Session, task, login: str) -> User:
+    """An active market buyer of the unit that executes the task."""
+    unit_code = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
+    user = await User.filter(login=login, active=True).first()
+    held = session.perms.authorizer.roles_of(user.id) if user else []
+    if user is None or (Role.MARKET_BUYER.value, f"unit:{unit_code[0]}") not in held:
+        raise DomainError(ErrorCode.INVALID, f"{login} is not a market buyer of the executing unit", ("buyerLogin",))
+    return user
+
+
+async def withdraw(session: Session, assignment_id: int, expected_version: int, reason: str) -> PurchaseAssignment:
+    why = require_reason(reason)
+    async with transaction():
+        assignment = await PurchaseAssignment.filter(id=assignment_id).first()
+        if assignment is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
+        await load_for(session, assignment.task_id, "assign_buyer")  # missing if the task is not readable
+        check_version(assignment, expected_version)
+        check_open(AssignmentStatus(assignment.status))
+        await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
+        await audit_log.record(
+            session.actor, "purchase.withdraw", "PurchaseAssignment", assignment.id,
+            before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
+        )  # fmt: skip
+    return assignment
+
+
+async def complete(session: Session, assignment_id: int, expected_version: int, note: str | None):
+    text = clean_text(note, "note", max_length=2000, required=False)
+    async with transaction():
+        assignment = await own_assignment(session, assignment_id, "record")
+        check_version(assignment, expected_version)
+        check_open(AssignmentStatus(assignment.status))
+        if not await Purchase.filter(assignment_id=assignment.id).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT, "record a purchase first (or report the product not found)", ("assignmentId",)
+            )
+        await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
+        await audit_log.record(
+            session.actor, "purchase.complete", "PurchaseAssignment", assignment.id,
+            before={"status": "ASSIGNED"}, after={"status": "COMPLETED"}, reason=text,
+        )  # fmt: skip
+    return assignment
+
+
+async def report_problem(
+    session: Session, assignment_id: int, expected_version: int, reason: ExceptionReason, details: str | None
+) -> PurchaseAssignment:
+    """The buyer cannot buy (市场上未找到产品 ...): the task becomes an exception for the
+    planner to handle, and this assignment ends."""
+    text = clean_text(details, "details", max_length=5000)
+    async with transaction():
+        assignment = await own_assignment(session, assignment_id, "record")
+        check_version(assignment, expected_version)
+        check_open(AssignmentStatus(assignment.status))
+        task = await SurveillanceTask.get(id=assignment.task_id)
+        await move(session, task, TaskStatus.EXCEPTION, "task.exception", text)
+        await TaskException.create(
+            task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
+            reported_at=datetime.now(UTC),
+        )  # fmt: skip
+        await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
+        await audit_log.record(
+            session.actor, "purchase.problem", "PurchaseAssignment", assignment.id,
+            before={"status": "ASSIGNED"}, after={"status": "EXCEPTION", "reason": reason.value}, reason=text,
+        )  # fmt: skip
+    return assignment

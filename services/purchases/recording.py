@@ -1,0 +1,179 @@
+"""The buyer records a purchase: where, when, for how much, the receipt, the product
+photos and the samples bought, all in one transaction (and once per idempotency key)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from domain.custody import SampleStatus, check_position, check_price
+from domain.errors import DomainError, ErrorCode
+from domain.purchases import (
+    PURCHASABLE_TASK_STATUS,
+    AssignmentStatus,
+    check_evidence,
+    check_open,
+    check_purchase_time,
+    price_in_cents,
+)
+from domain.tasks import TaskStatus
+from domain.validation import clean_text
+from services import audit_log, idempotency
+from services.context import Session
+from services.documents import sniff
+from services.purchases.access import own_assignment
+from services.tasks.common import move
+from store.blobs import BlobStore
+from store.db import transaction
+from store.models import Document, Purchase, Sample, SurveillanceTask
+
+IMAGES = ("image/jpeg", "image/png")
+
+
+@dataclass(frozen=True)
+class Upload:
+    data: bytes
+    filename: str | None
+    content_type: str | None
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+@dataclass(frozen=True)
+class BoughtSample:
+    identifier: str
+    seal_number: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PurchaseFacts:
+    shop_name: str
+    shop_address: str
+    latitude: float
+    longitude: float
+    purchased_at: datetime
+    price: Decimal
+    currency: str
+    receipt_number: str
+    receipt: Upload
+    photos: list[Upload]
+    samples: list[BoughtSample]
+    gps_accuracy_m: float | None = None
+    idempotency_key: str | None = field(default=None, compare=False)
+
+    def fingerprint(self, assignment_id: int) -> str:
+        """Everything the buyer sent, with files as their SHA-256."""
+        return idempotency.fingerprint({
+            "assignment": assignment_id, "shop": [self.shop_name, self.shop_address],
+            "position": [self.latitude, self.longitude, self.gps_accuracy_m],
+            "purchasedAt": self.purchased_at.isoformat(), "price": str(self.price), "currency": self.currency,
+            "receipt": [self.receipt_number, self.receipt.sha256], "photos": [p.sha256 for p in self.photos],
+            "samples": [[s.identifier, s.seal_number, s.quantity] for s in self.samples],
+        })  # fmt: skip
+
+
+async def record_purchase(
+    session: Session, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
+) -> Purchase:
+    async def command() -> Purchase:
+        return await _record(session, assignment_id, facts, store, max_bytes)
+
+    async def replay(purchase_id: int) -> Purchase:
+        return await Purchase.get(id=purchase_id)
+
+    return await idempotency.once(
+        session, facts.idempotency_key, "recordPurchase", facts.fingerprint(assignment_id), command,
+        lambda p: p.id, replay,
+    )  # fmt: skip
+
+
+async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int):
+    shop = clean_text(facts.shop_name, "shopName", max_length=200)
+    address = clean_text(facts.shop_address, "shopAddress", max_length=500)
+    receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100)
+    check_position(facts.latitude, facts.longitude)
+    if facts.gps_accuracy_m is not None and not 0 <= facts.gps_accuracy_m <= 100_000:
+        raise DomainError(ErrorCode.INVALID, "GPS accuracy is 0 to 100000 metres", ("gpsAccuracyMeters",))
+    cents = price_in_cents(facts.price)
+    check_price(cents, facts.currency)
+    samples = [_clean_sample(i, s) for i, s in enumerate(facts.samples)]
+    check_evidence(len(facts.photos), [s.identifier for s in samples])
+    receipt_type = _check_file(facts.receipt, max_bytes, ("receipt",))
+    photo_types = [_check_file(p, max_bytes, ("photos", str(i)), IMAGES) for i, p in enumerate(facts.photos)]
+    async with transaction():
+        assignment = await own_assignment(session, assignment_id, "record")
+        check_open(AssignmentStatus(assignment.status))
+        now = datetime.now(UTC)
+        check_purchase_time(facts.purchased_at, assignment.assigned_at, now)
+        task = await SurveillanceTask.get(id=assignment.task_id)
+        if TaskStatus(task.status) not in PURCHASABLE_TASK_STATUS:
+            raise DomainError(ErrorCode.CONFLICT, f"the task is {task.status.lower()}", ("assignmentId",))
+        taken = await Sample.filter(identifier__in=[s.identifier for s in samples]).values_list("identifier", flat=True)
+        if taken:
+            in_use = ", ".join(sorted(taken))
+            raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
+        if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
+            await move(session, task, TaskStatus.IN_PROGRESS, "task.start", None, started_at=now)
+        purchase = await Purchase.create(
+            assignment_id=assignment.id, buyer_id=session.actor.user_id, shop_name=shop, shop_address=address,
+            latitude=facts.latitude, longitude=facts.longitude, gps_accuracy_m=facts.gps_accuracy_m,
+            purchased_at=facts.purchased_at, recorded_at=now, price_cents=cents, currency=facts.currency,
+            receipt_number=receipt_number,
+        )  # fmt: skip
+        files = [("RECEIPT", facts.receipt, receipt_type)] + [
+            ("PRODUCT_PHOTO", p, t) for p, t in zip(facts.photos, photo_types, strict=True)
+        ]
+        for purpose, upload, content_type in files:
+            await Document.create(
+                task_id=task.id, purchase_id=purchase.id, purpose=purpose, sha256=store.put(upload.data),
+                size=len(upload.data), content_type=content_type, uploaded_by_id=session.actor.user_id,
+                filename=clean_text(Path(upload.filename or purpose.lower()).name, "filename", max_length=200),
+            )  # fmt: skip
+        for s in samples:
+            sample = await Sample.create(
+                task_id=task.id, purchase_id=purchase.id, identifier=s.identifier, seal_number=s.seal_number,
+                quantity=s.quantity, place=f"{shop}, {address}", taken_by_id=session.actor.user_id,
+                taken_at=facts.purchased_at, status=SampleStatus.SEALED, responsible_unit_id=task.responsible_unit_id,
+                executing_unit_id=task.executing_unit_id,
+            )  # fmt: skip
+            await audit_log.record(
+                session.actor, "sample.seal", "Sample", sample.id, after={"identifier": s.identifier, "task": task.id}
+            )
+        await audit_log.record(
+            session.actor, "purchase.record", "Purchase", purchase.id,
+            after={"assignment": assignment.id, "shop": shop, "price": str(facts.price), "currency": facts.currency,
+                   "receipt": receipt_number, "position": [facts.latitude, facts.longitude],
+                   "purchasedAt": facts.purchased_at.isoformat(), "samples": [s.identifier for s in samples],
+                   "files": [u.sha256 for _, u, _ in files]},
+        )  # fmt: skip
+    return purchase
+
+
+def _clean_sample(index: int, s: BoughtSample) -> BoughtSample:
+    if not 1 <= s.quantity <= 1000:
+        raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("samples", str(index), "quantity"))
+    return BoughtSample(
+        identifier=clean_text(s.identifier, "identifier", max_length=64),
+        seal_number=clean_text(s.seal_number, "sealNumber", max_length=64),
+        quantity=s.quantity,
+    )
+
+
+def _check_file(upload: Upload, max_bytes: int, field: tuple[str, ...], accepted=None) -> str:
+    if not upload.data:
+        raise DomainError(ErrorCode.REQUIRED, "the file is empty", field)
+    if len(upload.data) > max_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", field)
+    try:
+        content_type = sniff(upload.data, upload.content_type)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field) from exc
+    if accepted and content_type not in accepted:
+        raise DomainError(ErrorCode.INVALID, "photos are JPEG or PNG images", field)
+    return content_type
