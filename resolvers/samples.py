@@ -22,9 +22,9 @@ from store.models import Sample
 from store.pagination import paginate
 
 
-def present(rows) -> list[sample_types.Sample]:
-    now = today()
-    return [sample_types.Sample.from_model(r, now) for r in rows]
+def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
+    now, days = today(), info.context.require_session.config.lab_turnaround_working_days
+    return [sample_types.Sample.from_model(r, now, days) for r in rows]
 
 
 @strawberry.input(description="设定抽样要求 Where and how to sample, which category, how many, which lab.")
@@ -80,11 +80,11 @@ class SamplePayload:
     user_errors: list[UserError]
 
 
-async def _sample_payload(command) -> SamplePayload:
+async def _sample_payload(info: strawberry.Info, command) -> SamplePayload:
     sample, errors = await run(command)
     if sample is not None:
         await sample.fetch_related("taken_by")
-    return SamplePayload(sample=present([sample])[0] if sample else None, user_errors=errors)
+    return SamplePayload(sample=present(info, [sample])[0] if sample else None, user_errors=errors)
 
 
 @strawberry.type
@@ -101,7 +101,7 @@ class SampleQuery:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await samples.visible_samples(info.context.require_session, flt)
         page = await paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
-        items = iter(present(page.items))
+        items = iter(present(info, page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 
@@ -134,7 +134,7 @@ class SampleMutation:
                 ),
             )  # fmt: skip
 
-        return await _sample_payload(command())
+        return await _sample_payload(info, command())
 
     @strawberry.mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
     async def ship_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
@@ -151,7 +151,7 @@ class SampleMutation:
                 ),
             )  # fmt: skip
 
-        return await _sample_payload(command())
+        return await _sample_payload(info, command())
 
     @strawberry.mutation(description="接收样品 The lab receives a shipped sample and records its condition.")
     async def receive_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
@@ -160,14 +160,14 @@ class SampleMutation:
                 info.context.require_session, _sample_id(input), input.expected_version, input.condition
             )
 
-        return await _sample_payload(command())
+        return await _sample_payload(info, command())
 
     @strawberry.mutation(description="开始检测 The lab starts testing a received sample.")
     async def start_sample_testing(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         async def command():
             return await samples.start_testing(info.context.require_session, _sample_id(input), input.expected_version)
 
-        return await _sample_payload(command())
+        return await _sample_payload(info, command())
 
     @strawberry.mutation(description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.")
     async def submit_lab_report(self, info: strawberry.Info, input: SubmitLabReportInput) -> SamplePayload:
@@ -187,7 +187,7 @@ class SampleMutation:
                 config.max_upload_bytes,
             )  # fmt: skip
 
-        return await _sample_payload(command())
+        return await _sample_payload(info, command())
 
 
 def _once(session, key, operation: str, fields: dict, command):

@@ -60,7 +60,9 @@ class Sample(Node):
     received_at: dt.datetime | None
     condition_on_arrival: str | None = strawberry.field(description="到样状态 Condition on arrival")
     testing_started_at: dt.datetime | None
-    report_due_on: dt.date | None = strawberry.field(description="报告应出具日期 (20 working days from receipt)")
+    report_due_on: dt.date | None = strawberry.field(
+        description="报告应出具日期 (20 working days from receipt unless configured)"
+    )
     overdue: bool = strawberry.field(description="检测超期 No report by the due date")
     version: int
     _model: strawberry.Private[object]
@@ -77,10 +79,9 @@ class Sample(Node):
         return LabReport.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m, today: dt.date) -> Sample:
+    def from_model(cls, m, today: dt.date, days: int = custody.DEFAULT_TURNAROUND_WORKING_DAYS) -> Sample:
         received = m.received_at.date() if m.received_at else None
         reported = m.reported_at.date() if m.reported_at else None
-        days = custody.DEFAULT_TURNAROUND_WORKING_DAYS
         return cls(
             id=to_global_id("Sample", m.id), identifier=m.identifier, seal_number=m.seal_number, quantity=m.quantity,
             place=m.place, taken_by=m.taken_by.login, taken_at=m.taken_at, status=SampleStatus(m.status),

@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         north_china=settings.north_china,
         document_dir=settings.document_dir,
         max_upload_bytes=settings.max_upload_bytes,
+        lab_turnaround_working_days=settings.lab_turnaround_working_days,
     )
     authenticator = Authenticator(TokenVerifier(settings), sync, config)
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)

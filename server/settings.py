@@ -32,6 +32,7 @@ class Settings:
     log_level: str = "INFO"
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
+    lab_turnaround_working_days: int = 20  # 检测报告时限, from the lab's receipt of a sample
     extra: dict = field(default_factory=dict)
 
     @property
@@ -67,6 +68,7 @@ def load_settings() -> Settings:
         log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
         document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
         max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        lab_turnaround_working_days=int(os.environ.get("SURVEIL_LAB_TURNAROUND_DAYS", 20)),
     )
     check(settings)
     return settings

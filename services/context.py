@@ -72,6 +72,7 @@ class ServiceConfig:
     north_china: tuple[str, ...]
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
+    lab_turnaround_working_days: int = 20
 
 
 @dataclass

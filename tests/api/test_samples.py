@@ -1,5 +1,12 @@
 """Samples and their chain of custody through GraphQL (issue 4, first slice)."""
 
+import dataclasses
+from datetime import date
+
+import pytest
+
+from domain.custody import add_working_days
+from server.settings import Settings
 from store.models import AuditEntry
 from tests.api.tasks_support import assign, create, issue, ok, start
 from tests.client import error_codes
@@ -220,3 +227,18 @@ async def test_lab_report_with_items_conclusion_marking_and_document(api):
         )
     )["submitLabReport"]
     assert [e["code"] for e in again["userErrors"]] == ["TRANSITION_NOT_ALLOWED"]  # reported once
+
+
+class TestConfiguredTurnaround:
+    """SURVEIL_LAB_TURNAROUND_DAYS sets the lab's deadline (default 20 working days)."""
+
+    @pytest.fixture
+    def settings(self, world_url):
+        return dataclasses.replace(Settings(), database_url=world_url, lab_turnaround_working_days=3)
+
+    async def test_due_date_follows_the_setting(self, api):
+        await _sample_under_test(api)
+        node = (await api.data("{ samples(first: 1) { nodes { reportDueOn overdue } } }", as_user="lab.east2"))[
+            "samples"
+        ]["nodes"][0]
+        assert node == {"reportDueOn": add_working_days(date.today(), 3).isoformat(), "overdue": False}
