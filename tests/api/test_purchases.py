@@ -9,7 +9,6 @@ import uuid
 import pytest
 
 from server.settings import Settings
-
 from store.models import AuditEntry, Document, IdempotencyRecord, Purchase, Sample
 from tests.api.purchase_support import (
     JPEG,
