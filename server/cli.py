@@ -50,7 +50,7 @@ def cmd_seed(args, settings) -> int:
 
     async def seed():
         created = await seed_demo(settings.north_china)
-        created["tasks"] = await seed_demo_tasks(settings.north_china)
+        created["tasks"] = await seed_demo_tasks(settings.north_china, settings.document_dir)
         return created
 
     created = asyncio.run(_with_db(settings, seed))

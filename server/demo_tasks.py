@@ -1,6 +1,7 @@
 """Demo surveillance tasks, made through the same services the API uses (so they are
 authorized and audited like real work): a plan per unit for the current year and tasks in
-each state the task issue knows, one delegated overseas task, one exception, one relocation.
+each state the task issue knows, one delegated overseas task, one exception, one relocation,
+and the sampling work of server.demo_sampling.
 Skipped when any task exists, so a rerun changes nothing."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 from domain.tasks import ExceptionReason, SpecialTrigger, TaskKind
 from policies.authorizer import Authorizer
+from server.demo_sampling import seed_demo_sampling
 from services.context import Actor, ServiceConfig, Session
 from services.policy_sync import PolicySync
 from services.tasks import exceptions, lifecycle, planning, team
@@ -16,8 +18,8 @@ from store.models import Certificate, Factory, SurveillanceTask, User
 
 
 class Demo:
-    def __init__(self, north_china: tuple[str, ...]) -> None:
-        self.config = ServiceConfig(north_china=north_china)
+    def __init__(self, north_china: tuple[str, ...], document_dir: str = "data/documents") -> None:
+        self.config = ServiceConfig(north_china=north_china, document_dir=document_dir)
         self.sync = PolicySync(Authorizer())
 
     async def session(self, login: str) -> Session:
@@ -30,10 +32,10 @@ class Demo:
         return await SurveillanceTask.filter(factory__code=code, status="DRAFT").order_by("id").first()
 
 
-async def seed_demo_tasks(north_china: tuple[str, ...]) -> int:
+async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "data/documents") -> int:
     if await SurveillanceTask.exists():
         return 0
-    demo = Demo(north_china)
+    demo = Demo(north_china, document_dir)
     await demo.sync.refresh(force=True)
     year = planning.today().year
     for unit, login in (
@@ -82,6 +84,7 @@ async def seed_demo_tasks(north_china: tuple[str, ...]) -> int:
     )  # fmt: skip
     await _relocation(east, start)
     await _delegated(await demo.session("hq.planner"), start)
+    await seed_demo_sampling(demo)
     return await SurveillanceTask.all().count()
 
 

@@ -4,13 +4,13 @@ import pytest
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from server.demo_tasks import seed_demo_tasks
-from store.models import AuditEntry, SurveillanceTask
+from store.models import AuditEntry, LabReport, Purchase, Sample, SurveillanceTask
 
 pytestmark = pytest.mark.usefixtures("db")
 
 
-async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_url):
-    count = await seed_demo_tasks(DEFAULT_NORTH_CHINA)
+async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_url, tmp_path):
+    count = await seed_demo_tasks(DEFAULT_NORTH_CHINA, str(tmp_path))
     assert count == await SurveillanceTask.all().count() > 30
     statuses = set(await SurveillanceTask.all().values_list("status", flat=True))
     assert statuses >= {"DRAFT", "ISSUED", "TEAM_ASSIGNED", "IN_PROGRESS", "EXCEPTION", "CANCELLED"}
@@ -27,6 +27,14 @@ async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_ur
     refused = await SurveillanceTask.get(status="EXCEPTION")
     assert refused.suspension_ground == "REFUSED_UNANNOUNCED_INSPECTION"
     assert await AuditEntry.filter(object_type="SurveillanceTask").count() >= count
+
+    custody = sorted(await Sample.filter(purchase_id__isnull=True).values_list("status", flat=True))
+    assert custody == ["RECEIVED", "REPORTED", "REPORTED", "SEALED", "SHIPPED", "TESTING"]
+    reports = sorted(await LabReport.all().values_list("passed", "marking_nonconformity"))
+    assert reports == [(False, True), (True, False)]
+    purchase = await Purchase.get().prefetch_related("assignment", "documents", "samples")
+    assert purchase.assignment.status == "ASSIGNED" and len(purchase.documents) == 2 and len(purchase.samples) == 1
+    assert all((tmp_path / d.sha256[:2] / d.sha256[2:4] / d.sha256).exists() for d in purchase.documents)
 
     audits = await AuditEntry.all().count()
     assert await seed_demo_tasks(DEFAULT_NORTH_CHINA) == 0
