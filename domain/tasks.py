@@ -27,6 +27,9 @@ class TaskStatus(StrEnum):
     TEAM_ASSIGNED = "TEAM_ASSIGNED"  # 已组成检查组
     IN_PROGRESS = "IN_PROGRESS"  # 实施中
     RESULTS_SUBMITTED = "RESULTS_SUBMITTED"  # 已提交结果
+    RETURNED = "RETURNED"  # 复核退回: the team corrects and submits again
+    REVIEWED = "REVIEWED"  # 已复核: waiting for the certification decision
+    DECIDED = "DECIDED"  # 已作出认证决定
     EXCEPTION = "EXCEPTION"  # 异常
     CANCELLED = "CANCELLED"  # 已取消
 
@@ -61,7 +64,10 @@ TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
     S.ISSUED: frozenset({S.TEAM_ASSIGNED, S.EXCEPTION, S.CANCELLED}),
     S.TEAM_ASSIGNED: frozenset({S.IN_PROGRESS, S.EXCEPTION, S.CANCELLED}),
     S.IN_PROGRESS: frozenset({S.RESULTS_SUBMITTED, S.EXCEPTION}),
-    S.RESULTS_SUBMITTED: frozenset(),
+    S.RESULTS_SUBMITTED: frozenset({S.REVIEWED, S.RETURNED}),
+    S.RETURNED: frozenset({S.RESULTS_SUBMITTED}),
+    S.REVIEWED: frozenset({S.DECIDED}),
+    S.DECIDED: frozenset(),
     S.EXCEPTION: frozenset({S.ISSUED, S.CANCELLED}),
     S.CANCELLED: frozenset(),
 }
@@ -79,16 +85,17 @@ def check_transition(current: TaskStatus, target: TaskStatus) -> None:
 
 
 def aggregate_status(children: Iterable[TaskStatus]) -> TaskStatus | None:
-    """The status a parent shows for its sub-tasks: the least advanced open one; with none
-    open, submitted if any was submitted, else cancelled. None without children."""
+    """The status a parent shows for its sub-tasks: the least advanced one that was not
+    cancelled (an exception first); cancelled when all were. None without children."""
     statuses = list(children)
     if not statuses:
         return None
-    order = [S.EXCEPTION, S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS]
+    order = [S.EXCEPTION, S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.RESULTS_SUBMITTED,
+             S.REVIEWED, S.DECIDED]  # fmt: skip
     for status in order:
         if status in statuses:
             return status
-    return S.RESULTS_SUBMITTED if S.RESULTS_SUBMITTED in statuses else S.CANCELLED
+    return S.CANCELLED
 
 
 def check_kind_rules(

@@ -14,6 +14,7 @@ from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import class_readable
 from services.policy_sync import PolicySync
+from services.results import queries as result_queries
 from services.tasks import queries as task_queries
 from services.tasks.planning import today
 
@@ -53,10 +54,14 @@ class GraphQLContext:
         """GraphQL tasks for a batch of rows, internal-field visibility decided once per batch."""
         rows = [r for r in rows if r is not None]
         internal = await task_queries.internal_readable(self.require_session, rows)
+        risk = await result_queries.risk_readable(self.require_session, rows)
         now = today()
         return [
             task_types.Task.from_model(
-                r, internal=r.id in internal, overdue=r.due_on < now and TaskStatus(r.status) in OPEN
+                r,
+                internal=r.id in internal,
+                overdue=r.due_on < now and TaskStatus(r.status) in OPEN,
+                risk=r.id in risk,
             )
             for r in rows
         ]

@@ -7,6 +7,7 @@ from strawberry.dataloader import DataLoader
 
 from services import audit_queries, certificates, documents, factories, reference, samples
 from services.context import Session
+from services.results import queries as result_queries
 from services.tasks import queries as task_queries
 from store.models import ProductCategory
 from store.units import units_by_id
@@ -30,7 +31,24 @@ class Loaders:
         self.task_timeline = DataLoader(self._task_timeline)
         self.sample_report = DataLoader(self._sample_reports)
         self.task_schemes = DataLoader(self._task_schemes)
+        self.task_results = DataLoader(self._batch(result_queries.results_of, list))
+        self.result_nonconformities = DataLoader(self._batch(result_queries.nonconformities_of, list))
+        self.task_reviews = DataLoader(self._batch(result_queries.reviews_of, list))
+        self.task_risks = DataLoader(self._batch(result_queries.risks_of, list))
+        self.task_decision = DataLoader(self._batch(result_queries.decisions_of, lambda: None))
+        self.task_disputes = DataLoader(self._batch(result_queries.disputes_of, list))
+        self.certificate_spot_checks = DataLoader(self._batch(result_queries.spot_checks_of, list))
         self.session = session
+
+    @staticmethod
+    def _batch(fetch, empty):
+        """A batch function from a service returning {id: value}; missing ids get `empty()`."""
+
+        async def load(ids: list[int]):
+            found = await fetch(ids)
+            return [found[i] if i in found else empty() for i in ids]
+
+        return load
 
     async def _factories(self, ids: list[int]):
         found = await factories.visible_factories(self.session, ids)

@@ -142,6 +142,7 @@ class Query:
             factory_id=global_db_id(f.factory_id, "Factory", "factoryId"),
             product_category=f.product_category,
             search=f.search,
+            suspension_expired=f.suspension_expired,
         )
         page_req = page_request(info, first, after, last, before)
         page = await certificates.list_certificates(info.context.require_session, flt, page_req)

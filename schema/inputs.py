@@ -25,6 +25,9 @@ class CertificateFilter:
     factory_id: strawberry.ID | None = None
     product_category: str | None = strawberry.field(default=None, description="Category code")
     search: str | None = strawberry.field(default=None, description="Part of the certificate number")
+    suspension_expired: bool | None = strawberry.field(
+        default=None, description="暂停期满未恢复 Suspended past the period without restoration: due for revocation"
+    )
 
 
 @strawberry.input(description="Correct factory information 工厂信息维护 (§4.9). Omitted fields stay as they are.")

@@ -20,6 +20,9 @@ TaskStatus = _mirror(d.TaskStatus, "TaskStatus", "任务状态 Task status", {
     "TEAM_ASSIGNED": "已组成检查组 Team assigned",
     "IN_PROGRESS": "实施中 In progress",
     "RESULTS_SUBMITTED": "已提交结果 Results submitted",
+    "RETURNED": "复核退回 Returned by the reviewer: the team corrects and submits again",
+    "REVIEWED": "已复核 Reviewed: waiting for the certification decision",
+    "DECIDED": "已作出认证决定 Decided",
     "EXCEPTION": "异常 Exception reported",
     "CANCELLED": "已取消 Cancelled",
 })  # fmt: skip

@@ -10,6 +10,7 @@ import strawberry
 from schema import task_enums
 from schema.reference_types import SamplingScheme, SurveillanceClause
 from schema.relay import Connection, Node, build_connection, slice_connection, to_global_id
+from schema.result_types import RISK_ACTIONS, TaskOutcomeFields
 from schema.types import AuditEntry, Certificate, Factory, OrgUnit
 
 
@@ -67,7 +68,7 @@ class LabRequest:
 
 
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
-class Task(Node):
+class Task(TaskOutcomeFields, Node):
     kind: task_enums.TaskKind
     status: task_enums.TaskStatus
     year: int
@@ -86,6 +87,7 @@ class Task(Node):
     suspension_ground: str | None = strawberry.field(description="暂停依据 Ground recorded for the decision (internal)")
     _model: strawberry.Private[object]
     _internal: strawberry.Private[bool]
+    _risk: strawberry.Private[bool]
 
     @strawberry.field(description="The factory; null if you may not see it.")
     async def factory(self, info: strawberry.Info) -> Factory | None:
@@ -150,6 +152,8 @@ class Task(Node):
             return build_connection([], None, 0, False, False)
         info.context.check_page_size(first, None)
         entries = await info.context.loaders.task_timeline.load(self._model.id)
+        if not self._risk:  # risk assessments stay internal to the certification body
+            entries = [e for e in entries if e.action not in RISK_ACTIONS]
         return slice_connection(entries, AuditEntry.from_model, first, after)
 
     @strawberry.field(description="告知的检测机构 Labs told to the enterprise when several serve the region")
@@ -191,7 +195,7 @@ class Task(Node):
         return await info.context.present_schemes(await info.context.loaders.task_schemes.load(self._model.id))
 
     @classmethod
-    def from_model(cls, m, *, internal: bool, overdue: bool) -> Task:
+    def from_model(cls, m, *, internal: bool, overdue: bool, risk: bool = False) -> Task:
         return cls(
             id=to_global_id("Task", m.id), kind=task_enums.TaskKind(m.kind), status=task_enums.TaskStatus(m.status),
             year=m.year, due_on=m.due_on, planned_start=m.planned_start, planned_end=m.planned_end, overdue=overdue,
@@ -200,4 +204,5 @@ class Task(Node):
             risk_notice=m.risk_notice, notified_at=m.notified_at, started_at=m.started_at, version=m.version,
             requirements=m.requirements if internal else None,
             suspension_ground=m.suspension_ground if internal else None, _model=m, _internal=internal,
+            _risk=risk, complex=m.complex,
         )  # fmt: skip

@@ -8,8 +8,12 @@ import datetime as dt
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.decisions import suspension_expired
+from domain.enums import CertificateStatus
 from schema import enums
 from schema.relay import Connection, Node, slice_connection, to_global_id
+from schema.result_enums import SpotCheckLevel
+from schema.result_types import SpotCheck
 
 
 @strawberry.type(description="Organisational unit 组织单位: HQ, sub-centre, foreign agency, lab or enterprise.")
@@ -122,8 +126,23 @@ class Certificate(Node):
     status: enums.CertificateStatus
     issued_on: dt.date = strawberry.field(description="发证日期")
     expires_on: dt.date = strawberry.field(description="有效期至")
+    suspended_until: dt.date | None = strawberry.field(description="暂停期至 End of the current suspension period")
+    suspension_ground: str | None = strawberry.field(description="暂停依据 Ground of the current suspension")
     version: int
     _model: strawberry.Private[object]
+
+    @strawberry.field(description="暂停期满未恢复 Suspension over without restoration: flagged for revocation")
+    def suspension_expired(self) -> bool:
+        return suspension_expired(CertificateStatus(self._model.status), self.suspended_until, dt.datetime.now(dt.UTC).date())
+
+    @strawberry.field(description="监督抽查 National and provincial spot checks, oldest first")
+    async def spot_checks(self, info: strawberry.Info) -> list[SpotCheck]:
+        rows = await info.context.loaders.certificate_spot_checks.load(self._model.id)
+        return [
+            SpotCheck(level=SpotCheckLevel(r.level), checked_on=r.checked_on, passed=r.passed, reference=r.reference,
+                      notes=r.notes)
+            for r in rows
+        ]  # fmt: skip
 
     @strawberry.field(description="The certified factory; null if you may not see it.")
     async def factory(self, info: strawberry.Info) -> Factory | None:
@@ -150,6 +169,8 @@ class Certificate(Node):
             status=enums.CertificateStatus(m.status),
             issued_on=m.issued_on,
             expires_on=m.expires_on,
+            suspended_until=getattr(m, "suspended_until", None),
+            suspension_ground=getattr(m, "suspension_ground", None),
             version=m.version,
             _model=m,
         )

@@ -92,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         document_dir=settings.document_dir,
         max_upload_bytes=settings.max_upload_bytes,
         lab_turnaround_working_days=settings.lab_turnaround_working_days,
+        correction_months=settings.correction_months,
+        suspension_months=settings.suspension_months,
     )
     authenticator = Authenticator(TokenVerifier(settings), sync, config)
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)

@@ -20,6 +20,7 @@ from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
+from resolvers.result_mutation import ResultMutation
 from resolvers.samples import SampleMutation, SampleQuery
 from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
@@ -54,7 +55,7 @@ def _asks_more_than_typename(document) -> bool:
 
 Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery))
 Mutation = merge_types(
-    "Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation, PurchaseMutation)
+    "Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation, PurchaseMutation, ResultMutation)
 )
 
 

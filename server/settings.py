@@ -33,6 +33,8 @@ class Settings:
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
     lab_turnaround_working_days: int = 20  # 检测报告时限, from the lab's receipt of a sample
+    correction_months: int = 3  # 整改期限 for non-conformities; not closed in time -> fail
+    suspension_months: int = 6  # 暂停期限 (a voluntary suspension is 12 months)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -69,6 +71,8 @@ def load_settings() -> Settings:
         document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
         max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         lab_turnaround_working_days=int(os.environ.get("SURVEIL_LAB_TURNAROUND_DAYS", 20)),
+        correction_months=int(os.environ.get("SURVEIL_CORRECTION_MONTHS", 3)),
+        suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),
     )
     check(settings)
     return settings

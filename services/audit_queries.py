@@ -7,6 +7,7 @@ from collections import defaultdict
 from services import factories
 from services.context import Session
 from services.errors import bounded
+from services.results.queries import risk_readable
 from services.tasks import queries as task_queries
 from store.models import AuditEntry
 from store.pagination import Page, PageRequest, paginate
@@ -52,5 +53,6 @@ async def hidden_for_viewer(
             return {"classification"}, ("factory.reclassify",), False
     if object_type == "SurveillanceTask":
         tasks = list((await task_queries.visible_tasks(session, [object_id])).values())
-        return set(), (), not (tasks and await task_queries.internal_readable(session, tasks))
+        hidden_actions = () if tasks and await risk_readable(session, tasks) else ("task.risk_assessment",)
+        return set(), hidden_actions, not (tasks and await task_queries.internal_readable(session, tasks))
     return set(), (), False

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from domain.enums import CertificateStatus
 from services.context import Session
 from services.errors import bounded
 from services.scoping import factory_filter
+from services.tasks.planning import today
 from store.models import Certificate, CertificateStatusChange
 from store.pagination import Page, PageRequest, paginate
 from store.rows import CERTIFICATE_FIELDS, fetch_rows
@@ -22,6 +25,7 @@ class CertificateFilter:
     factory_id: int | None = None
     product_category: str | None = None
     search: str | None = None
+    suspension_expired: bool | None = None
 
 
 async def list_certificates(session: Session, flt: CertificateFilter, page: PageRequest) -> Page[Certificate]:
@@ -34,6 +38,9 @@ async def list_certificates(session: Session, flt: CertificateFilter, page: Page
         qs = qs.filter(product_category__code=bounded(flt.product_category, "productCategory", 32))
     if flt.search:
         qs = qs.filter(number__icontains=bounded(flt.search, "search", 64))
+    if flt.suspension_expired is not None:
+        expired = Q(status=CertificateStatus.SUSPENDED, suspended_until__lt=today())
+        qs = qs.filter(expired if flt.suspension_expired else ~expired)
     return await paginate(qs, page, CERTIFICATE_FIELDS)
 
 

@@ -73,6 +73,8 @@ class ServiceConfig:
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
     lab_turnaround_working_days: int = 20
+    correction_months: int = 3
+    suspension_months: int = 6
 
 
 @dataclass

@@ -14,6 +14,7 @@ FACTORY_FIELDS = (
 )  # fmt: skip
 CERTIFICATE_FIELDS = (
     "id", "number", "holder", "factory_id", "product_category_id", "status", "issued_on", "expires_on", "version",
+    "suspended_until", "suspension_ground",
 )  # fmt: skip
 
 

@@ -6,6 +6,15 @@ from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
+from store.models.results import (
+    Decision,
+    Dispute,
+    InspectionResult,
+    NonConformity,
+    Review,
+    RiskAssessment,
+    SpotCheck,
+)
 from store.models.samples import LabReport, Sample
 from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 
@@ -13,21 +22,28 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
+    "Decision",
+    "Dispute",
     "Document",
     "Factory",
     "FrequencyRuleRow",
     "IdempotencyRecord",
+    "InspectionResult",
     "LabReport",
     "LabRequest",
+    "NonConformity",
     "OrgUnit",
     "PolicyRevision",
     "PolicyRule",
     "ProductCategory",
     "Purchase",
     "PurchaseAssignment",
+    "Review",
+    "RiskAssessment",
     "RoleAssignment",
     "Sample",
     "SamplingScheme",
+    "SpotCheck",
     "SurveillanceClause",
     "SurveillanceTask",
     "TaskCertificate",

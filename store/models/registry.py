@@ -62,6 +62,8 @@ class Certificate(Model):
     # End of the initial factory inspection: the first surveillance falls within 12 months
     # of it, or of the issue date where there was none (DOMAIN §7).
     initial_inspection_end = fields.DateField(null=True)
+    suspended_until = fields.DateField(null=True)  # end of the current suspension period
+    suspension_ground = fields.CharField(max_length=32, null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
 

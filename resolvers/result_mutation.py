@@ -1,0 +1,272 @@
+"""Result, review, risk, decision, change, dispute and spot-check mutations (issue 5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from domain.decisions import DecisionOutcome, ReviewOutcome, RiskLevel, SpotCheckLevel, SuspensionGround
+from domain.errors import DomainError, ErrorCode
+from domain.results import Conclusion, Severity, VerificationMethod
+from resolvers.mutation import db_id, run
+from resolvers.task_mutation import _payload, _task_id
+from schema import result_enums as re
+from schema import task_payloads, types
+from schema.result_types import Dispute
+from schema.types import UserError
+from services.results import decide, disputes, review, spot_checks, submit
+from store.blobs import BlobStore
+
+
+@strawberry.input(description="不符合项 A non-conformity found.")
+class NonconformityInput:
+    clause: str = strawberry.field(description="条款 The clause not met, e.g. 4.2.1")
+    severity: re.Severity
+    description: str
+
+
+@strawberry.input(description="提交检查结论 The team leader submits (or resubmits after a return) the result.")
+class SubmitResultsInput:
+    task_id: strawberry.ID
+    expected_version: int
+    conclusion: re.Conclusion
+    summary: str | None = None
+    nonconformities: list[NonconformityInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="整改验证 The team leader verifies one correction; on site, attach the 0402.05 report.")
+class VerifyCorrectionInput:
+    nonconformity_id: strawberry.ID
+    method: re.VerificationMethod
+    closed: bool = strawberry.field(description="The correction is effective and the finding closed")
+    corrective_action: str = strawberry.field(description="纠正措施 What the enterprise did")
+    note: str | None = None
+    report: Upload | None = strawberry.field(default=None, description="现场验证报告 (multipart), required on site")
+
+
+@strawberry.input(description="复核 The reviewer agrees, or returns the result to the team with comments.")
+class ReviewResultsInput:
+    task_id: strawberry.ID
+    expected_version: int
+    outcome: re.ReviewOutcome
+    comments: str | None = strawberry.field(default=None, description="Required when returning")
+
+
+@strawberry.input(description="标记复杂 Flag (or unflag) a task complex: a risk assessment then precedes the decision.")
+class FlagTaskComplexInput:
+    task_id: strawberry.ID
+    expected_version: int
+    complex: bool
+    reason: str
+
+
+@strawberry.input(description="风险评估 Assess the risk before the decision.")
+class AssessRiskInput:
+    task_id: strawberry.ID
+    expected_version: int
+    level: re.RiskLevel
+    recommendation: str
+
+
+@strawberry.input(description="认证决定 The decision maker decides; a suspension names its ground.")
+class DecideCertificationInput:
+    task_id: strawberry.ID
+    expected_version: int
+    outcome: re.DecisionOutcome
+    ground: re.SuspensionGround | None = None
+    reason: str
+
+
+@strawberry.input(description="变更结论 Change a decided result (a new version; the old one stays).")
+class ChangeResultInput:
+    task_id: strawberry.ID
+    expected_version: int
+    conclusion: re.Conclusion
+    summary: str | None = None
+    reason: str
+
+
+@strawberry.input(description="提出技术争议 Open a technical dispute on a task's result.")
+class OpenDisputeInput:
+    task_id: strawberry.ID
+    subject: str
+
+
+@strawberry.input(description="上报总部 Escalate a dispute to HQ with the sub-centre's analysis.")
+class EscalateDisputeInput:
+    dispute_id: strawberry.ID
+    expected_version: int
+    analysis: str
+
+
+@strawberry.input(description="处理争议 Settle a dispute (HQ settles escalated ones).")
+class SettleDisputeInput:
+    dispute_id: strawberry.ID
+    expected_version: int
+    settlement: str
+    analysis: str | None = None
+
+
+@strawberry.input(description="记录监督抽查 Record a national or provincial spot-check result for a certificate.")
+class RecordSpotCheckInput:
+    certificate_id: strawberry.ID
+    level: re.SpotCheckLevel
+    checked_on: dt.date
+    passed: bool
+    reference: str = strawberry.field(description="The authority's notice number")
+    notes: str | None = None
+
+
+@strawberry.type
+class DisputePayload:
+    dispute: Dispute | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CertificatePayload:
+    certificate: types.Certificate | None
+    user_errors: list[UserError]
+
+
+async def _dispute_payload(command) -> DisputePayload:
+    found, errors = await run(command)
+    if found is not None:
+        await found.fetch_related("opened_by", "settled_by")
+    return DisputePayload(dispute=Dispute.from_model(found) if found else None, user_errors=errors)
+
+
+def _dispute_id(input) -> int:
+    return db_id(input.dispute_id, "Dispute", "disputeId")
+
+
+@strawberry.type
+class ResultMutation:
+    @strawberry.mutation(description="提交检查结论 Submit the result (team leader; agency inspector if delegated).")
+    async def submit_results(self, info: strawberry.Info, input: SubmitResultsInput) -> task_payloads.TaskPayload:
+        findings = [
+            submit.FindingInput(n.clause, Severity(n.severity.value), n.description) for n in input.nonconformities
+        ]
+
+        async def command():
+            return await submit.submit_results(
+                info.context.require_session, _task_id(input), input.expected_version,
+                Conclusion(input.conclusion.value), input.summary, findings,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="整改验证 Verify a correction in writing or on site (team leader).")
+    async def verify_correction(self, info: strawberry.Info, input: VerifyCorrectionInput) -> task_payloads.TaskPayload:
+        session = info.context.require_session
+        config = session.config
+
+        async def command():
+            report = None
+            if input.report is not None:
+                if not hasattr(input.report, "read"):
+                    raise DomainError(ErrorCode.INVALID, "send the report as a multipart upload", ("report",))
+                report = (
+                    await input.report.read(config.max_upload_bytes + 1), input.report.filename,
+                    input.report.content_type,
+                )  # fmt: skip
+            return await submit.verify_correction(
+                session, db_id(input.nonconformity_id, "Nonconformity", "nonconformityId"),
+                VerificationMethod(input.method.value), input.closed, input.corrective_action, input.note, report,
+                BlobStore(config.document_dir), config.max_upload_bytes,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="复核 Review a submitted result (a reviewer of the responsible unit).")
+    async def review_results(self, info: strawberry.Info, input: ReviewResultsInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await review.review(
+                info.context.require_session, _task_id(input), input.expected_version,
+                ReviewOutcome(input.outcome.value), input.comments,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="标记复杂 Flag a task complex or special (planner or reviewer).")
+    async def flag_task_complex(self, info: strawberry.Info, input: FlagTaskComplexInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await review.flag_complex(
+                info.context.require_session, _task_id(input), input.expected_version, input.complex, input.reason
+            )
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="风险评估 Record a risk assessment (reviewer or decision maker).")
+    async def assess_risk(self, info: strawberry.Info, input: AssessRiskInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await review.assess_risk(
+                info.context.require_session, _task_id(input), input.expected_version, RiskLevel(input.level.value),
+                input.recommendation,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="认证决定 Decide (a decision maker of the responsible unit).")
+    async def decide_certification(
+        self, info: strawberry.Info, input: DecideCertificationInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await decide.decide(
+                info.context.require_session, _task_id(input), input.expected_version,
+                DecisionOutcome(input.outcome.value),
+                SuspensionGround(input.ground.value) if input.ground else None, input.reason,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="变更结论 Change a decided result (only the unit entitled to decide it).")
+    async def change_result(self, info: strawberry.Info, input: ChangeResultInput) -> task_payloads.TaskPayload:
+        async def command():
+            return await decide.change_result(
+                info.context.require_session, _task_id(input), input.expected_version,
+                Conclusion(input.conclusion.value), input.summary, input.reason,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="提出技术争议 Open a dispute (the enterprise or the responsible unit).")
+    async def open_dispute(self, info: strawberry.Info, input: OpenDisputeInput) -> DisputePayload:
+        async def command():
+            return await disputes.open_dispute(info.context.require_session, _task_id(input), input.subject)
+
+        return await _dispute_payload(command())
+
+    @strawberry.mutation(description="上报总部 Escalate a dispute to HQ (the responsible sub-centre).")
+    async def escalate_dispute(self, info: strawberry.Info, input: EscalateDisputeInput) -> DisputePayload:
+        async def command():
+            return await disputes.escalate(
+                info.context.require_session, _dispute_id(input), input.expected_version, input.analysis
+            )
+
+        return await _dispute_payload(command())
+
+    @strawberry.mutation(description="处理争议 Settle a dispute.")
+    async def settle_dispute(self, info: strawberry.Info, input: SettleDisputeInput) -> DisputePayload:
+        async def command():
+            return await disputes.settle(
+                info.context.require_session, _dispute_id(input), input.expected_version, input.analysis,
+                input.settlement,
+            )  # fmt: skip
+
+        return await _dispute_payload(command())
+
+    @strawberry.mutation(description="记录监督抽查 Record a spot check; the third failure revokes the certificate.")
+    async def record_spot_check(self, info: strawberry.Info, input: RecordSpotCheckInput) -> CertificatePayload:
+        async def command():
+            return await spot_checks.record_spot_check(
+                info.context.require_session, db_id(input.certificate_id, "Certificate", "certificateId"),
+                SpotCheckLevel(input.level.value), input.checked_on, input.passed, input.reference, input.notes,
+            )  # fmt: skip
+
+        found, errors = await run(command())
+        return CertificatePayload(
+            certificate=types.Certificate.from_model(found) if found else None, user_errors=errors
+        )

@@ -1,0 +1,187 @@
+"""Results, review, risk, decision and disputes in GraphQL, and the task fields that show
+them. Reviews and risk assessments are internal: enterprises and agencies do not see risk,
+enterprises do not see review comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from domain.results import Conclusion as DomainConclusion
+from domain.results import CorrectionState, effective_conclusion
+from schema import result_enums as re
+from schema.relay import Node, to_global_id
+
+RISK_ACTIONS = ("task.risk_assessment",)
+
+
+@strawberry.type(description="不符合项 A non-conformity, its correction and the verification.")
+class Nonconformity:
+    id: strawberry.ID = strawberry.field(description="For verifyCorrection")
+    clause: str = strawberry.field(description="条款")
+    severity: re.Severity
+    description: str
+    correction_due: dt.date = strawberry.field(description="整改期限")
+    corrective_action: str | None = strawberry.field(description="纠正措施")
+    verification_method: re.VerificationMethod | None
+    verified_closed: bool | None = strawberry.field(description="Verified as corrected (null: not verified yet)")
+    verification_note: str | None
+    verified_by: str | None
+    verified_at: dt.datetime | None
+    verification_report_url: str | None = strawberry.field(description="现场验证报告 0402.05, when on site")
+
+    @classmethod
+    def from_model(cls, m) -> Nonconformity:
+        return cls(
+            id=to_global_id("Nonconformity", m.id), clause=m.clause, severity=re.Severity(m.severity),
+            description=m.description, correction_due=m.correction_due, corrective_action=m.corrective_action,
+            verification_method=re.VerificationMethod(m.verification_method) if m.verification_method else None,
+            verified_closed=m.verified_closed, verification_note=m.verification_note,
+            verified_by=m.verified_by.login if m.verified_by_id else None, verified_at=m.verified_at,
+            verification_report_url=(
+                f"/documents/{m.verification_document_id}" if m.verification_document_id else None
+            ),
+        )  # fmt: skip
+
+
+@strawberry.type(description="检查结论 One version of a task's result; a change adds a version.")
+class InspectionResult:
+    number: int = strawberry.field(description="Version 1, 2, ...")
+    current: bool
+    conclusion: re.Conclusion
+    summary: str
+    submitted_by: str
+    submitted_at: dt.datetime
+    change_reason: str | None = strawberry.field(description="Why this version replaced the previous one")
+    _model: strawberry.Private[object]
+
+    @strawberry.field(description="不符合项 Non-conformities of this version")
+    async def nonconformities(self, info: strawberry.Info) -> list[Nonconformity]:
+        rows = await info.context.loaders.result_nonconformities.load(self._model.id)
+        return [Nonconformity.from_model(r) for r in rows]
+
+    @strawberry.field(description="Effective conclusion: a correction not closed by its deadline makes it a fail")
+    async def effective_conclusion(self, info: strawberry.Info) -> re.Conclusion:
+        from services.tasks.planning import today
+
+        rows = await info.context.loaders.result_nonconformities.load(self._model.id)
+        states = [CorrectionState(r.correction_due, bool(r.verified_closed)) for r in rows]
+        return re.Conclusion(effective_conclusion(DomainConclusion(self._model.conclusion), states, today()))
+
+    @classmethod
+    def from_model(cls, m) -> InspectionResult:
+        return cls(
+            number=m.number, current=m.current, conclusion=re.Conclusion(m.conclusion), summary=m.summary,
+            submitted_by=m.submitted_by.login, submitted_at=m.submitted_at, change_reason=m.change_reason, _model=m,
+        )  # fmt: skip
+
+
+@strawberry.type(description="复核 A review of a result version.")
+class Review:
+    outcome: re.ReviewOutcome
+    comments: str
+    reviewer: str
+    reviewed_at: dt.datetime
+    result_number: int
+
+
+@strawberry.type(description="风险评估 A risk assessment (internal: never shown to agencies or enterprises).")
+class RiskAssessment:
+    level: re.RiskLevel
+    recommendation: str
+    assessed_by: str
+    assessed_at: dt.datetime
+
+
+@strawberry.type(description="认证决定 The certification decision on a task.")
+class Decision:
+    outcome: re.DecisionOutcome
+    ground: re.SuspensionGround | None
+    reason: str
+    decider: str
+    decided_at: dt.datetime
+    result_number: int = strawberry.field(description="The result version decided on")
+
+
+@strawberry.type(description="技术争议 A technical dispute on a task's result (§4.8).")
+class Dispute(Node):
+    status: re.DisputeStatus
+    subject: str
+    opened_by: str
+    opened_at: dt.datetime
+    analysis: str | None
+    escalated_at: dt.datetime | None
+    settlement: str | None
+    settled_by: str | None
+    settled_at: dt.datetime | None
+    version: int
+
+    @classmethod
+    def from_model(cls, m) -> Dispute:
+        return cls(
+            id=to_global_id("Dispute", m.id), status=re.DisputeStatus(m.status), subject=m.subject,
+            opened_by=m.opened_by.login, opened_at=m.opened_at, analysis=m.analysis, escalated_at=m.escalated_at,
+            settlement=m.settlement, settled_by=m.settled_by.login if m.settled_by_id else None,
+            settled_at=m.settled_at, version=m.version,
+        )  # fmt: skip
+
+
+@strawberry.type(description="监督抽查 A national or provincial supervision spot check of a certificate's products.")
+class SpotCheck:
+    level: re.SpotCheckLevel
+    checked_on: dt.date
+    passed: bool
+    reference: str = strawberry.field(description="The authority's notice number")
+    notes: str
+
+
+@strawberry.type
+class TaskOutcomeFields:
+    """Fields of Task about its result and decision (kept here to keep task_types small)."""
+
+    complex: bool = strawberry.field(description="复杂或特殊 Flagged complex: a risk assessment precedes the decision")
+
+    @strawberry.field(description="检查结论 The current result version")
+    async def result(self, info: strawberry.Info) -> InspectionResult | None:
+        rows = await info.context.loaders.task_results.load(self._model.id)
+        current = [r for r in rows if r.current]
+        return InspectionResult.from_model(current[0]) if current else None
+
+    @strawberry.field(description="结论历史 Every result version, oldest first: changes keep the old ones")
+    async def result_history(self, info: strawberry.Info) -> list[InspectionResult]:
+        return [InspectionResult.from_model(r) for r in await info.context.loaders.task_results.load(self._model.id)]
+
+    @strawberry.field(description="复核 Reviews (internal)")
+    async def reviews(self, info: strawberry.Info) -> list[Review]:
+        if not self._internal:
+            return []
+        return [
+            Review(outcome=re.ReviewOutcome(r.outcome), comments=r.comments, reviewer=r.reviewer.login,
+                   reviewed_at=r.reviewed_at, result_number=r.result.number)
+            for r in await info.context.loaders.task_reviews.load(self._model.id)
+        ]  # fmt: skip
+
+    @strawberry.field(description="风险评估 Risk assessments (internal; never for agencies or enterprises)")
+    async def risk_assessments(self, info: strawberry.Info) -> list[RiskAssessment]:
+        if not self._risk:
+            return []
+        return [
+            RiskAssessment(level=re.RiskLevel(r.level), recommendation=r.recommendation,
+                           assessed_by=r.assessed_by.login, assessed_at=r.assessed_at)
+            for r in await info.context.loaders.task_risks.load(self._model.id)
+        ]  # fmt: skip
+
+    @strawberry.field(description="认证决定 The decision, once taken")
+    async def decision(self, info: strawberry.Info) -> Decision | None:
+        d = await info.context.loaders.task_decision.load(self._model.id)
+        if d is None:
+            return None
+        return Decision(
+            outcome=re.DecisionOutcome(d.outcome), ground=re.SuspensionGround(d.ground) if d.ground else None,
+            reason=d.reason, decider=d.decider.login, decided_at=d.decided_at, result_number=d.result.number,
+        )  # fmt: skip
+
+    @strawberry.field(description="技术争议 Disputes on this task's result")
+    async def disputes(self, info: strawberry.Info) -> list[Dispute]:
+        return [Dispute.from_model(d) for d in await info.context.loaders.task_disputes.load(self._model.id)]

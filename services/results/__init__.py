@@ -1,0 +1,1 @@
+"""Results, review, risk assessment, decision, result changes, spot checks, disputes (issue 5)."""

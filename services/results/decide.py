@@ -1,0 +1,154 @@
+"""The certification decision (§4.4, §4.6, §5.6-5.7) by a decision maker of the responsible
+unit, and the change of a decided result. The decision moves the task's certificates
+through the status machine, each move with its reason and history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.certificate import check_move
+from domain.decisions import (
+    TARGET_STATUS,
+    DecisionFacts,
+    DecisionOutcome,
+    SuspensionGround,
+    check_decision,
+    check_independence,
+    suspension_end,
+)
+from domain.enums import CertificateStatus
+from domain.errors import DomainError, ErrorCode
+from domain.results import Conclusion
+from domain.tasks import TaskKind, TaskStatus
+from domain.validation import require_reason
+from services import audit_log
+from services.context import Session
+from services.results import facts
+from services.tasks.common import check_version, load_for, move, save
+from services.tasks.planning import today
+from store.db import transaction
+from store.models import (
+    Certificate,
+    CertificateStatusChange,
+    Decision,
+    InspectionResult,
+    NonConformity,
+    RiskAssessment,
+    SurveillanceTask,
+    TaskCertificate,
+)
+
+
+async def decide(
+    session: Session, task_id: int, expected_version: int, outcome: DecisionOutcome,
+    ground: SuspensionGround | None, reason: str,
+) -> SurveillanceTask:  # fmt: skip
+    why = require_reason(reason)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "decide")
+        check_version(task, expected_version)
+        if TaskStatus(task.status) != TaskStatus.REVIEWED:
+            raise DomainError(ErrorCode.CONFLICT, "a decision follows the review's agreement", ("taskId",))
+        result = await facts.current_result(task.id)
+        reviewer = await facts.agreeing_reviewer(result.id)
+        check_independence(session.actor.user_id, await facts.team_ids(task), reviewer, deciding=True)
+        certificates = await Certificate.filter(
+            id__in=await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True)
+        ).order_by("id")
+        marking, sampling_failed = await facts.lab_findings(task)
+        decision_facts = DecisionFacts(
+            kind=TaskKind(task.kind), conclusion=await facts.effective(result), flagged_complex=task.complex,
+            marking_nonconformity=marking, sampling_failed=sampling_failed,
+            risk_assessed=await RiskAssessment.filter(task_id=task.id).exists(),
+            certificate_statuses=tuple(CertificateStatus(c.status) for c in certificates),
+        )  # fmt: skip
+        check_decision(decision_facts, outcome, ground)
+        # The version guard in `move` lets exactly one of several concurrent deciders through.
+        await move(session, task, TaskStatus.DECIDED, "task.decide", why)
+        await Decision.create(
+            task_id=task.id, result_id=result.id, outcome=outcome, ground=ground, reason=why,
+            decider_id=session.actor.user_id, decided_at=datetime.now(UTC),
+        )  # fmt: skip
+        for certificate in certificates:
+            await _apply(session, certificate, outcome, ground, why)
+        await audit_log.record(
+            session.actor, "decision", "SurveillanceTask", task.id,
+            after={"outcome": outcome.value, "ground": ground.value if ground else None, "result": result.number,
+                   "certificates": [c.number for c in certificates]},
+            reason=why,
+        )  # fmt: skip
+    return task
+
+
+async def _apply(session, certificate: Certificate, outcome, ground, why: str) -> None:
+    target = TARGET_STATUS[outcome]
+    if target is None:
+        return
+    current = CertificateStatus(certificate.status)
+    try:
+        check_move(current, target)
+    except DomainError as exc:
+        raise DomainError(exc.code, f"certificate {certificate.number}: {exc.message}", ("outcome",)) from exc
+    await move_certificate(session, certificate, target, why, ground)
+
+
+async def move_certificate(session, certificate: Certificate, target: CertificateStatus, why: str, ground=None):
+    """One audited move of the certificate status machine, kept in its history."""
+    before = CertificateStatus(certificate.status)
+    updates: dict = {"status": target, "version": certificate.version + 1}
+    if target == CertificateStatus.SUSPENDED:
+        updates["suspended_until"] = suspension_end(
+            today(), ground or SuspensionGround.OTHER, session.config.suspension_months
+        )
+        updates["suspension_ground"] = (ground or SuspensionGround.OTHER).value
+    else:
+        updates["suspended_until"] = None
+        updates["suspension_ground"] = None
+    matched = await Certificate.filter(id=certificate.id, version=certificate.version).update(**updates)
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
+    await CertificateStatusChange.create(
+        certificate_id=certificate.id, from_status=before, to_status=target, reason=why, actor=session.actor.login,
+        at=datetime.now(UTC),
+    )  # fmt: skip
+    await audit_log.record(
+        session.actor, "certificate.status", "Certificate", certificate.id,
+        before={"status": before.value}, after={"status": target.value, "ground": updates["suspension_ground"]},
+        reason=why,
+    )  # fmt: skip
+
+
+async def change_result(
+    session: Session, task_id: int, expected_version: int, conclusion: Conclusion, summary: str | None, reason: str
+) -> SurveillanceTask:
+    """A decided result changes only by the unit entitled to decide it; the change is a new
+    version, the old one stays readable."""
+    why = require_reason(reason)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "change_result")
+        check_version(task, expected_version)
+        if TaskStatus(task.status) != TaskStatus.DECIDED:
+            raise DomainError(ErrorCode.CONFLICT, "only a decided result is changed this way", ("taskId",))
+        old = await facts.current_result(task.id)
+        text = summary if summary is not None else old.summary
+        if conclusion == old.conclusion and text == old.summary:
+            raise DomainError(ErrorCode.NO_CHANGE, "that is the result already", ("conclusion",))
+        await InspectionResult.filter(id=old.id).update(current=False)
+        new = await InspectionResult.create(
+            task_id=task.id, number=old.number + 1, conclusion=conclusion, summary=text[:10000],
+            submitted_by_id=session.actor.user_id, submitted_at=datetime.now(UTC), change_reason=why,
+        )  # fmt: skip
+        for nc in await NonConformity.filter(result_id=old.id).order_by("id"):  # findings stay with the result
+            await NonConformity.create(**{**_copyable(nc), "result_id": new.id})
+        await save(task)
+        await audit_log.record(
+            session.actor, "result.change", "SurveillanceTask", task.id,
+            before={"version": old.number, "conclusion": old.conclusion},
+            after={"version": new.number, "conclusion": conclusion.value}, reason=why,
+        )  # fmt: skip
+    return task
+
+
+def _copyable(nc: NonConformity) -> dict:
+    skip = {"id", "result_id"}
+    return {k: getattr(nc, k) for k in nc._meta.db_fields if k not in skip}

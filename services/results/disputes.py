@@ -1,0 +1,93 @@
+"""Technical disputes on a result (§4.8): opened by the enterprise or the responsible unit,
+analysed and settled by the responsible unit, or escalated to HQ, which settles it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.disputes import DisputeStatus, check_escalate, check_settle
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import TaskStatus
+from domain.validation import clean_text, require_reason
+from services import audit_log
+from services.context import Session
+from services.tasks.common import KIND, load_for
+from store.db import transaction
+from store.models import Dispute
+
+WITH_RESULT = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED)
+
+
+async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
+    text = clean_text(subject, "subject", max_length=5000)
+    async with transaction():
+        task, _ = await load_for(session, task_id, "dispute")
+        if TaskStatus(task.status) not in WITH_RESULT:
+            raise DomainError(ErrorCode.CONFLICT, "a dispute is about a submitted result", ("taskId",))
+        dispute = await Dispute.create(
+            task_id=task.id, status=DisputeStatus.OPEN, subject=text, opened_by_id=session.actor.user_id,
+            opened_at=datetime.now(UTC),
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "dispute.open", "Dispute", dispute.id, after={"task": task.id}, reason=text
+        )
+    return dispute
+
+
+async def _load(session: Session, dispute_id: int, expected_version: int) -> tuple[Dispute, list[str]]:
+    dispute = await Dispute.filter(id=dispute_id).first()
+    if dispute is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",))
+    try:
+        _, codes = await load_for(session, dispute.task_id, "read")
+    except DomainError as exc:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",)) from exc
+    if dispute.version != expected_version:
+        raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
+    return dispute, codes
+
+
+async def _save(dispute: Dispute, **updates) -> None:
+    matched = await Dispute.filter(id=dispute.id, version=dispute.version).update(
+        **updates, version=dispute.version + 1
+    )
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
+    await dispute.refresh_from_db()
+
+
+async def escalate(session: Session, dispute_id: int, expected_version: int, analysis: str) -> Dispute:
+    text = require_reason(analysis, 5000)
+    async with transaction():
+        dispute, codes = await _load(session, dispute_id, expected_version)
+        session.perms.require("settle_dispute", KIND, codes)
+        check_escalate(DisputeStatus(dispute.status))
+        await _save(dispute, status=DisputeStatus.ESCALATED, analysis=text, escalated_at=datetime.now(UTC))
+        await audit_log.record(
+            session.actor, "dispute.escalate", "Dispute", dispute.id,
+            before={"status": "OPEN"}, after={"status": "ESCALATED"}, reason=text,
+        )  # fmt: skip
+    return dispute
+
+
+async def settle(
+    session: Session, dispute_id: int, expected_version: int, analysis: str | None, settlement: str
+) -> Dispute:
+    text = require_reason(settlement, 5000)
+    found = clean_text(analysis, "analysis", max_length=5000, required=False)
+    async with transaction():
+        dispute, codes = await _load(session, dispute_id, expected_version)
+        status = DisputeStatus(dispute.status)
+        escalated = status == DisputeStatus.ESCALATED
+        # HQ settles escalated disputes anywhere; open ones only where it is responsible.
+        session.perms.require("settle_escalated" if escalated else "settle_dispute", KIND, codes)
+        check_settle(status)
+        await _save(
+            dispute, status=DisputeStatus.SETTLED, settlement=text, analysis=found or dispute.analysis,
+            settled_by_id=session.actor.user_id, settled_at=datetime.now(UTC),
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "dispute.settle", "Dispute", dispute.id,
+            before={"status": status.value}, after={"status": "SETTLED"}, reason=text,
+        )  # fmt: skip
+    return dispute

@@ -1,0 +1,58 @@
+"""Facts about a task the result rules need, read from the store."""
+
+from __future__ import annotations
+
+from domain.errors import DomainError, ErrorCode
+from domain.results import Conclusion, CorrectionState, effective_conclusion
+from services.tasks.planning import today
+from store.models import (
+    InspectionResult,
+    LabReport,
+    NonConformity,
+    PurchaseAssignment,
+    Review,
+    SurveillanceTask,
+    TeamAssignment,
+)
+
+
+async def current_result(task_id: int) -> InspectionResult:
+    found = await InspectionResult.filter(task_id=task_id, current=True).first()
+    if found is None:
+        raise DomainError(ErrorCode.CONFLICT, "the task has no submitted result", ("taskId",))
+    return found
+
+
+async def corrections(result_id: int) -> list[CorrectionState]:
+    rows = await NonConformity.filter(result_id=result_id).values_list("correction_due", "verified_closed")
+    return [CorrectionState(due, bool(closed)) for due, closed in rows]
+
+
+async def effective(result: InspectionResult) -> Conclusion:
+    return effective_conclusion(Conclusion(result.conclusion), await corrections(result.id), today())
+
+
+async def team_ids(task: SurveillanceTask) -> set[int]:
+    """Everyone who ever worked on the task: team members (also removed ones) and buyers."""
+    members = await TeamAssignment.filter(task_id=task.id).values_list("user_id", flat=True)
+    buyers = await PurchaseAssignment.filter(task_id=task.id).values_list("buyer_id", flat=True)
+    return set(members) | set(buyers)
+
+
+async def agreeing_reviewer(result_id: int) -> int | None:
+    review = await Review.filter(result_id=result_id, outcome="AGREE").order_by("-id").first()
+    return review.reviewer_id if review else None
+
+
+async def family(task: SurveillanceTask) -> list[int]:
+    """The task, its parent, and the parts of either: one inspection split into parts is
+    decided as a whole, so a sampling part's lab report counts for the inspection part."""
+    root = task.parent_id or task.id
+    children = await SurveillanceTask.filter(parent_id__in={root, task.id}).values_list("id", flat=True)
+    return sorted({task.id, root, *children})
+
+
+async def lab_findings(task: SurveillanceTask) -> tuple[bool, bool]:
+    """(a marking non-conformity was found, a sample failed) in the task's family."""
+    rows = await LabReport.filter(sample__task_id__in=await family(task)).values_list("passed", "marking_nonconformity")
+    return any(marking for _, marking in rows), any(not passed for passed, _ in rows)

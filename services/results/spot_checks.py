@@ -1,0 +1,60 @@
+"""National and provincial supervision spot checks (§4.6) recorded against certificates:
+the third failure of the same certificate's products revokes it directly."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from domain.decisions import SPOT_CHECK_FAILURES_TO_REVOKE, SpotCheckLevel, spot_check_revokes
+from domain.enums import CertificateStatus
+from domain.errors import DomainError, ErrorCode
+from domain.validation import clean_text
+from services import audit_log
+from services.certificates import KIND
+from services.context import Session
+from services.results.decide import move_certificate
+from services.tasks.planning import today
+from store.db import transaction
+from store.models import Certificate, Factory, SpotCheck
+from store.units import domain_codes
+
+FACTORY_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
+
+
+async def record_spot_check(
+    session: Session, certificate_id: int, level: SpotCheckLevel, checked_on: date, passed: bool,
+    reference: str, notes: str | None,
+) -> Certificate:  # fmt: skip
+    ref = clean_text(reference, "reference", max_length=100)
+    text = clean_text(notes, "notes", max_length=5000, required=False) or ""
+    if not date(2000, 1, 1) <= checked_on <= today():
+        raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))
+    async with transaction():
+        certificate = await Certificate.filter(id=certificate_id).first()
+        codes = await domain_codes(await Factory.get(id=certificate.factory_id), FACTORY_COLUMNS) if certificate else []
+        if certificate is None or not session.perms.decide("read", KIND, codes).allowed:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such certificate", ("certificateId",))
+        session.perms.require("record_spot_check", KIND, codes)
+        if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
+            raise DomainError(ErrorCode.CONFLICT, "this spot check is recorded already", ("reference",))
+        check = await SpotCheck.create(
+            certificate_id=certificate.id, level=level.value, checked_on=checked_on, passed=passed, reference=ref,
+            notes=text, recorded_by_id=session.actor.user_id, recorded_at=datetime.now(UTC),
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "certificate.spot_check", "Certificate", certificate.id,
+            after={"level": level.value, "checkedOn": checked_on.isoformat(), "passed": passed, "reference": ref},
+        )  # fmt: skip
+        if not passed:
+            await _revoke_on_third_failure(session, certificate, check)
+    return await Certificate.get(id=certificate_id)
+
+
+async def _revoke_on_third_failure(session: Session, certificate: Certificate, check: SpotCheck) -> None:
+    failures = await SpotCheck.filter(certificate_id=certificate.id, passed=False).order_by("checked_on", "id")
+    live = CertificateStatus(certificate.status) in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+    if not (live and spot_check_revokes(len(failures))):
+        return
+    named = ", ".join(f"{f.level.lower()} {f.reference} ({f.checked_on.isoformat()})" for f in failures)
+    why = f"{SPOT_CHECK_FAILURES_TO_REVOKE} spot-check failures of this certificate's products: {named}"
+    await move_certificate(session, certificate, CertificateStatus.REVOKED, why)

@@ -1,0 +1,128 @@
+"""The team leader (the agency inspector for a delegated task) submits the result, and
+records the verification of each correction, in writing or on site (§5.5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from domain.errors import DomainError, ErrorCode
+from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
+from domain.tasks import TaskStatus
+from domain.validation import clean_text
+from services import audit_log
+from services.context import Session
+from services.errors import Forbidden
+from services.results.facts import current_result
+from services.tasks.common import check_version, load_for, move
+from services.tasks.lifecycle import refuse_if_split
+from services.tasks.planning import today
+from store.db import transaction
+from store.models import Document, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
+
+VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    clause: str
+    severity: Severity
+    description: str
+
+
+async def require_leader(session: Session, task: SurveillanceTask) -> None:
+    leads = await TeamAssignment.filter(
+        task_id=task.id, user_id=session.actor.user_id, is_leader=True, removed_at__isnull=True
+    ).exists()
+    if not leads:
+        raise Forbidden("only the task's team leader may do this")
+
+
+async def submit_results(
+    session: Session, task_id: int, expected_version: int, conclusion: Conclusion, summary: str | None,
+    findings: list[FindingInput],
+) -> SurveillanceTask:  # fmt: skip
+    cleaned = [
+        Finding(
+            clean_text(f.clause, "clause", max_length=64),
+            f.severity,
+            clean_text(f.description, "description", max_length=5000),
+        )
+        for f in findings
+    ]
+    check_result(conclusion, cleaned)
+    text = clean_text(summary, "summary", max_length=10000, required=False) or ""
+    async with transaction():
+        task, _ = await load_for(session, task_id, "submit_results")
+        await require_leader(session, task)
+        check_version(task, expected_version)
+        await refuse_if_split(task)
+        status = TaskStatus(task.status)
+        if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED):
+            raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
+        previous = await InspectionResult.filter(task_id=task.id, current=True).first()
+        if previous is not None:
+            await InspectionResult.filter(id=previous.id).update(current=False)
+        now = datetime.now(UTC)
+        result = await InspectionResult.create(
+            task_id=task.id, number=(previous.number + 1) if previous else 1, conclusion=conclusion, summary=text,
+            submitted_by_id=session.actor.user_id, submitted_at=now,
+            change_reason="resubmitted after the review returned it" if previous else None,
+        )  # fmt: skip
+        due = correction_due(today(), session.config.correction_months)
+        for f in cleaned:
+            await NonConformity.create(
+                result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
+            )
+        await move(session, task, TaskStatus.RESULTS_SUBMITTED, "task.results", None)
+        await audit_log.record(
+            session.actor, "result.submit", "SurveillanceTask", task.id,
+            after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
+        )  # fmt: skip
+    return task
+
+
+async def verify_correction(
+    session: Session, nonconformity_id: int, method: VerificationMethod, closed: bool,
+    corrective_action: str | None, note: str | None, report: tuple[bytes, str | None, str | None] | None,
+    store, max_bytes: int,
+) -> SurveillanceTask:  # fmt: skip
+    """Verification of one non-conformity of the task's current result."""
+    action = clean_text(corrective_action, "correctiveAction", max_length=5000)
+    text = clean_text(note, "note", max_length=5000, required=False)
+    if method == VerificationMethod.ON_SITE and report is None:
+        raise DomainError(ErrorCode.REQUIRED, "an on-site verification comes with its report (0402.05)", ("report",))
+    async with transaction():
+        item = await NonConformity.filter(id=nonconformity_id).select_related("result").first()
+        if item is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "no such non-conformity", ("nonconformityId",))
+        task, _ = await load_for(session, item.result.task_id, "submit_results")
+        await require_leader(session, task)
+        if TaskStatus(task.status) not in VERIFIABLE:
+            raise DomainError(ErrorCode.CONFLICT, "corrections are verified before the review agrees", ("taskId",))
+        if item.result_id != (await current_result(task.id)).id:
+            raise DomainError(ErrorCode.CONFLICT, "that finding belongs to an older result", ("nonconformityId",))
+        document_id = await _store_report(session, task, report, store, max_bytes) if report else None
+        await NonConformity.filter(id=item.id).update(
+            verification_method=method, verified_closed=closed, corrective_action=action, verification_note=text,
+            verification_document_id=document_id, verified_by_id=session.actor.user_id, verified_at=datetime.now(UTC),
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "result.verify_correction", "SurveillanceTask", task.id,
+            after={"nonconformity": item.clause, "method": method.value, "closed": closed}, reason=text,
+        )  # fmt: skip
+    return task
+
+
+async def _store_report(session: Session, task, report, store, max_bytes: int) -> int:
+    from services.documents import sniff
+
+    data, filename, declared = report
+    if not data or len(data) > max_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the report is empty or larger than {max_bytes} bytes", ("report",))
+    doc = await Document.create(
+        task_id=task.id, purpose="VERIFICATION_REPORT", sha256=store.put(data), size=len(data),
+        content_type=sniff(data, declared), filename=clean_text(filename or "0402.05.pdf", "filename", max_length=200),
+        uploaded_by_id=session.actor.user_id, description="现场验证报告 0402.05",
+    )  # fmt: skip
+    return doc.id
