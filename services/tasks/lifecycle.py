@@ -57,12 +57,15 @@ async def _needs_sampling(task: SurveillanceTask, factory: Factory) -> bool:
     return task.with_sampling or rules[FactoryClass(factory.classification)].sampling
 
 
+DONE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED)
+
+
 async def _sampled_this_year(task: SurveillanceTask) -> bool:
     """A completed sampling (a sampling task, or any task that included sampling) this calendar year."""
     return (
         await SurveillanceTask.filter(
             Q(kind=TaskKind.SAMPLING) | Q(with_sampling=True),
-            factory_id=task.factory_id, status=TaskStatus.RESULTS_SUBMITTED, year=today().year,
+            factory_id=task.factory_id, status__in=list(DONE), year=today().year,
         )
         .exclude(id=task.id)
         .exists()
@@ -70,8 +73,12 @@ async def _sampled_this_year(task: SurveillanceTask) -> bool:
 
 
 async def refuse_if_split(task: SurveillanceTask) -> None:
-    """A split task is a container: its sub-tasks are staffed and executed, not it."""
-    if await SurveillanceTask.filter(parent_id=task.id).exists():
+    """A split task is a container: its sub-tasks are staffed and executed, not it. (A
+    relocation inspection with its sampling issued alongside is no container: the
+    inspection is still done on the task itself, the sampling on its own sub-task.)"""
+    children = await SurveillanceTask.filter(parent_id=task.id).values_list("kind", flat=True)
+    alongside = task.kind == TaskKind.RELOCATION and set(children) == {TaskKind.SAMPLING}
+    if children and not alongside:
         raise DomainError(ErrorCode.CONFLICT, "this task is split: act on its sub-tasks", ("taskId",))
 
 
