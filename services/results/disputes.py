@@ -79,9 +79,9 @@ async def settle(
         dispute, codes = await _load(session, dispute_id, expected_version)
         status = DisputeStatus(dispute.status)
         escalated = status == DisputeStatus.ESCALATED
+        check_settle(status)  # whoever can see the dispute can see it is settled
         # HQ settles escalated disputes anywhere; open ones only where it is responsible.
         session.perms.require("settle_escalated" if escalated else "settle_dispute", KIND, codes)
-        check_settle(status)
         await _save(
             dispute, status=DisputeStatus.SETTLED, settlement=text, analysis=found or dispute.analysis,
             settled_by_id=session.actor.user_id, settled_at=datetime.now(UTC),
