@@ -34,7 +34,8 @@ async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
     return dispute
 
 
-async def _load(session: Session, dispute_id: int, expected_version: int) -> tuple[Dispute, list[str]]:
+async def _load(session: Session, dispute_id: int) -> tuple[Dispute, list[str]]:
+    """A dispute on a task the caller may read; any other looks missing."""
     dispute = await Dispute.filter(id=dispute_id).first()
     if dispute is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",))
@@ -42,9 +43,12 @@ async def _load(session: Session, dispute_id: int, expected_version: int) -> tup
         _, codes = await load_for(session, dispute.task_id, "read")
     except DomainError as exc:
         raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",)) from exc
+    return dispute, codes
+
+
+def _check_version(dispute: Dispute, expected_version: int) -> None:
     if dispute.version != expected_version:
         raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
-    return dispute, codes
 
 
 async def _save(dispute: Dispute, **updates) -> None:
@@ -59,8 +63,9 @@ async def _save(dispute: Dispute, **updates) -> None:
 async def escalate(session: Session, dispute_id: int, expected_version: int, analysis: str) -> Dispute:
     text = require_reason(analysis, 5000)
     async with transaction():
-        dispute, codes = await _load(session, dispute_id, expected_version)
+        dispute, codes = await _load(session, dispute_id)
         session.perms.require("settle_dispute", KIND, codes)
+        _check_version(dispute, expected_version)
         check_escalate(DisputeStatus(dispute.status))
         await _save(dispute, status=DisputeStatus.ESCALATED, analysis=text, escalated_at=datetime.now(UTC))
         await audit_log.record(
@@ -76,12 +81,14 @@ async def settle(
     text = require_reason(settlement, 5000)
     found = clean_text(analysis, "analysis", max_length=5000, required=False)
     async with transaction():
-        dispute, codes = await _load(session, dispute_id, expected_version)
+        dispute, codes = await _load(session, dispute_id)
         status = DisputeStatus(dispute.status)
-        escalated = status == DisputeStatus.ESCALATED
         check_settle(status)  # whoever can see the dispute can see it is settled
         # HQ settles escalated disputes anywhere; open ones only where it is responsible.
-        session.perms.require("settle_escalated" if escalated else "settle_dispute", KIND, codes)
+        session.perms.require(
+            "settle_escalated" if status == DisputeStatus.ESCALATED else "settle_dispute", KIND, codes
+        )
+        _check_version(dispute, expected_version)
         await _save(
             dispute, status=DisputeStatus.SETTLED, settlement=text, analysis=found or dispute.analysis,
             settled_by_id=session.actor.user_id, settled_at=datetime.now(UTC),
