@@ -4,7 +4,17 @@ import pytest
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from server.demo_tasks import seed_demo_tasks
-from store.models import AuditEntry, LabReport, Purchase, Sample, SurveillanceTask
+from store.models import (
+    AuditEntry,
+    Decision,
+    Dispute,
+    InspectionResult,
+    LabReport,
+    Purchase,
+    Sample,
+    SpotCheck,
+    SurveillanceTask,
+)
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -13,7 +23,7 @@ async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_ur
     count = await seed_demo_tasks(DEFAULT_NORTH_CHINA, str(tmp_path))
     assert count == await SurveillanceTask.all().count() > 30
     statuses = set(await SurveillanceTask.all().values_list("status", flat=True))
-    assert statuses >= {"DRAFT", "ISSUED", "TEAM_ASSIGNED", "IN_PROGRESS", "EXCEPTION", "CANCELLED"}
+    assert statuses >= {"DRAFT", "ISSUED", "TEAM_ASSIGNED", "IN_PROGRESS", "EXCEPTION", "CANCELLED", "DECIDED"}
     units = set(
         await SurveillanceTask.filter(kind__in=["ROUTINE_NOTIFIED", "ROUTINE_UNANNOUNCED"]).values_list(
             "responsible_unit__code", flat=True
@@ -35,6 +45,13 @@ async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_ur
     purchase = await Purchase.get().prefetch_related("assignment", "documents", "samples")
     assert purchase.assignment.status == "ASSIGNED" and len(purchase.documents) == 2 and len(purchase.samples) == 1
     assert all((tmp_path / d.sha256[:2] / d.sha256[2:4] / d.sha256).exists() for d in purchase.documents)
+
+    outcomes = set(await Decision.all().values_list("outcome", flat=True))
+    assert outcomes == {"MAINTAIN", "SUSPEND", "REVOKE", "RESTORE", "CANCEL"}
+    assert await InspectionResult.filter(number=2, change_reason__isnull=False).count() == 1  # a changed result
+    assert await Dispute.filter(status="OPEN").count() == 1
+    failures = await SpotCheck.filter(passed=False).values_list("certificate_id", flat=True)
+    assert len(failures) == 2 and len(set(failures)) == 1
 
     audits = await AuditEntry.all().count()
     assert await seed_demo_tasks(DEFAULT_NORTH_CHINA) == 0

@@ -1,0 +1,83 @@
+"""Demo results and decisions, through the same services as the API: a decision of every
+kind, a changed result, an open dispute, and a certificate with two spot-check failures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.decisions import DecisionOutcome, ReviewOutcome, SpotCheckLevel, SuspensionGround
+from domain.enums import CertificateStatus
+from domain.results import Conclusion, Severity
+from domain.tasks import TaskKind
+from services.results import decide, disputes, review, spot_checks, submit
+from services.tasks import lifecycle, planning, team
+from store.models import Certificate, Factory
+
+FAILING = [submit.FindingInput("4.3", Severity.SERIOUS, "Critical component changed without approval")]
+
+
+async def seed_demo_results(demo) -> None:
+    await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=30)
+    suspended = await _decided(
+        demo, "S001", "south", Conclusion.FAIL, FAILING, DecisionOutcome.SUSPEND, SuspensionGround.FAILED_INSPECTION
+    )
+    await _decided(demo, "S002", "south", Conclusion.FAIL, FAILING, DecisionOutcome.REVOKE, offset=3)
+    await _decided(demo, "N001", "hq", Conclusion.PASS, [], DecisionOutcome.CANCEL, offset=6)
+    restorable = await Certificate.filter(status=CertificateStatus.SUSPENDED, factory__code="N002").first()
+    if restorable is not None:  # a restoration inspection passed: HQ restores North China's certificate
+        await _decided(
+            demo, "N002", "hq", Conclusion.PASS, [], DecisionOutcome.RESTORE, kind=TaskKind.RESTORATION,
+            certificate_ids=[restorable.id], offset=9,
+        )  # fmt: skip
+    decided = await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=40)
+    decider = await demo.session("east.decider")
+    await decide.change_result(
+        decider, decided.id, decided.version, Conclusion.PASS, "Clause 4.2 wording corrected in the report",
+        "The report misquoted clause 4.2; the conclusion stands",
+    )  # fmt: skip
+    await disputes.open_dispute(
+        await demo.session("ent.S001"), suspended.id, "We contest the finding on clause 4.3: the change was notified"
+    )
+    await _two_spot_check_failures(demo)
+
+
+async def _decided(
+    demo, code, unit, conclusion, findings, outcome, ground=None, *, kind=TaskKind.ROUTINE_NOTIFIED,
+    certificate_ids=None, offset=0,
+):  # fmt: skip
+    planner = await demo.session(f"{unit}.planner")
+    leader = f"{unit}.inspector1" if unit == "east" else f"{unit}.inspector"
+    factory = await Factory.get(code=code)
+    if certificate_ids is None:
+        certificate_ids = list(
+            await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES).values_list(
+                "id", flat=True
+            )
+        )
+    start = planning.today() + timedelta(days=60 + offset)
+    task = await planning.create_task(
+        planner, factory_id=factory.id, kind=kind, certificate_ids=certificate_ids,
+        due_on=start + timedelta(days=10), planned_start=start, planned_end=start + timedelta(days=1), trigger=None,
+        trigger_details=None, with_sampling=False, requirements="Routine surveillance",
+    )  # fmt: skip
+    task = await lifecycle.issue_task(planner, task.id, task.version)
+    task = await team.assign_team(planner, task.id, task.version, leader, [], None)
+    inspector = await demo.session(leader)
+    task = await lifecycle.start_task(inspector, task.id, task.version)
+    task = await submit.submit_results(inspector, task.id, task.version, conclusion, "Demo result", findings)
+    task = await review.review(await demo.session(f"{unit}.reviewer"), task.id, task.version, ReviewOutcome.AGREE, None)
+    return await decide.decide(
+        await demo.session(f"{unit}.decider"), task.id, task.version, outcome, ground,
+        f"Demo decision: {outcome.value.lower()}",
+    )  # fmt: skip
+
+
+async def _two_spot_check_failures(demo) -> None:
+    planner = await demo.session("east.planner")
+    certificate = await Certificate.filter(factory__code="E010", status=CertificateStatus.VALID).first()
+    day = planning.today() - timedelta(days=200)
+    for n, (level, ref) in enumerate(((SpotCheckLevel.NATIONAL, "GJ-2026-0113"), (SpotCheckLevel.PROVINCIAL,
+                                                                                   "SJ-2026-0457"))):  # fmt: skip
+        await spot_checks.record_spot_check(
+            planner, certificate.id, level, day + timedelta(days=90 * n), False, ref, "Insulation thickness below spec"
+        )
