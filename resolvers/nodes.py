@@ -12,7 +12,7 @@ from services import audit_queries, certificates, factories, org_units, policy_a
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
-from store.models import AuditEntry, PolicyRule, ProductCategory
+from store.models import AuditEntry, Dispute, PolicyRule, ProductCategory
 
 
 async def _factories(context, ids):
@@ -58,7 +58,16 @@ async def _purchase_assignments(context, ids):
     return {row.id: p for row, p in zip(found, await present(found), strict=True)}
 
 
+async def _disputes(context, ids):
+    from schema.result_types import Dispute as DisputeType
+
+    rows = await Dispute.filter(id__in=ids).select_related("opened_by", "settled_by")
+    visible = await task_queries.visible_tasks(context.require_session, list({d.task_id for d in rows}))
+    return {d.id: DisputeType.from_model(d) for d in rows if d.task_id in visible}
+
+
 RESOLVERS = {
+    "Dispute": _disputes,
     "PurchaseAssignment": _purchase_assignments,
     "Task": _tasks,
     "Factory": _factories,

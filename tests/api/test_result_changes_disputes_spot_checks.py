@@ -127,7 +127,7 @@ async def test_risk_assessments_stay_internal(api):
     task = ok(await submit(api, task, as_user="agency.de.inspector"))
     task = ok(await review(api, task, as_user="hq.reviewer"))
     task = ok(await assess(api, task, "HIGH", as_user="hq.reviewer"))
-    query = """query($id: ID!) { node(id: $id) { ... on Task { riskAssessments { level }
+    query = """query($id: ID!) { node(id: $id) { ... on Task { riskAssessments { level } reviews { comments }
       timeline(first: 50) { nodes { action } } } }
       auditTrail(objectId: $id, first: 50) { nodes { action } } }"""
     for login, expected in (("hq.planner", 1), ("agency.de.inspector", 0), ("ent.D001", 0)):
@@ -136,6 +136,7 @@ async def test_risk_assessments_stay_internal(api):
         actions += [n["action"] for n in data["auditTrail"]["nodes"]]
         assert len(data["node"]["riskAssessments"]) == expected, login
         assert ("task.risk_assessment" in actions) == bool(expected), login
+        assert len(data["node"]["reviews"]) == (0 if login.startswith("ent.") else 1), login  # internal
     assert ok(await decide(api, task, as_user="hq.decider"))["status"] == "DECIDED"
 
 
@@ -170,6 +171,12 @@ async def test_disputes_settled_by_the_subcentre_or_escalated_to_hq(api):
         as_user="ent.E001",
     )  # fmt: skip
     assert shown["node"]["disputes"] == [{"status": "SETTLED", "subject": "We contest finding 1"}]
+    node = "query($id: ID!) { node(id: $id) { ... on Dispute { status settledBy } } }"
+    assert (await api.data(node, {"id": dispute["id"]}, as_user="ent.E001"))["node"] == {
+        "status": "SETTLED",
+        "settledBy": "hq.reviewer",
+    }
+    assert (await api.data(node, {"id": dispute["id"]}, as_user="south.planner"))["node"] is None
 
 
 async def test_a_subcentre_settles_an_open_dispute(api):
