@@ -71,8 +71,10 @@ def is_overdue(received_on: date | None, reported_on: date | None, today: date, 
 
 
 def check_position(latitude: float, longitude: float) -> None:
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise DomainError(ErrorCode.INVALID, "not a GPS position", ("position",))
+    if not -90 <= latitude <= 90:  # also false for NaN
+        raise DomainError(ErrorCode.INVALID, "latitude is -90 to 90 degrees", ("latitude",))
+    if not -180 <= longitude <= 180:
+        raise DomainError(ErrorCode.INVALID, "longitude is -180 to 180 degrees", ("longitude",))
 
 
 def check_price(amount_cents: int, currency: str) -> None:

@@ -7,7 +7,7 @@ what was on sale. Rules here are pure: the service supplies the facts."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode
@@ -48,15 +48,13 @@ def check_assignable(kind: TaskKind, method: SamplingMethod | None, status: Task
 
 def price_in_cents(amount: Decimal) -> int:
     """The price in minor units: at most two decimals, not negative."""
-    try:
-        if not amount.is_finite() or amount < 0 or amount.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise DomainError(ErrorCode.INVALID, "a price has at most two decimals and is not negative", ("price",))
-        cents = int(amount * 100)
-    except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID, "not a price", ("price",)) from exc
-    if cents > 10**10:
+    if not amount.is_finite() or (amount.is_signed() and amount != 0):
+        raise DomainError(ErrorCode.INVALID, "a price is a number and not negative", ("price",))
+    if amount.adjusted() > 8:  # checked before any arithmetic: 1e999999 must not overflow
         raise DomainError(ErrorCode.INVALID, "the price is out of range", ("price",))
-    return cents
+    if amount.as_tuple().exponent < -2 and amount != amount.quantize(Decimal("0.01")):  # type: ignore[operator]
+        raise DomainError(ErrorCode.INVALID, "a price has at most two decimals", ("price",))
+    return int(amount.scaleb(2))
 
 
 def check_purchase_time(purchased_at: datetime, assigned_at: datetime, now: datetime) -> None:

@@ -23,6 +23,7 @@ from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import idempotency
 from services.purchases import assignments, queries, recording
+from services.purchases.access import own_assignment
 from store.blobs import BlobStore
 from store.models import PurchaseAssignment
 from store.pagination import paginate
@@ -123,7 +124,7 @@ def _idempotent(session, key, operation: str, fields: dict, command):
     """A mobile command run once per key; its replay answers with the assignment as it is now."""
 
     async def replay(assignment_id: int):
-        return await PurchaseAssignment.get(id=assignment_id)
+        return await own_assignment(session, assignment_id, "record")  # still theirs to see
 
     return idempotency.once(session, key, operation, idempotency.fingerprint(fields), command, lambda a: a.id, replay)
 

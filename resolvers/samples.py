@@ -18,13 +18,21 @@ from schema.types import UserError
 from services import idempotency, samples
 from services.tasks.planning import today
 from store.blobs import BlobStore
-from store.models import Sample
 from store.pagination import paginate
 
 
-def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
-    now, days = today(), info.context.require_session.config.lab_turnaround_working_days
-    return [sample_types.Sample.from_model(r, now, days) for r in rows]
+async def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
+    """Samples for the viewer. A buyer who ships what they bought sees its custody, not the
+    lab's findings: those need `sample read` in one of the sample's units."""
+    session = info.context.require_session
+    now, days = today(), session.config.lab_turnaround_working_days
+    readers = await session.perms.unit_ids("read", samples.KIND)
+    return [
+        sample_types.Sample.from_model(
+            r, now, days, lab_details=any(getattr(r, c) in readers for c in samples.SAMPLE_DOMAIN_COLUMNS)
+        )
+        for r in rows
+    ]
 
 
 @strawberry.input(description="设定抽样要求 Where and how to sample, which category, how many, which lab.")
@@ -84,7 +92,7 @@ async def _sample_payload(info: strawberry.Info, command) -> SamplePayload:
     sample, errors = await run(command)
     if sample is not None:
         await sample.fetch_related("taken_by")
-    return SamplePayload(sample=present(info, [sample])[0] if sample else None, user_errors=errors)
+    return SamplePayload(sample=(await present(info, [sample]))[0] if sample else None, user_errors=errors)
 
 
 @strawberry.type
@@ -101,7 +109,7 @@ class SampleQuery:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await samples.visible_samples(info.context.require_session, flt)
         page = await paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
-        items = iter(present(info, page.items))
+        items = iter(await present(info, page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 
@@ -194,7 +202,7 @@ def _once(session, key, operation: str, fields: dict, command):
     """A mobile command run once per idempotency key; a replay answers with the sample as it is now."""
 
     async def replay(sample_id: int):
-        return await Sample.get(id=sample_id)
+        return await samples.reload_for(session, sample_id, operation)
 
     return idempotency.once(session, key, operation, idempotency.fingerprint(fields), command, lambda s: s.id, replay)
 

@@ -66,6 +66,7 @@ class Sample(Node):
     overdue: bool = strawberry.field(description="检测超期 No report by the due date")
     version: int
     _model: strawberry.Private[object]
+    _lab_details: strawberry.Private[bool]
 
     @strawberry.field(description="The lab it was sent to 检测机构")
     async def lab(self, info: strawberry.Info) -> OrgUnit | None:
@@ -73,20 +74,25 @@ class Sample(Node):
             return None
         return OrgUnit.from_model(await info.context.loaders.unit.load(self._model.lab_id))
 
-    @strawberry.field(description="检测报告 The lab report, once reported")
+    @strawberry.field(description="检测报告 The lab report, once reported (not shown to market buyers)")
     async def report(self, info: strawberry.Info) -> LabReport | None:
+        if not self._lab_details:
+            return None
         found = await info.context.loaders.sample_report.load(self._model.id)
         return LabReport.from_model(found) if found else None
 
     @classmethod
-    def from_model(cls, m, today: dt.date, days: int = custody.DEFAULT_TURNAROUND_WORKING_DAYS) -> Sample:
+    def from_model(
+        cls, m, today: dt.date, days: int = custody.DEFAULT_TURNAROUND_WORKING_DAYS, lab_details: bool = True
+    ) -> Sample:
         received = m.received_at.date() if m.received_at else None
         reported = m.reported_at.date() if m.reported_at else None
         return cls(
             id=to_global_id("Sample", m.id), identifier=m.identifier, seal_number=m.seal_number, quantity=m.quantity,
             place=m.place, taken_by=m.taken_by.login, taken_at=m.taken_at, status=SampleStatus(m.status),
             carrier=m.carrier, tracking_number=m.tracking_number, shipped_at=m.shipped_at, received_at=m.received_at,
-            condition_on_arrival=m.condition_on_arrival, testing_started_at=m.testing_started_at,
+            condition_on_arrival=m.condition_on_arrival if lab_details else None,
+            _lab_details=lab_details, testing_started_at=m.testing_started_at,
             report_due_on=custody.report_due(received, days) if received else None,
             overdue=custody.is_overdue(received, reported, today, days), version=m.version, _model=m,
         )  # fmt: skip

@@ -133,7 +133,9 @@ class Certificate(Node):
 
     @strawberry.field(description="暂停期满未恢复 Suspension over without restoration: flagged for revocation")
     def suspension_expired(self) -> bool:
-        return suspension_expired(CertificateStatus(self._model.status), self.suspended_until, dt.datetime.now(dt.UTC).date())
+        return suspension_expired(
+            CertificateStatus(self._model.status), self.suspended_until, dt.datetime.now(dt.UTC).date()
+        )
 
     @strawberry.field(description="监督抽查 National and provincial spot checks, oldest first")
     async def spot_checks(self, info: strawberry.Info) -> list[SpotCheck]:

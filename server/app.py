@@ -13,6 +13,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
+from domain.purchases import MAX_PHOTOS
 from policies.authorizer import Authorizer
 from resolvers.context import GraphQLContext
 from server.auth import AuthError, TokenVerifier
@@ -26,6 +27,8 @@ from store.config import tortoise_config
 
 log = logging.getLogger("surveil")
 MAX_JSON_BYTES = 1024 * 1024
+# A purchase carries a receipt and up to six photos; each file is checked against the limit again.
+MAX_FILES_PER_REQUEST = 1 + MAX_PHOTOS
 
 
 class SurveilGraphQL(GraphQL):
@@ -57,8 +60,10 @@ class SurveilGraphQL(GraphQL):
         length = request.headers.get("content-length")
         if length is None or not length.isdigit():
             raise HTTPException(411, "uploads need a Content-Length")
-        if int(length) > self.settings.max_upload_bytes + 64 * 1024:
-            raise HTTPException(413, f"uploads are limited to {self.settings.max_upload_bytes} bytes")
+        if int(length) > self.settings.max_upload_bytes * MAX_FILES_PER_REQUEST + 64 * 1024:
+            raise HTTPException(
+                413, f"uploads are limited to {MAX_FILES_PER_REQUEST} files of {self.settings.max_upload_bytes} bytes"
+            )
         return await super().parse_multipart(request)
 
     async def get_context(self, request: Request, response) -> GraphQLContext:

@@ -134,6 +134,13 @@ async def _load(session: Session, sample_id: int, action: str) -> Sample:
     return sample
 
 
+async def reload_for(session: Session, sample_id: int, operation: str) -> Sample:
+    """A replayed command's sample, if the caller may still do what the command did."""
+    if operation == "shipSample" and (bought := await _bought_by_caller(session, sample_id)) is not None:
+        return bought
+    return await _load(session, sample_id, {"shipSample": "ship", "recordSample": "record"}[operation])
+
+
 async def _bought_by_caller(session: Session, sample_id: int) -> Sample | None:
     """A sample the caller bought (买样): the buyer ships it, as the team does its own."""
     sample = await Sample.filter(id=sample_id, purchase__buyer_id=session.actor.user_id).first()

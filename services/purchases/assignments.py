@@ -72,7 +72,10 @@ async def withdraw(session: Session, assignment_id: int, expected_version: int, 
         assignment = await PurchaseAssignment.filter(id=assignment_id).first()
         if assignment is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
-        await load_for(session, assignment.task_id, "assign_buyer")  # missing if the task is not readable
+        try:
+            await load_for(session, assignment.task_id, "assign_buyer")
+        except DomainError as exc:  # a task they may not read: the assignment is missing too
+            raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",)) from exc
         check_version(assignment, expected_version)
         check_open(AssignmentStatus(assignment.status))
         await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)

@@ -31,6 +31,7 @@ from store.db import transaction
 from store.models import Document, Purchase, Sample, SurveillanceTask
 
 IMAGES = ("image/jpeg", "image/png")
+RECEIPTS = (*IMAGES, "application/pdf")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ async def record_purchase(
         return await _record(session, assignment_id, facts, store, max_bytes)
 
     async def replay(purchase_id: int) -> Purchase:
-        return await Purchase.get(id=purchase_id)
+        purchase = await Purchase.get(id=purchase_id)
+        await own_assignment(session, purchase.assignment_id, "record")  # still theirs to see
+        return purchase
 
     return await idempotency.once(
         session, facts.idempotency_key, "recordPurchase", facts.fingerprint(assignment_id), command,
@@ -104,8 +107,11 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
     check_price(cents, facts.currency)
     samples = [_clean_sample(i, s) for i, s in enumerate(facts.samples)]
     check_evidence(len(facts.photos), [s.identifier for s in samples])
-    receipt_type = _check_file(facts.receipt, max_bytes, ("receipt",))
-    photo_types = [_check_file(p, max_bytes, ("photos", str(i)), IMAGES) for i, p in enumerate(facts.photos)]
+    receipt_type = _check_file(facts.receipt, max_bytes, ("receipt",), RECEIPTS, "a receipt is a JPEG, PNG or PDF")
+    photo_types = [
+        _check_file(p, max_bytes, ("photos", str(i)), IMAGES, "photos are JPEG or PNG images")
+        for i, p in enumerate(facts.photos)
+    ]
     async with transaction():
         assignment = await own_assignment(session, assignment_id, "record")
         check_open(AssignmentStatus(assignment.status))
@@ -133,7 +139,7 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
             await Document.create(
                 task_id=task.id, purchase_id=purchase.id, purpose=purpose, sha256=store.put(upload.data),
                 size=len(upload.data), content_type=content_type, uploaded_by_id=session.actor.user_id,
-                filename=clean_text(Path(upload.filename or purpose.lower()).name, "filename", max_length=200),
+                filename=_filename(upload, purpose),
             )  # fmt: skip
         for s in samples:
             sample = await Sample.create(
@@ -156,16 +162,27 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
 
 
 def _clean_sample(index: int, s: BoughtSample) -> BoughtSample:
+    at = ("samples", str(index))
     if not 1 <= s.quantity <= 1000:
-        raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("samples", str(index), "quantity"))
-    return BoughtSample(
-        identifier=clean_text(s.identifier, "identifier", max_length=64),
-        seal_number=clean_text(s.seal_number, "sealNumber", max_length=64),
-        quantity=s.quantity,
-    )
+        raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", (*at, "quantity"))
+    try:
+        return BoughtSample(
+            identifier=clean_text(s.identifier, "identifier", max_length=64),
+            seal_number=clean_text(s.seal_number, "sealNumber", max_length=64),
+            quantity=s.quantity,
+        )
+    except DomainError as exc:  # point at the sample in the list
+        raise DomainError(exc.code, exc.message, (*at, *exc.field)) from exc
 
 
-def _check_file(upload: Upload, max_bytes: int, field: tuple[str, ...], accepted=None) -> str:
+def _filename(upload: Upload, purpose: str) -> str:
+    """The client's file name, reduced to a safe base name; the purpose when there is none."""
+    name = Path((upload.filename or "").replace("\\", "/")).name.strip()
+    name = "".join(ch for ch in name if ch.isprintable())[:200]
+    return name or purpose.lower()
+
+
+def _check_file(upload: Upload, max_bytes: int, field: tuple[str, ...], accepted: tuple, message: str) -> str:
     if not upload.data:
         raise DomainError(ErrorCode.REQUIRED, "the file is empty", field)
     if len(upload.data) > max_bytes:
@@ -174,6 +191,6 @@ def _check_file(upload: Upload, max_bytes: int, field: tuple[str, ...], accepted
         content_type = sniff(upload.data, upload.content_type)
     except DomainError as exc:
         raise DomainError(exc.code, exc.message, field) from exc
-    if accepted and content_type not in accepted:
-        raise DomainError(ErrorCode.INVALID, "photos are JPEG or PNG images", field)
+    if content_type not in accepted:
+        raise DomainError(ErrorCode.INVALID, message, field)
     return content_type

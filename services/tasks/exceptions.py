@@ -18,6 +18,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.purchases.closing import withdraw_open_work
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.planning import check_window
 from store.db import transaction
@@ -69,19 +70,20 @@ async def handle_exception(
             if new_start is None or new_end is None:
                 raise DomainError(ErrorCode.REQUIRED, "rescheduling needs the new window", ("plannedStart",))
             check_window(new_start, new_end)
-            await _end_team(task, why)
+            await _end_team(session, task, why)
             await move(
                 session, task, TaskStatus.ISSUED, "task.reschedule", why,
                 planned_start=new_start, planned_end=new_end, escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
-            await _end_team(task, why)
+            await _end_team(session, task, why)
             await move(
                 session, task, TaskStatus.ISSUED, "task.convert_to_special", why,
                 kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
                 escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CANCEL:
+            await withdraw_open_work(session, task.id, why)
             await move(session, task, TaskStatus.CANCELLED, "task.cancel", why, escalated=False)
         else:  # ESCALATE: stays an exception, now for HQ only to handle
             await save(task, escalated=True)
@@ -112,8 +114,9 @@ async def _require_executing_side(session: Session, task: SurveillanceTask) -> N
         raise Forbidden("only the executing side reports an exception")
 
 
-async def _end_team(task: SurveillanceTask, why: str) -> None:
-    """A new window or a new kind needs the team formed again."""
+async def _end_team(session: Session, task: SurveillanceTask, why: str) -> None:
+    """A new window or a new kind needs the team (and any buyer) assigned again."""
+    await withdraw_open_work(session, task.id, why)
     await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True).update(
         removed_at=datetime.now(UTC), reason=why
     )

@@ -16,6 +16,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.purchases.closing import withdraw_open_work
 from services.reference import frequency_rules
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
@@ -109,8 +110,10 @@ async def cancel_task(session: Session, task_id: int, expected_version: int, rea
     async with transaction():
         task, _ = await load_for(session, task_id, "cancel")
         check_version(task, expected_version)
+        await withdraw_open_work(session, task.id, why)
         await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
         for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
+            await withdraw_open_work(session, child.id, f"parent cancelled: {why}")
             await move(session, child, TaskStatus.CANCELLED, "task.cancel", f"parent cancelled: {why}")
     return task
 

@@ -105,9 +105,12 @@ async def test_type_and_size_limits(api, content, filename, content_type, code):
     assert (await api.data(MATERIALS, {"id": task["id"]}, as_user="east.planner"))["node"]["materials"] == []
 
 
-async def test_oversized_request_is_refused_before_parsing(api):
+async def test_oversized_request_is_refused_before_parsing(api, settings):
+    from server.app import MAX_FILES_PER_REQUEST
+
     task = ok(await create(api, "E001", as_user="east.planner"))
-    response = await upload(api, task["id"], b"%PDF-" + b"x" * 200_000, as_user="east.planner")
+    too_big = settings.max_upload_bytes * MAX_FILES_PER_REQUEST + 100_000  # more than any request may carry
+    response = await upload(api, task["id"], b"%PDF-" + b"x" * too_big, as_user="east.planner")
     assert response.status_code == 413
 
 
