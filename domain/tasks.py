@@ -68,7 +68,8 @@ TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
     S.RETURNED: frozenset({S.RESULTS_SUBMITTED}),
     S.REVIEWED: frozenset({S.DECIDED}),
     S.DECIDED: frozenset(),
-    S.EXCEPTION: frozenset({S.ISSUED, S.CANCELLED}),
+    # A refused unannounced inspection goes on to a (failed) result and the decision.
+    S.EXCEPTION: frozenset({S.ISSUED, S.CANCELLED, S.RESULTS_SUBMITTED}),
     S.CANCELLED: frozenset(),
 }
 OPEN = frozenset({S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS, S.EXCEPTION})

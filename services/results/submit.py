@@ -58,8 +58,11 @@ async def submit_results(
         check_version(task, expected_version)
         await refuse_if_split(task)
         status = TaskStatus(task.status)
-        if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED):
+        refused = status == TaskStatus.EXCEPTION and task.suspension_ground is not None
+        if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED) and not refused:
             raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
+        if refused and conclusion != Conclusion.FAIL:
+            raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
         previous = await InspectionResult.filter(task_id=task.id, current=True).first()
         if previous is not None:
             await InspectionResult.filter(id=previous.id).update(current=False)

@@ -193,3 +193,19 @@ async def test_twenty_deciders_at_once_one_decision(api):
     assert len(applied) == 1 and len(stale) == 19
     assert await AuditEntry.filter(action="decision").count() == 1
     assert (await get(api, task["id"], as_user="east.planner"))["status"] == "DECIDED"
+
+
+async def test_a_refused_unannounced_inspection_goes_on_to_a_suspension(api):
+    from tests.api.tasks_support import act, assign, create, issue
+
+    task = ok(await create(api, "E004", "ROUTINE_UNANNOUNCED", as_user="east.planner"))
+    task = ok(await assign(api, ok(await issue(api, task, as_user="east.planner")), "east.inspector1",
+                           as_user="east.planner"))  # fmt: skip
+    task = ok(await act(api, "reportTaskException", "ReportTaskExceptionInput", task, as_user="east.inspector1",
+                        reason="REFUSED_INSPECTION", details="Entry refused at the gate"))  # fmt: skip
+    assert task["suspensionGround"] == "REFUSED_UNANNOUNCED_INSPECTION"
+    assert codes(await submit(api, task, "PASS")) == ["INVALID"]
+    task = ok(await submit(api, task, "FAIL", summary="The factory refused the unannounced inspection"))
+    task = ok(await review(api, task))
+    done = ok(await decide(api, task, "SUSPEND", "REFUSED_UNANNOUNCED"))
+    assert set(await _cert_statuses(done)) == {"SUSPENDED"}
