@@ -95,3 +95,13 @@ def check_report(item_results: list[tuple[str, bool]], passed: bool) -> None:
         raise DomainError(
             ErrorCode.INVALID, "the conclusion must be 'pass' exactly when every item passed", ("conclusionPassed",)
         )
+
+
+def working_days_between(start: date, end: date, holidays: Iterable[date] = ()) -> int:
+    """Working days after `start` up to and including `end` (0 when reported the same day)."""
+    off, days, current = set(holidays), 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            days += 1
+    return days

@@ -30,6 +30,7 @@ class TaskStatus(StrEnum):
     RETURNED = "RETURNED"  # 复核退回: the team corrects and submits again
     REVIEWED = "REVIEWED"  # 已复核: waiting for the certification decision
     DECIDED = "DECIDED"  # 已作出认证决定
+    ARCHIVED = "ARCHIVED"  # 已归档: read-only; amendments go through the result-change flow
     EXCEPTION = "EXCEPTION"  # 异常
     CANCELLED = "CANCELLED"  # 已取消
 
@@ -67,7 +68,8 @@ TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
     S.RESULTS_SUBMITTED: frozenset({S.REVIEWED, S.RETURNED}),
     S.RETURNED: frozenset({S.RESULTS_SUBMITTED}),
     S.REVIEWED: frozenset({S.DECIDED}),
-    S.DECIDED: frozenset(),
+    S.DECIDED: frozenset({S.ARCHIVED}),
+    S.ARCHIVED: frozenset(),
     # A refused unannounced inspection goes on to a (failed) result and the decision.
     S.EXCEPTION: frozenset({S.ISSUED, S.CANCELLED, S.RESULTS_SUBMITTED}),
     S.CANCELLED: frozenset(),
@@ -92,7 +94,7 @@ def aggregate_status(children: Iterable[TaskStatus]) -> TaskStatus | None:
     if not statuses:
         return None
     order = [S.EXCEPTION, S.DRAFT, S.ISSUED, S.TEAM_ASSIGNED, S.IN_PROGRESS, S.RETURNED, S.RESULTS_SUBMITTED,
-             S.REVIEWED, S.DECIDED]  # fmt: skip
+             S.REVIEWED, S.DECIDED, S.ARCHIVED]  # fmt: skip
     for status in order:
         if status in statuses:
             return status

@@ -6,10 +6,12 @@ from __future__ import annotations
 from strawberry.dataloader import DataLoader
 
 from services import audit_queries, certificates, documents, factories, reference, samples
+from services.archive import person_days
+from services.archive.completeness import completeness_of
 from services.context import Session
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
-from store.models import ProductCategory
+from store.models import ProductCategory, SurveillanceTask
 from store.units import units_by_id
 
 
@@ -38,7 +40,14 @@ class Loaders:
         self.task_decision = DataLoader(self._batch(result_queries.decisions_of, lambda: None))
         self.task_disputes = DataLoader(self._batch(result_queries.disputes_of, list))
         self.certificate_spot_checks = DataLoader(self._batch(result_queries.spot_checks_of, list))
+        self.task_completeness = DataLoader(self._completeness)
+        self.task_person_days = DataLoader(self._batch(person_days.person_days_of, list))
         self.session = session
+
+    async def _completeness(self, ids: list[int]):
+        """Callers pass only tasks already loaded through the viewer's scope."""
+        found = await completeness_of(await SurveillanceTask.filter(id__in=ids))
+        return [found[i] for i in ids]
 
     @staticmethod
     def _batch(fetch, empty):

@@ -54,6 +54,7 @@ class InspectionResult:
     submitted_by: str
     submitted_at: dt.datetime
     change_reason: str | None = strawberry.field(description="Why this version replaced the previous one")
+    after_archive: bool = strawberry.field(description="归档后修改 An amendment made after the record was archived")
     _model: strawberry.Private[object]
 
     @strawberry.field(description="不符合项 Non-conformities of this version")
@@ -73,7 +74,8 @@ class InspectionResult:
     def from_model(cls, m) -> InspectionResult:
         return cls(
             number=m.number, current=m.current, conclusion=re.Conclusion(m.conclusion), summary=m.summary,
-            submitted_by=m.submitted_by.login, submitted_at=m.submitted_at, change_reason=m.change_reason, _model=m,
+            submitted_by=m.submitted_by.login, submitted_at=m.submitted_at, change_reason=m.change_reason,
+            after_archive=m.after_archive, _model=m,
         )  # fmt: skip
 
 

@@ -23,6 +23,7 @@ TaskStatus = _mirror(d.TaskStatus, "TaskStatus", "任务状态 Task status", {
     "RETURNED": "复核退回 Returned by the reviewer: the team corrects and submits again",
     "REVIEWED": "已复核 Reviewed: waiting for the certification decision",
     "DECIDED": "已作出认证决定 Decided",
+    "ARCHIVED": "已归档 Archived (read-only)",
     "EXCEPTION": "异常 Exception reported",
     "CANCELLED": "已取消 Cancelled",
 })  # fmt: skip

@@ -8,6 +8,7 @@ import datetime as dt
 import strawberry
 
 from schema import task_enums
+from schema.archive_types import TaskArchiveFields
 from schema.reference_types import SamplingScheme, SurveillanceClause
 from schema.relay import Connection, Node, build_connection, slice_connection, to_global_id
 from schema.result_types import RISK_ACTIONS, TaskOutcomeFields
@@ -68,7 +69,7 @@ class LabRequest:
 
 
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
-class Task(TaskOutcomeFields, Node):
+class Task(TaskArchiveFields, TaskOutcomeFields, Node):
     kind: task_enums.TaskKind
     status: task_enums.TaskStatus
     year: int
@@ -204,5 +205,5 @@ class Task(TaskOutcomeFields, Node):
             risk_notice=m.risk_notice, notified_at=m.notified_at, started_at=m.started_at, version=m.version,
             requirements=m.requirements if internal else None,
             suspension_ground=m.suspension_ground if internal else None, _model=m, _internal=internal,
-            _risk=risk, complex=m.complex,
+            _risk=risk, complex=m.complex, archived_at=m.archived_at,
         )  # fmt: skip

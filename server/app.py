@@ -18,7 +18,7 @@ from policies.authorizer import Authorizer
 from resolvers.context import GraphQLContext
 from server.auth import AuthError, TokenVerifier
 from server.authn import Authenticator
-from server.downloads import download_route
+from server.downloads import bundle_route, download_route
 from server.graphql import build_schema
 from server.settings import Settings, load_settings
 from services.context import ServiceConfig
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/health", health),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
+            Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
         ],
         lifespan=lifespan,
     )

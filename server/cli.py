@@ -1,4 +1,5 @@
-"""`surveil`: serve, migrate, seed --demo, token --user, audit verify, schema export."""
+"""`surveil`: serve, migrate, seed --demo, token --user, audit verify, schema export,
+archive export|verify, stats."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 import sys
 from pathlib import Path
 
+from server.cli_archive import add_commands
 from server.settings import load_settings
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -140,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
+    add_commands(sub, _with_db)
     return p
 
 

@@ -1,14 +1,18 @@
-"""GET /documents/{id}: an authorized download of a stored document."""
+"""Authorized downloads: GET /documents/{id} (a stored document) and GET /archive/{task}.zip
+(the digitised bundle of an archived task)."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse
+from starlette.responses import FileResponse, JSONResponse, Response
 
-from schema.relay import MAX_DB_ID
+from domain.errors import DomainError, ErrorCode
+from schema.relay import MAX_DB_ID, InvalidId, from_global_id
 from server.auth import AuthError
 from server.authn import Authenticator
 from services import documents
+from services.archive import bundle
+from services.errors import Forbidden
 from store.blobs import BlobStore
 
 
@@ -35,3 +39,35 @@ def download_route(authenticator: Authenticator):
         )
 
     return download
+
+
+def bundle_route(authenticator: Authenticator):
+    """GET /archive/{task global id}.zip: the digitised bundle of an archived task."""
+    store = BlobStore(authenticator.config.document_dir)
+
+    async def export(request: Request):
+        try:
+            session = await authenticator.session(request)
+        except AuthError as exc:
+            return JSONResponse({"error": str(exc), "code": "UNAUTHENTICATED"}, status_code=401)
+        if session is None:
+            return JSONResponse({"error": "sign in with a bearer token", "code": "UNAUTHENTICATED"}, status_code=401)
+        try:
+            kind, task_id = from_global_id(request.path_params["task_id"])
+        except InvalidId:
+            kind, task_id = "", 0
+        if kind != "Task":
+            return JSONResponse({"error": "no such task", "code": "NOT_FOUND"}, status_code=404)
+        try:
+            name, data = await bundle.export_bundle(session, task_id, store)
+        except Forbidden as exc:
+            return JSONResponse({"error": str(exc), "code": "FORBIDDEN"}, status_code=403)
+        except DomainError as exc:
+            status = 404 if exc.code == ErrorCode.NOT_FOUND else 409
+            return JSONResponse({"error": exc.message, "code": exc.code.value}, status_code=status)
+        return Response(
+            data, media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
+        )  # fmt: skip
+
+    return export

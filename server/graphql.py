@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from resolvers.archive import ArchiveMutation, ArchiveQuery
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
@@ -53,9 +54,18 @@ def _asks_more_than_typename(document) -> bool:
     return False
 
 
-Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery))
+Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery, ArchiveQuery))
 Mutation = merge_types(
-    "Mutation", (RegistryMutation, TaskMutation, ReferenceMutation, SampleMutation, PurchaseMutation, ResultMutation)
+    "Mutation",
+    (
+        RegistryMutation,
+        TaskMutation,
+        ReferenceMutation,
+        SampleMutation,
+        PurchaseMutation,
+        ResultMutation,
+        ArchiveMutation,
+    ),
 )
 
 

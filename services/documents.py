@@ -45,6 +45,8 @@ async def attach_material(
     content_type = sniff(data, declared_type)
     async with transaction():
         task, _ = await load_for(session, task_id, "attach")
+        if task.status == "ARCHIVED":
+            raise DomainError(ErrorCode.CONFLICT, "the record is archived and read-only", ("taskId",))
         digest = store.put(data)  # idempotent: the same bytes land on the same path
         document = await Document.create(
             task_id=task.id, purpose="MATERIAL", sha256=digest, size=len(data), content_type=content_type,

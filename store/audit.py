@@ -77,3 +77,8 @@ async def iter_chain(batch: int = 1000):
         for row in rows:
             yield _content(row)
         after = rows[-1].seq
+
+
+def as_record(entry: AuditEntry) -> dict:
+    """The entry as the dict its hash covers, with both hashes: enough to check it elsewhere."""
+    return _content(entry)

@@ -127,7 +127,8 @@ async def change_result(
     async with transaction():
         task, _ = await load_for(session, task_id, "change_result")
         check_version(task, expected_version)
-        if TaskStatus(task.status) != TaskStatus.DECIDED:
+        archived = TaskStatus(task.status) == TaskStatus.ARCHIVED
+        if TaskStatus(task.status) != TaskStatus.DECIDED and not archived:
             raise DomainError(ErrorCode.CONFLICT, "only a decided result is changed this way", ("taskId",))
         old = await facts.current_result(task.id)
         text = summary if summary is not None else old.summary
@@ -137,6 +138,7 @@ async def change_result(
         new = await InspectionResult.create(
             task_id=task.id, number=old.number + 1, conclusion=conclusion, summary=text[:10000],
             submitted_by_id=session.actor.user_id, submitted_at=datetime.now(UTC), change_reason=why,
+            after_archive=archived,
         )  # fmt: skip
         for nc in await NonConformity.filter(result_id=old.id).order_by("id"):  # findings stay with the result
             await NonConformity.create(**{**_copyable(nc), "result_id": new.id})
@@ -144,7 +146,7 @@ async def change_result(
         await audit_log.record(
             session.actor, "result.change", "SurveillanceTask", task.id,
             before={"version": old.number, "conclusion": old.conclusion},
-            after={"version": new.number, "conclusion": conclusion.value}, reason=why,
+            after={"version": new.number, "conclusion": conclusion.value, "afterArchive": archived}, reason=why,
         )  # fmt: skip
     return task
 

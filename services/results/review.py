@@ -56,7 +56,7 @@ async def flag_complex(
         check_version(task, expected_version)
         if task.complex == complex_:
             raise DomainError(ErrorCode.NO_CHANGE, "the task is flagged so already", ("complex",))
-        if TaskStatus(task.status) in (TaskStatus.DECIDED, TaskStatus.CANCELLED):
+        if TaskStatus(task.status) in (TaskStatus.DECIDED, TaskStatus.ARCHIVED, TaskStatus.CANCELLED):
             raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
         await save(task, complex=complex_)
         await audit_log.record(

@@ -1,5 +1,6 @@
 """Tortoise models; the single app label is "models" (see store.config)."""
 
+from store.models.archive import PersonDayEntry, ProblemMessage, ProblemReport
 from store.models.audit import AuditEntry
 from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
@@ -33,8 +34,11 @@ __all__ = [
     "LabRequest",
     "NonConformity",
     "OrgUnit",
+    "PersonDayEntry",
     "PolicyRevision",
     "PolicyRule",
+    "ProblemMessage",
+    "ProblemReport",
     "ProductCategory",
     "Purchase",
     "PurchaseAssignment",

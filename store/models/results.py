@@ -20,6 +20,7 @@ class InspectionResult(Model):
     submitted_at = fields.DatetimeField()
     change_reason = fields.TextField(null=True)  # why this version replaced the previous one
     current = fields.BooleanField(default=True, db_index=True)
+    after_archive = fields.BooleanField(default=False)  # an amendment of an archived record
 
     class Meta:
         table = "inspection_result"

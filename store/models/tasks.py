@@ -64,6 +64,8 @@ class SurveillanceTask(Model):
     suspension_ground = fields.CharField(max_length=48, null=True)  # e.g. refused unannounced inspection
     notified_at = fields.DatetimeField(null=True)
     started_at = fields.DatetimeField(null=True)
+    archived_at = fields.DatetimeField(null=True)
+    planned_person_days = fields.FloatField(null=True)  # 计划人日数
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

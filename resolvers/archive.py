@@ -1,0 +1,175 @@
+"""Archive, person-days, monitoring and common-problem queries and mutations (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from domain.archive import Form
+from domain.errors import DomainError, ErrorCode
+from resolvers.mutation import db_id, run
+from resolvers.query import page_request
+from resolvers.task_mutation import _payload, _task_id
+from schema import archive_types as at
+from schema import task_payloads
+from schema.relay import Connection, build_connection
+from schema.types import UserError
+from services.archive import archiving, forms, monitoring, person_days, problems
+from store.blobs import BlobStore
+from store.models import OrgUnit
+from store.pagination import paginate
+
+
+@strawberry.input(description="上传归档表单 File one form of the task's record (multipart).")
+class AttachTaskFormInput:
+    task_id: strawberry.ID
+    form: at.Form
+    file: Upload
+    description: str | None = None
+
+
+@strawberry.input(description="归档 Archive a decided task whose file is complete (the entitled unit's archivist).")
+class ArchiveTaskInput:
+    task_id: strawberry.ID
+    expected_version: int
+
+
+@strawberry.input(description="计划人日数 The planned inspection person-days (half days).")
+class SetPlannedPersonDaysInput:
+    task_id: strawberry.ID
+    expected_version: int
+    days: float
+
+
+@strawberry.input(description="One inspector's actual person-days.")
+class InspectorDaysInput:
+    login: str
+    days: float
+
+
+@strawberry.input(description="实际人日数 The team leader accounts the actual person-days of the team.")
+class RecordPersonDaysInput:
+    task_id: strawberry.ID
+    expected_version: int
+    entries: list[InspectorDaysInput]
+
+
+@strawberry.input(description="上报共性问题 A sub-centre reports a common problem to HQ.")
+class FileProblemReportInput:
+    category: at.ProblemCategory
+    title: str
+    description: str
+    task_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="答复或补充 HQ answers; the sub-centre follows up.")
+class PostProblemMessageInput:
+    report_id: strawberry.ID
+    text: str
+
+
+@strawberry.type
+class ProblemReportPayload:
+    report: at.ProblemReport | None
+    user_errors: list[UserError]
+
+
+async def present_reports(rows) -> list[at.ProblemReport]:
+    messages = await problems.messages_of([r.id for r in rows])
+    units = dict(await OrgUnit.filter(id__in={r.unit_id for r in rows}).values_list("id", "code"))
+    for r in rows:
+        await r.fetch_related("filed_by")
+    return [at.ProblemReport.from_model(r, units[r.unit_id], messages.get(r.id, [])) for r in rows]
+
+
+async def _report_payload(command) -> ProblemReportPayload:
+    found, errors = await run(command)
+    return ProblemReportPayload(report=(await present_reports([found]))[0] if found else None, user_errors=errors)
+
+
+@strawberry.type
+class ArchiveQuery:
+    @strawberry.field(description="监督统计 Statistics of a unit over a period; without unitCode, all units (HQ).")
+    async def monitoring(
+        self, info: strawberry.Info, date_from: dt.date, date_to: dt.date, unit_code: str | None = None
+    ) -> at.MonitoringStatistics:
+        stats = await monitoring.statistics(info.context.require_session, unit_code, date_from, date_to)
+        return at.MonitoringStatistics.from_stats(stats)
+
+    @strawberry.field(description="共性问题 Problem reports: a sub-centre sees its own, HQ all.")
+    async def problem_reports(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> Connection[at.ProblemReport]:
+        qs = await problems.visible_reports(info.context.require_session)
+        page = await paginate(qs, page_request(info, first, after, None, None))
+        items = iter(await present_reports(page.items))
+        return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
+
+
+@strawberry.type
+class ArchiveMutation:
+    @strawberry.mutation(description="上传归档表单 File a form (0402.03 ...); not once archived.")
+    async def attach_task_form(self, info: strawberry.Info, input: AttachTaskFormInput) -> task_payloads.TaskPayload:
+        session = info.context.require_session
+        config = session.config
+
+        async def command():
+            if not hasattr(input.file, "read"):
+                raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
+            data = await input.file.read(config.max_upload_bytes + 1)
+            return await forms.attach_form(
+                session, _task_id(input), Form(input.form.value), data, input.file.filename, input.file.content_type,
+                input.description, BlobStore(config.document_dir), config.max_upload_bytes,
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="归档 Archive a decided task with a complete file; it becomes read-only.")
+    async def archive_task(self, info: strawberry.Info, input: ArchiveTaskInput) -> task_payloads.TaskPayload:
+        return await _payload(
+            info, archiving.archive_task(info.context.require_session, _task_id(input), input.expected_version)
+        )
+
+    @strawberry.mutation(description="计划人日数 Set the planned person-days (the planner).")
+    async def set_planned_person_days(
+        self, info: strawberry.Info, input: SetPlannedPersonDaysInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await person_days.set_planned(
+                info.context.require_session, _task_id(input), input.expected_version, input.days
+            )
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="实际人日数 Account the team's actual person-days (the team leader).")
+    async def record_person_days(
+        self, info: strawberry.Info, input: RecordPersonDaysInput
+    ) -> task_payloads.TaskPayload:
+        async def command():
+            return await person_days.record_actual(
+                info.context.require_session, _task_id(input), input.expected_version,
+                [(e.login, e.days) for e in input.entries],
+            )  # fmt: skip
+
+        return await _payload(info, command())
+
+    @strawberry.mutation(description="上报共性问题 Report a common problem to HQ (a sub-centre).")
+    async def file_problem_report(self, info: strawberry.Info, input: FileProblemReportInput) -> ProblemReportPayload:
+        async def command():
+            return await problems.file_report(
+                info.context.require_session, problems.ProblemCategory(input.category.value), input.title,
+                input.description, [db_id(t, "Task", "taskIds") for t in input.task_ids],
+            )  # fmt: skip
+
+        return await _report_payload(command())
+
+    @strawberry.mutation(description="答复共性问题 HQ answers a problem report; the sub-centre follows up.")
+    async def post_problem_message(self, info: strawberry.Info, input: PostProblemMessageInput) -> ProblemReportPayload:
+        async def command():
+            return await problems.post_message(
+                info.context.require_session, db_id(input.report_id, "ProblemReport", "reportId"), input.text
+            )
+
+        return await _report_payload(command())

@@ -1,0 +1,175 @@
+"""Archive, person-days, monitoring and common problems in GraphQL (issue 6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from domain import archive
+from schema.enums import _mirror
+from schema.relay import Node, to_global_id
+from services.archive.problems import ProblemCategory as DomainProblemCategory
+
+Form = _mirror(archive.Form, "ArchiveForm", "归档表单 A form of the task's file", {
+    "INSPECTION_REPORT": "工厂检查报告 Factory inspection report (0402.03)",
+    "NC_REPORT": "不符合报告 Non-conformity report with corrective-action evidence (0402.04)",
+    "VERIFICATION_REPORT": "现场验证报告 On-site verification report (0402.05)",
+    "SAMPLING_TEST_REPORT": "监督抽样检测报告 Surveillance sampling test report",
+    "INSPECTION_RECORD": "工厂检查记录表 Factory inspection record form (0402.06)",
+    "SAMPLING_NOTICE": "抽样通知书 Sampling notice (0402.08)",
+    "PERSON_DAY_FORM": "人日数核算表 Person-day accounting form (0402.11)",
+})  # fmt: skip
+
+ProblemCategory = _mirror(DomainProblemCategory, "ProblemCategory", "共性问题类别 Category of a common problem", {
+    "RULES": "规则理解 Understanding of the rules",
+    "PROCEDURE": "程序执行 Carrying out the procedure",
+    "TECHNICAL": "技术问题 Technical question",
+    "SYSTEM": "信息系统 Information system",
+    "OTHER": "其他 Other",
+})  # fmt: skip
+
+
+@strawberry.type(description="归档完整性 Which forms the file must hold (from the task's facts), and which it does.")
+class Completeness:
+    required: list[Form]
+    present: list[Form]
+    missing: list[Form]
+    complete: bool
+
+
+@strawberry.type(description="人日数 One inspector's actual person-days on the task.")
+class InspectorDays:
+    login: str
+    days: float
+
+
+@strawberry.type(description="人日数 Planned against actual inspection person-days.")
+class PersonDays:
+    planned: float | None
+    actual: float
+    by_inspector: list[InspectorDays]
+
+
+@strawberry.type
+class TaskArchiveFields:
+    """Fields of Task about its file (kept here to keep task_types small)."""
+
+    archived_at: dt.datetime | None = strawberry.field(description="归档时间 Archived (read-only) since")
+
+    @strawberry.field(description="归档完整性 Completeness of the file (internal)")
+    async def completeness(self, info: strawberry.Info) -> Completeness | None:
+        if not self._internal:
+            return None
+        c = await info.context.loaders.task_completeness.load(self._model.id)
+        return Completeness(
+            required=[Form(f.value) for f in c.required], present=[Form(f.value) for f in c.present],
+            missing=[Form(f.value) for f in c.missing], complete=c.complete,
+        )  # fmt: skip
+
+    @strawberry.field(description="人日数 Planned and actual person-days (internal)")
+    async def person_days(self, info: strawberry.Info) -> PersonDays | None:
+        if not self._internal:
+            return None
+        entries = await info.context.loaders.task_person_days.load(self._model.id)
+        return PersonDays(
+            planned=self._model.planned_person_days, actual=sum(d for _, d in entries),
+            by_inspector=[InspectorDays(login=login, days=days) for login, days in entries],
+        )  # fmt: skip
+
+
+@strawberry.type(description="共性问题消息 A message in a problem report's thread.")
+class ProblemMessage:
+    author: str
+    from_hq: bool = strawberry.field(description="HQ's answer 总部答复")
+    text: str
+    at: dt.datetime
+
+
+@strawberry.type(description="共性问题 A common problem a sub-centre reported to HQ (§4.7).")
+class ProblemReport(Node):
+    unit_code: str
+    category: ProblemCategory
+    title: str
+    description: str
+    status: str = strawberry.field(description="OPEN, or ANSWERED once HQ answered")
+    filed_by: str
+    filed_at: dt.datetime
+    task_ids: list[strawberry.ID] = strawberry.field(description="Linked tasks")
+    messages: list[ProblemMessage]
+
+    @classmethod
+    def from_model(cls, m, unit_code: str, messages) -> ProblemReport:
+        return cls(
+            id=to_global_id("ProblemReport", m.id), unit_code=unit_code, category=ProblemCategory(m.category),
+            title=m.title, description=m.description, status=m.status, filed_by=m.filed_by.login,
+            filed_at=m.filed_at, task_ids=[to_global_id("Task", i) for i in m.task_ids],
+            messages=[ProblemMessage(author=x.author.login, from_hq=x.from_hq, text=x.text, at=x.at) for x in messages],
+        )  # fmt: skip
+
+
+@strawberry.type(description="按类型和状态 Tasks of one kind in one status.")
+class KindStatusCount:
+    kind: str
+    status: str
+    count: int
+
+
+@strawberry.type
+class ReasonCount:
+    reason: str
+    count: int
+
+
+@strawberry.type(description="按产品类别的抽样不合格率 Sampling results of one product category.")
+class CategorySampling:
+    product_category: str
+    tested: int
+    failed: int
+    failure_rate: float | None
+
+
+@strawberry.type(description="检测周期 A lab's turnaround: reports and mean working days from receipt.")
+class LabTurnaround:
+    lab: str
+    reports: int
+    mean_working_days: float
+
+
+@strawberry.type(description="监督统计 Statistics of one unit (or all units, at HQ) over a period.")
+class MonitoringStatistics:
+    unit_code: str | None = strawberry.field(description="Null: all units")
+    date_from: dt.date
+    date_to: dt.date
+    tasks_by_kind_and_status: list[KindStatusCount]
+    completed: int
+    completed_on_time: int
+    on_time_rate: float | None = strawberry.field(description="按时完成率: results by the due date")
+    overdue: int = strawberry.field(description="超期 Open tasks past their due date")
+    exceptions_by_reason: list[ReasonCount]
+    results: int
+    results_with_nonconformities: int
+    nonconformity_rate: float | None = strawberry.field(description="不符合率: results with non-conformities")
+    sampling_by_category: list[CategorySampling]
+    lab_turnaround: list[LabTurnaround]
+    person_days_planned: float
+    person_days_actual: float
+    person_days_by_inspector: list[InspectorDays]
+
+    @classmethod
+    def from_stats(cls, s) -> MonitoringStatistics:
+        return cls(
+            unit_code=s.unit_code, date_from=s.date_from, date_to=s.date_to,
+            tasks_by_kind_and_status=[KindStatusCount(kind=k, status=st, count=n)
+                                      for k, st, n in s.tasks_by_kind_and_status],
+            completed=s.completed, completed_on_time=s.completed_on_time, on_time_rate=s.on_time_rate,
+            overdue=s.overdue, exceptions_by_reason=[ReasonCount(reason=r, count=n) for r, n in s.exceptions_by_reason],
+            results=s.results, results_with_nonconformities=s.results_with_nonconformities,
+            nonconformity_rate=s.nonconformity_rate,
+            sampling_by_category=[CategorySampling(product_category=c, tested=t, failed=f,
+                                                   failure_rate=round(f / t, 4) if t else None)
+                                  for c, t, f in s.sampling_by_category],
+            lab_turnaround=[LabTurnaround(lab=lab, reports=n, mean_working_days=d) for lab, n, d in s.lab_turnaround],
+            person_days_planned=s.person_days_planned, person_days_actual=s.person_days_actual,
+            person_days_by_inspector=[InspectorDays(login=x, days=d) for x, d in s.person_days_by_inspector],
+        )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Archive: forms, completeness, archiving, digitised bundles, person-days, monitoring, common problems (issue 6)."""

@@ -1,0 +1,24 @@
+"""Archiving (§4.10): only the entitled unit (its archivist; HQ for North China and
+overseas), only a decided task whose file is complete. Archived records are read-only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.archive import check_archivable
+from domain.tasks import TaskStatus
+from services.archive.completeness import completeness_of
+from services.context import Session
+from services.tasks.common import check_version, load_for, move
+from store.db import transaction
+from store.models import SurveillanceTask
+
+
+async def archive_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
+    async with transaction():
+        task, _ = await load_for(session, task_id, "archive")
+        check_version(task, expected_version)
+        completeness = (await completeness_of([task]))[task.id]
+        check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
+        await move(session, task, TaskStatus.ARCHIVED, "task.archive", None, archived_at=datetime.now(UTC))
+    return task

@@ -1,0 +1,55 @@
+"""Documents by form (工厂检查报告 0402.03 ...), uploaded like other documents (SHA-256,
+size and type limits) by the team, the planner or the archivist; none once archived."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from domain.archive import FORM_NUMBERS, Form
+from domain.errors import DomainError, ErrorCode
+from domain.tasks import TaskStatus
+from domain.validation import clean_text
+from services import audit_log
+from services.context import Session
+from services.documents import sniff
+from services.tasks.common import KIND, load_for
+from services.tasks.lifecycle import require_team_member
+from store.blobs import BlobStore
+from store.db import transaction
+from store.models import Document, SurveillanceTask
+
+
+def refuse_if_archived(task: SurveillanceTask) -> None:
+    if TaskStatus(task.status) == TaskStatus.ARCHIVED:
+        raise DomainError(
+            ErrorCode.CONFLICT, "the record is archived and read-only; amend it by changing the result", ("taskId",)
+        )
+
+
+async def attach_form(
+    session: Session, task_id: int, form: Form, data: bytes, filename: str | None, declared: str | None,
+    description: str | None, store: BlobStore, max_bytes: int,
+) -> SurveillanceTask:  # fmt: skip
+    if not data:
+        raise DomainError(ErrorCode.REQUIRED, "the file is empty", ("file",))
+    if len(data) > max_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
+    content_type = sniff(data, declared)
+    number = FORM_NUMBERS[form]
+    name = clean_text(Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename",
+                      max_length=200)  # fmt: skip
+    text = clean_text(description, "description", max_length=2000, required=False) or (number or "")
+    async with transaction():
+        task, codes = await load_for(session, task_id, "attach_form")
+        refuse_if_archived(task)
+        if not any(session.perms.decide(a, KIND, codes).allowed for a in ("attach", "archive")):
+            await require_team_member(session, task)  # inspectors file forms for their own tasks only
+        document = await Document.create(
+            task_id=task.id, purpose=form.value, sha256=store.put(data), size=len(data), content_type=content_type,
+            filename=name, description=text, uploaded_by_id=session.actor.user_id,
+        )  # fmt: skip
+        await audit_log.record(
+            session.actor, "task.form", "SurveillanceTask", task.id,
+            after={"form": form.value, "number": number, "document": document.id, "sha256": document.sha256},
+        )  # fmt: skip
+    return task
