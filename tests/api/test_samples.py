@@ -21,9 +21,11 @@ def step(name: str) -> str:
     return f"mutation($i: SampleStepInput!) {{ {name}(input: $i) {{ {SAMPLE_FIELDS} }} }}"
 
 
-async def _sampling_task_in_progress(api):
+async def _sampling_task_in_progress(api, code="E001", window=("2026-12-01", "2026-12-03")):
     task = ok(
-        await issue(api, ok(await create(api, "E001", "SAMPLING", as_user="east.planner")), as_user="east.planner")
+        await issue(
+            api, ok(await create(api, code, "SAMPLING", as_user="east.planner", window=window)), as_user="east.planner"
+        )
     )
     details = {"taskId": task["id"], "expectedVersion": task["version"], "site": "FACTORY", "method": "SAMPLING",
                "productCategory": "C01", "quantity": 3, "labCode": "south-lab-1"}  # fmt: skip
@@ -160,8 +162,8 @@ REPORT = f"mutation($i: SubmitLabReportInput!) {{ submitLabReport(input: $i) {{ 
 READ_REPORT = "{ samples(first: 5) { nodes { status report { passed markingNonconformity items { item passed } documentUrl } } } }"
 
 
-async def _sample_under_test(api):
-    task = await _sampling_task_in_progress(api)
+async def _sample_under_test(api, code="E001", window=("2026-12-01", "2026-12-03")):
+    task = await _sampling_task_in_progress(api, code, window)
     body = {"taskId": task["id"], "identifier": "S-2026-0100", "sealNumber": "F-9", "quantity": 3, "place": "Store"}
     sample = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["sample"]
     await api.data(
