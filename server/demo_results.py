@@ -16,13 +16,14 @@ from store.models import Certificate, Factory
 FAILING = [submit.FindingInput("4.3", Severity.SERIOUS, "Critical component changed without approval")]
 
 
-async def seed_demo_results(demo) -> None:
-    await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=30)
+async def seed_demo_results(demo) -> dict:
+    """The decided tasks, by outcome, for the archive's demo."""
+    maintained = await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=30)
     suspended = await _decided(
         demo, "S001", "south", Conclusion.FAIL, FAILING, DecisionOutcome.SUSPEND, SuspensionGround.FAILED_INSPECTION
     )
-    await _decided(demo, "S002", "south", Conclusion.FAIL, FAILING, DecisionOutcome.REVOKE, offset=3)
-    await _decided(demo, "N001", "hq", Conclusion.PASS, [], DecisionOutcome.CANCEL, offset=6)
+    revoked = await _decided(demo, "S002", "south", Conclusion.FAIL, FAILING, DecisionOutcome.REVOKE, offset=3)
+    cancelled = await _decided(demo, "N001", "hq", Conclusion.PASS, [], DecisionOutcome.CANCEL, offset=6)
     restorable = await Certificate.filter(status=CertificateStatus.SUSPENDED, factory__code="N002").first()
     if restorable is not None:  # a restoration inspection passed: HQ restores North China's certificate
         await _decided(
@@ -39,6 +40,7 @@ async def seed_demo_results(demo) -> None:
         await demo.session("ent.S001"), suspended.id, "We contest the finding on clause 4.3: the change was notified"
     )
     await _two_spot_check_failures(demo)
+    return {"maintained": maintained, "revoked": revoked, "cancelled": cancelled}
 
 
 async def _decided(

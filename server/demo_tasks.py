@@ -1,7 +1,8 @@
 """Demo surveillance tasks, made through the same services the API uses (so they are
 authorized and audited like real work): a plan per unit for the current year and tasks in
 each state the task issue knows, one delegated overseas task, one exception, one relocation,
-the sampling work of server.demo_sampling and the decisions of server.demo_results.
+the sampling work of server.demo_sampling, the decisions of server.demo_results and the
+archive of server.demo_archive.
 Skipped when any task exists, so a rerun changes nothing."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from datetime import timedelta
 
 from domain.tasks import ExceptionReason, SpecialTrigger, TaskKind
 from policies.authorizer import Authorizer
+from server.demo_archive import seed_demo_archive
 from server.demo_results import seed_demo_results
 from server.demo_sampling import seed_demo_sampling
 from services.context import Actor, ServiceConfig, Session
@@ -86,7 +88,7 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
     await _relocation(east, start)
     await _delegated(await demo.session("hq.planner"), start)
     await seed_demo_sampling(demo)
-    await seed_demo_results(demo)
+    await seed_demo_archive(demo, await seed_demo_results(demo))
     return await SurveillanceTask.all().count()
 
 

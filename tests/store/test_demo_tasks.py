@@ -4,12 +4,14 @@ import pytest
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from server.demo_tasks import seed_demo_tasks
+from services.archive.completeness import completeness_of
 from store.models import (
     AuditEntry,
     Decision,
     Dispute,
     InspectionResult,
     LabReport,
+    ProblemReport,
     Purchase,
     Sample,
     SpotCheck,
@@ -52,6 +54,11 @@ async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_ur
     assert await Dispute.filter(status="OPEN").count() == 1
     failures = await SpotCheck.filter(passed=False).values_list("certificate_id", flat=True)
     assert len(failures) == 2 and len(set(failures)) == 1
+
+    assert await SurveillanceTask.filter(status="ARCHIVED").count() == 2
+    revoked = await Decision.get(outcome="REVOKE")
+    assert (await completeness_of([await SurveillanceTask.get(id=revoked.task_id)]))[revoked.task_id].missing
+    assert await ProblemReport.filter(status="ANSWERED").count() == 1
 
     audits = await AuditEntry.all().count()
     assert await seed_demo_tasks(DEFAULT_NORTH_CHINA) == 0
