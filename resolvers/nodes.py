@@ -9,6 +9,7 @@ from collections import defaultdict
 from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import audit_queries, certificates, factories, org_units, policy_admin
+from services.archive import problems
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
@@ -66,7 +67,15 @@ async def _disputes(context, ids):
     return {d.id: DisputeType.from_model(d) for d in rows if d.task_id in visible}
 
 
+async def _problem_reports(context, ids):
+    from resolvers.archive import present_reports
+
+    rows = await (await problems.visible_reports(context.require_session)).filter(id__in=ids)
+    return {r.id: p for r, p in zip(rows, await present_reports(rows), strict=True)}
+
+
 RESOLVERS = {
+    "ProblemReport": _problem_reports,
     "Dispute": _disputes,
     "PurchaseAssignment": _purchase_assignments,
     "Task": _tasks,

@@ -125,3 +125,6 @@ async def test_common_problems_between_a_subcentre_and_hq(api):
     follow = {"reportId": filed["id"], "text": "Thanks; we will re-plan those tasks."}
     thread = (await api.data(POST, {"i": follow}, as_user="east.reviewer"))["postProblemMessage"]["report"]
     assert [(m["author"], m["fromHq"]) for m in thread["messages"]] == [("hq.planner", True), ("east.reviewer", False)]
+    node = "query($id: ID!) { node(id: $id) { ... on ProblemReport { title status } } }"
+    assert (await api.data(node, {"id": filed["id"]}, as_user="hq.reviewer"))["node"]["status"] == "ANSWERED"
+    assert (await api.data(node, {"id": filed["id"]}, as_user="south.planner"))["node"] is None
