@@ -16,16 +16,24 @@ from services.errors import Forbidden
 from store.blobs import BlobStore
 
 
+async def _signed_in(authenticator: Authenticator, request: Request):
+    """(session, None), or (None, the 401 response) for a request without a valid token."""
+    try:
+        session = await authenticator.session(request)
+    except AuthError as exc:
+        return None, JSONResponse({"error": str(exc), "code": "UNAUTHENTICATED"}, status_code=401)
+    if session is None:
+        return None, JSONResponse({"error": "sign in with a bearer token", "code": "UNAUTHENTICATED"}, status_code=401)
+    return session, None
+
+
 def download_route(authenticator: Authenticator):
     store = BlobStore(authenticator.config.document_dir)
 
     async def download(request: Request):
-        try:
-            session = await authenticator.session(request)
-        except AuthError as exc:
-            return JSONResponse({"error": str(exc), "code": "UNAUTHENTICATED"}, status_code=401)
-        if session is None:
-            return JSONResponse({"error": "sign in with a bearer token", "code": "UNAUTHENTICATED"}, status_code=401)
+        session, refused = await _signed_in(authenticator, request)
+        if refused is not None:
+            return refused
         document_id = request.path_params["document_id"]
         found = await documents.for_download(session, document_id, store) if 0 < document_id <= MAX_DB_ID else None
         if found is None or not found[1].is_file():  # missing and forbidden look the same
@@ -46,12 +54,9 @@ def bundle_route(authenticator: Authenticator):
     store = BlobStore(authenticator.config.document_dir)
 
     async def export(request: Request):
-        try:
-            session = await authenticator.session(request)
-        except AuthError as exc:
-            return JSONResponse({"error": str(exc), "code": "UNAUTHENTICATED"}, status_code=401)
-        if session is None:
-            return JSONResponse({"error": "sign in with a bearer token", "code": "UNAUTHENTICATED"}, status_code=401)
+        session, refused = await _signed_in(authenticator, request)
+        if refused is not None:
+            return refused
         try:
             kind, task_id = from_global_id(request.path_params["task_id"])
         except InvalidId:
