@@ -54,6 +54,9 @@ async def set_sampling_details(
             )
         updates = {"sampling_site": site, "sampling_method": method, "sample_category_id": category.id,
                    "sample_quantity": quantity, "lab_id": lab.id}  # fmt: skip
+        if method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
+            # Bought like a customer: the enterprise must not know, until the result is submitted.
+            updates |= {"unannounced": True, "enterprise_unit_id": None}
         await save(task, **updates)
         await audit_log.record(
             session.actor, "task.sampling_details", "SurveillanceTask", task.id,

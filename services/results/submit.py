@@ -8,17 +8,17 @@ from datetime import UTC, datetime
 
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
-from domain.tasks import TaskStatus
+from domain.tasks import SamplingMethod, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
 from services.results.facts import current_result
-from services.tasks.common import check_version, load_for, move
+from services.tasks.common import KIND, check_version, load_for, move
 from services.tasks.lifecycle import refuse_if_split
 from services.tasks.planning import today
 from store.db import transaction
-from store.models import Document, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
+from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
 
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
 
@@ -53,8 +53,12 @@ async def submit_results(
     check_result(conclusion, cleaned)
     text = clean_text(summary, "summary", max_length=10000, required=False) or ""
     async with transaction():
-        task, _ = await load_for(session, task_id, "submit_results")
-        await require_leader(session, task)
+        task, codes = await load_for(session, task_id, "read")
+        if task.sampling_method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
+            session.perms.require("plan", KIND, codes)  # bought samples have no team: the planner concludes
+        else:
+            session.perms.require("submit_results", KIND, codes)
+            await require_leader(session, task)
         check_version(task, expected_version)
         await refuse_if_split(task)
         status = TaskStatus(task.status)
@@ -77,7 +81,11 @@ async def submit_results(
             await NonConformity.create(
                 result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
             )
-        await move(session, task, TaskStatus.RESULTS_SUBMITTED, "task.results", None)
+        reveal = {}
+        if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
+            factory = await Factory.get(id=task.factory_id)
+            reveal = {"enterprise_unit_id": factory.enterprise_unit_id}
+        await move(session, task, TaskStatus.RESULTS_SUBMITTED, "task.results", None, **reveal)
         await audit_log.record(
             session.actor, "result.submit", "SurveillanceTask", task.id,
             after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},

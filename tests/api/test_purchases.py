@@ -238,3 +238,20 @@ async def test_assignment_rules(api):
     assert (await api.data(WORK, {"status": "ASSIGNED"}, as_user="buyer.east"))["purchaseAssignments"]["nodes"] == []
     gone = await record(api, purchase_input(first["id"], "late"))
     assert codes(gone["data"]["recordPurchase"]) == ["CONFLICT"]  # withdrawn work takes no purchase
+
+
+async def test_the_enterprise_learns_of_a_market_purchase_only_with_its_result(api):
+    node = "query($id: ID!) { node(id: $id) { ... on Task { id status } } }"
+    task = await purchase_task(api)  # issued (notified), then the planner chose to buy on the market
+    assert (await api.data(node, {"id": task["id"]}, as_user="ent.E001"))["node"] is None
+    assignment = (await assign_buyer(api, task))["assignment"]
+    assert (await record(api, purchase_input(assignment["id"], "seen-1")))["data"]["recordPurchase"]["userErrors"] == []
+    assert (await api.data(node, {"id": task["id"]}, as_user="ent.E001"))["node"] is None
+    task = await get(api, task["id"], as_user="east.planner")
+    submit = "mutation($i: SubmitResultsInput!) { submitResults(input: $i) { task { status } userErrors { code } } }"
+    body = {"i": {"taskId": task["id"], "expectedVersion": task["version"], "conclusion": "PASS"}}
+    by_buyer = (await api.data(submit, body, as_user="buyer.east"))["submitResults"]
+    assert by_buyer == {"task": None, "userErrors": [{"code": "NOT_FOUND"}]}  # buyers cannot read tasks at all
+    done = (await api.data(submit, body, as_user="east.planner"))["submitResults"]
+    assert done == {"task": {"status": "RESULTS_SUBMITTED"}, "userErrors": []}
+    assert (await api.data(node, {"id": task["id"]}, as_user="ent.E001"))["node"]["status"] == "RESULTS_SUBMITTED"
