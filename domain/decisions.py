@@ -76,15 +76,16 @@ class DecisionFacts:
     sampling_failed: bool  # a lab report on the task (or its family) failed
     risk_assessed: bool
     certificate_statuses: tuple[CertificateStatus, ...]
+    samples_pending: bool = False  # a sample of the task (or its family) has no lab report yet
 
 
-def check_independence(actor_id: int, team_ids: Iterable[int], reviewer_id: int | None, deciding: bool) -> None:
-    """ISO/IEC 17065 §7.6: nobody reviews or decides on their own inspection; the decision
-    maker is not the reviewer."""
+def check_independence(actor_id: int, team_ids: Iterable[int], reviewer_ids: Iterable[int], deciding: bool) -> None:
+    """ISO/IEC 17065 §7.6: nobody reviews or decides on their own inspection (or on a part of
+    it); the decision maker reviewed none of the task's results."""
     if actor_id in set(team_ids):
         raise DomainError(ErrorCode.CONFLICT, "you were on this task's team: someone independent must do this", ())
-    if deciding and reviewer_id == actor_id:
-        raise DomainError(ErrorCode.CONFLICT, "the decision maker must not be the reviewer of the task", ())
+    if deciding and actor_id in set(reviewer_ids):
+        raise DomainError(ErrorCode.CONFLICT, "the decision maker must not be a reviewer of the task", ())
 
 
 def risk_assessment_reasons(facts: DecisionFacts) -> list[str]:
@@ -110,6 +111,8 @@ def required_outcome(facts: DecisionFacts) -> DecisionOutcome | None:
 
 
 def check_decision(facts: DecisionFacts, outcome: DecisionOutcome, ground: SuspensionGround | None) -> None:
+    if facts.samples_pending:
+        raise DomainError(ErrorCode.CONFLICT, "samples are still with the lab: wait for their reports", ("outcome",))
     reasons = risk_assessment_reasons(facts)
     if reasons and not facts.risk_assessed:
         raise DomainError(ErrorCode.CONFLICT, f"a risk assessment must come first: {'; '.join(reasons)}", ("outcome",))

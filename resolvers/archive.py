@@ -18,7 +18,7 @@ from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services.archive import archiving, forms, monitoring, person_days, problems
 from store.blobs import BlobStore
-from store.models import OrgUnit
+from store.models import OrgUnit, User
 from store.pagination import paginate
 
 
@@ -79,9 +79,10 @@ class ProblemReportPayload:
 async def present_reports(rows) -> list[at.ProblemReport]:
     messages = await problems.messages_of([r.id for r in rows])
     units = dict(await OrgUnit.filter(id__in={r.unit_id for r in rows}).values_list("id", "code"))
-    for r in rows:
-        await r.fetch_related("filed_by")
-    return [at.ProblemReport.from_model(r, units[r.unit_id], messages.get(r.id, [])) for r in rows]
+    filers = dict(await User.filter(id__in={r.filed_by_id for r in rows}).values_list("id", "login"))
+    return [
+        at.ProblemReport.from_model(r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, [])) for r in rows
+    ]
 
 
 async def _report_payload(command) -> ProblemReportPayload:

@@ -99,10 +99,10 @@ class ProblemReport(Node):
     messages: list[ProblemMessage]
 
     @classmethod
-    def from_model(cls, m, unit_code: str, messages) -> ProblemReport:
+    def from_model(cls, m, unit_code: str, filed_by: str, messages) -> ProblemReport:
         return cls(
             id=to_global_id("ProblemReport", m.id), unit_code=unit_code, category=ProblemCategory(m.category),
-            title=m.title, description=m.description, status=m.status, filed_by=m.filed_by.login,
+            title=m.title, description=m.description, status=m.status, filed_by=filed_by,
             filed_at=m.filed_at, task_ids=[to_global_id("Task", i) for i in m.task_ids],
             messages=[ProblemMessage(author=x.author.login, from_hq=x.from_hq, text=x.text, at=x.at) for x in messages],
         )  # fmt: skip

@@ -14,7 +14,10 @@ def cmd_archive(args, settings, with_db) -> int:
     from services.archive.bundle import verify_bundle
 
     if args.action == "verify":
-        problems = verify_bundle(Path(args.target).read_bytes())
+        data = Path(args.target).read_bytes()
+        problems = verify_bundle(data)
+        if args.against_db and not problems:
+            problems = asyncio.run(with_db(settings, lambda: _compare_with_chain(data)))
         for problem in problems:
             print(f"PROBLEM {problem}")
         print("bundle intact" if not problems else f"bundle damaged: {len(problems)} problem(s)")
@@ -43,6 +46,19 @@ def cmd_archive(args, settings, with_db) -> int:
     out.write_bytes(data)
     print(f"wrote {out} ({len(data)} bytes)")
     return 0
+
+
+async def _compare_with_chain(data: bytes) -> list[str]:
+    """Each audit record of the bundle must be the live chain's record of that number."""
+    import json
+    import zipfile
+
+    from store.models import AuditEntry
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        trail = json.loads(archive.read("manifest.json"))["auditTrail"]
+    live = dict(await AuditEntry.filter(seq__in=[r["seq"] for r in trail]).values_list("seq", "hash"))
+    return [f"audit record {r['seq']}: not the live chain's record" for r in trail if live.get(r["seq"]) != r["hash"]]
 
 
 def statistics_csv(stats) -> str:
@@ -90,6 +106,7 @@ def add_commands(sub, with_db) -> None:
     archive.add_argument("action", choices=["export", "verify"])
     archive.add_argument("target", help="export: the task's number (database id); verify: a bundle file")
     archive.add_argument("--out", help="export: where to write the zip")
+    archive.add_argument("--against-db", action="store_true", help="verify: also compare with the live audit chain")
     archive.set_defaults(fn=lambda a, s: cmd_archive(a, s, with_db))
     stats = sub.add_parser("stats", help="monitoring statistics as CSV")
     stats.add_argument("--unit", help="unit code; all units when omitted")

@@ -198,6 +198,8 @@ async def submit_report(
     check_report(cleaned, passed)
     async with transaction():
         sample = await _load(session, sample_id, "report")
+        if await SurveillanceTask.filter(id=sample.task_id, status=TaskStatus.ARCHIVED).exists():
+            raise DomainError(ErrorCode.CONFLICT, "the task's record is archived and read-only", ("sampleId",))
         doc_id = None
         if document is not None:
             data, filename, declared = document

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.archive import check_archivable
+from domain.bundle import ARCHIVE_ACTION
 from domain.tasks import TaskStatus
+from services import audit_log
 from services.archive.completeness import completeness_of
 from services.context import Session
 from services.tasks.common import check_version, load_for, move
 from store.db import transaction
-from store.models import SurveillanceTask
+from store.models import Decision, Document, SurveillanceTask
 
 
 async def archive_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
@@ -21,4 +23,11 @@ async def archive_task(session: Session, task_id: int, expected_version: int) ->
         completeness = (await completeness_of([task]))[task.id]
         check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
         await move(session, task, TaskStatus.ARCHIVED, "task.archive", None, archived_at=datetime.now(UTC))
+        # What was archived, in the audit chain: a bundle exported later is checked against it.
+        files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))
+        decision = await Decision.get(task_id=task.id)
+        await audit_log.record(
+            session.actor, ARCHIVE_ACTION, "SurveillanceTask", task.id,
+            after={"files": {str(k): v for k, v in sorted(files.items())}, "decision": str(decision.outcome)},
+        )  # fmt: skip
     return task

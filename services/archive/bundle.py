@@ -7,7 +7,7 @@ import json
 import zipfile
 from datetime import UTC, datetime
 
-from domain.bundle import FORMAT, MANIFEST, verify
+from domain.bundle import FORMAT, MANIFEST, safe_name, verify
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from services.context import Session
@@ -43,9 +43,9 @@ async def build_bundle(task: SurveillanceTask, store: BlobStore, exported_by: st
     ).values_list("number", flat=True)
     files, entries = {}, []
     for doc in await Document.filter(task_id=task.id).order_by("id"):
-        path = f"files/{doc.id:06d}-{doc.filename}"
+        path = f"files/{doc.id:06d}-{safe_name(doc.filename)}"
         files[path] = store.path(doc.sha256).read_bytes()
-        entries.append({"path": path, "form": doc.purpose, "sha256": doc.sha256, "size": doc.size,
+        entries.append({"path": path, "documentId": doc.id, "form": doc.purpose, "sha256": doc.sha256, "size": doc.size,
                         "contentType": doc.content_type, "uploadedAt": doc.uploaded_at.isoformat()})  # fmt: skip
     results = await InspectionResult.filter(task_id=task.id).order_by("number")
     decision = await Decision.filter(task_id=task.id).first()
@@ -78,6 +78,6 @@ def verify_bundle(data: bytes) -> list[str]:
         return ["no manifest.json"]
     try:
         manifest = json.loads(contents.pop(MANIFEST))
-    except ValueError:
+    except ValueError:  # also bad UTF-8
         return ["manifest.json is not JSON"]
     return verify(manifest, contents)

@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from domain.custody import working_days_between
-from domain.errors import DomainError, ErrorCode
 from domain.tasks import OPEN, TaskStatus
 from services.context import Session
-from services.errors import Forbidden
+from services.errors import BadInput, Forbidden
 from services.tasks.planning import today
 from store.models import (
     InspectionResult,
@@ -60,8 +59,8 @@ class Statistics:
 
 
 async def statistics(session: Session, unit_code: str | None, date_from: date, date_to: date) -> Statistics:
-    if date_from > date_to or (date_to - date_from).days > 3660:
-        raise DomainError(ErrorCode.INVALID, "the period runs forwards, over at most ten years", ("to",))
+    if date_from > date_to or (date_to - date_from).days > 3660 or not 2000 <= date_from.year <= date_to.year <= 2100:
+        raise BadInput("the period runs forwards, within 2000-2100, over at most ten years", "dateTo")
     if unit_code is None:  # all units: HQ's view
         if not session.perms.decide("read", KIND, ["hq"]).allowed:
             raise Forbidden("statistics over all units are HQ's")
@@ -76,7 +75,7 @@ async def compute(unit_code: str | None, date_from: date, date_to: date) -> Stat
     if unit_code is not None:
         unit = await OrgUnit.filter(code=unit_code[:32]).first()
         if unit is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no unit {unit_code!r}", ("unitCode",))
+            raise BadInput(f"no unit {unit_code[:32]!r}", "unitCode")
         scope = {"responsible_unit_id": unit.id}
     stats = Statistics(unit_code, date_from, date_to)
     tasks = await SurveillanceTask.filter(**scope, due_on__gte=date_from, due_on__lte=date_to).values(

@@ -77,7 +77,8 @@ async def post_message(session: Session, report_id: int, text: str) -> ProblemRe
 
 
 async def visible_reports(session: Session):
-    return ProblemReport.filter(in_units(await session.perms.unit_ids("read", KIND), columns=("unit_id",)))
+    scope = in_units(await session.perms.unit_ids("read", KIND), columns=("unit_id",))
+    return ProblemReport.filter(scope)
 
 
 async def messages_of(report_ids: list[int]) -> dict[int, list[ProblemMessage]]:

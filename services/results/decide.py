@@ -18,9 +18,9 @@ from domain.decisions import (
 )
 from domain.enums import CertificateStatus
 from domain.errors import DomainError, ErrorCode
-from domain.results import Conclusion
+from domain.results import Conclusion, Finding, Severity, check_result
 from domain.tasks import TaskKind, TaskStatus
-from domain.validation import require_reason
+from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.results import facts
@@ -50,8 +50,9 @@ async def decide(
         if TaskStatus(task.status) != TaskStatus.REVIEWED:
             raise DomainError(ErrorCode.CONFLICT, "a decision follows the review's agreement", ("taskId",))
         result = await facts.current_result(task.id)
-        reviewer = await facts.agreeing_reviewer(result.id)
-        check_independence(session.actor.user_id, await facts.team_ids(task), reviewer, deciding=True)
+        check_independence(
+            session.actor.user_id, await facts.team_ids(task), await facts.reviewer_ids(task), deciding=True
+        )
         certificates = await Certificate.filter(
             id__in=await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True)
         ).order_by("id")
@@ -61,6 +62,7 @@ async def decide(
             marking_nonconformity=marking, sampling_failed=sampling_failed,
             risk_assessed=await RiskAssessment.filter(task_id=task.id).exists(),
             certificate_statuses=tuple(CertificateStatus(c.status) for c in certificates),
+            samples_pending=await facts.samples_pending(task),
         )  # fmt: skip
         check_decision(decision_facts, outcome, ground)
         # The version guard in `move` lets exactly one of several concurrent deciders through.
@@ -130,13 +132,23 @@ async def change_result(
         archived = TaskStatus(task.status) == TaskStatus.ARCHIVED
         if TaskStatus(task.status) != TaskStatus.DECIDED and not archived:
             raise DomainError(ErrorCode.CONFLICT, "only a decided result is changed this way", ("taskId",))
+        # Changing a result is deciding it again: the same independence applies.
+        check_independence(
+            session.actor.user_id, await facts.team_ids(task), await facts.reviewer_ids(task), deciding=True
+        )
         old = await facts.current_result(task.id)
-        text = summary if summary is not None else old.summary
+        findings = [
+            Finding(nc.clause, Severity(nc.severity), nc.description)
+            for nc in await NonConformity.filter(result_id=old.id)
+        ]
+        check_result(conclusion, findings)  # the findings stay; the conclusion must fit them
+        text = clean_text(summary, "summary", max_length=10000, required=False) if summary is not None else old.summary
+        text = text or ""
         if conclusion == old.conclusion and text == old.summary:
             raise DomainError(ErrorCode.NO_CHANGE, "that is the result already", ("conclusion",))
         await InspectionResult.filter(id=old.id).update(current=False)
         new = await InspectionResult.create(
-            task_id=task.id, number=old.number + 1, conclusion=conclusion, summary=text[:10000],
+            task_id=task.id, number=old.number + 1, conclusion=conclusion, summary=text,
             submitted_by_id=session.actor.user_id, submitted_at=datetime.now(UTC), change_reason=why,
             after_archive=archived,
         )  # fmt: skip

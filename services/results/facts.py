@@ -11,6 +11,7 @@ from store.models import (
     NonConformity,
     PurchaseAssignment,
     Review,
+    Sample,
     SurveillanceTask,
     TeamAssignment,
 )
@@ -33,15 +34,21 @@ async def effective(result: InspectionResult) -> Conclusion:
 
 
 async def team_ids(task: SurveillanceTask) -> set[int]:
-    """Everyone who ever worked on the task: team members (also removed ones) and buyers."""
-    members = await TeamAssignment.filter(task_id=task.id).values_list("user_id", flat=True)
-    buyers = await PurchaseAssignment.filter(task_id=task.id).values_list("buyer_id", flat=True)
+    """Everyone who ever worked on the task or a part of it: team members (also removed
+    ones) and buyers."""
+    tasks = await family(task)
+    members = await TeamAssignment.filter(task_id__in=tasks).values_list("user_id", flat=True)
+    buyers = await PurchaseAssignment.filter(task_id__in=tasks).values_list("buyer_id", flat=True)
     return set(members) | set(buyers)
 
 
-async def agreeing_reviewer(result_id: int) -> int | None:
-    review = await Review.filter(result_id=result_id, outcome="AGREE").order_by("-id").first()
-    return review.reviewer_id if review else None
+async def reviewer_ids(task: SurveillanceTask) -> set[int]:
+    """Everyone who reviewed any version of the task's result, agreeing or returning it."""
+    return set(await Review.filter(task_id=task.id).values_list("reviewer_id", flat=True))
+
+
+async def samples_pending(task: SurveillanceTask) -> bool:
+    return await Sample.filter(task_id__in=await family(task)).exclude(status="REPORTED").exists()
 
 
 async def family(task: SurveillanceTask) -> list[int]:

@@ -28,7 +28,7 @@ async def review(
     async with transaction():
         task, _ = await load_for(session, task_id, "review")
         check_version(task, expected_version)
-        check_independence(session.actor.user_id, await team_ids(task), None, deciding=False)
+        check_independence(session.actor.user_id, await team_ids(task), (), deciding=False)
         if TaskStatus(task.status) != TaskStatus.RESULTS_SUBMITTED:
             raise DomainError(ErrorCode.CONFLICT, "only submitted results are reviewed", ("taskId",))
         result = await current_result(task.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.bundle import safe_name
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
 from domain.tasks import SamplingMethod, TaskKind, TaskStatus
@@ -133,7 +134,7 @@ async def _store_report(session: Session, task, report, store, max_bytes: int) -
         raise DomainError(ErrorCode.TOO_LONG, f"the report is empty or larger than {max_bytes} bytes", ("report",))
     doc = await Document.create(
         task_id=task.id, purpose="VERIFICATION_REPORT", sha256=store.put(data), size=len(data),
-        content_type=sniff(data, declared), filename=clean_text(filename or "0402.05.pdf", "filename", max_length=200),
+        content_type=sniff(data, declared), filename=safe_name(filename or "0402.05.pdf"),
         uploaded_by_id=session.actor.user_id, description="现场验证报告 0402.05",
     )  # fmt: skip
     return doc.id

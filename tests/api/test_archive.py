@@ -167,6 +167,9 @@ async def test_bundle_download_and_verification(api, settings, world_url, tmp_pa
     checked = subprocess.run([*cli, "archive", "verify", str(out)], env=env, capture_output=True, text=True,
                              check=False)  # fmt: skip
     assert checked.returncode == 0 and "bundle intact" in checked.stdout
+    live = subprocess.run([*cli, "archive", "verify", str(out), "--against-db"], env=env, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert live.returncode == 0 and "bundle intact" in live.stdout
     bad = tmp_path / "bad.zip"
     bad.write_bytes(damaged.getvalue())
     failed = subprocess.run([*cli, "archive", "verify", str(bad)], env=env, capture_output=True, text=True, check=False)

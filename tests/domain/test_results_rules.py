@@ -70,10 +70,10 @@ def test_correction_deadline_and_effective_conclusion():
 
 
 def test_independence():
-    assert code_of(check_independence, 5, {5, 6}, None, False) == ErrorCode.CONFLICT
-    assert code_of(check_independence, 7, {5, 6}, 7, True) == ErrorCode.CONFLICT
-    assert code_of(check_independence, 7, {5, 6}, 7, False) is None
-    assert code_of(check_independence, 7, {5, 6}, 8, True) is None
+    assert code_of(check_independence, 5, {5, 6}, (), False) == ErrorCode.CONFLICT
+    assert code_of(check_independence, 7, {5, 6}, {7}, True) == ErrorCode.CONFLICT
+    assert code_of(check_independence, 7, {5, 6}, {7}, False) is None
+    assert code_of(check_independence, 7, {5, 6}, {8, 9}, True) is None
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,10 @@ def test_independence():
 def test_risk_assessment_first(over):
     assert code_of(check_decision, facts(**over), DecisionOutcome.MAINTAIN, None) == ErrorCode.CONFLICT
     assert code_of(check_decision, facts(**over, risk_assessed=True), DecisionOutcome.MAINTAIN, None) is None
+
+
+def test_no_decision_while_samples_are_at_the_lab():
+    assert code_of(check_decision, facts(samples_pending=True), DecisionOutcome.MAINTAIN, None) == ErrorCode.CONFLICT
 
 
 def test_decision_rules():
