@@ -101,11 +101,12 @@ def risk_assessment_reasons(facts: DecisionFacts) -> list[str]:
 
 
 def required_outcome(facts: DecisionFacts) -> DecisionOutcome | None:
-    """Relocation (§4.6): inspection passed but sampling failed -> suspend a valid
-    certificate (a first or a second suspension), revoke a suspended one."""
+    """Relocation (§4.6): inspection passed but sampling failed -> suspend (a suspended
+    certificate among valid ones is suspended again: its period runs anew); when every
+    certificate is suspended already, revoke."""
     if facts.kind != TaskKind.RELOCATION or not facts.sampling_failed or facts.conclusion == Conclusion.FAIL:
         return None
-    if any(s == CertificateStatus.SUSPENDED for s in facts.certificate_statuses):
+    if facts.certificate_statuses and all(s == CertificateStatus.SUSPENDED for s in facts.certificate_statuses):
         return DecisionOutcome.REVOKE
     return DecisionOutcome.SUSPEND
 

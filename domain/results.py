@@ -41,7 +41,12 @@ class Finding:
 @dataclass(frozen=True)
 class CorrectionState:
     due_on: date
-    closed: bool  # verified as corrected
+    closed: bool  # verified as corrected by the deadline
+
+    @classmethod
+    def of(cls, due_on: date, verified_closed: bool | None, verified_on: date | None) -> CorrectionState:
+        """A correction verified after its deadline does not count: the fail stands."""
+        return cls(due_on, bool(verified_closed) and verified_on is not None and verified_on <= due_on)
 
 
 def check_result(conclusion: Conclusion, findings: list[Finding]) -> None:

@@ -67,7 +67,10 @@ class InspectionResult:
         from services.tasks.planning import today
 
         rows = await info.context.loaders.result_nonconformities.load(self._model.id)
-        states = [CorrectionState(r.correction_due, bool(r.verified_closed)) for r in rows]
+        states = [
+            CorrectionState.of(r.correction_due, r.verified_closed, r.verified_at.date() if r.verified_at else None)
+            for r in rows
+        ]
         return re.Conclusion(effective_conclusion(DomainConclusion(self._model.conclusion), states, today()))
 
     @classmethod

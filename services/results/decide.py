@@ -87,11 +87,30 @@ async def _apply(session, certificate: Certificate, outcome, ground, why: str) -
     if target is None:
         return
     current = CertificateStatus(certificate.status)
+    if current == target == CertificateStatus.SUSPENDED:  # suspended again: a new period and ground
+        await _suspend_again(session, certificate, ground, why)
+        return
     try:
         check_move(current, target)
     except DomainError as exc:
         raise DomainError(exc.code, f"certificate {certificate.number}: {exc.message}", ("outcome",)) from exc
     await move_certificate(session, certificate, target, why, ground)
+
+
+async def _suspend_again(session, certificate: Certificate, ground, why: str) -> None:
+    until = suspension_end(today(), ground or SuspensionGround.OTHER, session.config.suspension_months)
+    until = max(until, certificate.suspended_until or until)
+    matched = await Certificate.filter(id=certificate.id, version=certificate.version).update(
+        suspended_until=until, suspension_ground=(ground or SuspensionGround.OTHER).value,
+        version=certificate.version + 1,
+    )  # fmt: skip
+    if not matched:
+        raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
+    await audit_log.record(
+        session.actor, "certificate.suspended_again", "Certificate", certificate.id,
+        before={"suspendedUntil": certificate.suspended_until.isoformat() if certificate.suspended_until else None},
+        after={"suspendedUntil": until.isoformat(), "ground": (ground or SuspensionGround.OTHER).value}, reason=why,
+    )  # fmt: skip
 
 
 async def move_certificate(session, certificate: Certificate, target: CertificateStatus, why: str, ground=None):

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.decisions import check_independence
 from domain.disputes import DisputeStatus, check_escalate, check_settle
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
+from services.results.facts import team_ids
 from services.tasks.common import KIND, load_for
 from store.db import transaction
-from store.models import Dispute
+from store.models import Dispute, SurveillanceTask
 
 WITH_RESULT = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED)
 
@@ -46,6 +48,12 @@ async def _load(session: Session, dispute_id: int) -> tuple[Dispute, list[str]]:
     return dispute, codes
 
 
+async def _independent(session: Session, dispute: Dispute) -> None:
+    """Nobody settles (or escalates) a dispute about their own inspection."""
+    task = await SurveillanceTask.get(id=dispute.task_id)
+    check_independence(session.actor.user_id, await team_ids(task), (), deciding=False)
+
+
 def _check_version(dispute: Dispute, expected_version: int) -> None:
     if dispute.version != expected_version:
         raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
@@ -65,6 +73,7 @@ async def escalate(session: Session, dispute_id: int, expected_version: int, ana
     async with transaction():
         dispute, codes = await _load(session, dispute_id)
         session.perms.require("settle_dispute", KIND, codes)
+        await _independent(session, dispute)
         _check_version(dispute, expected_version)
         check_escalate(DisputeStatus(dispute.status))
         await _save(dispute, status=DisputeStatus.ESCALATED, analysis=text, escalated_at=datetime.now(UTC))
@@ -88,6 +97,7 @@ async def settle(
         session.perms.require(
             "settle_escalated" if status == DisputeStatus.ESCALATED else "settle_dispute", KIND, codes
         )
+        await _independent(session, dispute)
         _check_version(dispute, expected_version)
         await _save(
             dispute, status=DisputeStatus.SETTLED, settlement=text, analysis=found or dispute.analysis,

@@ -25,8 +25,10 @@ async def current_result(task_id: int) -> InspectionResult:
 
 
 async def corrections(result_id: int) -> list[CorrectionState]:
-    rows = await NonConformity.filter(result_id=result_id).values_list("correction_due", "verified_closed")
-    return [CorrectionState(due, bool(closed)) for due, closed in rows]
+    rows = await NonConformity.filter(result_id=result_id).values_list(
+        "correction_due", "verified_closed", "verified_at"
+    )
+    return [CorrectionState.of(due, closed, at.date() if at else None) for due, closed, at in rows]
 
 
 async def effective(result: InspectionResult) -> Conclusion:

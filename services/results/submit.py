@@ -77,7 +77,14 @@ async def submit_results(
             submitted_by_id=session.actor.user_id, submitted_at=now,
             change_reason="resubmitted after the review returned it" if previous else None,
         )  # fmt: skip
-        due = correction_due(today(), session.config.correction_months)
+        # The deadline runs from the first submission: a return and resubmission does not restart it.
+        earlier = await NonConformity.filter(result__task_id=task.id).order_by("correction_due").first()
+        first = await InspectionResult.filter(task_id=task.id, number=1).first()
+        due = (
+            earlier.correction_due
+            if earlier
+            else correction_due(first.submitted_at.date() if first else today(), session.config.correction_months)
+        )
         for f in cleaned:
             await NonConformity.create(
                 result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
@@ -114,6 +121,11 @@ async def verify_correction(
             raise DomainError(ErrorCode.CONFLICT, "corrections are verified before the review agrees", ("taskId",))
         if item.result_id != (await current_result(task.id)).id:
             raise DomainError(ErrorCode.CONFLICT, "that finding belongs to an older result", ("nonconformityId",))
+        if today() > item.correction_due:
+            raise DomainError(
+                ErrorCode.CONFLICT, "the correction deadline has passed: the result stands as a fail",
+                ("nonconformityId",),
+            )  # fmt: skip
         document_id = await _store_report(session, task, report, store, max_bytes) if report else None
         await NonConformity.filter(id=item.id).update(
             verification_method=method, verified_closed=closed, corrective_action=action, verification_note=text,
