@@ -63,3 +63,27 @@ async def test_demo_tasks_cover_the_lifecycle_and_rerun_changes_nothing(world_ur
     audits = await AuditEntry.all().count()
     assert await seed_demo_tasks(DEFAULT_NORTH_CHINA) == 0
     assert await AuditEntry.all().count() == audits
+
+
+async def test_demo_statistics_match_a_hand_count(world_url, tmp_path):
+    """The demo's figures that do not move with the calendar, counted by hand from
+    server/demo_tasks.py, demo_sampling.py and demo_results.py."""
+    from datetime import timedelta
+
+    from services.archive.monitoring import compute
+    from services.tasks.planning import today
+
+    await seed_demo_tasks(DEFAULT_NORTH_CHINA, str(tmp_path))
+    period = (today() - timedelta(days=5 * 365), today() + timedelta(days=5 * 365))
+    east = await compute("east", *period)
+    assert (east.results, east.results_with_nonconformities) == (2, 0)  # E005 twice: maintained, changed
+    assert east.exceptions_by_reason == [("REFUSED_INSPECTION", 1)]  # E004 refused the unannounced team
+    e010 = await SurveillanceTask.get(factory__code="E010", kind="SAMPLING").prefetch_related("sample_category")
+    assert east.sampling_by_category == [(e010.sample_category.code, 2, 1)]  # one passed, one failed
+    assert [(lab, n) for lab, n, _ in east.lab_turnaround] == [("east-lab-1", 2)]
+    south = await compute("south", *period)
+    assert (south.results, south.results_with_nonconformities, south.nonconformity_rate) == (2, 2, 1.0)  # S001, S002
+    hq = await compute("hq", *period)
+    assert (hq.results, hq.results_with_nonconformities) == (2, 0)  # N001 cancelled, N002 restored
+    everything = await compute(None, *period)
+    assert everything.results == 6 and everything.completed == 6 and everything.person_days_actual == 0
