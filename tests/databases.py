@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import queue
 import shutil
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -89,25 +91,71 @@ class SqliteWorlds:
 
 
 class PostgresWorlds:
+    """Copies of the template are made ahead, and dropped afterwards, by a worker thread:
+    the server copies while the tests run Python, instead of each test waiting for it."""
+
     name = "postgres"
+    AHEAD = 3
+    WORKERS = 2
 
     def __init__(self) -> None:
         self.prefix = f"surveil_test_{os.getpid()}"
         self.template = f"{self.prefix}_tpl"
         asyncio.run(self._recreate(self.template))
         asyncio.run(build_world(with_database(POSTGRES_URL, self.template)))
+        self._ready: queue.Queue[str | BaseException] = queue.Queue()
+        self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._workers = [
+            threading.Thread(target=self._work, name=f"postgres-worlds-{n}", daemon=True) for n in range(self.WORKERS)
+        ]
+        for worker in self._workers:
+            worker.start()
+        for _ in range(self.AHEAD):
+            self._jobs.put(("create", self._next_name()))
+
+    def _next_name(self) -> str:
+        return f"{self.prefix}_{next(_counter)}"
 
     async def _recreate(self, name: str, template: str | None = None) -> None:
         await _admin(f'DROP DATABASE IF EXISTS "{name}"')
         await _admin(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
 
+    def _work(self) -> None:
+        loop = asyncio.new_event_loop()
+        try:
+            while (job := self._jobs.get()) is not None:
+                kind, name = job
+                try:
+                    if kind == "create":
+                        loop.run_until_complete(self._recreate(name, self.template))
+                        self._ready.put(name)
+                    else:
+                        loop.run_until_complete(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+                except Exception as exc:  # handed to the test waiting for a copy
+                    if kind == "create":
+                        self._ready.put(exc)
+        finally:
+            loop.close()
+
     async def fresh_async(self) -> str:
-        name = f"{self.prefix}_{next(_counter)}"
-        await self._recreate(name, self.template)
-        return with_database(POSTGRES_URL, name)
+        self._jobs.put(("create", self._next_name()))  # keep the copies coming
+        ready = await asyncio.to_thread(self._ready.get)
+        if isinstance(ready, BaseException):
+            raise ready
+        return with_database(POSTGRES_URL, ready)
 
     async def dispose_async(self, url: str) -> None:
-        await _admin(f'DROP DATABASE IF EXISTS "{urlsplit(url).path[1:]}"')
+        self._jobs.put(("drop", urlsplit(url).path[1:]))
 
     def close(self) -> None:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{self.template}"'))
+        for _ in self._workers:
+            self._jobs.put(None)
+        for worker in self._workers:
+            worker.join()
+        leftovers = []
+        while not self._ready.empty():
+            item = self._ready.get()
+            if isinstance(item, str):
+                leftovers.append(item)
+        for name in [*leftovers, self.template]:
+            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
