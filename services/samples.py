@@ -10,7 +10,7 @@ from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
 from domain.validation import clean_text
-from services import audit_log
+from services import audit_log, versioning
 from services.context import Session
 from services.documents import sniff
 from services.scoping import in_units
@@ -161,20 +161,10 @@ async def _codes(sample: Sample) -> list[str]:
 
 
 async def _step(session, sample: Sample, expected: int, target: SampleStatus, side: CustodySide, updates) -> None:
-    if sample.version != expected:
-        raise DomainError(
-            ErrorCode.STALE_VERSION, "the sample changed meanwhile; reload and retry", ("expectedVersion",)
-        )
+    versioning.check_version(sample, expected, "sample")
     before = SampleStatus(sample.status)
     check_step(before, target, side)
-    matched = await Sample.filter(id=sample.id, version=sample.version).update(
-        status=target, version=sample.version + 1, **updates
-    )
-    if not matched:
-        raise DomainError(
-            ErrorCode.STALE_VERSION, "the sample changed meanwhile; reload and retry", ("expectedVersion",)
-        )
-    await sample.refresh_from_db()
+    await versioning.save_versioned(sample, "sample", status=target, **updates)
     plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in updates.items()}
     await audit_log.record(
         session.actor, f"sample.{target.value.lower()}", "Sample", sample.id,

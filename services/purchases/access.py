@@ -6,6 +6,7 @@ from __future__ import annotations
 from tortoise.expressions import Q
 
 from domain.errors import DomainError, ErrorCode
+from services import versioning
 from services.context import Session
 from services.scoping import in_units
 from store import units
@@ -36,18 +37,8 @@ async def own_assignment(session: Session, assignment_id: int, action: str) -> P
 
 
 def check_version(assignment: PurchaseAssignment, expected: int) -> None:
-    if assignment.version != expected:
-        raise DomainError(
-            ErrorCode.STALE_VERSION,
-            f"the assignment changed meanwhile (version {assignment.version}, you sent {expected}); reload",
-            ("expectedVersion",),
-        )
+    versioning.check_version(assignment, expected, "assignment")
 
 
 async def bump(assignment: PurchaseAssignment, **updates) -> None:
-    matched = await PurchaseAssignment.filter(id=assignment.id, version=assignment.version).update(
-        **updates, version=assignment.version + 1
-    )
-    if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, "the assignment changed meanwhile; reload", ("expectedVersion",))
-    await assignment.refresh_from_db()
+    await versioning.save_versioned(assignment, "assignment", **updates)

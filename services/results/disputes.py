@@ -10,7 +10,7 @@ from domain.disputes import DisputeStatus, check_escalate, check_settle
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
-from services import audit_log
+from services import audit_log, versioning
 from services.context import Session
 from services.results.facts import team_ids
 from services.tasks.common import KIND, load_for
@@ -55,17 +55,11 @@ async def _independent(session: Session, dispute: Dispute) -> None:
 
 
 def _check_version(dispute: Dispute, expected_version: int) -> None:
-    if dispute.version != expected_version:
-        raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
+    versioning.check_version(dispute, expected_version, "dispute")
 
 
 async def _save(dispute: Dispute, **updates) -> None:
-    matched = await Dispute.filter(id=dispute.id, version=dispute.version).update(
-        **updates, version=dispute.version + 1
-    )
-    if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, "the dispute changed meanwhile; reload", ("expectedVersion",))
-    await dispute.refresh_from_db()
+    await versioning.save_versioned(dispute, "dispute", **updates)
 
 
 async def escalate(session: Session, dispute_id: int, expected_version: int, analysis: str) -> Dispute:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus, check_transition
-from services import audit_log
+from services import audit_log, versioning
 from services.context import Session
 from store import units
 from store.models import SurveillanceTask
@@ -30,22 +30,12 @@ async def load_for(session: Session, task_id: int, action: str) -> tuple[Surveil
 
 
 def check_version(task: SurveillanceTask, expected: int) -> None:
-    if task.version != expected:
-        raise DomainError(
-            ErrorCode.STALE_VERSION,
-            f"the task changed meanwhile (version {task.version}, you sent {expected}); reload and retry",
-            ("expectedVersion",),
-        )
+    versioning.check_version(task, expected, "task")
 
 
 async def save(task: SurveillanceTask, **updates) -> None:
     """Write `updates` only if nobody changed the task since it was read."""
-    matched = await SurveillanceTask.filter(id=task.id, version=task.version).update(
-        **updates, version=task.version + 1
-    )
-    if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, "the task changed meanwhile; reload and retry", ("expectedVersion",))
-    await task.refresh_from_db()
+    await versioning.save_versioned(task, "task", **updates)
 
 
 async def move(
