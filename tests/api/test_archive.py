@@ -179,6 +179,14 @@ async def test_bundle_download_and_verification(api, settings, world_url, tmp_pa
 async def test_person_days_planned_and_actual(api):
     task = await running_task(api, members=["east.inspector2"])
     plan = {"taskId": task["id"], "expectedVersion": task["version"], "days": 3}
+    set_plan = "mutation($i: SetPlannedPersonDaysInput!) { setPlannedPersonDays(input: $i) { userErrors { code } } }"
+    assert error_codes(await api.run(set_plan, {"i": plan}, as_user="east.inspector1")) == ["FORBIDDEN"]
+    assert (await api.data(set_plan, {"i": plan}, as_user="south.planner"))["setPlannedPersonDays"] == {
+        "userErrors": [{"code": "NOT_FOUND"}]
+    }
+    assert (await api.data(set_plan, {"i": {**plan, "days": 0.3}}, as_user="east.planner"))["setPlannedPersonDays"] == {
+        "userErrors": [{"code": "INVALID"}]
+    }  # half days only
     task = ok(await mutate(api, "setPlannedPersonDays", "SetPlannedPersonDaysInput", plan, as_user="east.planner"))
     bad = {"taskId": task["id"], "expectedVersion": task["version"],
            "entries": [{"login": "east.inspector1", "days": 1.5}, {"login": "east.reviewer", "days": 1}]}  # fmt: skip
