@@ -24,7 +24,9 @@ class QueryCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage().lstrip()
-        if text.upper().startswith(self.VERBS):
+        # The policy cache checks its revision at most once a second, whichever request
+        # happens to run then: not work the request itself causes.
+        if text.upper().startswith(self.VERBS) and '"policy_revision"' not in text:
             self.statements.append(text)
 
 
