@@ -27,6 +27,7 @@ from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
 from server.graphql_errors import PublicErrors, log_errors
+from server.query_cost import QueryCostLimiter
 from server.settings import Settings
 
 
@@ -82,6 +83,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryCostLimiter(max_cost=settings.max_cost),
         PublicErrors,
     ]
     if not settings.introspection:

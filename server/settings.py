@@ -26,6 +26,7 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_cost: int = 20000  # fields resolved per request, pages multiplied (server/query_cost.py)
     introspection: bool = True
     graphiql: bool = True
     field_suggestions: bool = True
@@ -64,6 +65,7 @@ def load_settings() -> Settings:
         max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
         max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
         max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),
+        max_cost=int(os.environ.get("SURVEIL_MAX_COST", 20000)),
         introspection=_flag("SURVEIL_INTROSPECTION", not production),
         graphiql=_flag("SURVEIL_GRAPHIQL", not production),
         field_suggestions=_flag("SURVEIL_FIELD_SUGGESTIONS", not production),

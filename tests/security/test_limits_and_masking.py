@@ -76,3 +76,30 @@ async def test_production_turns_off_introspection_suggestions_and_graphiql(produ
 async def test_development_serves_graphiql(api):
     page = await api.http.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+FAN_OUT = """query($n: Int!) { tasks(first: 100) { nodes { id timeline(first: $n) {
+  nodes { action at actor reason } } } } }"""
+
+
+async def test_a_query_that_fans_out_is_refused_before_it_runs(api):
+    await api.token("hq.planner")
+    with api.count_queries() as counter:
+        body = await api.run(FAN_OUT, {"n": 50}, as_user="hq.planner")  # ~25,000 fields
+    assert body["data"] is None and [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COSTLY"]
+    assert not any("surveillance_task" in s for s in counter.statements)  # refused before it ran
+    assert "errors" not in await api.run(FAN_OUT, {"n": 10}, as_user="hq.planner")  # ~5,000: fine
+
+
+def test_cost_estimate_counts_pages_fragments_and_variables():
+    from graphql import parse
+
+    from server.query_cost import estimate
+
+    doc = parse("""query Q($n: Int) { factories(first: $n) { nodes { ...F } } viewer { login } }
+                   fragment F on Factory { code name certificates { number } }""")
+    # factories 1, nodes 10, code+name+certificates 30, number 10; viewer 1, login 1
+    assert estimate(doc, {"n": 10}, "Q") == 1 + 10 + 30 + 10 + 1 + 1
+    assert estimate(doc, {"n": 1000}, "Q") == 1 + 100 + 300 + 100 + 1 + 1  # pages count at most 100
+    assert estimate(doc, {}, "Q") == 1 + 100 + 300 + 100 + 1 + 1  # unknown page: the worst
+    assert estimate(doc, {"n": 10}, "Other") == 0
