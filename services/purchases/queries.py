@@ -30,10 +30,6 @@ async def by_ids(session: Session, ids: list[int]) -> dict[int, PurchaseAssignme
     return {a.id: a for a in await PurchaseAssignment.filter(await visible(session), id__in=ids)}
 
 
-async def purchase_visible(session: Session, purchase_id: int) -> Purchase | None:
-    return await Purchase.filter(await visible(session, "assignment__"), id=purchase_id).first()
-
-
 def _group(rows, key) -> dict[int, list]:
     grouped: dict[int, list] = {}
     for row in rows:
