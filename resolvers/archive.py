@@ -8,10 +8,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from domain.archive import Form
-from domain.errors import DomainError, ErrorCode
 from resolvers.mutation import db_id, run
 from resolvers.query import page_request
 from resolvers.task_mutation import _payload, _task_id
+from resolvers.uploads import read_upload
 from schema import archive_types as at
 from schema import task_payloads
 from schema.relay import Connection, build_connection
@@ -117,11 +117,9 @@ class ArchiveMutation:
         config = session.config
 
         async def command():
-            if not hasattr(input.file, "read"):
-                raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
-            data = await input.file.read(config.max_upload_bytes + 1)
+            data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await forms.attach_form(
-                session, _task_id(input), Form(input.form.value), data, input.file.filename, input.file.content_type,
+                session, _task_id(input), Form(input.form.value), data, filename, declared,
                 input.description, BlobStore(config.document_dir), config.max_upload_bytes,
             )  # fmt: skip
 

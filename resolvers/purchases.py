@@ -17,6 +17,7 @@ from resolvers import purchase_present
 from resolvers.mutation import db_id, run
 from resolvers.query import global_db_id, page_request
 from resolvers.task_mutation import _task_id
+from resolvers.uploads import read_upload
 from schema import purchase_types as pt
 from schema import task_enums
 from schema.relay import Connection, build_connection
@@ -115,9 +116,7 @@ def _assignment_id(input) -> int:
 
 
 async def _read_upload(upload, limit: int, field: tuple[str, ...]) -> recording.Upload:
-    if not hasattr(upload, "read"):
-        raise DomainError(ErrorCode.INVALID, "send files as multipart uploads", field)
-    return recording.Upload(await upload.read(limit + 1), upload.filename, upload.content_type)
+    return recording.Upload(*await read_upload(upload, limit, field))
 
 
 def _idempotent(session, key, operation: str, fields: dict, command):

@@ -8,10 +8,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from domain.decisions import DecisionOutcome, ReviewOutcome, RiskLevel, SpotCheckLevel, SuspensionGround
-from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Severity, VerificationMethod
 from resolvers.mutation import db_id, run
 from resolvers.task_mutation import _payload, _task_id
+from resolvers.uploads import read_upload
 from schema import result_enums as re
 from schema import task_payloads, types
 from schema.result_types import Dispute
@@ -166,12 +166,7 @@ class ResultMutation:
         async def command():
             report = None
             if input.report is not None:
-                if not hasattr(input.report, "read"):
-                    raise DomainError(ErrorCode.INVALID, "send the report as a multipart upload", ("report",))
-                report = (
-                    await input.report.read(config.max_upload_bytes + 1), input.report.filename,
-                    input.report.content_type,
-                )  # fmt: skip
+                report = await read_upload(input.report, config.max_upload_bytes, ("report",))
             return await submit.verify_correction(
                 session, db_id(input.nonconformity_id, "Nonconformity", "nonconformityId"),
                 VerificationMethod(input.method.value), input.closed, input.corrective_action, input.note, report,

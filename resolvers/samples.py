@@ -6,12 +6,12 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from domain.custody import SampleStatus as DomainSampleStatus
-from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite
 from resolvers.mutation import db_id, run
 from resolvers.purchases import KEY_DESCRIPTION
 from resolvers.query import global_db_id, page_request
 from resolvers.task_mutation import _payload, _task_id
+from resolvers.uploads import read_upload
 from schema import sample_types, task_enums, task_payloads
 from schema.relay import Connection, build_connection
 from schema.types import UserError
@@ -185,10 +185,7 @@ class SampleMutation:
         async def command():
             document = None
             if input.file is not None:
-                if not hasattr(input.file, "read"):
-                    raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
-                data = await input.file.read(config.max_upload_bytes + 1)
-                document = (data, input.file.filename, input.file.content_type)
+                document = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await samples.submit_report(
                 session, _sample_id(input), input.expected_version, [(i.item, i.passed) for i in input.items],
                 input.conclusion_passed, input.marking_nonconformity, document, BlobStore(config.document_dir),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.errors import DomainError, ErrorCode
 from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
 from resolvers.mutation import db_id, factory_db_id, run
+from resolvers.uploads import read_upload
 from schema import task_inputs, task_payloads
 from services import documents
 from services.tasks import exceptions, labs, lifecycle, planning, team
@@ -188,12 +188,9 @@ class TaskMutation:
         config = session.config
 
         async def command():
-            if not hasattr(input.file, "read"):  # sent as JSON text instead of a multipart file
-                raise DomainError(ErrorCode.INVALID, "send the file as a multipart upload", ("file",))
-            # Read at most one byte past the limit: enough to know it is too large.
-            data = await input.file.read(config.max_upload_bytes + 1)
+            data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             await documents.attach_material(
-                session, _task_id(input), data, input.file.filename, input.file.content_type,
+                session, _task_id(input), data, filename, declared,
                 input.description, config.max_upload_bytes, BlobStore(config.document_dir),
             )  # fmt: skip
             return await _reload(info, _task_id(input))

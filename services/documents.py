@@ -32,17 +32,32 @@ def sniff(data: bytes, declared: str | None) -> str:
     return declared if declared in matches else matches[0]
 
 
+def checked_file(
+    data: bytes, declared: str | None, max_bytes: int, field: tuple[str, ...] = ("file",),
+    accepted: tuple[str, ...] | None = None, message: str = "",
+) -> str:  # fmt: skip
+    """The content type of an upload that is neither empty nor too large, recognised by its
+    first bytes (and, with `accepted`, one of those types)."""
+    if not data:
+        raise DomainError(ErrorCode.REQUIRED, "the file is empty", field)
+    if len(data) > max_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", field)
+    try:
+        content_type = sniff(data, declared)
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field) from exc
+    if accepted is not None and content_type not in accepted:
+        raise DomainError(ErrorCode.INVALID, message or f"accepted files: {', '.join(accepted)}", field)
+    return content_type
+
+
 async def attach_material(
     session: Session, task_id: int, data: bytes, filename: str | None, declared_type: str | None,
     description: str | None, max_bytes: int, store: BlobStore,
 ) -> Document:  # fmt: skip
-    if len(data) > max_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
-    if not data:
-        raise DomainError(ErrorCode.REQUIRED, "the file is empty", ("file",))
+    content_type = checked_file(data, declared_type, max_bytes)
     name = clean_text(Path(filename or "upload").name, "filename", max_length=200)
     text = clean_text(description, "description", max_length=2000, required=False) or ""
-    content_type = sniff(data, declared_type)
     async with transaction():
         task, _ = await load_for(session, task_id, "attach")
         if task.status == "ARCHIVED":

@@ -12,7 +12,7 @@ from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log, versioning
 from services.context import Session
-from services.documents import sniff
+from services.documents import checked_file
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
@@ -193,9 +193,7 @@ async def submit_report(
         doc_id = None
         if document is not None:
             data, filename, declared = document
-            if len(data) > max_bytes:
-                raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
-            content_type = sniff(data, declared)
+            content_type = checked_file(data, declared, max_bytes)
             digest = store.put(data)
             doc = await Document.create(
                 task_id=sample.task_id, purpose="LAB_REPORT", sha256=digest, size=len(data), content_type=content_type,

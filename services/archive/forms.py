@@ -11,7 +11,7 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
-from services.documents import sniff
+from services.documents import checked_file
 from services.tasks.common import KIND, load_for
 from services.tasks.lifecycle import require_team_member
 from store.blobs import BlobStore
@@ -30,11 +30,7 @@ async def attach_form(
     session: Session, task_id: int, form: Form, data: bytes, filename: str | None, declared: str | None,
     description: str | None, store: BlobStore, max_bytes: int,
 ) -> SurveillanceTask:  # fmt: skip
-    if not data:
-        raise DomainError(ErrorCode.REQUIRED, "the file is empty", ("file",))
-    if len(data) > max_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", ("file",))
-    content_type = sniff(data, declared)
+    content_type = checked_file(data, declared, max_bytes)
     number = FORM_NUMBERS[form]
     name = clean_text(Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename",
                       max_length=200)  # fmt: skip

@@ -16,13 +16,11 @@ KIND = "purchase"
 DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id")
 
 
-async def visible(session: Session, prefix: str = "") -> Q:
-    """The assignments (or, with a prefix, the rows joined to them) the caller may read."""
+async def visible(session: Session) -> Q:
+    """The assignments the caller may read."""
     perms = session.perms
-    staff = in_units(await perms.unit_ids("read", KIND), prefix, DOMAIN_COLUMNS)
-    own = in_units(await perms.unit_ids("read_own", KIND), prefix, DOMAIN_COLUMNS) & Q(
-        **{f"{prefix}buyer_id": session.actor.user_id}
-    )
+    staff = in_units(await perms.unit_ids("read", KIND), columns=DOMAIN_COLUMNS)
+    own = in_units(await perms.unit_ids("read_own", KIND), columns=DOMAIN_COLUMNS) & Q(buyer_id=session.actor.user_id)
     return staff | own
 
 

@@ -23,7 +23,7 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log, idempotency
 from services.context import Session
-from services.documents import sniff
+from services.documents import checked_file
 from services.purchases.access import own_assignment
 from services.tasks.common import move
 from store.blobs import BlobStore
@@ -107,9 +107,12 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
     check_price(cents, facts.currency)
     samples = [_clean_sample(i, s) for i, s in enumerate(facts.samples)]
     check_evidence(len(facts.photos), [s.identifier for s in samples])
-    receipt_type = _check_file(facts.receipt, max_bytes, ("receipt",), RECEIPTS, "a receipt is a JPEG, PNG or PDF")
+    receipt = facts.receipt
+    receipt_type = checked_file(
+        receipt.data, receipt.content_type, max_bytes, ("receipt",), RECEIPTS, "a receipt is a JPEG, PNG or PDF"
+    )
     photo_types = [
-        _check_file(p, max_bytes, ("photos", str(i)), IMAGES, "photos are JPEG or PNG images")
+        checked_file(p.data, p.content_type, max_bytes, ("photos", str(i)), IMAGES, "photos are JPEG or PNG images")
         for i, p in enumerate(facts.photos)
     ]
     async with transaction():
@@ -180,17 +183,3 @@ def _filename(upload: Upload, purpose: str) -> str:
     name = Path((upload.filename or "").replace("\\", "/")).name.strip()
     name = "".join(ch for ch in name if ch.isprintable())[:200]
     return name or purpose.lower()
-
-
-def _check_file(upload: Upload, max_bytes: int, field: tuple[str, ...], accepted: tuple, message: str) -> str:
-    if not upload.data:
-        raise DomainError(ErrorCode.REQUIRED, "the file is empty", field)
-    if len(upload.data) > max_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", field)
-    try:
-        content_type = sniff(upload.data, upload.content_type)
-    except DomainError as exc:
-        raise DomainError(exc.code, exc.message, field) from exc
-    if content_type not in accepted:
-        raise DomainError(ErrorCode.INVALID, message, field)
-    return content_type

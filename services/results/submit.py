@@ -13,6 +13,7 @@ from domain.tasks import SamplingMethod, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
+from services.documents import checked_file
 from services.errors import Forbidden
 from services.results.facts import current_result
 from services.tasks.common import KIND, check_version, load_for, move
@@ -139,14 +140,11 @@ async def verify_correction(
 
 
 async def _store_report(session: Session, task, report, store, max_bytes: int) -> int:
-    from services.documents import sniff
-
     data, filename, declared = report
-    if not data or len(data) > max_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the report is empty or larger than {max_bytes} bytes", ("report",))
+    content_type = checked_file(data, declared, max_bytes, ("report",))
     doc = await Document.create(
         task_id=task.id, purpose="VERIFICATION_REPORT", sha256=store.put(data), size=len(data),
-        content_type=sniff(data, declared), filename=safe_name(filename or "0402.05.pdf"),
+        content_type=content_type, filename=safe_name(filename or "0402.05.pdf"),
         uploaded_by_id=session.actor.user_id, description="现场验证报告 0402.05",
     )  # fmt: skip
     return doc.id
