@@ -6,13 +6,7 @@ from collections.abc import Iterator
 
 import strawberry
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -27,7 +21,7 @@ from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
 from server.graphql_errors import PublicErrors, log_errors
-from server.query_cost import QueryCostLimiter
+from server.query_limits import DocumentLimits
 from server.settings import Settings
 
 
@@ -80,14 +74,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # Factories, so every request gets fresh extension instances.
     extensions: list = [
         RequireAuthentication,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryCostLimiter(max_cost=settings.max_cost),
-        PublicErrors,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    # Last of the checks, so that the validation rules the others add run in its worker thread.
+    limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
+    extensions += [lambda: DocumentLimits(**limits), PublicErrors]
     return SurveilSchema(
         query=Query,
         mutation=Mutation,

@@ -26,7 +26,7 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
-    max_cost: int = 20000  # fields resolved per request, pages multiplied (server/query_cost.py)
+    max_cost: int = 20000  # fields resolved per request, pages multiplied (server/query_limits.py)
     introspection: bool = True
     graphiql: bool = True
     field_suggestions: bool = True

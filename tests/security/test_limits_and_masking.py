@@ -94,7 +94,7 @@ async def test_a_query_that_fans_out_is_refused_before_it_runs(api):
 def test_cost_estimate_counts_pages_fragments_and_variables():
     from graphql import parse
 
-    from server.query_cost import estimate
+    from server.query_limits import estimate
 
     doc = parse("""query Q($n: Int) { factories(first: $n) { nodes { ...F } } viewer { login } }
                    fragment F on Factory { code name certificates { number } }""")
