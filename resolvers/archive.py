@@ -8,9 +8,8 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from domain.archive import Form
-from resolvers.mutation import db_id, run
+from resolvers.plumbing import db_id, mutation, run, task_db_id, task_payload
 from resolvers.query import page_request
-from resolvers.task_mutation import _payload, _task_id
 from resolvers.uploads import read_upload
 from schema import archive_types as at
 from schema import task_payloads
@@ -111,7 +110,7 @@ class ArchiveQuery:
 
 @strawberry.type
 class ArchiveMutation:
-    @strawberry.mutation(description="上传归档表单 File a form (0402.03 ...); not once archived.")
+    @mutation(description="上传归档表单 File a form (0402.03 ...); not once archived.")
     async def attach_task_form(self, info: strawberry.Info, input: AttachTaskFormInput) -> task_payloads.TaskPayload:
         session = info.context.require_session
         config = session.config
@@ -119,42 +118,42 @@ class ArchiveMutation:
         async def command():
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await forms.attach_form(
-                session, _task_id(input), Form(input.form.value), data, filename, declared,
+                session, task_db_id(input), Form(input.form.value), data, filename, declared,
                 input.description, BlobStore(config.document_dir), config.max_upload_bytes,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="归档 Archive a decided task with a complete file; it becomes read-only.")
+    @mutation(description="归档 Archive a decided task with a complete file; it becomes read-only.")
     async def archive_task(self, info: strawberry.Info, input: ArchiveTaskInput) -> task_payloads.TaskPayload:
-        return await _payload(
-            info, archiving.archive_task(info.context.require_session, _task_id(input), input.expected_version)
+        return await task_payload(
+            info, archiving.archive_task(info.context.require_session, task_db_id(input), input.expected_version)
         )
 
-    @strawberry.mutation(description="计划人日数 Set the planned person-days (the planner).")
+    @mutation(description="计划人日数 Set the planned person-days (the planner).")
     async def set_planned_person_days(
         self, info: strawberry.Info, input: SetPlannedPersonDaysInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await person_days.set_planned(
-                info.context.require_session, _task_id(input), input.expected_version, input.days
+                info.context.require_session, task_db_id(input), input.expected_version, input.days
             )
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="实际人日数 Account the team's actual person-days (the team leader).")
+    @mutation(description="实际人日数 Account the team's actual person-days (the team leader).")
     async def record_person_days(
         self, info: strawberry.Info, input: RecordPersonDaysInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await person_days.record_actual(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 [(e.login, e.days) for e in input.entries],
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="上报共性问题 Report a common problem to HQ (a sub-centre).")
+    @mutation(description="上报共性问题 Report a common problem to HQ (a sub-centre).")
     async def file_problem_report(self, info: strawberry.Info, input: FileProblemReportInput) -> ProblemReportPayload:
         async def command():
             return await problems.file_report(
@@ -164,7 +163,7 @@ class ArchiveMutation:
 
         return await _report_payload(command())
 
-    @strawberry.mutation(description="答复共性问题 HQ answers a problem report; the sub-centre follows up.")
+    @mutation(description="答复共性问题 HQ answers a problem report; the sub-centre follows up.")
     async def post_problem_message(self, info: strawberry.Info, input: PostProblemMessageInput) -> ProblemReportPayload:
         async def command():
             return await problems.post_message(

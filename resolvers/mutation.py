@@ -2,52 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
-
 import strawberry
 
 from domain.enums import FactoryClass, FactoryStatus
-from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.factory import FactoryCorrection
-from schema import enums, inputs, payloads, types
-from schema.relay import InvalidId, from_global_id
+from resolvers.plumbing import factory_db_id, mutation, run
+from schema import inputs, payloads, types
 from services import factories, policy_admin
-
-T = TypeVar("T")
-
-
-def _user_errors(exc: DomainError | DomainErrors) -> list[types.UserError]:
-    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
-    return [
-        types.UserError(
-            field=["input", *e.field] if e.field else None, message=e.message, code=enums.UserErrorCode(e.code.value)
-        )
-        for e in errors
-    ]
-
-
-async def run(command: Awaitable[T]) -> tuple[T | None, list[types.UserError]]:
-    """Rule violations become userErrors; authorization errors propagate as GraphQL errors."""
-    try:
-        return await command, []
-    except (DomainError, DomainErrors) as exc:
-        return None, _user_errors(exc)
-
-
-def db_id(global_id: str, expected_type: str, field: str) -> int:
-    """The database id behind a global ID; a wrong or foreign one is simply not found."""
-    try:
-        type_name, value = from_global_id(global_id)
-    except InvalidId:
-        type_name, value = "", 0
-    if type_name != expected_type:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {expected_type.lower()}", (field,))
-    return value
-
-
-def factory_db_id(global_id: str) -> int:
-    return db_id(global_id, "Factory", "factoryId")
 
 
 async def _factory_payload(info: strawberry.Info, factory, errors) -> payloads.FactoryPayload:
@@ -61,9 +22,7 @@ def _given(value):
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(
-        description="Correct factory information 工厂信息维护 (§4.9); re-routes jurisdiction on a move."
-    )
+    @mutation(description="Correct factory information 工厂信息维护 (§4.9); re-routes jurisdiction on a move.")
     async def correct_factory_information(
         self, info: strawberry.Info, input: inputs.CorrectFactoryInformationInput
     ) -> payloads.FactoryPayload:
@@ -91,7 +50,7 @@ class Mutation:
         factory, errors = await run(command())
         return await _factory_payload(info, factory, errors)
 
-    @strawberry.mutation(description="Change a factory's class 调整企业分类 (A-D), with a reason.")
+    @mutation(description="Change a factory's class 调整企业分类 (A-D), with a reason.")
     async def change_factory_class(
         self, info: strawberry.Info, input: inputs.ChangeFactoryClassInput
     ) -> payloads.FactoryPayload:
@@ -109,9 +68,7 @@ class Mutation:
         factory, errors = await run(command())
         return await _factory_payload(info, factory, errors)
 
-    @strawberry.mutation(
-        description="Add a policy line 新增授权策略 (policy administrators); audited, effective at once."
-    )
+    @mutation(description="Add a policy line 新增授权策略 (policy administrators); audited, effective at once.")
     async def add_policy_rule(self, info: strawberry.Info, input: inputs.PolicyRuleInput) -> payloads.PolicyRulePayload:
         ctx = info.context
         rule, errors = await run(
@@ -119,7 +76,7 @@ class Mutation:
         )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
-    @strawberry.mutation(description="Remove a policy line 删除授权策略; audited, effective at once.")
+    @mutation(description="Remove a policy line 删除授权策略; audited, effective at once.")
     async def remove_policy_rule(
         self, info: strawberry.Info, input: inputs.PolicyRuleInput
     ) -> payloads.PolicyRulePayload:
@@ -129,7 +86,7 @@ class Mutation:
         )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
-    @strawberry.mutation(description="Give a person a role inside a unit 分配岗位; audited.")
+    @mutation(description="Give a person a role inside a unit 分配岗位; audited.")
     async def assign_role(
         self, info: strawberry.Info, input: inputs.RoleAssignmentInput
     ) -> payloads.RoleAssignmentPayload:
@@ -142,7 +99,7 @@ class Mutation:
         held = types.HeldRole(role=input.role, unit_code=input.unit_code) if done else None
         return payloads.RoleAssignmentPayload(role=held, login=input.login if done else None, user_errors=errors)
 
-    @strawberry.mutation(description="Take a role away 撤销岗位; audited.")
+    @mutation(description="Take a role away 撤销岗位; audited.")
     async def revoke_role(
         self, info: strawberry.Info, input: inputs.RoleAssignmentInput
     ) -> payloads.RoleAssignmentPayload:

@@ -14,9 +14,8 @@ from domain.purchases import MAX_PHOTOS
 from domain.purchases import AssignmentStatus as DomainAssignmentStatus
 from domain.tasks import ExceptionReason
 from resolvers import purchase_present
-from resolvers.mutation import db_id, run
+from resolvers.plumbing import db_id, mutation, run, task_db_id
 from resolvers.query import global_db_id, page_request
-from resolvers.task_mutation import _task_id
 from resolvers.uploads import read_upload
 from schema import purchase_types as pt
 from schema import task_enums
@@ -151,19 +150,19 @@ class PurchaseQuery:
 
 @strawberry.type
 class PurchaseMutation:
-    @strawberry.mutation(description="分派买样 Assign a market buyer to a sampling task with the purchase method.")
+    @mutation(description="分派买样 Assign a market buyer to a sampling task with the purchase method.")
     async def assign_buyer(self, info: strawberry.Info, input: AssignBuyerInput) -> PurchaseAssignmentPayload:
         return await _assignment_payload(
             assignments.assign_buyer(
                 info.context.require_session,
-                _task_id(input),
+                task_db_id(input),
                 input.expected_version,
                 input.buyer_login,
                 input.instructions,
             )
         )
 
-    @strawberry.mutation(description="撤回买样 The planner takes open purchase work back.")
+    @mutation(description="撤回买样 The planner takes open purchase work back.")
     async def withdraw_purchase_assignment(
         self, info: strawberry.Info, input: WithdrawPurchaseAssignmentInput
     ) -> PurchaseAssignmentPayload:
@@ -174,7 +173,7 @@ class PurchaseMutation:
 
         return await _assignment_payload(command())
 
-    @strawberry.mutation(description="完成买样 (mobile) The buyer reports the work done.")
+    @mutation(description="完成买样 (mobile) The buyer reports the work done.")
     async def complete_purchase_assignment(
         self, info: strawberry.Info, input: CompletePurchaseAssignmentInput
     ) -> PurchaseAssignmentPayload:
@@ -190,7 +189,7 @@ class PurchaseMutation:
 
         return await _assignment_payload(command())
 
-    @strawberry.mutation(description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.")
+    @mutation(description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.")
     async def report_purchase_problem(
         self, info: strawberry.Info, input: ReportPurchaseProblemInput
     ) -> PurchaseAssignmentPayload:
@@ -209,7 +208,7 @@ class PurchaseMutation:
 
         return await _assignment_payload(command())
 
-    @strawberry.mutation(
+    @mutation(
         description="记录买样 (mobile) Record a purchase with receipt, photos and samples. Send it as a multipart "
         "request; a retry with the same idempotencyKey returns the first purchase and records nothing."
     )

@@ -6,7 +6,7 @@ import strawberry
 
 from domain.enums import FactoryClass
 from domain.tasks import SamplingSite
-from resolvers.mutation import run
+from resolvers.plumbing import mutation, run
 from resolvers.query import page_request
 from schema import enums, reference_types, task_enums
 from schema.relay import Connection, build_connection
@@ -105,7 +105,7 @@ class ReferenceQuery:
 
 @strawberry.type
 class ReferenceMutation:
-    @strawberry.mutation(description="调整监督频次 Change how often a class is surveilled (HQ planners).")
+    @mutation(description="调整监督频次 Change how often a class is surveilled (HQ planners).")
     async def update_frequency_rule(self, info: strawberry.Info, input: FrequencyRuleInput) -> FrequencyRulePayload:
         row, errors = await run(reference.update_frequency_rule(
             info.context.require_session, FactoryClass(input.classification.value), input.expected_version,
@@ -115,7 +115,7 @@ class ReferenceMutation:
             rule=reference_types.FrequencyRule.from_model(row) if row else None, user_errors=errors
         )
 
-    @strawberry.mutation(description="维护年度监督检查条款 Create or update a yearly clause (HQ planners).")
+    @mutation(description="维护年度监督检查条款 Create or update a yearly clause (HQ planners).")
     async def upsert_surveillance_clause(self, info: strawberry.Info, input: SurveillanceClauseInput) -> ClausePayload:
         clause, errors = await run(reference.upsert_clause(
             info.context.require_session, input.year, input.code, input.title, input.text,
@@ -123,7 +123,7 @@ class ReferenceMutation:
         ))  # fmt: skip
         return ClausePayload(clause=(await present_clauses([clause]))[0] if clause else None, user_errors=errors)
 
-    @strawberry.mutation(description="维护监督抽样检测方案 Create or update a sampling scheme (HQ planners).")
+    @mutation(description="维护监督抽样检测方案 Create or update a sampling scheme (HQ planners).")
     async def upsert_sampling_scheme(self, info: strawberry.Info, input: SamplingSchemeInput) -> SchemePayload:
         scheme, errors = await run(reference.upsert_scheme(
             info.context.require_session, input.product_category, input.title, input.test_items,

@@ -9,8 +9,7 @@ from strawberry.file_uploads import Upload
 
 from domain.decisions import DecisionOutcome, ReviewOutcome, RiskLevel, SpotCheckLevel, SuspensionGround
 from domain.results import Conclusion, Severity, VerificationMethod
-from resolvers.mutation import db_id, run
-from resolvers.task_mutation import _payload, _task_id
+from resolvers.plumbing import db_id, mutation, run, task_db_id, task_payload
 from resolvers.uploads import read_upload
 from schema import result_enums as re
 from schema import task_payloads, types
@@ -144,7 +143,7 @@ def _dispute_id(input) -> int:
 
 @strawberry.type
 class ResultMutation:
-    @strawberry.mutation(description="提交检查结论 Submit the result (team leader; agency inspector if delegated).")
+    @mutation(description="提交检查结论 Submit the result (team leader; agency inspector if delegated).")
     async def submit_results(self, info: strawberry.Info, input: SubmitResultsInput) -> task_payloads.TaskPayload:
         findings = [
             submit.FindingInput(n.clause, Severity(n.severity.value), n.description) for n in input.nonconformities
@@ -152,13 +151,13 @@ class ResultMutation:
 
         async def command():
             return await submit.submit_results(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 Conclusion(input.conclusion.value), input.summary, findings,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="整改验证 Verify a correction in writing or on site (team leader).")
+    @mutation(description="整改验证 Verify a correction in writing or on site (team leader).")
     async def verify_correction(self, info: strawberry.Info, input: VerifyCorrectionInput) -> task_payloads.TaskPayload:
         session = info.context.require_session
         config = session.config
@@ -173,68 +172,68 @@ class ResultMutation:
                 BlobStore(config.document_dir), config.max_upload_bytes,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="复核 Review a submitted result (a reviewer of the responsible unit).")
+    @mutation(description="复核 Review a submitted result (a reviewer of the responsible unit).")
     async def review_results(self, info: strawberry.Info, input: ReviewResultsInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.review(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 ReviewOutcome(input.outcome.value), input.comments,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="标记复杂 Flag a task complex or special (planner or reviewer).")
+    @mutation(description="标记复杂 Flag a task complex or special (planner or reviewer).")
     async def flag_task_complex(self, info: strawberry.Info, input: FlagTaskComplexInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.flag_complex(
-                info.context.require_session, _task_id(input), input.expected_version, input.complex, input.reason
+                info.context.require_session, task_db_id(input), input.expected_version, input.complex, input.reason
             )
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="风险评估 Record a risk assessment (reviewer or decision maker).")
+    @mutation(description="风险评估 Record a risk assessment (reviewer or decision maker).")
     async def assess_risk(self, info: strawberry.Info, input: AssessRiskInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.assess_risk(
-                info.context.require_session, _task_id(input), input.expected_version, RiskLevel(input.level.value),
+                info.context.require_session, task_db_id(input), input.expected_version, RiskLevel(input.level.value),
                 input.recommendation,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="认证决定 Decide (a decision maker of the responsible unit).")
+    @mutation(description="认证决定 Decide (a decision maker of the responsible unit).")
     async def decide_certification(
         self, info: strawberry.Info, input: DecideCertificationInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await decide.decide(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 DecisionOutcome(input.outcome.value),
                 SuspensionGround(input.ground.value) if input.ground else None, input.reason,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="变更结论 Change a decided result (only the unit entitled to decide it).")
+    @mutation(description="变更结论 Change a decided result (only the unit entitled to decide it).")
     async def change_result(self, info: strawberry.Info, input: ChangeResultInput) -> task_payloads.TaskPayload:
         async def command():
             return await decide.change_result(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 Conclusion(input.conclusion.value), input.summary, input.reason,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="提出技术争议 Open a dispute (the enterprise or the responsible unit).")
+    @mutation(description="提出技术争议 Open a dispute (the enterprise or the responsible unit).")
     async def open_dispute(self, info: strawberry.Info, input: OpenDisputeInput) -> DisputePayload:
         async def command():
-            return await disputes.open_dispute(info.context.require_session, _task_id(input), input.subject)
+            return await disputes.open_dispute(info.context.require_session, task_db_id(input), input.subject)
 
         return await _dispute_payload(command())
 
-    @strawberry.mutation(description="上报总部 Escalate a dispute to HQ (the responsible sub-centre).")
+    @mutation(description="上报总部 Escalate a dispute to HQ (the responsible sub-centre).")
     async def escalate_dispute(self, info: strawberry.Info, input: EscalateDisputeInput) -> DisputePayload:
         async def command():
             return await disputes.escalate(
@@ -243,7 +242,7 @@ class ResultMutation:
 
         return await _dispute_payload(command())
 
-    @strawberry.mutation(description="处理争议 Settle a dispute.")
+    @mutation(description="处理争议 Settle a dispute.")
     async def settle_dispute(self, info: strawberry.Info, input: SettleDisputeInput) -> DisputePayload:
         async def command():
             return await disputes.settle(
@@ -253,7 +252,7 @@ class ResultMutation:
 
         return await _dispute_payload(command())
 
-    @strawberry.mutation(description="记录监督抽查 Record a spot check; the third failure revokes the certificate.")
+    @mutation(description="记录监督抽查 Record a spot check; the third failure revokes the certificate.")
     async def record_spot_check(self, info: strawberry.Info, input: RecordSpotCheckInput) -> CertificatePayload:
         async def command():
             return await spot_checks.record_spot_check(

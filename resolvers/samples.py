@@ -7,10 +7,9 @@ from strawberry.file_uploads import Upload
 
 from domain.custody import SampleStatus as DomainSampleStatus
 from domain.tasks import SamplingMethod, SamplingSite
-from resolvers.mutation import db_id, run
+from resolvers.plumbing import db_id, mutation, run, task_db_id, task_payload
 from resolvers.purchases import KEY_DESCRIPTION
 from resolvers.query import global_db_id, page_request
-from resolvers.task_mutation import _payload, _task_id
 from resolvers.uploads import read_upload
 from schema import sample_types, task_enums, task_payloads
 from schema.relay import Connection, build_connection
@@ -115,24 +114,24 @@ class SampleQuery:
 
 @strawberry.type
 class SampleMutation:
-    @strawberry.mutation(description="设定抽样要求 Set a sampling task's site, method, category, quantity and lab.")
+    @mutation(description="设定抽样要求 Set a sampling task's site, method, category, quantity and lab.")
     async def set_sampling_details(
         self, info: strawberry.Info, input: SamplingDetailsInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await samples.set_sampling_details(
-                info.context.require_session, _task_id(input), input.expected_version, SamplingSite(input.site.value),
+                info.context.require_session, task_db_id(input), input.expected_version, SamplingSite(input.site.value),
                 SamplingMethod(input.method.value), input.product_category, input.quantity, input.lab_code,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="记录封样 Record a sample taken and sealed.")
+    @mutation(description="记录封样 Record a sample taken and sealed.")
     async def record_sample(self, info: strawberry.Info, input: RecordSampleInput) -> SamplePayload:
         session = info.context.require_session
 
         async def command():
-            task_id = _task_id(input)
+            task_id = task_db_id(input)
             fields = {"task": task_id, "id": input.identifier, "seal": input.seal_number, "n": input.quantity,
                       "place": input.place}  # fmt: skip
             return await _once(
@@ -144,7 +143,7 @@ class SampleMutation:
 
         return await _sample_payload(info, command())
 
-    @strawberry.mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
+    @mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
     async def ship_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         session = info.context.require_session
 
@@ -161,7 +160,7 @@ class SampleMutation:
 
         return await _sample_payload(info, command())
 
-    @strawberry.mutation(description="接收样品 The lab receives a shipped sample and records its condition.")
+    @mutation(description="接收样品 The lab receives a shipped sample and records its condition.")
     async def receive_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         async def command():
             return await samples.receive_sample(
@@ -170,14 +169,14 @@ class SampleMutation:
 
         return await _sample_payload(info, command())
 
-    @strawberry.mutation(description="开始检测 The lab starts testing a received sample.")
+    @mutation(description="开始检测 The lab starts testing a received sample.")
     async def start_sample_testing(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         async def command():
             return await samples.start_testing(info.context.require_session, _sample_id(input), input.expected_version)
 
         return await _sample_payload(info, command())
 
-    @strawberry.mutation(description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.")
+    @mutation(description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.")
     async def submit_lab_report(self, info: strawberry.Info, input: SubmitLabReportInput) -> SamplePayload:
         session = info.context.require_session
         config = session.config

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.tasks import ExceptionHandling, ExceptionReason, SpecialTrigger, TaskKind
-from resolvers.mutation import db_id, factory_db_id, run
+from resolvers.plumbing import db_id, factory_db_id, mutation, run, task_db_id, task_payload
 from resolvers.uploads import read_upload
 from schema import task_inputs, task_payloads
 from services import documents
@@ -14,21 +14,9 @@ from services.tasks import queries as task_queries
 from store.blobs import BlobStore
 
 
-def _task_id(input) -> int:
-    return db_id(input.task_id, "Task", "taskId")
-
-
-async def _payload(info: strawberry.Info, command) -> task_payloads.TaskPayload:
-    task, errors = await run(command)
-    presented = (await info.context.present_tasks([task]))[0] if task else None
-    return task_payloads.TaskPayload(task=presented, user_errors=errors)
-
-
 @strawberry.type
 class TaskMutation:
-    @strawberry.mutation(
-        description="生成年度计划 Draft the routine tasks due in a year; a rerun adds only what is missing."
-    )
+    @mutation(description="生成年度计划 Draft the routine tasks due in a year; a rerun adds only what is missing.")
     async def generate_plan(
         self, info: strawberry.Info, input: task_inputs.GeneratePlanInput
     ) -> task_payloads.GeneratePlanPayload:
@@ -36,7 +24,7 @@ class TaskMutation:
         tasks = await info.context.present_tasks(created or [])
         return task_payloads.GeneratePlanPayload(created_count=len(tasks), tasks=tasks, user_errors=errors)
 
-    @strawberry.mutation(description="新建任务 Create a task (special inspections name their trigger).")
+    @mutation(description="新建任务 Create a task (special inspections name their trigger).")
     async def create_task(self, info: strawberry.Info, input: task_inputs.CreateTaskInput) -> task_payloads.TaskPayload:
         async def command():
             return await planning.create_task(
@@ -50,46 +38,44 @@ class TaskMutation:
                 requirements=input.requirements, unannounced=input.unannounced,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="安排任务 Set the window, due date and requirements of a draft or issued task.")
+    @mutation(description="安排任务 Set the window, due date and requirements of a draft or issued task.")
     async def schedule_task(
         self, info: strawberry.Info, input: task_inputs.ScheduleTaskInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.schedule_task(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 input.planned_start, input.planned_end, input.due_on, input.requirements,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="下达任务 Issue a task; a pre-notified one creates the enterprise's notice.")
+    @mutation(description="下达任务 Issue a task; a pre-notified one creates the enterprise's notice.")
     async def issue_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
-            return await lifecycle.issue_task(info.context.require_session, _task_id(input), input.expected_version)
+            return await lifecycle.issue_task(info.context.require_session, task_db_id(input), input.expected_version)
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(
-        description="开始实施 The team starts on site; an unannounced task becomes visible to the enterprise."
-    )
+    @mutation(description="开始实施 The team starts on site; an unannounced task becomes visible to the enterprise.")
     async def start_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
-            return await lifecycle.start_task(info.context.require_session, _task_id(input), input.expected_version)
+            return await lifecycle.start_task(info.context.require_session, task_db_id(input), input.expected_version)
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="取消任务 Cancel a task, with a reason.")
+    @mutation(description="取消任务 Cancel a task, with a reason.")
     async def cancel_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.cancel_task(
-                info.context.require_session, _task_id(input), input.expected_version, input.reason
+                info.context.require_session, task_db_id(input), input.expected_version, input.reason
             )
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="拆分任务 Split a task into sub-tasks (e.g. inspection part and sampling part).")
+    @mutation(description="拆分任务 Split a task into sub-tasks (e.g. inspection part and sampling part).")
     async def split_task(
         self, info: strawberry.Info, input: task_inputs.SplitTaskInput
     ) -> task_payloads.SplitTaskPayload:
@@ -104,7 +90,7 @@ class TaskMutation:
                 for p in input.parts
             ]  # fmt: skip
             return await lifecycle.split_task(
-                info.context.require_session, _task_id(input), input.expected_version, parts, input.reason
+                info.context.require_session, task_db_id(input), input.expected_version, parts, input.reason
             )
 
         result, errors = await run(command())
@@ -114,62 +100,62 @@ class TaskMutation:
         presented = await info.context.present_tasks([parent, *children])
         return task_payloads.SplitTaskPayload(task=presented[0], children=presented[1:], user_errors=[])
 
-    @strawberry.mutation(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")
+    @mutation(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")
     async def delegate_task(
         self, info: strawberry.Info, input: task_inputs.DelegateTaskInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.delegate_task(
-                info.context.require_session, _task_id(input), input.expected_version, input.agency_code, input.reason
+                info.context.require_session, task_db_id(input), input.expected_version, input.agency_code, input.reason
             )
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="组成/变更检查组 Form or change the inspection team.")
+    @mutation(description="组成/变更检查组 Form or change the inspection team.")
     async def assign_team(self, info: strawberry.Info, input: task_inputs.AssignTeamInput) -> task_payloads.TaskPayload:
         async def command():
             return await team.assign_team(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 input.leader_login, input.member_logins, input.reason,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="报告异常 Report that a task cannot be executed or completed as planned.")
+    @mutation(description="报告异常 Report that a task cannot be executed or completed as planned.")
     async def report_task_exception(
         self, info: strawberry.Info, input: task_inputs.ReportTaskExceptionInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await exceptions.report_exception(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 ExceptionReason(input.reason.value), input.details,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="处理异常 Reschedule, convert to special, escalate to HQ, or cancel.")
+    @mutation(description="处理异常 Reschedule, convert to special, escalate to HQ, or cancel.")
     async def handle_task_exception(
         self, info: strawberry.Info, input: task_inputs.HandleTaskExceptionInput
     ) -> task_payloads.TaskPayload:
         async def command():
             return await exceptions.handle_exception(
-                info.context.require_session, _task_id(input), input.expected_version,
+                info.context.require_session, task_db_id(input), input.expected_version,
                 ExceptionHandling(input.handling.value), input.note, input.planned_start, input.planned_end,
             )  # fmt: skip
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="申请检测机构 (enterprise) Ask about the lab for this task's samples.")
+    @mutation(description="申请检测机构 (enterprise) Ask about the lab for this task's samples.")
     async def file_lab_request(
         self, info: strawberry.Info, input: task_inputs.FileLabRequestInput
     ) -> task_payloads.TaskPayload:
         async def command():
-            await labs.file_request(info.context.require_session, _task_id(input), input.lab_code, input.text)
-            return await _reload(info, _task_id(input))
+            await labs.file_request(info.context.require_session, task_db_id(input), input.lab_code, input.text)
+            return await _reload(info, task_db_id(input))
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="答复检测机构申请 (planner) Record whether the request was accepted, and why.")
+    @mutation(description="答复检测机构申请 (planner) Record whether the request was accepted, and why.")
     async def decide_lab_request(
         self, info: strawberry.Info, input: task_inputs.DecideLabRequestInput
     ) -> task_payloads.TaskPayload:
@@ -178,9 +164,9 @@ class TaskMutation:
             request = await labs.decide_request(info.context.require_session, request_id, input.accepted, input.reason)
             return await _reload(info, request.task_id)
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
-    @strawberry.mutation(description="上传检查资料 Attach a document to a task (planners); stored by SHA-256.")
+    @mutation(description="上传检查资料 Attach a document to a task (planners); stored by SHA-256.")
     async def attach_task_material(
         self, info: strawberry.Info, input: task_inputs.AttachTaskMaterialInput
     ) -> task_payloads.TaskPayload:
@@ -190,12 +176,12 @@ class TaskMutation:
         async def command():
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             await documents.attach_material(
-                session, _task_id(input), data, filename, declared,
+                session, task_db_id(input), data, filename, declared,
                 input.description, config.max_upload_bytes, BlobStore(config.document_dir),
             )  # fmt: skip
-            return await _reload(info, _task_id(input))
+            return await _reload(info, task_db_id(input))
 
-        return await _payload(info, command())
+        return await task_payload(info, command())
 
 
 async def _reload(info: strawberry.Info, task_id: int):

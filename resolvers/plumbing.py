@@ -1,0 +1,100 @@
+"""What every mutation resolver shares: one error path from a rule violation (or an id that
+names nothing) to the payload's `userErrors`, and the decoding of global ids.
+
+Every mutation is declared with `mutation(...)`, which wraps the whole resolver: an id decoded
+before the service runs, a command built eagerly or lazily, a rule broken deep in a service —
+each becomes a `userErrors` entry on the field's own payload type, never a masked 500."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Awaitable
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.extensions import FieldExtension
+from strawberry.types.base import StrawberryList, StrawberryOptional
+
+from domain.errors import DomainError, DomainErrors, ErrorCode
+from schema import enums, task_payloads, types
+from schema.relay import InvalidId, from_global_id
+
+T = TypeVar("T")
+
+
+def user_errors(exc: DomainError | DomainErrors) -> list[types.UserError]:
+    errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
+    return [
+        types.UserError(
+            field=["input", *e.field] if e.field else None, message=e.message, code=enums.UserErrorCode(e.code.value)
+        )
+        for e in errors
+    ]
+
+
+async def run(command: Awaitable[T]) -> tuple[T | None, list[types.UserError]]:
+    """Rule violations become userErrors; authorization errors propagate as GraphQL errors."""
+    try:
+        return await command, []
+    except (DomainError, DomainErrors) as exc:
+        return None, user_errors(exc)
+
+
+def db_id(global_id: str, expected_type: str, field: str) -> int:
+    """The database id behind a global ID; a malformed or foreign one is simply not found."""
+    try:
+        type_name, value = from_global_id(global_id)
+    except InvalidId:
+        type_name, value = "", 0
+    if type_name != expected_type:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no such {expected_type.lower()}", (field,))
+    return value
+
+
+def task_db_id(input) -> int:
+    return db_id(input.task_id, "Task", "taskId")
+
+
+async def task_payload(info: strawberry.Info, command) -> task_payloads.TaskPayload:
+    task, errors = await run(command)
+    presented = (await info.context.present_tasks([task]))[0] if task else None
+    return task_payloads.TaskPayload(task=presented, user_errors=errors)
+
+
+def factory_db_id(global_id: str) -> int:
+    return db_id(global_id, "Factory", "factoryId")
+
+
+class UserErrorsOnFailure(FieldExtension):
+    """Turns a rule violation anywhere in a mutation into its payload with `userErrors`:
+    the other fields are null, or empty (lists) and zero (counts) where the type needs a value."""
+
+    def apply(self, field) -> None:
+        self.field = field
+
+    async def resolve_async(self, next_, source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        try:
+            return await next_(source, info, **kwargs)
+        except (DomainError, DomainErrors) as exc:
+            return failure_payload(self.field.type, user_errors(exc))
+
+
+def failure_payload(payload_type: type, errors: list[types.UserError]) -> Any:
+    values: dict[str, Any] = {}
+    for field in payload_type.__strawberry_definition__.fields:
+        if field.python_name == "user_errors":
+            values[field.python_name] = errors
+        elif isinstance(field.type, StrawberryOptional):
+            values[field.python_name] = None
+        elif isinstance(field.type, StrawberryList):
+            values[field.python_name] = []
+        elif field.type in (int, float):
+            values[field.python_name] = 0
+        else:  # a new kind of payload field: decide its empty value here
+            raise TypeError(f"{payload_type.__name__}.{field.python_name} has no empty value")
+    return payload_type(**values)
+
+
+def mutation(*, description: str) -> typing.Any:
+    """`strawberry.mutation` with the one error path; use it for every mutation."""
+    return strawberry.mutation(description=description, extensions=[UserErrorsOnFailure()])
