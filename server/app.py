@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 from tortoise.contrib.starlette import RegisterTortoise
 
 from domain.purchases import MAX_PHOTOS
@@ -20,15 +22,17 @@ from server.auth import AuthError, TokenVerifier
 from server.authn import Authenticator
 from server.downloads import bundle_route, download_route
 from server.graphql import build_schema
+from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit, request_error_body
 from server.settings import Settings, load_settings
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
 
 log = logging.getLogger("surveil")
-MAX_JSON_BYTES = 1024 * 1024
 # A purchase carries a receipt and up to six photos; each file is checked against the limit again.
 MAX_FILES_PER_REQUEST = 1 + MAX_PHOTOS
+MAX_JSON_NESTING = 32  # the deepest real input (a purchase's samples) is 5 levels
+JSON = "application/json"
 
 
 class SurveilGraphQL(GraphQL):
@@ -40,31 +44,27 @@ class SurveilGraphQL(GraphQL):
         self.authenticator = authenticator
 
     def decode_json(self, data: str | bytes) -> object:
-        """Lone UTF-16 surrogates are legal JSON escapes but not text: no layer below (ORM,
-        database driver, audit hash) can encode them, so refuse them at the door."""
-        decoded = super().decode_json(data)
-        if _has_lone_surrogate(decoded):
-            raise HTTPException(400, "request text must be valid Unicode (lone surrogate found)")
+        """Every JSON the endpoint reads (a body, multipart `operations` and `map`, GET
+        `variables`) is an object of plain text, nested no deeper than any real request."""
+        try:
+            decoded = super().decode_json(data)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the request body must be UTF-8 JSON") from None
+        except RecursionError:
+            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_NESTING} levels") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "a GraphQL request must be a JSON object")
+        problem = json_problem(decoded)
+        if problem:
+            raise HTTPException(400, problem)
         return decoded
 
-    async def parse_http_body(self, request):
-        """Plain GraphQL requests are small: refuse a large JSON body before parsing it."""
-        if "multipart" not in (request.content_type or ""):
-            length = request.headers.get("content-length")
-            if length and length.isdigit() and int(length) > MAX_JSON_BYTES:
-                raise HTTPException(413, f"GraphQL requests are limited to {MAX_JSON_BYTES} bytes")
-        return await super().parse_http_body(request)
-
-    async def parse_multipart(self, request):
-        """Refuse an oversized upload before reading it (the limit is checked again per file)."""
-        length = request.headers.get("content-length")
-        if length is None or not length.isdigit():
-            raise HTTPException(411, "uploads need a Content-Length")
-        if int(length) > self.settings.max_upload_bytes * MAX_FILES_PER_REQUEST + 64 * 1024:
-            raise HTTPException(
-                413, f"uploads are limited to {MAX_FILES_PER_REQUEST} files of {self.settings.max_upload_bytes} bytes"
-            )
-        return await super().parse_multipart(request)
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            return Response(request_error_body(exc.status_code, exc.reason), exc.status_code, media_type=JSON)
 
     async def get_context(self, request: Request, response) -> GraphQLContext:
         sync = self.authenticator.sync
@@ -75,14 +75,24 @@ class SurveilGraphQL(GraphQL):
         return GraphQLContext(session=session, sync=sync, request=request)
 
 
-def _has_lone_surrogate(value) -> bool:
-    if isinstance(value, str):
-        return any("\ud800" <= ch <= "\udfff" for ch in value)
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(v) for v in value)
-    return False
+def json_problem(value: object) -> str | None:
+    """Why decoded request JSON is unusable, or None. Lone UTF-16 surrogates are legal JSON
+    escapes but not text: no layer below (ORM, database driver, audit hash) can encode them.
+    Walked without recursion, so a deep document cannot exhaust the stack here."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_JSON_NESTING:
+            return f"JSON nested deeper than {MAX_JSON_NESTING} levels"
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return "request text must be valid Unicode (lone surrogate found)"
+        elif isinstance(item, dict):
+            pending.extend((k, depth) for k in item)
+            pending.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            pending.extend((v, depth + 1) for v in item)
+    return None
 
 
 async def health(_: Request) -> JSONResponse:
@@ -117,6 +127,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[
+            Middleware(
+                BodyLimit,
+                json_limit=MAX_JSON_BYTES,
+                multipart_limit=settings.max_upload_bytes * MAX_FILES_PER_REQUEST + MULTIPART_OVERHEAD,
+            )
+        ],
     )
     app.state.settings = settings
     app.state.policy_sync = sync

@@ -1,0 +1,89 @@
+"""What every HTTP request gets before any route sees it: a body size limit counted as the
+bytes arrive, and refusals shaped like GraphQL errors.
+
+A Content-Length header is only a claim: a chunked body has none, and a client may send more
+than it announced. So the limit is enforced on the bytes themselves, for every route."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_JSON_BYTES = 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024  # field names, boundaries, the operations and map parts
+
+REQUEST_ERROR_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    411: "LENGTH_REQUIRED",
+    413: "PAYLOAD_TOO_LARGE",
+}
+
+
+def request_error_body(status: int, message: str) -> bytes:
+    """A refusal in the shape every GraphQL client already parses."""
+    code = REQUEST_ERROR_CODES.get(status, "BAD_REQUEST")
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+
+
+async def send_request_error(send: Send, status: int, message: str) -> None:
+    body = request_error_body(status, message)
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyTooLarge(Exception):
+    """Raised from `receive` once a body passes its limit (not a ValueError: no parser may
+    mistake it for malformed input and carry on)."""
+
+
+class BodyLimit:
+    """ASGI middleware: JSON and other bodies up to `json_limit` bytes, multipart uploads up
+    to `multipart_limit`. Over the limit, the request gets a 413 and the rest is not read."""
+
+    def __init__(self, app: ASGIApp, *, json_limit: int, multipart_limit: int) -> None:
+        self.app = app
+        self.json_limit = json_limit
+        self.multipart_limit = multipart_limit
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        headers = dict(scope.get("headers") or ())
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
+            return self.multipart_limit, f"uploads are limited to {self.multipart_limit} bytes per request"
+        return self.json_limit, f"request bodies are limited to {self.json_limit} bytes"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit, message = self._limit(scope)
+        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await send_request_error(send, 413 if declared.isdigit() else 400, message)
+            return
+
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(message)
+            return msg
+
+        async def tracking_send(msg: Message) -> None:
+            nonlocal started
+            started = started or msg["type"] == "http.response.start"
+            await send(msg)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except BodyTooLarge:
+            if not started:
+                await send_request_error(send, 413, message)
