@@ -1,4 +1,4 @@
-"""`surveil`: serve, migrate, seed --demo, token --user, audit verify, schema export,
+"""`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, schema export,
 archive export|verify, stats."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from server.cli_archive import add_commands
+from server.cli_audit import add_commands as add_audit_commands
 from server.settings import load_settings
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -86,21 +87,6 @@ def cmd_token(args, settings) -> int:
     return _print_tokens(settings, args.user)
 
 
-def cmd_audit(args, settings) -> int:
-    from domain.audit_chain import verify_chain
-    from store.audit import iter_chain
-
-    async def run():
-        return verify_chain([record async for record in iter_chain()])
-
-    count, broken = asyncio.run(_with_db(settings, run))
-    if broken:
-        print(f"BROKEN at seq {broken.seq}: {broken.problem} ({count} records read)")
-        return 1
-    print(f"audit chain intact: {count} records")
-    return 0
-
-
 def cmd_schema(args, settings) -> int:
     text = export_schema_text()
     if args.output == "-":
@@ -135,9 +121,7 @@ def parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="a development bearer token for a user")
     token.add_argument("--user", required=True, metavar="LOGIN")
     token.set_defaults(fn=cmd_token)
-    audit = sub.add_parser("audit", help="audit trail tools")
-    audit.add_argument("action", choices=["verify"])
-    audit.set_defaults(fn=cmd_audit)
+    add_audit_commands(sub, _with_db)
     schema = sub.add_parser("schema", help="GraphQL contract tools")
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
