@@ -24,15 +24,11 @@ def export_schema_text() -> str:
 
 
 async def _with_db(settings, fn):
-    from tortoise import Tortoise
+    from store.readiness import ready_database
 
-    from store.config import tortoise_config
-
-    await Tortoise.init(config=tortoise_config(settings.database_url))
-    try:
+    # Refuses (DatabaseNotReady) a missing or unmigrated database rather than creating one.
+    async with ready_database(settings.database_url):
         return await fn()
-    finally:
-        await Tortoise.close_connections()
 
 
 def cmd_migrate(args, settings) -> int:
@@ -101,7 +97,9 @@ def cmd_serve(args, settings) -> int:
     import uvicorn
 
     from server.app import create_app
+    from store.readiness import check_ready
 
+    asyncio.run(check_ready(settings.database_url))
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level.lower())
     return 0
 
@@ -136,7 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model on every reload
-    return args.fn(args, settings)
+    from store.readiness import DatabaseProblem
+
+    try:
+        return args.fn(args, settings)
+    except DatabaseProblem as exc:  # the operator's to fix: what is wrong and how, no traceback
+        print(f"surveil {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
