@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.fn(args, settings)
     except DatabaseProblem as exc:  # the operator's to fix: what is wrong and how, no traceback
         print(f"surveil {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return 2  # not 1, which `audit verify` and `archive verify` keep for "a problem was found"
 
 
 if __name__ == "__main__":

@@ -43,10 +43,12 @@ def known_migrations() -> set[str]:
 def shown(database_url: str) -> str:
     """The URL without its password, for messages."""
     parts = urlsplit(database_url)
-    if parts.password is None:
+    if "@" not in parts.netloc:
         return database_url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    if ":" not in userinfo:
+        return database_url
+    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}"))
 
 
 def sqlite_file(database_url: str) -> Path | None:

@@ -47,7 +47,7 @@ def test_every_command_is_classified():
 @pytest.mark.parametrize("command", sorted(NEEDS_DATABASE))
 def test_outside_the_project_folder_nothing_is_created(command, tmp_path):
     result = surveil(NEEDS_DATABASE[command], cwd=tmp_path)
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     message = result.stderr
     assert f"no database at {tmp_path.resolve() / 'data' / 'surveil.sqlite3'}" in message, message
     assert "surveil migrate" in message and "DATABASE_URL" in message, message
@@ -58,7 +58,7 @@ def test_outside_the_project_folder_nothing_is_created(command, tmp_path):
 def test_a_database_url_to_a_missing_file_creates_nothing(tmp_path):
     target = tmp_path / "elsewhere" / "surveil.sqlite3"
     result = surveil(NEEDS_DATABASE["token"], cwd=tmp_path, database_url=f"sqlite://{target}")
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     assert f"no database at {target.resolve()}" in result.stderr and "surveil migrate" in result.stderr, result.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -67,7 +67,7 @@ def test_an_unmigrated_file_is_refused_and_left_as_it_was(tmp_path):
     empty = tmp_path / "empty.sqlite3"
     empty.touch()
     result = surveil(NEEDS_DATABASE["token"], cwd=tmp_path, database_url=f"sqlite://{empty}")
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     assert "has no schema (never migrated)" in result.stderr and "surveil migrate" in result.stderr, result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["empty.sqlite3"] and empty.stat().st_size == 0
 
@@ -78,7 +78,7 @@ def test_a_database_behind_the_code_names_the_missing_migrations(tmp_path):
     path = tmp_path / "old.sqlite3"
     asyncio.run(_migrate_to(f"sqlite://{path}", "models.0015_archive"))
     result = surveil(NEEDS_DATABASE["audit"], cwd=tmp_path, database_url=f"sqlite://{path}")
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     assert "is behind this version: migrations 0016_restore_sqlite_indexes" in result.stderr, result.stderr
     assert "Run `surveil migrate`" in result.stderr
 
@@ -120,7 +120,7 @@ async def _tables(url: str) -> list[str]:
 @pytest.mark.parametrize("command", ["token", "serve"])
 def test_an_unmigrated_postgres_database_is_refused_and_left_empty(command, empty_postgres_database, tmp_path):
     result = surveil(NEEDS_DATABASE[command], cwd=tmp_path, database_url=empty_postgres_database)
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     assert "has no schema (never migrated)" in result.stderr and "surveil migrate" in result.stderr, result.stderr
     assert asyncio.run(_tables(empty_postgres_database)) == []
     assert list(tmp_path.iterdir()) == []
@@ -129,6 +129,6 @@ def test_an_unmigrated_postgres_database_is_refused_and_left_empty(command, empt
 def test_a_missing_postgres_database_is_named(postgres, tmp_path):
     missing = with_database(POSTGRES_URL, "surveil_test_no_such_database")
     result = surveil(NEEDS_DATABASE["token"], cwd=tmp_path, database_url=missing)
-    assert result.returncode == 1, result
+    assert result.returncode == 2, result
     assert f"cannot reach the database at {missing}" in result.stderr and "DATABASE_URL" in result.stderr, result
     assert "Traceback" not in result.stderr

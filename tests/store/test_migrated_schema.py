@@ -174,7 +174,7 @@ def test_migrate_refuses_to_restore_the_plan_key_over_duplicates_and_names_them(
             conn.execute(TASK_AT_0015, (sequence,))
     monkeypatch.setenv("DATABASE_URL", f"sqlite://{path}")
 
-    assert main(["migrate"]) == 1
+    assert main(["migrate"]) == 2
     message = capsys.readouterr().err
     assert "factory_id=1, year=2026, plan_sequence=1 (ids 1,2)" in message, message
     assert "surveil migrate" in message and "Traceback" not in message
