@@ -7,6 +7,7 @@ them). Comparing two freshly migrated databases catches any later migration doin
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections import defaultdict
 
@@ -88,7 +89,7 @@ def migrated_postgres():
         if REQUIRE_POSTGRES:
             pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
         pytest.skip(reason)
-    name = "surveil_test_schema_compare"
+    name = f"surveil_test_schema_{os.getpid()}"  # runs in parallel do not collide
     url = with_database(POSTGRES_URL, name)
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
