@@ -5,11 +5,11 @@ never back; each step belongs to one side (the sampling team or the lab)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode
+from domain.working_days import IsWorkday, add_working_days
 
 DEFAULT_TURNAROUND_WORKING_DAYS = 20
 
@@ -48,26 +48,18 @@ def check_step(current: SampleStatus, target: SampleStatus, side: CustodySide) -
         raise DomainError(ErrorCode.INVALID, f"the {STEP_SIDE[target].value.lower()} records this step", ("status",))
 
 
-def add_working_days(start: date, days: int, holidays: Iterable[date] = ()) -> date:
-    """The date `days` working days after `start` (weekends and the given holidays skipped)."""
-    off = set(holidays)
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
-            left -= 1
-    return current
+def report_due(received_on: date, working_days: int, is_workday: IsWorkday) -> date:
+    """Working days by the calendar given (the official one in the service), not Monday-Friday."""
+    return add_working_days(received_on, working_days, is_workday)
 
 
-def report_due(received_on: date, working_days: int = DEFAULT_TURNAROUND_WORKING_DAYS, holidays=()) -> date:
-    return add_working_days(received_on, working_days, holidays)
-
-
-def is_overdue(received_on: date | None, reported_on: date | None, today: date, working_days: int, holidays=()) -> bool:
+def is_overdue(
+    received_on: date | None, reported_on: date | None, today: date, working_days: int, is_workday: IsWorkday
+) -> bool:
     """A lab report is overdue once its due date has passed without a report."""
     if received_on is None or reported_on is not None:
         return False
-    return today > report_due(received_on, working_days, holidays)
+    return today > report_due(received_on, working_days, is_workday)
 
 
 def check_position(latitude: float, longitude: float) -> None:
@@ -95,13 +87,3 @@ def check_report(item_results: list[tuple[str, bool]], passed: bool) -> None:
         raise DomainError(
             ErrorCode.INVALID, "the conclusion must be 'pass' exactly when every item passed", ("conclusionPassed",)
         )
-
-
-def working_days_between(start: date, end: date, holidays: Iterable[date] = ()) -> int:
-    """Working days after `start` up to and including `end` (0 when reported the same day)."""
-    off, days, current = set(holidays), 0, start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in off:
-            days += 1
-    return days

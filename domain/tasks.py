@@ -6,10 +6,12 @@ archive) extend that table rather than adding checks elsewhere."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from enum import StrEnum
 
 from domain.enums import CertificateStatus
 from domain.errors import DomainError, ErrorCode
+from domain.jurisdiction import CHINA
 
 
 class TaskKind(StrEnum):
@@ -134,6 +136,33 @@ def check_delegation(actor_is_hq: bool, factory_overseas: bool) -> None:
         raise DomainError(ErrorCode.INVALID, "only tasks for overseas factories go to a foreign agency", ("agency",))
     if not actor_is_hq:
         raise DomainError(ErrorCode.JURISDICTION, "only HQ delegates to a foreign agency", ("agency",))
+
+
+def executing_unit_after_move(
+    *, executing: str, agency_countries: Iterable[str] | None, country: str, responsible: str
+) -> str:
+    """Who executes an open task once its factory moved. A foreign agency (its countries
+    given; None for any other unit) keeps a task HQ delegated to it only while it still
+    serves the factory's country, which is never China; otherwise the factory's (new)
+    responsible unit executes it, undelegated: only HQ decides on a new delegation."""
+    if agency_countries is not None and country != CHINA and country in set(agency_countries):
+        return executing
+    return responsible
+
+
+def status_after_team_left(status: TaskStatus) -> TaskStatus:
+    """The team of a unit that no longer executes the task leaves it. A staffed or started
+    task cannot go on as planned without it: it becomes an exception (工厂搬迁) for the
+    responsible unit to handle (reschedule and staff it again, convert, or cancel)."""
+    return S.EXCEPTION if status in (S.TEAM_ASSIGNED, S.IN_PROGRESS) else status
+
+
+def sampled_this_year(results_completed_on: Iterable[date | None], today: date) -> bool:
+    """§4.6 "already sampled this calendar year": a sampling of the factory whose results were
+    completed (first submitted) in today's calendar year, whatever year it was planned for and
+    whatever happened to it since (reviewed, decided, archived). One never completed (open,
+    cancelled) does not count. `results_completed_on`: one date per sampling, None if none."""
+    return any(done is not None and done.year == today.year for done in results_completed_on)
 
 
 def refusal_is_suspension_ground(kind: TaskKind, reason: ExceptionReason) -> bool:

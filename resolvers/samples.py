@@ -24,11 +24,13 @@ async def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
     """Samples for the viewer. A buyer who ships what they bought sees its custody, not the
     lab's findings: those need `sample read` in one of the sample's units."""
     session = info.context.require_session
-    now, days = today(), session.config.lab_turnaround_working_days
+    now = today()
     readers = await session.perms.unit_ids("read", samples.KIND)
     return [
         sample_types.Sample.from_model(
-            r, now, days, lab_details=any(getattr(r, c) in readers for c in samples.SAMPLE_DOMAIN_COLUMNS)
+            r,
+            samples.report_deadline(r.received_at, r.reported_at, now, session.config),
+            lab_details=any(getattr(r, c) in readers for c in samples.SAMPLE_DOMAIN_COLUMNS),
         )
         for r in rows
     ]

@@ -61,7 +61,12 @@ class Sample(Node):
     condition_on_arrival: str | None = strawberry.field(description="到样状态 Condition on arrival")
     testing_started_at: dt.datetime | None
     report_due_on: dt.date | None = strawberry.field(
-        description="报告应出具日期 (20 working days from receipt unless configured)"
+        description="报告应出具日期 (20 working days from receipt unless configured), by the official calendar: "
+        "public holidays off, make-up working days (调休) worked"
+    )
+    report_due_note: str | None = strawberry.field(
+        description="Null when reportDueOn follows the official calendar; otherwise names the year whose public "
+        "holidays are not known yet, counted Monday to Friday (the date may move once they are published)"
     )
     overdue: bool = strawberry.field(description="检测超期 No report by the due date")
     version: int
@@ -82,17 +87,14 @@ class Sample(Node):
         return LabReport.from_model(found) if found else None
 
     @classmethod
-    def from_model(
-        cls, m, today: dt.date, days: int = custody.DEFAULT_TURNAROUND_WORKING_DAYS, lab_details: bool = True
-    ) -> Sample:
-        received = m.received_at.date() if m.received_at else None
-        reported = m.reported_at.date() if m.reported_at else None
+    def from_model(cls, m, deadline, lab_details: bool = True) -> Sample:
+        """`deadline` is the report's due date, overdue flag and calendar note (services.samples.report_deadline)."""
         return cls(
             id=to_global_id("Sample", m.id), identifier=m.identifier, seal_number=m.seal_number, quantity=m.quantity,
             place=m.place, taken_by=m.taken_by.login, taken_at=m.taken_at, status=SampleStatus(m.status),
             carrier=m.carrier, tracking_number=m.tracking_number, shipped_at=m.shipped_at, received_at=m.received_at,
             condition_on_arrival=m.condition_on_arrival if lab_details else None,
             _lab_details=lab_details, testing_started_at=m.testing_started_at,
-            report_due_on=custody.report_due(received, days) if received else None,
-            overdue=custody.is_overdue(received, reported, today, days), version=m.version, _model=m,
+            report_due_on=deadline.due_on, report_due_note=deadline.note, overdue=deadline.overdue,
+            version=m.version, _model=m,
         )  # fmt: skip

@@ -24,6 +24,7 @@ from server.downloads import bundle_route, download_route
 from server.graphql import build_schema
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit, request_error_body
 from server.settings import Settings, load_settings
+from services.calendar import build_calendar
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lab_turnaround_working_days=settings.lab_turnaround_working_days,
         correction_months=settings.correction_months,
         suspension_months=settings.suspension_months,
+        calendar=build_calendar(settings.holidays_file),
     )
     authenticator = Authenticator(TokenVerifier(settings), sync, config)
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)

@@ -1,4 +1,4 @@
-"""`surveil`: serve, migrate, seed --demo, token --user, audit verify, schema export,
+"""`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, schema export,
 archive export|verify, stats."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from server.cli_archive import add_commands
+from server.cli_audit import add_commands as add_audit_commands
 from server.settings import load_settings
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -23,15 +24,11 @@ def export_schema_text() -> str:
 
 
 async def _with_db(settings, fn):
-    from tortoise import Tortoise
+    from store.readiness import ready_database
 
-    from store.config import tortoise_config
-
-    await Tortoise.init(config=tortoise_config(settings.database_url))
-    try:
+    # Refuses (DatabaseNotReady) a missing or unmigrated database rather than creating one.
+    async with ready_database(settings.database_url):
         return await fn()
-    finally:
-        await Tortoise.close_connections()
 
 
 def cmd_migrate(args, settings) -> int:
@@ -86,21 +83,6 @@ def cmd_token(args, settings) -> int:
     return _print_tokens(settings, args.user)
 
 
-def cmd_audit(args, settings) -> int:
-    from domain.audit_chain import verify_chain
-    from store.audit import iter_chain
-
-    async def run():
-        return verify_chain([record async for record in iter_chain()])
-
-    count, broken = asyncio.run(_with_db(settings, run))
-    if broken:
-        print(f"BROKEN at seq {broken.seq}: {broken.problem} ({count} records read)")
-        return 1
-    print(f"audit chain intact: {count} records")
-    return 0
-
-
 def cmd_schema(args, settings) -> int:
     text = export_schema_text()
     if args.output == "-":
@@ -115,7 +97,9 @@ def cmd_serve(args, settings) -> int:
     import uvicorn
 
     from server.app import create_app
+    from store.readiness import check_ready
 
+    asyncio.run(check_ready(settings.database_url))
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level.lower())
     return 0
 
@@ -135,9 +119,7 @@ def parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="a development bearer token for a user")
     token.add_argument("--user", required=True, metavar="LOGIN")
     token.set_defaults(fn=cmd_token)
-    audit = sub.add_parser("audit", help="audit trail tools")
-    audit.add_argument("action", choices=["verify"])
-    audit.set_defaults(fn=cmd_audit)
+    add_audit_commands(sub, _with_db)
     schema = sub.add_parser("schema", help="GraphQL contract tools")
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
@@ -152,7 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model on every reload
-    return args.fn(args, settings)
+    from store.readiness import DatabaseProblem
+
+    try:
+        return args.fn(args, settings)
+    except DatabaseProblem as exc:  # the operator's to fix: what is wrong and how, no traceback
+        print(f"surveil {args.command}: {exc}", file=sys.stderr)
+        return 2  # not 1, which `audit verify` and `archive verify` keep for "a problem was found"
 
 
 if __name__ == "__main__":

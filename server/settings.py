@@ -36,6 +36,7 @@ class Settings:
     lab_turnaround_working_days: int = 20  # 检测报告时限, from the lab's receipt of a sample
     correction_months: int = 3  # 整改期限 for non-conformities; not closed in time -> fail
     suspension_months: int = 6  # 暂停期限 (a voluntary suspension is 12 months)
+    holidays_file: str | None = None  # official holidays / make-up working days over chinesecalendar's data
     extra: dict = field(default_factory=dict)
 
     @property
@@ -75,12 +76,15 @@ def load_settings() -> Settings:
         lab_turnaround_working_days=int(os.environ.get("SURVEIL_LAB_TURNAROUND_DAYS", 20)),
         correction_months=int(os.environ.get("SURVEIL_CORRECTION_MONTHS", 3)),
         suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),
+        holidays_file=os.environ.get("SURVEIL_HOLIDAYS_FILE") or None,
     )
     check(settings)
     return settings
 
 
 def check(settings: Settings) -> None:
+    if settings.holidays_file and not Path(settings.holidays_file).is_file():
+        raise RuntimeError(f"SURVEIL_HOLIDAYS_FILE {settings.holidays_file} does not exist")
     if not settings.production:
         return
     if settings.jwt_algorithm == "HS256" and settings.jwt_secret in ("", DEV_SECRET):

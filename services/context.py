@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from policies.authorizer import Authorizer, Decision, unit_domain
+from services.calendar import WorkCalendar, default_calendar
 from services.errors import Forbidden
 from store.units import unit_ids_by_code
 
@@ -75,6 +76,8 @@ class ServiceConfig:
     lab_turnaround_working_days: int = 20
     correction_months: int = 3
     suspension_months: int = 6
+    # The official working-day calendar (public holidays, 调休 make-up days), built once at start-up.
+    calendar: WorkCalendar = field(default_factory=default_calendar, compare=False)
 
 
 @dataclass

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 
 from domain import factory as rules
 from domain.enums import FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import JurisdictionMap
-from domain.tasks import OPEN
 from domain.validation import require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import bounded
 from services.scoping import factory_filter, factory_unit_ids
+from services.tasks.rerouting import follow_factory
 from store.db import transaction
-from store.models import Factory, OrgUnit, SurveillanceTask
+from store.models import Factory
 from store.pagination import Page, PageRequest, paginate
 from store.rows import FACTORY_FIELDS, fetch_rows
 from store.units import load_jurisdiction, unit_ids_by_code
@@ -83,10 +83,10 @@ async def correct_information(
         change = rules.correct_information(_facts(factory), correction, jurisdiction)
         old_unit = factory.responsible_unit_id
         await _save(factory, change, jurisdiction)
-        if factory.responsible_unit_id != old_unit:  # moved to another jurisdiction
-            change.after["openTasksRerouted"] = await _reroute_open_tasks(
-                session, factory.id, old_unit, factory.responsible_unit_id, why
-            )
+        if change.after.keys() & {"country", "province"}:  # moved: its open tasks follow
+            rerouted = await follow_factory(session, factory, why)
+            if rerouted or factory.responsible_unit_id != old_unit:
+                change.after["openTasksRerouted"] = rerouted
         await audit_log.record(
             session.actor,
             "factory.correct",
@@ -133,23 +133,6 @@ async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
         raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
     session.perms.require(action, KIND, codes)
     return factory
-
-
-async def _reroute_open_tasks(session: Session, factory_id: int, old_unit: int, new_unit: int, why: str) -> int:
-    """Open tasks follow the factory to its new responsible unit (executing too, unless
-    delegated); each move is audited on the task."""
-    tasks = await SurveillanceTask.filter(factory_id=factory_id, status__in=list(OPEN), responsible_unit_id=old_unit)
-    codes = dict(await OrgUnit.filter(id__in=[old_unit, new_unit]).values_list("id", "code"))
-    for task in tasks:
-        executing = new_unit if task.executing_unit_id == old_unit else task.executing_unit_id
-        await SurveillanceTask.filter(id=task.id).update(
-            responsible_unit_id=new_unit, executing_unit_id=executing, version=F("version") + 1
-        )
-        await audit_log.record(
-            session.actor, "task.reroute", "SurveillanceTask", task.id,
-            before={"responsibleUnit": codes[old_unit]}, after={"responsibleUnit": codes[new_unit]}, reason=why,
-        )  # fmt: skip
-    return len(tasks)
 
 
 def _domain_codes(factory: Factory) -> list[str]:

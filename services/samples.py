@@ -3,15 +3,16 @@ the team records and ships, the lab it was sent to receives and starts testing."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from domain.custody import CustodySide, SampleStatus, check_report, check_step
+from domain.custody import CustodySide, SampleStatus, check_report, check_step, is_overdue, report_due
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log, versioning
-from services.context import Session
+from services.context import ServiceConfig, Session
 from services.documents import checked_file
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
@@ -23,6 +24,26 @@ from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, 
 KIND = "sample"
 SAMPLE_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "lab_id")
 DETAILS_EDITABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED)
+
+
+@dataclass(frozen=True)
+class ReportDeadline:
+    """When the lab's report is due, by the official working-day calendar."""
+
+    due_on: date | None = None
+    overdue: bool = False
+    note: str | None = None  # names a year counted Monday to Friday for want of its official calendar
+
+
+def report_deadline(
+    received_at: datetime | None, reported_at: datetime | None, today: date, config: ServiceConfig
+) -> ReportDeadline:
+    if received_at is None:
+        return ReportDeadline()
+    received, days, calendar = received_at.date(), config.lab_turnaround_working_days, config.calendar
+    due = report_due(received, days, calendar.is_workday)
+    late = is_overdue(received, reported_at.date() if reported_at else None, today, days, calendar.is_workday)
+    return ReportDeadline(due, late, calendar.note(received, due))
 
 
 async def set_sampling_details(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.audit_chain import GENESIS, record_hash
+from domain.audit_chain import CURRENT_FORMAT, GENESIS, record_hash
 from store.models import AuditEntry
 
 
@@ -14,8 +14,10 @@ def canonical_time(at: datetime) -> str:
 
 def _content(entry: AuditEntry) -> dict:
     return {
+        "format": entry.format,
         "seq": entry.seq,
         "at": canonical_time(entry.at),
+        "actor_id": entry.actor_id,
         "actor": entry.actor,
         "unit": entry.unit,
         "action": entry.action,
@@ -47,6 +49,7 @@ async def append(
     last = await AuditEntry.all().order_by("-seq").only("seq", "hash").first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     entry = AuditEntry(
+        format=CURRENT_FORMAT,
         seq=seq,
         at=datetime.now(UTC),
         actor_id=actor_id,

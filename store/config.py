@@ -8,10 +8,15 @@ from pathlib import Path
 APP_LABEL = "models"
 
 
-def tortoise_config(database_url: str) -> dict:
+def create_sqlite_folder(database_url: str) -> None:
+    """The folder of a SQLite file, for `surveil migrate` only: every other command refuses a
+    missing database (store.readiness) instead of creating an empty one."""
     if database_url.startswith("sqlite://") and not database_url.startswith("sqlite://:memory:"):
         path = database_url.removeprefix("sqlite://").split("?", 1)[0]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def tortoise_config(database_url: str) -> dict:
     return {
         "connections": {"default": database_url},
         "apps": {

@@ -7,8 +7,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from domain.custody import working_days_between
 from domain.tasks import OPEN, TaskStatus
+from domain.working_days import working_days_between
+from services.calendar import WorkCalendar, default_calendar
 from services.context import Session
 from services.errors import BadInput, Forbidden
 from services.tasks.planning import today
@@ -66,11 +67,14 @@ async def statistics(session: Session, unit_code: str | None, date_from: date, d
             raise Forbidden("statistics over all units are HQ's")
     elif not session.perms.decide("read", KIND, [unit_code[:32]]).allowed:
         raise Forbidden("you may not read this unit's statistics")
-    return await compute(unit_code, date_from, date_to)
+    return await compute(unit_code, date_from, date_to, session.config.calendar)
 
 
-async def compute(unit_code: str | None, date_from: date, date_to: date) -> Statistics:
-    """The statistics, unchecked (the CLI runs them on the server for its operator)."""
+async def compute(
+    unit_code: str | None, date_from: date, date_to: date, calendar: WorkCalendar | None = None
+) -> Statistics:
+    """The statistics, unchecked (the CLI runs them on the server for its operator). Lab
+    turnaround counts working days by `calendar` (the official one by default)."""
     scope = {}
     if unit_code is not None:
         unit = await OrgUnit.filter(code=unit_code[:32]).first()
@@ -102,7 +106,7 @@ async def compute(unit_code: str | None, date_from: date, date_to: date) -> Stat
         set(await NonConformity.filter(result_id__in=list(current)).values_list("result_id", flat=True))
     )
     await _sampling(stats, ids)
-    await _turnaround(stats, scope, date_from, date_to)
+    await _turnaround(stats, scope, date_from, date_to, calendar or default_calendar())
     stats.person_days_planned = sum(t["planned_person_days"] or 0 for t in tasks)
     by_inspector: dict[str, float] = defaultdict(float)
     for login, days in await PersonDayEntry.filter(task_id__in=ids).values_list("user__login", "days"):
@@ -123,14 +127,14 @@ async def _sampling(stats: Statistics, task_ids: list[int]) -> None:
     stats.sampling_by_category = sorted((c, tested[c], failed[c]) for c in tested)
 
 
-async def _turnaround(stats: Statistics, scope: dict, date_from: date, date_to: date) -> None:
+async def _turnaround(stats: Statistics, scope: dict, date_from: date, date_to: date, calendar: WorkCalendar) -> None:
     lab_scope = {f"sample__task__{k}": v for k, v in scope.items()}
     rows = await LabReport.filter(**lab_scope, reported_at__gte=date_from, reported_at__lt=_next(date_to)).values_list(
         "sample__lab__code", "sample__received_at", "reported_at"
     )
     spans: dict[str, list[int]] = defaultdict(list)
     for lab, received, reported in rows:
-        spans[lab].append(working_days_between(received.date(), reported.date()))
+        spans[lab].append(working_days_between(received.date(), reported.date(), calendar.is_workday))
     stats.lab_turnaround = sorted((lab, len(d), round(sum(d) / len(d), 2)) for lab, d in spans.items())
 
 

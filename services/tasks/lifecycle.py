@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from tortoise.expressions import Q
-
 from domain import frequency
-from domain.enums import CertificateStatus, FactoryClass, UnitKind
+from domain.enums import CertificateStatus, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import CHINA
 from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
@@ -17,10 +15,10 @@ from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
 from services.purchases.closing import withdraw_open_work
-from services.reference import frequency_rules
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
-from services.tasks.planning import check_window, today
+from services.tasks.planning import check_window
+from services.tasks.relocation import needs_its_sampling
 from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate, TeamAssignment
 
@@ -43,34 +41,11 @@ async def issue_task(session: Session, task_id: int, expected_version: int) -> S
         if labs := await labs_to_disclose(task):
             updates["disclosed_labs"] = labs
         await move(session, task, TaskStatus.ISSUED, "task.issue", None, **updates)
-        if task.kind == TaskKind.RELOCATION and frequency.relocation_needs_sampling(
-            await _needs_sampling(task, factory), await _sampled_this_year(task)
-        ):
+        if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
             await _child(
                 session, task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)"
             )
     return task
-
-
-async def _needs_sampling(task: SurveillanceTask, factory: Factory) -> bool:
-    """Asked for on the task, or due for the factory's class by the frequency table."""
-    rules = await frequency_rules()
-    return task.with_sampling or rules[FactoryClass(factory.classification)].sampling
-
-
-DONE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED)
-
-
-async def _sampled_this_year(task: SurveillanceTask) -> bool:
-    """A completed sampling (a sampling task, or any task that included sampling) this calendar year."""
-    return (
-        await SurveillanceTask.filter(
-            Q(kind=TaskKind.SAMPLING) | Q(with_sampling=True),
-            factory_id=task.factory_id, status__in=list(DONE), year=today().year,
-        )
-        .exclude(id=task.id)
-        .exists()
-    )  # fmt: skip
 
 
 async def refuse_if_split(task: SurveillanceTask) -> None:

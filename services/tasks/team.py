@@ -39,7 +39,7 @@ async def assign_team(
         users = await _qualified(session, task, logins)
         await _check_free(task, users)
         current = {a.user_id: a for a in await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)}
-        before = await _describe(current.values())
+        before = await describe_team(current.values())
         after = {"leader": leader, "members": sorted(logins)}
         if before == after:
             raise DomainError(ErrorCode.NO_CHANGE, "that is the team already", ("memberLogins",))
@@ -100,7 +100,7 @@ async def _check_free(task: SurveillanceTask, users: list[User]) -> None:
         )
 
 
-async def _describe(assignments) -> dict:
+async def describe_team(assignments) -> dict:
     assignments = list(assignments)
     logins = dict(await User.filter(id__in=[a.user_id for a in assignments]).values_list("id", "login"))
     leader = next((logins[a.user_id] for a in assignments if a.is_leader), None)

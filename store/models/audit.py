@@ -20,6 +20,9 @@ class AuditEntry(Model):
     request_id = fields.CharField(max_length=64)
     prev_hash = fields.CharField(max_length=64, unique=True)
     hash = fields.CharField(max_length=64, unique=True)
+    # Which columns the hash covers (domain.audit_chain.FIELDS_BY_FORMAT). Rows written
+    # before formats existed read 1; the store writes the current format explicitly.
+    format = fields.SmallIntField(default=1, db_default=1)
 
     class Meta:
         table = "audit_entry"

@@ -18,6 +18,7 @@ from domain.custody import (
     report_due,
 )
 from domain.errors import DomainError, ErrorCode
+from domain.working_days import OfficialCalendar, monday_to_friday
 
 
 def test_each_step_by_its_side():
@@ -38,24 +39,25 @@ def test_no_skipping_and_no_going_back(current, target):
         assert raised.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
 
 
-def test_working_days_skip_weekends_and_holidays():
+def test_working_days_skip_weekends_and_the_calendars_days_off():
     friday = date(2026, 11, 20)
-    assert add_working_days(friday, 1) == date(2026, 11, 23)  # Monday
-    assert add_working_days(friday, 5) == date(2026, 11, 27)
-    assert add_working_days(friday, 1, holidays=[date(2026, 11, 23)]) == date(2026, 11, 24)
+    assert add_working_days(friday, 1, monday_to_friday) == date(2026, 11, 23)  # Monday
+    assert add_working_days(friday, 5, monday_to_friday) == date(2026, 11, 27)
+    day_off = OfficialCalendar(holidays=frozenset({date(2026, 11, 23)}), known_years=frozenset({2026}))
+    assert add_working_days(friday, 1, day_off.is_workday) == date(2026, 11, 24)
 
 
-def test_default_turnaround_is_20_working_days():
-    assert report_due(date(2026, 11, 2)) == date(2026, 11, 30)  # received Monday -> 4 weeks later
-    assert report_due(date(2026, 11, 2), working_days=10) == date(2026, 11, 16)
+def test_turnaround_counts_the_working_days_given():
+    assert report_due(date(2026, 11, 2), 20, monday_to_friday) == date(2026, 11, 30)  # received Monday
+    assert report_due(date(2026, 11, 2), 10, monday_to_friday) == date(2026, 11, 16)
 
 
 def test_overdue_only_without_a_report_after_the_due_date():
-    received = date(2026, 11, 2)
-    assert not is_overdue(received, None, date(2026, 11, 30), 20)
-    assert is_overdue(received, None, date(2026, 12, 1), 20)
-    assert not is_overdue(received, date(2026, 12, 5), date(2026, 12, 10), 20)
-    assert not is_overdue(None, None, date(2027, 1, 1), 20)
+    received, week = date(2026, 11, 2), monday_to_friday
+    assert not is_overdue(received, None, date(2026, 11, 30), 20, week)
+    assert is_overdue(received, None, date(2026, 12, 1), 20, week)
+    assert not is_overdue(received, date(2026, 12, 5), date(2026, 12, 10), 20, week)
+    assert not is_overdue(None, None, date(2027, 1, 1), 20, week)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """Task kinds, the status machine and the rules on creating and delegating tasks."""
 
 import itertools
+from datetime import date
 
 import pytest
 
@@ -16,7 +17,10 @@ from domain.tasks import (
     check_delegation,
     check_kind_rules,
     check_transition,
+    executing_unit_after_move,
     refusal_is_suspension_ground,
+    sampled_this_year,
+    status_after_team_left,
 )
 
 S = TaskStatus
@@ -116,3 +120,52 @@ def test_refused_unannounced_inspection_is_a_suspension_ground():
     assert refusal_is_suspension_ground(TaskKind.ROUTINE_UNANNOUNCED, ExceptionReason.REFUSED_INSPECTION)
     assert not refusal_is_suspension_ground(TaskKind.ROUTINE_NOTIFIED, ExceptionReason.REFUSED_INSPECTION)
     assert not refusal_is_suspension_ground(TaskKind.ROUTINE_UNANNOUNCED, ExceptionReason.FACTORY_CLOSED)
+
+
+AGENCY = ("agency-x", ["DE", "AT"])
+
+
+@pytest.mark.parametrize(
+    ("executing", "country", "responsible", "expected"),
+    [
+        (AGENCY, "AT", "hq", "agency-x"),  # still served by the agency HQ delegated to
+        (AGENCY, "FR", "hq", "hq"),  # another country: back to HQ, undelegated
+        (AGENCY, "CN", "east", "east"),  # a domestic factory never goes to a foreign agency
+        (("agency-cn", ["CN"]), "CN", "east", "east"),  # not even one that lists China
+        (("east", None), "CN", "south", "south"),  # the responsible unit executes its own tasks
+        (("hq", None), "DE", "hq", "hq"),  # moving abroad delegates nothing by itself
+    ],
+)
+def test_executing_unit_after_a_move(executing, country, responsible, expected):
+    code, countries = executing
+    after = executing_unit_after_move(
+        executing=code, agency_countries=countries, country=country, responsible=responsible
+    )
+    assert after == expected
+
+
+def test_a_staffed_or_started_task_whose_team_left_is_an_exception():
+    for status in S:
+        expected = S.EXCEPTION if status in (S.TEAM_ASSIGNED, S.IN_PROGRESS) else status
+        assert status_after_team_left(status) == expected
+        if expected != status:
+            check_transition(status, expected)  # a move the table allows
+
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("completed", "expected"),
+    [
+        ([TODAY], True),  # whatever year it was planned for, whatever its status now
+        ([date(2026, 1, 1)], True),
+        ([date(2025, 12, 31)], False),  # last year
+        ([date(2027, 1, 1)], False),
+        ([None], False),  # open or cancelled: never completed
+        ([], False),
+        ([None, date(2025, 6, 1), date(2026, 3, 2)], True),
+    ],
+)
+def test_sampled_this_year_is_judged_by_when_the_results_were_completed(completed, expected):
+    assert sampled_this_year(completed, TODAY) is expected
