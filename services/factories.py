@@ -14,6 +14,7 @@ from domain.validation import require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import bounded
+from services.gates import GATES
 from services.scoping import factory_filter, factory_unit_ids
 from services.tasks.rerouting import follow_factory
 from store.db import transaction
@@ -125,13 +126,8 @@ async def change_class(
 
 async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
     """Load a factory the caller may act on. Invisible and missing look the same."""
-    factory = (
-        await Factory.filter(id=factory_id).select_related("responsible_unit", "agency_unit", "enterprise_unit").first()
-    )
-    codes = _domain_codes(factory) if factory else []
-    if factory is None or not session.perms.decide("read", KIND, codes).allowed:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
-    session.perms.require(action, KIND, codes)
+    factory, _ = await GATES["Factory"].open_for(session, factory_id, action)
+    await factory.fetch_related("responsible_unit", "agency_unit", "enterprise_unit")
     return factory
 
 

@@ -14,6 +14,7 @@ from domain.validation import clean_text
 from services import audit_log, versioning
 from services.context import ServiceConfig, Session
 from services.documents import checked_file
+from services.gates import GATES, SAMPLE_COLUMNS
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
@@ -22,7 +23,7 @@ from store.db import transaction
 from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
-SAMPLE_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "lab_id")
+SAMPLE_DOMAIN_COLUMNS = SAMPLE_COLUMNS
 DETAILS_EDITABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED)
 
 
@@ -150,11 +151,7 @@ async def start_testing(session: Session, sample_id: int, expected_version: int)
 
 async def _load(session: Session, sample_id: int, action: str) -> Sample:
     """A sample the caller may act on; one it may not read looks missing."""
-    sample = await Sample.filter(id=sample_id).first()
-    codes = await _codes(sample) if sample else []
-    if sample is None or not session.perms.decide("read", KIND, codes).allowed:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such sample", ("sampleId",))
-    session.perms.require(action, KIND, codes)
+    sample, _ = await GATES["Sample"].open_for(session, sample_id, action)
     return sample
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from tortoise.expressions import Q
 
-from domain.errors import DomainError, ErrorCode
 from services import versioning
 from services.context import Session
+from services.gates import GATES
 from services.scoping import in_units
-from store import units
 from store.models import PurchaseAssignment
 
 KIND = "purchase"
@@ -26,12 +25,8 @@ async def visible(session: Session) -> Q:
 
 async def own_assignment(session: Session, assignment_id: int, action: str) -> PurchaseAssignment:
     """An assignment made to the caller, which they may `action`; others look missing."""
-    found = await PurchaseAssignment.filter(id=assignment_id, buyer_id=session.actor.user_id).first()
-    codes = await units.domain_codes(found, DOMAIN_COLUMNS) if found else []
-    if found is None or not session.perms.decide("read_own", KIND, codes).allowed:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
-    session.perms.require(action, KIND, codes)
-    return found
+    assignment, _ = await GATES["PurchaseAssignment"].open_for(session, assignment_id, action)
+    return assignment
 
 
 def check_version(assignment: PurchaseAssignment, expected: int) -> None:

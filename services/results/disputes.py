@@ -12,6 +12,7 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log, versioning
 from services.context import Session
+from services.gates import GATES
 from services.results.facts import team_ids
 from services.tasks.common import KIND, load_for
 from store.db import transaction
@@ -38,14 +39,7 @@ async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
 
 async def _load(session: Session, dispute_id: int) -> tuple[Dispute, list[str]]:
     """A dispute on a task the caller may read; any other looks missing."""
-    dispute = await Dispute.filter(id=dispute_id).first()
-    if dispute is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",))
-    try:
-        _, codes = await load_for(session, dispute.task_id, "read")
-    except DomainError as exc:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such dispute", ("disputeId",)) from exc
-    return dispute, codes
+    return await GATES["Dispute"].open_for(session, dispute_id, "read")
 
 
 async def _independent(session: Session, dispute: Dispute) -> None:

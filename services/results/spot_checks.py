@@ -10,13 +10,12 @@ from domain.enums import CertificateStatus
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
-from services.certificates import KIND
 from services.context import Session
+from services.gates import GATES
 from services.results.decide import move_certificate
 from services.tasks.planning import today
 from store.db import transaction
-from store.models import Certificate, Factory, SpotCheck
-from store.units import domain_codes
+from store.models import Certificate, SpotCheck
 
 FACTORY_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
 
@@ -30,11 +29,7 @@ async def record_spot_check(
     if not date(2000, 1, 1) <= checked_on <= today():
         raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))
     async with transaction():
-        certificate = await Certificate.filter(id=certificate_id).first()
-        codes = await domain_codes(await Factory.get(id=certificate.factory_id), FACTORY_COLUMNS) if certificate else []
-        if certificate is None or not session.perms.decide("read", KIND, codes).allowed:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such certificate", ("certificateId",))
-        session.perms.require("record_spot_check", KIND, codes)
+        certificate, _ = await GATES["Certificate"].open_for(session, certificate_id, "record_spot_check")
         if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
             raise DomainError(ErrorCode.CONFLICT, "this spot check is recorded already", ("reference",))
         check = await SpotCheck.create(

@@ -3,16 +3,16 @@ optimistic concurrency, and the audited status move."""
 
 from __future__ import annotations
 
-from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus, check_transition
 from services import audit_log, versioning
 from services.context import Session
+from services.gates import GATES, TASK_COLUMNS
 from store import units
 from store.models import SurveillanceTask
 
 KIND = "task"
 INTERNAL = "task.internal"
-TASK_DOMAIN_COLUMNS = ("responsible_unit_id", "executing_unit_id", "enterprise_unit_id")
+TASK_DOMAIN_COLUMNS = TASK_COLUMNS
 
 
 async def domain_codes(task: SurveillanceTask) -> list[str]:
@@ -21,12 +21,7 @@ async def domain_codes(task: SurveillanceTask) -> list[str]:
 
 async def load_for(session: Session, task_id: int, action: str) -> tuple[SurveillanceTask, list[str]]:
     """A task the caller may do `action` on. One they may not even read looks missing."""
-    task = await SurveillanceTask.filter(id=task_id).first()
-    codes = await domain_codes(task) if task else []
-    if task is None or not session.perms.decide("read", KIND, codes).allowed:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such task", ("taskId",))
-    session.perms.require(action, KIND, codes)
-    return task, codes
+    return await GATES["Task"].open_for(session, task_id, action)
 
 
 def check_version(task: SurveillanceTask, expected: int) -> None:
