@@ -7,13 +7,14 @@ question, so the answer a user reads is the answer the command will give."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode
 from policies.authorizer import Decision
 from services.context import Session
+from services.errors import Forbidden
 from store import units
 from store.models import (
     Certificate,
@@ -24,6 +25,7 @@ from store.models import (
     PurchaseAssignment,
     Sample,
     SurveillanceTask,
+    TeamAssignment,
 )
 
 DENIED = Decision(False, None, None)
@@ -34,6 +36,8 @@ PURCHASE_COLUMNS = ("responsible_unit_id", "executing_unit_id")
 
 # (the object, the unit codes of its domains), or None when there is no such object.
 Loader = Callable[[Session, int], Awaitable[tuple[Any, list[str]] | None]]
+# Beyond the policy, who on the object's side may act: why the caller may not, or None.
+Condition = Callable[[Session, Any], Awaitable[str | None]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Gate:
     field: str  # the input field NOT_FOUND points at
     load: Loader
     read_action: str | None = "read"  # None: every signed-in user may see such objects
+    conditions: Mapping[str, Condition] = field(default_factory=dict)  # by action
 
     def _readable(self, session: Session, found: tuple[Any, list[str]] | None) -> bool:
         if found is None:
@@ -55,6 +60,9 @@ class Gate:
         if not self._readable(session, found):
             raise DomainError(ErrorCode.NOT_FOUND, f"no such {self.noun}", (self.field,))
         session.perms.require(action, self.kind, found[1])
+        condition = self.conditions.get(action)
+        if condition is not None and (why := await condition(session, found[0])):
+            raise Forbidden(why)
         return found
 
     async def explain(self, session: Session, object_id: int, action: str) -> Decision:
@@ -62,7 +70,11 @@ class Gate:
         found = await self.load(session, object_id)
         if not self._readable(session, found):
             return DENIED
-        return session.perms.decide(action, self.kind, found[1])
+        decision = session.perms.decide(action, self.kind, found[1])
+        condition = self.conditions.get(action)
+        if decision.allowed and condition is not None and await condition(session, found[0]):
+            return DENIED
+        return decision
 
 
 async def _by_columns(model, columns: tuple[str, ...], object_id: int) -> tuple[Any, list[str]] | None:
@@ -72,6 +84,19 @@ async def _by_columns(model, columns: tuple[str, ...], object_id: int) -> tuple[
 
 async def _task(session: Session, task_id: int):
     return await _by_columns(SurveillanceTask, TASK_COLUMNS, task_id)
+
+
+async def on_team(session: Session, task: SurveillanceTask) -> str | None:
+    on = await TeamAssignment.filter(task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True).exists()
+    return None if on else "only the task's inspection team may do this"
+
+
+async def executing_side(session: Session, task: SurveillanceTask) -> str | None:
+    """The team reports, or (before a team exists) someone of the executing unit."""
+    if await on_team(session, task) is None:
+        return None
+    executing = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
+    return None if session.actor.unit_code in executing else "only the executing side reports an exception"
 
 
 async def _factory(session: Session, factory_id: int):
@@ -118,7 +143,7 @@ async def _policy_rule(session: Session, rule_id: int):
 
 
 GATES: dict[str, Gate] = {
-    "Task": Gate("task", "task", "taskId", _task),
+    "Task": Gate("task", "task", "taskId", _task, conditions={"start": on_team, "report_exception": executing_side}),
     "Factory": Gate("factory", "factory", "factoryId", _factory),
     "Certificate": Gate("certificate", "certificate", "certificateId", _certificate),
     "Sample": Gate("sample", "sample", "sampleId", _sample),

@@ -22,7 +22,7 @@ from services.purchases.closing import withdraw_open_work
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.planning import check_window
 from store.db import transaction
-from store.models import OrgUnit, SurveillanceTask, TaskException, TeamAssignment
+from store.models import SurveillanceTask, TaskException, TeamAssignment
 
 REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
 HQ = "hq"
@@ -33,8 +33,7 @@ async def report_exception(
 ) -> SurveillanceTask:
     text = clean_text(details, "details", max_length=5000)
     async with transaction():
-        task, _ = await load_for(session, task_id, "report_exception")
-        await _require_executing_side(session, task)
+        task, _ = await load_for(session, task_id, "report_exception")  # the gate checks the executing side
         check_version(task, expected_version)
         updates = {}
         if refusal_is_suspension_ground(TaskKind(task.kind), reason):
@@ -102,16 +101,6 @@ def _hidden_again(task: SurveillanceTask) -> dict:
     """An unannounced task going back to 'issued' leaves the enterprise's view until the
     team starts it again: the new window must not be announced."""
     return {"enterprise_unit_id": None, "notified_at": None, "started_at": None} if task.unannounced else {}
-
-
-async def _require_executing_side(session: Session, task: SurveillanceTask) -> None:
-    """The team reports, or (before a team exists) someone of the executing unit."""
-    on_team = await TeamAssignment.filter(
-        task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True
-    ).exists()
-    executing = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
-    if not on_team and session.actor.unit_code not in executing:
-        raise Forbidden("only the executing side reports an exception")
 
 
 async def _end_team(session: Session, task: SurveillanceTask, why: str) -> None:

@@ -14,13 +14,14 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.gates import on_team
 from services.purchases.closing import withdraw_open_work
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
 from services.tasks.planning import check_window
 from services.tasks.relocation import needs_its_sampling
 from store.db import transaction
-from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate, TeamAssignment
+from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
 SPLITTABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED)
 HQ = "hq"
@@ -59,17 +60,13 @@ async def refuse_if_split(task: SurveillanceTask) -> None:
 
 
 async def require_team_member(session: Session, task: SurveillanceTask) -> None:
-    on_team = await TeamAssignment.filter(
-        task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True
-    ).exists()
-    if not on_team:
-        raise Forbidden("only the task's inspection team may do this")
+    if why := await on_team(session, task):
+        raise Forbidden(why)
 
 
 async def start_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
     async with transaction():
-        task, _ = await load_for(session, task_id, "start")
-        await require_team_member(session, task)
+        task, _ = await load_for(session, task_id, "start")  # the gate checks the caller is on the team
         check_version(task, expected_version)
         await refuse_if_split(task)
         updates = {"started_at": datetime.now(UTC)}
