@@ -22,6 +22,7 @@ from server.downloads import bundle_route, download_route
 from server.graphql import build_schema
 from server.settings import Settings, load_settings
 from services.calendar import build_calendar
+from services.certificate_expiry import expiry_sweeps
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
@@ -109,7 +110,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await sync.refresh(force=True)
-            yield
+            async with expiry_sweeps():  # at start-up, then hourly
+                yield
 
     app = Starlette(
         routes=[
