@@ -10,6 +10,7 @@ from pathlib import Path
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from domain.certificate import effective_status
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
 from policies.authorizer import read_seed_policy
 from server.seed import seed_demo
@@ -94,11 +95,13 @@ async def _bulk_world(north_china: tuple[str, ...]) -> None:
         # bulk_create does not report SQLite rowids, so map codes back to ids.
         ids = dict(await Factory.filter(code__startswith="B").values_list("code", "id"))
         statuses = itertools.cycle(CERT_STATUSES)
+        today = date.today()
         certificates = []
         for i in range(BENCH_FACTORIES):
             code = f"B{i:05d}"
             for k in range(CERTS_PER_FACTORY):
                 issued = date(2020 + (i + k) % 6, 1 + (i + k) % 12, 1 + i % 28)
+                expires = date(issued.year + 5, issued.month, issued.day)
                 certificates.append(
                     Certificate(
                         # 15 characters: cannot collide with the 14-character demo numbers.
@@ -106,9 +109,10 @@ async def _bulk_world(north_china: tuple[str, ...]) -> None:
                         holder=f"Bench factory {i:05d}",
                         factory_id=ids[code],
                         product_category_id=categories[(i + k) % len(categories)],
-                        status=next(statuses),
+                        # Those past their date are loaded expired, as the sweep would leave them.
+                        status=effective_status(next(statuses), expires, today),
                         issued_on=issued,
-                        expires_on=date(issued.year + 5, issued.month, issued.day),
+                        expires_on=expires,
                     )
                 )
         await Certificate.bulk_create(certificates, batch_size=BATCH)

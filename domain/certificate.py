@@ -1,24 +1,53 @@
-"""Certificate status machine (DOMAIN §3, §7): the allowed moves, declared in one place."""
+"""Certificate status machine (DOMAIN §3, §7): the allowed moves, declared in one place.
+
+A certificate is valid up to and including its `expires_on` (有效期至). The day after, a valid
+or suspended certificate is expired (过期, 有效期满): no decision can maintain, suspend, restore
+or revoke it any more; expiry without renewal is a ground for cancellation (注销), the only move
+left. The move to EXPIRED is the system's (the expiry sweep), never a person's decision."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from domain.enums import CertificateStatus as S
 from domain.errors import DomainError, ErrorCode
 
 ALLOWED_MOVES: dict[S, frozenset[S]] = {
-    S.VALID: frozenset({S.SUSPENDED, S.REVOKED, S.CANCELLED}),
-    S.SUSPENDED: frozenset({S.VALID, S.REVOKED, S.CANCELLED}),
+    S.VALID: frozenset({S.SUSPENDED, S.REVOKED, S.CANCELLED, S.EXPIRED}),
+    S.SUSPENDED: frozenset({S.VALID, S.REVOKED, S.CANCELLED, S.EXPIRED}),
     S.REVOKED: frozenset(),
     S.CANCELLED: frozenset(),
+    S.EXPIRED: frozenset({S.CANCELLED}),
 }
+SYSTEM_MOVES = frozenset({S.EXPIRED})  # reached by the calendar, not by a decision
+EXPIRING = (S.VALID, S.SUSPENDED)  # the statuses a certificate expires from
+LIVE = EXPIRING  # surveilled, planned, decided on
 
 VALIDITY_YEARS = 5
 
 
-def check_move(current: S, target: S) -> None:
+def check_move(current: S, target: S, *, system: bool = False) -> None:
     if target not in ALLOWED_MOVES[current]:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
             f"a {current.value.lower()} certificate cannot become {target.value.lower()}",
             ("status",),
         )
+    if target in SYSTEM_MOVES and not system:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED, "a certificate expires by its date, not by a decision", ("status",)
+        )
+
+
+def past_expiry(expires_on: date, today: date) -> bool:
+    return today > expires_on
+
+
+def effective_status(status: S, expires_on: date, today: date) -> S:
+    """The status as of `today`: expired as soon as the date has passed, even before the sweep
+    has recorded it."""
+    return S.EXPIRED if status in EXPIRING and past_expiry(expires_on, today) else status
+
+
+def expiry_reason(expires_on: date) -> str:
+    return f"有效期满 Validity ended on {expires_on.isoformat()} without renewal"

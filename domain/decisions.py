@@ -100,13 +100,23 @@ def risk_assessment_reasons(facts: DecisionFacts) -> list[str]:
     return reasons
 
 
+def applies_to(status: CertificateStatus, outcome: DecisionOutcome) -> bool:
+    """An expired certificate (过期) is past maintaining, suspending, restoring or revoking: only
+    a cancellation (注销, the ground for expiry without renewal) still moves it. The other
+    outcomes apply to the task's live certificates and leave the expired ones as they are."""
+    return status != CertificateStatus.EXPIRED or outcome == DecisionOutcome.CANCEL
+
+
 def required_outcome(facts: DecisionFacts) -> DecisionOutcome | None:
     """Relocation (§4.6): inspection passed but sampling failed -> suspend (a suspended
     certificate among valid ones is suspended again: its period runs anew); when every
-    certificate is suspended already, revoke."""
+    certificate still live is suspended already, revoke."""
     if facts.kind != TaskKind.RELOCATION or not facts.sampling_failed or facts.conclusion == Conclusion.FAIL:
         return None
-    if facts.certificate_statuses and all(s == CertificateStatus.SUSPENDED for s in facts.certificate_statuses):
+    live = [s for s in facts.certificate_statuses if s != CertificateStatus.EXPIRED]
+    if facts.certificate_statuses and not live:  # all expired: only a cancellation is left
+        return None
+    if live and all(s == CertificateStatus.SUSPENDED for s in live):
         return DecisionOutcome.REVOKE
     return DecisionOutcome.SUSPEND
 
@@ -119,6 +129,13 @@ def check_decision(facts: DecisionFacts, outcome: DecisionOutcome, ground: Suspe
         raise DomainError(ErrorCode.CONFLICT, f"a risk assessment must come first: {'; '.join(reasons)}", ("outcome",))
     if (outcome == DecisionOutcome.SUSPEND) != (ground is not None):
         raise DomainError(ErrorCode.REQUIRED, "a suspension names its ground, and only a suspension", ("ground",))
+    statuses = facts.certificate_statuses
+    if statuses and not any(applies_to(s, outcome) for s in statuses):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "every certificate of this task has expired (过期, 有效期满): the only decision left is to cancel (注销)",
+            ("outcome",),
+        )
     required = required_outcome(facts)
     if required is not None and outcome != required:
         raise DomainError(

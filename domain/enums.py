@@ -34,6 +34,7 @@ class CertificateStatus(StrEnum):
     SUSPENDED = "SUSPENDED"  # 暂停
     REVOKED = "REVOKED"  # 撤销
     CANCELLED = "CANCELLED"  # 注销
+    EXPIRED = "EXPIRED"  # 过期: past its validity (有效期满) without renewal; set by the expiry sweep
 
 
 class Role(StrEnum):

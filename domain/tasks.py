@@ -123,10 +123,12 @@ def check_kind_rules(
             ("certificateIds",),
         )
     if kind != TaskKind.RESTORATION and any(
-        s in (CertificateStatus.REVOKED, CertificateStatus.CANCELLED) for s in statuses
+        s in (CertificateStatus.REVOKED, CertificateStatus.CANCELLED, CertificateStatus.EXPIRED) for s in statuses
     ):
         raise DomainError(
-            ErrorCode.INVALID, "revoked or cancelled certificates are no longer surveilled", ("certificateIds",)
+            ErrorCode.INVALID,
+            "revoked, cancelled or expired (过期) certificates are no longer surveilled",
+            ("certificateIds",),
         )
 
 

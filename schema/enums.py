@@ -64,6 +64,7 @@ CertificateStatus = _mirror(
         "SUSPENDED": "暂停 Suspended",
         "REVOKED": "撤销 Revoked",
         "CANCELLED": "注销 Cancelled",
+        "EXPIRED": "过期 Expired: past expiresOn (有效期满) without renewal; no longer valid, to be cancelled (注销)",
     },
 )
 

@@ -25,6 +25,7 @@ from server.graphql import build_schema
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit, request_error_body
 from server.settings import Settings, load_settings
 from services.calendar import build_calendar
+from services.certificate_expiry import expiry_sweeps
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette):
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await sync.refresh(force=True)
-            yield
+            async with expiry_sweeps():  # at start-up, then hourly
+                yield
 
     app = Starlette(
         routes=[

@@ -1,5 +1,5 @@
-"""`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, schema export,
-archive export|verify, stats."""
+"""`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
+expire, schema export, archive export|verify, stats."""
 
 from __future__ import annotations
 
@@ -83,6 +83,16 @@ def cmd_token(args, settings) -> int:
     return _print_tokens(settings, args.user)
 
 
+def cmd_certificates(args, settings) -> int:
+    from services.certificate_expiry import expire_due
+
+    moved = asyncio.run(_with_db(settings, expire_due))
+    print(
+        f"{len(moved)} certificate(s) past their expiry date moved to EXPIRED (过期)" + "".join(f"\n{n}" for n in moved)
+    )
+    return 0
+
+
 def cmd_schema(args, settings) -> int:
     text = export_schema_text()
     if args.output == "-":
@@ -120,6 +130,9 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--user", required=True, metavar="LOGIN")
     token.set_defaults(fn=cmd_token)
     add_audit_commands(sub, _with_db)
+    certificates = sub.add_parser("certificates", help="certificate tools")
+    certificates.add_argument("action", choices=["expire"], help="expire every certificate past its date (idempotent)")
+    certificates.set_defaults(fn=cmd_certificates)
     schema = sub.add_parser("schema", help="GraphQL contract tools")
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")

@@ -10,6 +10,7 @@ from domain.enums import CertificateStatus, Role, UnitKind
 from domain.jurisdiction import JurisdictionMap
 from server import demo_world as world
 from services import audit_log
+from services.certificate_expiry import expire_due
 from services.context import SYSTEM_ACTOR
 from store.db import transaction
 from store.models import (
@@ -51,6 +52,8 @@ async def seed_demo(north_china: tuple[str, ...]) -> dict[str, int]:
             await audit_log.record(
                 SYSTEM_ACTOR, "seed.demo", "World", None, after=created, reason="surveil seed --demo"
             )
+    # The demo's dates are fixed and time moves on: no certificate stays VALID past its date.
+    created["expired certificates"] = len(await expire_due())
     return created
 
 

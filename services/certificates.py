@@ -1,4 +1,5 @@
-"""Certificates: scoped reads. Status changes arrive with the decision issue (§5.5)."""
+"""Certificates: scoped reads. Status changes are made by decisions (services/results) and by
+expiry (services/certificate_expiry); reads already treat a certificate past its date as expired."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
+from domain.certificate import EXPIRING, LIVE
 from domain.enums import CertificateStatus
 from services.context import Session
 from services.errors import bounded
@@ -31,7 +33,7 @@ class CertificateFilter:
 async def list_certificates(session: Session, flt: CertificateFilter, page: PageRequest) -> Page[Certificate]:
     qs = Certificate.filter(await factory_filter(session, "read", KIND, prefix="factory__"))
     if flt.status is not None:
-        qs = qs.filter(status=flt.status)
+        qs = qs.filter(status_filter(flt.status, today()))
     if flt.factory_id is not None:
         qs = qs.filter(factory_id=flt.factory_id)
     if flt.product_category is not None:
@@ -39,9 +41,24 @@ async def list_certificates(session: Session, flt: CertificateFilter, page: Page
     if flt.search:
         qs = qs.filter(number__icontains=bounded(flt.search, "search", 64))
     if flt.suspension_expired is not None:
-        expired = Q(status=CertificateStatus.SUSPENDED, suspended_until__lt=today())
+        expired = Q(status=CertificateStatus.SUSPENDED, suspended_until__lt=today(), expires_on__gte=today())
         qs = qs.filter(expired if flt.suspension_expired else ~expired)
     return await paginate(qs, page, CERTIFICATE_FIELDS)
+
+
+def status_filter(status: CertificateStatus, day) -> Q:
+    """Certificates whose status on `day` is `status` (domain.certificate.effective_status), so
+    that a certificate past its date is found as EXPIRED even before the sweep has moved it."""
+    if status == CertificateStatus.EXPIRED:
+        return Q(status=status) | Q(status__in=EXPIRING, expires_on__lt=day)
+    if status in EXPIRING:
+        return Q(status=status, expires_on__gte=day)
+    return Q(status=status)
+
+
+def live_filter(day) -> Q:
+    """Certificates still surveilled on `day`: valid or suspended, and not past their date."""
+    return Q(status__in=LIVE, expires_on__gte=day)
 
 
 async def visible_certificates(session: Session, ids: list[int]) -> dict[int, Certificate]:

@@ -12,6 +12,7 @@ from domain.decisions import (
     DecisionFacts,
     DecisionOutcome,
     SuspensionGround,
+    applies_to,
     check_decision,
     check_independence,
     suspension_end,
@@ -22,6 +23,7 @@ from domain.results import Conclusion, Finding, Severity, check_result
 from domain.tasks import TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
+from services.certificate_expiry import expire_certificate
 from services.context import Session
 from services.results import facts
 from services.tasks.common import check_version, load_for, move, save
@@ -56,6 +58,8 @@ async def decide(
         certificates = await Certificate.filter(
             id__in=await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True)
         ).order_by("id")
+        for certificate in certificates:  # one past its date is decided on as expired, its history first
+            await expire_certificate(certificate, today())
         marking, sampling_failed = await facts.lab_findings(task)
         decision_facts = DecisionFacts(
             kind=TaskKind(task.kind), conclusion=await facts.effective(result), flagged_complex=task.complex,
@@ -73,10 +77,11 @@ async def decide(
         )  # fmt: skip
         for certificate in certificates:
             await _apply(session, certificate, outcome, ground, why)
+        left = [c.number for c in certificates if not applies_to(CertificateStatus(c.status), outcome)]
         await audit_log.record(
             session.actor, "decision", "SurveillanceTask", task.id,
             after={"outcome": outcome.value, "ground": ground.value if ground else None, "result": result.number,
-                   "certificates": [c.number for c in certificates]},
+                   "certificates": [c.number for c in certificates], **({"expiredLeftAsIs": left} if left else {})},
             reason=why,
         )  # fmt: skip
     return task
@@ -84,9 +89,9 @@ async def decide(
 
 async def _apply(session, certificate: Certificate, outcome, ground, why: str) -> None:
     target = TARGET_STATUS[outcome]
-    if target is None:
-        return
     current = CertificateStatus(certificate.status)
+    if target is None or not applies_to(current, outcome):
+        return
     if current == target == CertificateStatus.SUSPENDED:  # suspended again: a new period and ground
         await _suspend_again(session, certificate, ground, why)
         return

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from domain.certificate import LIVE
 from domain.decisions import SPOT_CHECK_FAILURES_TO_REVOKE, SpotCheckLevel, spot_check_revokes
 from domain.enums import CertificateStatus
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
+from services.certificate_expiry import expire_certificate
 from services.context import Session
 from services.gates import GATES
 from services.results.decide import move_certificate
@@ -30,6 +32,7 @@ async def record_spot_check(
         raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))
     async with transaction():
         certificate, _ = await GATES["Certificate"].open_for(session, certificate_id, "record_spot_check")
+        await expire_certificate(certificate, today())  # past its date, it is no longer revoked by a third failure
         if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
             raise DomainError(ErrorCode.CONFLICT, "this spot check is recorded already", ("reference",))
         check = await SpotCheck.create(
@@ -47,7 +50,7 @@ async def record_spot_check(
 
 async def _revoke_on_third_failure(session: Session, certificate: Certificate, check: SpotCheck) -> None:
     failures = await SpotCheck.filter(certificate_id=certificate.id, passed=False).order_by("checked_on", "id")
-    live = CertificateStatus(certificate.status) in (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+    live = CertificateStatus(certificate.status) in LIVE
     if not (live and spot_check_revokes(len(failures))):
         return
     named = ", ".join(f"{f.level.lower()} {f.reference} ({f.checked_on.isoformat()})" for f in failures)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from domain import frequency
+from domain.certificate import effective_status
 from domain.enums import CertificateStatus, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import CHINA
@@ -18,7 +19,7 @@ from services.gates import on_team
 from services.purchases.closing import withdraw_open_work
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
-from services.tasks.planning import check_window
+from services.tasks.planning import check_window, today
 from services.tasks.relocation import needs_its_sampling
 from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
@@ -117,10 +118,12 @@ async def split_task(session: Session, task_id: int, expected_version: int, part
                 raise DomainError(
                     ErrorCode.INVALID, "a part covers some of the parent's certificates", ("parts", str(i))
                 )
-            statuses = await Certificate.filter(id__in=wanted).values_list("status", flat=True)
+            statuses = await Certificate.filter(id__in=wanted).values_list("status", "expires_on")
             trigger = task.special_trigger if part.kind == TaskKind.SPECIAL else None
             try:
-                check_kind_rules(part.kind, [CertificateStatus(s) for s in statuses], trigger)
+                check_kind_rules(
+                    part.kind, [effective_status(CertificateStatus(s), e, today()) for s, e in statuses], trigger
+                )
             except DomainError as exc:
                 raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
             text = clean_text(part.requirements, "requirements", max_length=10000, required=False)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from tortoise.expressions import Q
 
 from domain import frequency
+from domain.certificate import LIVE, effective_status
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import ROUTINE, SpecialTrigger, TaskKind, TaskStatus, check_kind_rules
@@ -18,7 +19,7 @@ from services.tasks.common import KIND
 from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
-LIVE_CERTIFICATES = (CertificateStatus.VALID, CertificateStatus.SUSPENDED)
+LIVE_CERTIFICATES = LIVE
 RISK_TRIGGERS = (SpecialTrigger.SPOT_CHECK_FAILURE, SpecialTrigger.COMPLAINT)
 
 
@@ -66,7 +67,7 @@ async def _planning_facts(unit_id: int, year: int) -> dict[int, frequency.Planni
     ids = [fid for fid, _ in factories]
     first_issue: dict[int, date] = {}
     initial_end: dict[int, date] = {}
-    live = Certificate.filter(factory_id__in=ids, status__in=LIVE_CERTIFICATES)
+    live = Certificate.filter(_live(year), factory_id__in=ids)
     for fid, issued, inspected in await live.values_list("factory_id", "issued_on", "initial_inspection_end"):
         first_issue[fid] = min(issued, first_issue.get(fid, issued))
         if inspected is not None:
@@ -94,10 +95,14 @@ async def _planning_facts(unit_id: int, year: int) -> dict[int, frequency.Planni
     }
 
 
+def _live(year: int) -> Q:
+    """Certificates still valid or suspended when the plan year starts (or today, in the current
+    year): a factory whose certificates have all expired is no longer planned."""
+    return Q(status__in=LIVE, expires_on__gte=max(today(), date(year, 1, 1)))
+
+
 async def _link_live_certificates(task: SurveillanceTask) -> None:
-    ids = await Certificate.filter(factory_id=task.factory_id, status__in=LIVE_CERTIFICATES).values_list(
-        "id", flat=True
-    )
+    ids = await Certificate.filter(_live(task.year), factory_id=task.factory_id).values_list("id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i in ids])
 
 
@@ -121,10 +126,12 @@ async def create_task(
         raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
     session.perms.require("plan", KIND, [factory.responsible_unit.code])
     check_window(planned_start, planned_end, due_on)
-    certs = await Certificate.filter(id__in=certificate_ids, factory_id=factory.id).values_list("id", "status")
+    certs = await Certificate.filter(id__in=certificate_ids, factory_id=factory.id).values_list(
+        "id", "status", "expires_on"
+    )
     if len(certs) != len(set(certificate_ids)):
         raise DomainError(ErrorCode.INVALID, "every certificate must belong to the factory", ("certificateIds",))
-    check_kind_rules(kind, [CertificateStatus(s) for _, s in certs], trigger)
+    check_kind_rules(kind, [effective_status(CertificateStatus(s), end, today()) for _, s, end in certs], trigger)
     if unannounced and kind == TaskKind.ROUTINE_NOTIFIED:
         raise DomainError(ErrorCode.INVALID, "a pre-notified routine task cannot be unannounced", ("unannounced",))
     unannounced = unannounced or kind == TaskKind.ROUTINE_UNANNOUNCED
@@ -137,7 +144,7 @@ async def create_task(
             planned_start=planned_start, planned_end=planned_end, special_trigger=trigger,
             trigger_details=details, with_sampling=with_sampling, requirements=text, unannounced=unannounced,
         )  # fmt: skip
-        await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, _ in certs])
+        await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, *_ in certs])
         await audit_log.record(
             session.actor, "task.create", "SurveillanceTask", task.id,
             after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()}, reason=details,

@@ -59,7 +59,7 @@ async def test_filter_by_factory_and_certificate(api, some_tasks):
     assert data["tasks"]["totalCount"] == 1
     cert = (
         await api.data(
-            "query($f: ID!) { certificates(first: 1, filter: {factoryId: $f}) { nodes { id } } }",
+            "query($f: ID!) { certificates(first: 1, filter: {factoryId: $f, status: VALID}) { nodes { id } } }",
             {"f": f["id"]},
             as_user="east.planner",
         )

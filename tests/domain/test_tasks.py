@@ -86,16 +86,16 @@ def test_special_needs_a_trigger_and_others_have_none():
 
 def test_restoration_only_for_suspended_certificates():
     check_kind_rules(TaskKind.RESTORATION, [C.SUSPENDED, C.SUSPENDED], None)
-    for other in (C.VALID, C.REVOKED, C.CANCELLED):
+    for other in (C.VALID, C.REVOKED, C.CANCELLED, C.EXPIRED):
         with pytest.raises(DomainError) as raised:
             check_kind_rules(TaskKind.RESTORATION, [C.SUSPENDED, other], None)
         assert raised.value.field == ("certificateIds",)
 
 
 @pytest.mark.parametrize("kind", [k for k in TaskKind if k != TaskKind.RESTORATION])
-def test_revoked_or_cancelled_certificates_are_not_surveilled(kind):
+def test_revoked_cancelled_or_expired_certificates_are_not_surveilled(kind):
     trigger = SpecialTrigger.OTHER if kind == TaskKind.SPECIAL else None
-    for gone in (C.REVOKED, C.CANCELLED):
+    for gone in (C.REVOKED, C.CANCELLED, C.EXPIRED):
         with pytest.raises(DomainError):
             check_kind_rules(kind, [C.VALID, gone], trigger)
     check_kind_rules(kind, [C.VALID, C.SUSPENDED], trigger)

@@ -178,10 +178,10 @@ async def test_status_machine_holds(api):
 
 
 async def test_a_decision_moves_all_certificates_or_none(api):
-    """E001's second certificate is revoked by three spot-check failures while its task waits for
+    """E002's second certificate is revoked by three spot-check failures while its task waits for
     the decision; suspending both then fails on it, and the first one must not move either."""
-    certs = sorted(await certificate_ids(api, "E001"), key=lambda g: from_global_id(g)[1])
-    task = await reviewed_task(api, "E001", "FAIL", [SERIOUS])
+    certs = sorted(await certificate_ids(api, "E002"), key=lambda g: from_global_id(g)[1])
+    task = await reviewed_task(api, "E002", "FAIL", [SERIOUS])
     for n in range(3):
         body = {"certificateId": certs[1], "level": "NATIONAL", "checkedOn": f"2025-0{n + 1}-01",
                 "passed": False, "reference": f"GJ-2025-{n}"}  # fmt: skip

@@ -41,3 +41,20 @@ def test_audit_verify_reports_the_broken_link(cli_db, capsys):
         conn.execute("UPDATE audit_entry SET reason = 'forged' WHERE seq = 1")
     assert main(["audit", "verify"]) == 1
     assert "BROKEN at seq 1" in capsys.readouterr().out
+
+
+def test_certificates_expire_moves_those_past_their_date_once(cli_db, capsys):
+    import sqlite3
+
+    assert main(["certificates", "expire"]) == 0  # the seed already expired the demo's
+    assert capsys.readouterr().out.startswith("0 certificate(s)")
+    with sqlite3.connect(cli_db.removeprefix("sqlite://")) as conn:
+        conn.execute("UPDATE certificate SET expires_on = '2026-01-01' WHERE number = '20220020001000'")
+    assert main(["certificates", "expire"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "1 certificate(s) past their expiry date moved to EXPIRED (过期)",
+        "20220020001000",
+    ]
+    assert main(["certificates", "expire"]) == 0
+    assert capsys.readouterr().out.startswith("0 certificate(s)")
+    assert main(["audit", "verify"]) == 0

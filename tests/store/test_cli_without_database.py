@@ -24,6 +24,7 @@ NEEDS_DATABASE = {
     "token": ["token", "--user", "east.planner"],
     "seed": ["seed", "--demo"],
     "audit": ["audit", "verify"],
+    "certificates": ["certificates", "expire"],
     "archive": ["archive", "export", "1", "--out", "bundle.zip"],
     "stats": ["stats", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "stats.csv"],
     "serve": ["serve", "--port", "0"],

@@ -2,21 +2,29 @@
 
 On SQLite, tortoise alters a column by rebuilding the table and does not recreate its
 indexes (0014 lost all of surveillance_task's and purchase_assignment's; 0016 restores
-them). Comparing two freshly migrated databases catches any later migration doing it again."""
+them). Comparing two freshly migrated databases catches any later migration doing it again.
+Each backend is also compared with the indexes the models declare (a foreign key added by a
+migration gets no index: 0019 creates those) and checked for audit_entry's append-only triggers."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
+import re
 import sqlite3
 from collections import defaultdict
 
 import asyncpg
 import pytest
+from tortoise import Tortoise
+from tortoise.indexes import Index as TortoiseIndex
 
 from policies.authorizer import read_seed_policy
 from server.cli import main
+from store.config import APP_LABEL, tortoise_config
 from store.migrate import apply_migrations
+from store.readiness import MIGRATIONS_TABLE
 from tests.databases import (
     POSTGRES_URL,
     REQUIRE_POSTGRES,
@@ -41,6 +49,9 @@ JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND NOT ix.indisprimary
 """
+PG_TRIGGERS = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal"
+# The migrations that create audit_entry's triggers; one that adds another belongs here.
+AUDIT_TRIGGER_MIGRATIONS = ("0002_audit_append_only", "0017_audit_integrity")
 
 
 def sqlite_indexes(path) -> set[Index]:
@@ -58,12 +69,16 @@ def sqlite_indexes(path) -> set[Index]:
     return found
 
 
-async def postgres_indexes(url: str) -> set[Index]:
+async def _postgres_fetch(url: str, sql: str) -> list:
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
-        rows = await conn.fetch(POSTGRES_INDEXES)
+        return await conn.fetch(sql)
     finally:
         await conn.close()
+
+
+async def postgres_indexes(url: str) -> set[Index]:
+    rows = await _postgres_fetch(url, POSTGRES_INDEXES)
     return {(r["tbl"] + (" WHERE …" if r["partial"] else ""), tuple(r["cols"]), r["uniq"]) for r in rows}
 
 
@@ -116,6 +131,95 @@ def test_both_backends_have_the_same_indexes_and_unique_constraints(migrated_sql
     assert not differences, differences
     # The comparison sees what it should: the key 0014 had lost, on both sides.
     assert (("factory_id", "year", "plan_sequence"), True) in on_sqlite["surveillance_task"]
+
+
+async def _declared_indexes() -> set[Index]:
+    """What the models ask for, as tortoise's schema generator reads them: a field's index and
+    unique flags, unique_together, Meta.indexes. A migration's AddField of a foreign key with
+    db_index creates no index (0011 and 0013 did that), so models and databases can part."""
+    await Tortoise.init(config=tortoise_config("sqlite://:memory:"))
+    try:
+        declared = set()
+        for model in Tortoise.apps[APP_LABEL].values():
+            meta, table = model._meta, model._meta.db_table
+
+            def column(name: str, meta=meta) -> str:
+                return meta.fields_map[name].source_field or name
+
+            for name, col in meta.fields_db_projection.items():
+                field = meta.fields_map[name]
+                if field.index and not field.pk:
+                    declared.add((table, (col,), False))
+                if field.unique and not field.pk:
+                    declared.add((table, (col,), True))
+            for names in meta.unique_together or ():
+                declared.add((table, tuple(column(n) for n in names), True))
+            for index in meta.indexes or ():
+                if isinstance(index, TortoiseIndex):
+                    columns = tuple(column(n) for n in index.fields) or ("<expr>",) * len(index.expressions)
+                    declared.add((table + (" WHERE …" if "WHERE" in index.extra.upper() else ""), columns, False))
+                else:
+                    declared.add((table, tuple(column(n) for n in index), False))
+        return declared
+    finally:
+        await Tortoise.close_connections()
+
+
+def _migrated_indexes(request, backend: str) -> set[Index]:
+    if backend == "sqlite":
+        return sqlite_indexes(request.getfixturevalue("migrated_sqlite"))
+    return asyncio.run(postgres_indexes(request.getfixturevalue("migrated_postgres")))
+
+
+def test_the_migrations_create_every_index_the_models_declare(request, backend):
+    declared = asyncio.run(_declared_indexes())
+    found = {index for index in _migrated_indexes(request, backend) if index[0] != MIGRATIONS_TABLE}  # tortoise's own
+    assert not declared - found, sorted(declared - found)
+    # And nothing the models no longer declare is left behind.
+    assert not found - declared, sorted(found - declared)
+    # The reading of the models sees field indexes, foreign keys, unique_together and Meta.indexes.
+    for index in [
+        ("surveillance_task", ("status",), False),
+        ("document", ("purchase_id",), False),
+        ("sampling_scheme", ("product_category_id",), True),
+        ("audit_entry", ("object_type", "object_id"), False),
+    ]:
+        assert index in declared, index
+
+
+def _created_triggers(sql: str) -> set[str]:
+    return set(re.findall(r"CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?\"?(\w+)\"?[^;]*?\sON\s+\"?audit_entry\b", sql))
+
+
+def _audit_triggers_defined(backend: str) -> set[str]:
+    """By name, from the forward scripts of the migrations that create them."""
+    names = set()
+    for migration in AUDIT_TRIGGER_MIGRATIONS:
+        module = importlib.import_module(f"store.migrations.{migration}")
+        names |= _created_triggers(module.POSTGRES if backend == "postgres" else module.SQLITE)
+    return names
+
+
+FROM_0002 = {
+    "sqlite": {"audit_entry_no_update", "audit_entry_no_delete"},
+    "postgres": {"audit_entry_no_change", "audit_entry_no_truncate"},
+}
+
+
+def test_the_audit_trail_keeps_its_append_only_triggers(request, backend):
+    """A SQLite table rebuild (as 0014 did to surveillance_task) drops a table's triggers too:
+    an audit_entry rebuilt by a later migration would silently become editable."""
+    if backend == "sqlite":
+        with sqlite3.connect(request.getfixturevalue("migrated_sqlite")) as conn:
+            rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entry'")
+            found = {r[0] for r in rows}
+    else:
+        found = {
+            r["tgname"] for r in asyncio.run(_postgres_fetch(request.getfixturevalue("migrated_postgres"), PG_TRIGGERS))
+        }
+    defined = _audit_triggers_defined(backend)
+    assert FROM_0002[backend] <= defined, defined  # the names are read from the migrations
+    assert found == defined, {"missing": sorted(defined - found), "not defined": sorted(found - defined)}
 
 
 def test_sqlite_filters_tasks_by_factory_through_an_index(migrated_sqlite):
