@@ -66,7 +66,7 @@ Mutation = merge_types(
 
 class SurveilSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
-        log_errors(errors)
+        log_errors(errors, execution_context)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

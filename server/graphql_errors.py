@@ -28,13 +28,20 @@ def classify(error: GraphQLError) -> str | None:
     return None
 
 
+def request_id(execution_context) -> str:
+    """The id the request's audit records and log lines carry; a masked error names it, so
+    an operator can find the details a client never sees."""
+    session = getattr(getattr(execution_context, "context", None), "session", None)
+    return session.actor.request_id if session is not None else "anonymous"
+
+
 class PublicErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: classify(e) is None)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id(self.execution_context)}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -54,10 +61,13 @@ class PublicErrors(MaskErrors):
         return out
 
 
-def log_errors(errors: list[GraphQLError]) -> None:
+def log_errors(errors: list[GraphQLError], execution_context=None) -> None:
     """Expected errors at DEBUG (no flood, no query text); unexpected with their traceback."""
     for error in errors:
         if classify(error) is None:
-            log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+            log.error(
+                "unexpected error at %s (request %s)", error.path, request_id(execution_context),
+                exc_info=error.original_error,
+            )  # fmt: skip
         else:
             log.debug("client error: %s", error.message)

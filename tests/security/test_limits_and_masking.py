@@ -34,7 +34,7 @@ async def test_nodes_batch_is_bounded(api):
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_unexpected_errors_are_masked(api, monkeypatch):
+async def test_unexpected_errors_are_masked(api, monkeypatch, caplog):
     async def broken(*args, **kwargs):
         raise RuntimeError("connection to db-internal-7.corp failed: password=hunter2")
 
@@ -45,9 +45,13 @@ async def test_unexpected_errors_are_masked(api, monkeypatch):
             "message": "Unexpected error.",
             "locations": [{"line": 1, "column": 3}],
             "path": ["factories"],
-            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": body["errors"][0]["extensions"]["requestId"]},
         }
     ]
+    request_id = body["errors"][0]["extensions"]["requestId"]
+    assert len(request_id) == 32
+    logged = [r for r in caplog.records if r.name == "surveil.graphql" and request_id in r.getMessage()]
+    assert logged and "hunter2" in str(logged[0].exc_info[1])  # the details are in the server's log
     assert "hunter2" not in str(body)
 
 
