@@ -74,12 +74,12 @@ async def test_only_hq_planners_maintain_and_enterprises_do_not_read(api):
 
 async def test_each_task_shows_the_clauses_and_schemes_that_apply(api):
     await _seed_reference(api)
-    # E001's certificates are categories C01 and C02 (demo world): the general clause and the C01 one.
-    task = ok(await create(api, "E001", as_user="east.planner", withSampling=True))
+    # E006's certificates are categories C06 and C01 (demo world): the general clause and the C01 one.
+    task = ok(await create(api, "E006", as_user="east.planner", withSampling=True))
     seen = (await api.data(TASK_REFERENCE, {"id": task["id"]}, as_user="east.inspector1"))["node"]
     assert [c["code"] for c in seen["clauses"]] == ["2026-01", "2026-C01"]
     assert seen["samplingSchemes"] == [{"productCategoryCode": "C01", "sampleQuantity": 3}]
-    without = ok(await create(api, "E001", as_user="east.planner"))
+    without = ok(await create(api, "E006", as_user="east.planner"))
     assert (await api.data(TASK_REFERENCE, {"id": without["id"]}, as_user="east.planner"))["node"][
         "samplingSchemes"
     ] == []
