@@ -13,6 +13,7 @@ from resolvers.query import page_request
 from resolvers.uploads import read_upload
 from schema import archive_types as at
 from schema import task_payloads
+from schema.idempotency import idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services.archive import archiving, forms, monitoring, person_days, problems
@@ -27,12 +28,14 @@ class AttachTaskFormInput:
     form: at.Form
     file: Upload
     description: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="归档 Archive a decided task whose file is complete (the entitled unit's archivist).")
 class ArchiveTaskInput:
     task_id: strawberry.ID
     expected_version: int
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="计划人日数 The planned inspection person-days (half days).")
@@ -40,6 +43,7 @@ class SetPlannedPersonDaysInput:
     task_id: strawberry.ID
     expected_version: int
     days: float
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="One inspector's actual person-days.")
@@ -53,6 +57,7 @@ class RecordPersonDaysInput:
     task_id: strawberry.ID
     expected_version: int
     entries: list[InspectorDaysInput]
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="上报共性问题 A sub-centre reports a common problem to HQ.")
@@ -61,12 +66,14 @@ class FileProblemReportInput:
     title: str
     description: str
     task_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="答复或补充 HQ answers; the sub-centre follows up.")
 class PostProblemMessageInput:
     report_id: strawberry.ID
     text: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

@@ -3,7 +3,8 @@ names nothing) to the payload's `userErrors`, and the decoding of global ids.
 
 Every mutation is declared with `mutation(...)`, which wraps the whole resolver: an id decoded
 before the service runs, a command built eagerly or lazily, a rule broken deep in a service —
-each becomes a `userErrors` entry on the field's own payload type, never a masked 500."""
+each becomes a `userErrors` entry on the field's own payload type, never a masked 500. The
+same wrapper makes every mutation idempotent by its `idempotencyKey`."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from strawberry.extensions import FieldExtension
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
 from domain.errors import DomainError, DomainErrors, ErrorCode
+from resolvers import replay
 from schema import enums, task_payloads, types
 from schema.relay import InvalidId, from_global_id
+from services import idempotency
 
 T = TypeVar("T")
 
@@ -65,18 +68,41 @@ def factory_db_id(global_id: str) -> int:
     return db_id(global_id, "Factory", "factoryId")
 
 
-class UserErrorsOnFailure(FieldExtension):
-    """Turns a rule violation anywhere in a mutation into its payload with `userErrors`:
-    the other fields are null, or empty (lists) and zero (counts) where the type needs a value."""
+class MutationRunner(FieldExtension):
+    """Every mutation passes here. A rule violation anywhere becomes the payload with
+    `userErrors` (the other fields null, or empty lists and zero counts). A request with an
+    `idempotencyKey` runs once per (user, key): its first answer is kept in the command's own
+    transaction, and a replay returns it (objects re-read as the caller may see them now)."""
+
+    def __init__(self, *, own_idempotency: bool = False) -> None:
+        self.own_idempotency = own_idempotency  # the resolver replays its own way (purchases, samples)
 
     def apply(self, field) -> None:
         self.field = field
 
     async def resolve_async(self, next_, source: Any, info: strawberry.Info, **kwargs: Any) -> Any:
+        key = getattr(kwargs.get("input"), "idempotency_key", None)
         try:
-            return await next_(source, info, **kwargs)
+            if key is None or self.own_idempotency:
+                return await next_(source, info, **kwargs)
+            return await self._once(key, next_, source, info, kwargs)
         except (DomainError, DomainErrors) as exc:
             return failure_payload(self.field.type, user_errors(exc))
+
+    async def _once(self, key: str, next_, source: Any, info: strawberry.Info, kwargs: dict) -> Any:
+        async def command():
+            try:
+                payload = await next_(source, info, **kwargs)
+            except (DomainError, DomainErrors) as exc:
+                return failure_payload(self.field.type, user_errors(exc)), None
+            return payload, None if payload.user_errors else replay.encode(payload)
+
+        async def again(answer: dict):
+            return await replay.decode(info, self.field.type, answer)
+
+        session = info.context.require_session
+        operation, input_hash = info.field_name, replay.fingerprint(kwargs["input"])
+        return await idempotency.once_answered(session, key, operation, input_hash, command, again)
 
 
 def failure_payload(payload_type: type, errors: list[types.UserError]) -> Any:
@@ -95,6 +121,6 @@ def failure_payload(payload_type: type, errors: list[types.UserError]) -> Any:
     return payload_type(**values)
 
 
-def mutation(*, description: str) -> typing.Any:
-    """`strawberry.mutation` with the one error path; use it for every mutation."""
-    return strawberry.mutation(description=description, extensions=[UserErrorsOnFailure()])
+def mutation(*, description: str, own_idempotency: bool = False) -> typing.Any:
+    """`strawberry.mutation` with the one error path and idempotency; use it for every mutation."""
+    return strawberry.mutation(description=description, extensions=[MutationRunner(own_idempotency=own_idempotency)])

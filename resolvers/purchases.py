@@ -19,6 +19,7 @@ from resolvers.query import global_db_id, page_request
 from resolvers.uploads import read_upload
 from schema import purchase_types as pt
 from schema import task_enums
+from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import idempotency
@@ -28,8 +29,6 @@ from store.blobs import BlobStore
 from store.models import PurchaseAssignment
 from store.pagination import paginate
 
-KEY_DESCRIPTION = "A fresh key (e.g. a UUID) per intended change; resend it on retry. A replay changes nothing."
-
 
 @strawberry.input(description="分派买样 Send a market buyer of the executing unit to buy for a sampling task.")
 class AssignBuyerInput:
@@ -37,6 +36,7 @@ class AssignBuyerInput:
     expected_version: int
     buyer_login: str
     instructions: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="撤回买样 Take purchase work back from the buyer, with the reason.")
@@ -44,6 +44,7 @@ class WithdrawPurchaseAssignmentInput:
     assignment_id: strawberry.ID
     expected_version: int
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="完成买样 The buyer reports the purchase work done.")
@@ -173,7 +174,7 @@ class PurchaseMutation:
 
         return await _assignment_payload(command())
 
-    @mutation(description="完成买样 (mobile) The buyer reports the work done.")
+    @mutation(description="完成买样 (mobile) The buyer reports the work done.", own_idempotency=True)
     async def complete_purchase_assignment(
         self, info: strawberry.Info, input: CompletePurchaseAssignmentInput
     ) -> PurchaseAssignmentPayload:
@@ -189,7 +190,9 @@ class PurchaseMutation:
 
         return await _assignment_payload(command())
 
-    @mutation(description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.")
+    @mutation(
+        description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.", own_idempotency=True
+    )
     async def report_purchase_problem(
         self, info: strawberry.Info, input: ReportPurchaseProblemInput
     ) -> PurchaseAssignmentPayload:
@@ -210,7 +213,8 @@ class PurchaseMutation:
 
     @mutation(
         description="记录买样 (mobile) Record a purchase with receipt, photos and samples. Send it as a multipart "
-        "request; a retry with the same idempotencyKey returns the first purchase and records nothing."
+        "request; a retry with the same idempotencyKey returns the first purchase and records nothing.",
+        own_idempotency=True,
     )
     async def record_purchase(self, info: strawberry.Info, input: RecordPurchaseInput) -> RecordPurchasePayload:
         session = info.context.require_session

@@ -9,6 +9,7 @@ from domain.tasks import SamplingSite
 from resolvers.plumbing import mutation, run
 from resolvers.query import page_request
 from schema import enums, reference_types, task_enums
+from schema.idempotency import idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import reference
@@ -37,6 +38,7 @@ class SurveillanceClauseInput:
     text: str
     product_category: str | None = strawberry.field(default=None, description="Category code; none for all")
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="新增或修改监督抽样检测方案 Create or update a category's sampling scheme (HQ).")
@@ -47,6 +49,7 @@ class SamplingSchemeInput:
     sample_quantity: int
     sites: list[task_enums.SamplingSite]
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="调整监督频次 Change the frequency rule of one class (HQ), with a reason.")
@@ -57,6 +60,7 @@ class FrequencyRuleInput:
     unannounced: bool
     sampling: bool
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

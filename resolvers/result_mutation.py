@@ -13,6 +13,7 @@ from resolvers.plumbing import db_id, mutation, run, task_db_id, task_payload
 from resolvers.uploads import read_upload
 from schema import result_enums as re
 from schema import task_payloads, types
+from schema.idempotency import idempotency_key_field
 from schema.result_types import Dispute
 from schema.types import UserError
 from services.results import decide, disputes, review, spot_checks, submit
@@ -33,6 +34,7 @@ class SubmitResultsInput:
     conclusion: re.Conclusion
     summary: str | None = None
     nonconformities: list[NonconformityInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="整改验证 The team leader verifies one correction; on site, attach the 0402.05 report.")
@@ -43,6 +45,7 @@ class VerifyCorrectionInput:
     corrective_action: str = strawberry.field(description="纠正措施 What the enterprise did")
     note: str | None = None
     report: Upload | None = strawberry.field(default=None, description="现场验证报告 (multipart), required on site")
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="复核 The reviewer agrees, or returns the result to the team with comments.")
@@ -51,6 +54,7 @@ class ReviewResultsInput:
     expected_version: int
     outcome: re.ReviewOutcome
     comments: str | None = strawberry.field(default=None, description="Required when returning")
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="标记复杂 Flag (or unflag) a task complex: a risk assessment then precedes the decision.")
@@ -59,6 +63,7 @@ class FlagTaskComplexInput:
     expected_version: int
     complex: bool
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="风险评估 Assess the risk before the decision.")
@@ -67,6 +72,7 @@ class AssessRiskInput:
     expected_version: int
     level: re.RiskLevel
     recommendation: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="认证决定 The decision maker decides; a suspension names its ground.")
@@ -76,6 +82,7 @@ class DecideCertificationInput:
     outcome: re.DecisionOutcome
     ground: re.SuspensionGround | None = None
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="变更结论 Change a decided result (a new version; the old one stays).")
@@ -85,12 +92,14 @@ class ChangeResultInput:
     conclusion: re.Conclusion
     summary: str | None = None
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="提出技术争议 Open a technical dispute on a task's result.")
 class OpenDisputeInput:
     task_id: strawberry.ID
     subject: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="上报总部 Escalate a dispute to HQ with the sub-centre's analysis.")
@@ -98,6 +107,7 @@ class EscalateDisputeInput:
     dispute_id: strawberry.ID
     expected_version: int
     analysis: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="处理争议 Settle a dispute (HQ settles escalated ones).")
@@ -106,6 +116,7 @@ class SettleDisputeInput:
     expected_version: int
     settlement: str
     analysis: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="记录监督抽查 Record a national or provincial spot-check result for a certificate.")
@@ -116,6 +127,7 @@ class RecordSpotCheckInput:
     passed: bool
     reference: str = strawberry.field(description="The authority's notice number")
     notes: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type

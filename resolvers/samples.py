@@ -7,11 +7,12 @@ from strawberry.file_uploads import Upload
 
 from domain.custody import SampleStatus as DomainSampleStatus
 from domain.tasks import SamplingMethod, SamplingSite
+from resolvers import replay
 from resolvers.plumbing import db_id, mutation, run, task_db_id, task_payload
-from resolvers.purchases import KEY_DESCRIPTION
 from resolvers.query import global_db_id, page_request
 from resolvers.uploads import read_upload
 from schema import sample_types, task_enums, task_payloads
+from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import idempotency, samples
@@ -45,6 +46,7 @@ class SamplingDetailsInput:
     product_category: str
     quantity: int
     lab_code: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="记录封样 Record a sample taken and sealed (the team, task in progress).")
@@ -81,6 +83,7 @@ class SubmitLabReportInput:
     conclusion_passed: bool
     marking_nonconformity: bool = False
     file: Upload | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type
@@ -128,7 +131,7 @@ class SampleMutation:
 
         return await task_payload(info, command())
 
-    @mutation(description="记录封样 Record a sample taken and sealed.")
+    @mutation(description="记录封样 Record a sample taken and sealed.", own_idempotency=True)
     async def record_sample(self, info: strawberry.Info, input: RecordSampleInput) -> SamplePayload:
         session = info.context.require_session
 
@@ -145,7 +148,7 @@ class SampleMutation:
 
         return await _sample_payload(info, command())
 
-    @mutation(description="寄送样品 The team ships a sealed sample to the task's lab.")
+    @mutation(description="寄送样品 The team ships a sealed sample to the task's lab.", own_idempotency=True)
     async def ship_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
         session = info.context.require_session
 
@@ -162,28 +165,40 @@ class SampleMutation:
 
         return await _sample_payload(info, command())
 
-    @mutation(description="接收样品 The lab receives a shipped sample and records its condition.")
+    @mutation(description="接收样品 The lab receives a shipped sample and records its condition.", own_idempotency=True)
     async def receive_sample(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        session = info.context.require_session
+
         async def command():
-            return await samples.receive_sample(
-                info.context.require_session, _sample_id(input), input.expected_version, input.condition
-            )
+            sample_id = _sample_id(input)
+            return await _once(
+                session, input.idempotency_key, "receiveSample", {"input": replay.fingerprint(input)},
+                lambda: samples.receive_sample(session, sample_id, input.expected_version, input.condition),
+            )  # fmt: skip
 
         return await _sample_payload(info, command())
 
-    @mutation(description="开始检测 The lab starts testing a received sample.")
+    @mutation(description="开始检测 The lab starts testing a received sample.", own_idempotency=True)
     async def start_sample_testing(self, info: strawberry.Info, input: SampleStepInput) -> SamplePayload:
+        session = info.context.require_session
+
         async def command():
-            return await samples.start_testing(info.context.require_session, _sample_id(input), input.expected_version)
+            sample_id = _sample_id(input)
+            return await _once(
+                session, input.idempotency_key, "startSampleTesting", {"input": replay.fingerprint(input)},
+                lambda: samples.start_testing(session, sample_id, input.expected_version),
+            )  # fmt: skip
 
         return await _sample_payload(info, command())
 
-    @mutation(description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.")
+    @mutation(
+        description="出具检测报告 The lab reports: per-item results, conclusion, marking finding.", own_idempotency=True
+    )
     async def submit_lab_report(self, info: strawberry.Info, input: SubmitLabReportInput) -> SamplePayload:
         session = info.context.require_session
         config = session.config
 
-        async def command():
+        async def report():
             document = None
             if input.file is not None:
                 document = await read_upload(input.file, config.max_upload_bytes, ("file",))
@@ -192,6 +207,10 @@ class SampleMutation:
                 input.conclusion_passed, input.marking_nonconformity, document, BlobStore(config.document_dir),
                 config.max_upload_bytes,
             )  # fmt: skip
+
+        async def command():
+            key, fields = input.idempotency_key, {"input": replay.fingerprint(input)}
+            return await _once(session, key, "submitLabReport", fields, report)
 
         return await _sample_payload(info, command())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema import enums
+from schema.idempotency import idempotency_key_field
 
 
 @strawberry.input(description="Filter factories 工厂筛选. All given conditions must hold.")
@@ -40,6 +41,7 @@ class CorrectFactoryInformationInput:
     country: str | None = strawberry.UNSET
     province: str | None = strawberry.UNSET
     status: enums.FactoryStatus | None = strawberry.UNSET
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="Change a factory's class 调整企业分类.")
@@ -48,6 +50,7 @@ class ChangeFactoryClassInput:
     expected_version: int
     classification: enums.FactoryClass
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="A Casbin policy line: p role,domain,object,action or g2 child,overseer.")
@@ -55,6 +58,7 @@ class PolicyRuleInput:
     ptype: str
     values: list[str]
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="A role held by a person inside a unit.")
@@ -63,3 +67,4 @@ class RoleAssignmentInput:
     role: enums.Role
     unit_code: str
     reason: str
+    idempotency_key: str | None = idempotency_key_field()

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from schema import task_enums
+from schema.idempotency import idempotency_key_field
 
 
 @strawberry.input(description="筛选任务 Filter tasks. All given conditions must hold.")
@@ -28,6 +29,7 @@ class TaskFilter:
 class GeneratePlanInput:
     unit_code: str
     year: int
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="新建任务 Create a task by hand (special, restoration, relocation, ...).")
@@ -45,6 +47,7 @@ class CreateTaskInput:
     unannounced: bool = strawberry.field(
         default=False, description="不通知 For special or sampling tasks; routine ones follow their kind"
     )
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="安排任务 Set a draft's window, due date and requirements.")
@@ -55,6 +58,7 @@ class ScheduleTaskInput:
     planned_end: dt.date
     due_on: dt.date | None = None
     requirements: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="A state change of one task.")
@@ -62,6 +66,7 @@ class TaskActionInput:
     task_id: strawberry.ID
     expected_version: int
     reason: str | None = strawberry.field(default=None, description="Required to cancel")
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="One part of a split 拆分.")
@@ -79,6 +84,7 @@ class SplitTaskInput:
     expected_version: int
     parts: list[TaskPartInput]
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")
@@ -87,6 +93,7 @@ class DelegateTaskInput:
     expected_version: int
     agency_code: str
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="组成或变更检查组 Form or change the inspection team; a change needs a reason.")
@@ -96,6 +103,7 @@ class AssignTeamInput:
     leader_login: str
     member_logins: list[str] = strawberry.field(default_factory=list)
     reason: str | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="报告异常 Report that the task cannot go as planned.")
@@ -104,6 +112,7 @@ class ReportTaskExceptionInput:
     expected_version: int
     reason: task_enums.ExceptionReason
     details: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="处理异常 Handle a reported exception.")
@@ -114,6 +123,7 @@ class HandleTaskExceptionInput:
     note: str
     planned_start: dt.date | None = strawberry.field(default=None, description="New window, to reschedule")
     planned_end: dt.date | None = None
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="申请检测机构 The enterprise asks about which lab tests its samples.")
@@ -121,6 +131,7 @@ class FileLabRequestInput:
     task_id: strawberry.ID
     lab_code: str | None = strawberry.field(default=None, description="One of the disclosed labs, if any")
     text: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="答复检测机构申请 Accept or refuse a lab request, with the reason.")
@@ -128,6 +139,7 @@ class DecideLabRequestInput:
     request_id: strawberry.ID
     accepted: bool
     reason: str
+    idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(
@@ -137,3 +149,4 @@ class AttachTaskMaterialInput:
     task_id: strawberry.ID
     file: Upload
     description: str | None = None
+    idempotency_key: str | None = idempotency_key_field()

@@ -58,15 +58,63 @@ async def once(
         return await _replay(found, operation, input_hash, replay)
 
 
+class _NoEffect(Exception):
+    """Unwinds the transaction of a command that answered with user errors: it changed
+    nothing, so no record is kept and a retry runs it again."""
+
+    def __init__(self, result) -> None:
+        self.result = result
+
+
+async def once_answered(
+    session: Session, key: str, operation: str, input_hash: str,
+    command: Callable[[], Awaitable[tuple[T, dict | None]]], replay: Callable[[dict], Awaitable[T]],
+) -> T:  # fmt: skip
+    """Like `once`, for any mutation: `command` returns its result and the answer to keep
+    (None when it refused the input, which keeps nothing); `replay` rebuilds a kept answer."""
+    key = clean_text(key, "idempotencyKey", max_length=100)
+    found = await _find(session, key)
+    if found is not None:
+        return await _replay_answer(found, operation, input_hash, replay)
+    try:
+        async with transaction():
+            record = await IdempotencyRecord.create(
+                user_id=session.actor.user_id, key=key, operation=operation, input_hash=input_hash
+            )
+            result, answer = await command()
+            if answer is None:
+                raise _NoEffect(result)
+            await IdempotencyRecord.filter(id=record.id).update(answer=json.dumps(answer, ensure_ascii=False))
+        return result
+    except _NoEffect as refused:
+        return refused.result
+    except IntegrityError:
+        found = await _find(session, key)  # a concurrent first attempt committed meanwhile
+        if found is None:
+            raise
+        return await _replay_answer(found, operation, input_hash, replay)
+
+
+async def _replay_answer(record: IdempotencyRecord, operation: str, input_hash: str, replay):
+    _check_same_request(record, operation, input_hash)
+    if record.answer is None:  # kept by `once` for the same operation: never for a generic one
+        raise DomainError(ErrorCode.CONFLICT, "this idempotencyKey was used by another client", ("idempotencyKey",))
+    return await replay(json.loads(record.answer))
+
+
 async def _find(session: Session, key: str) -> IdempotencyRecord | None:
     return await IdempotencyRecord.filter(user_id=session.actor.user_id, key=key).first()
 
 
 async def _replay(record: IdempotencyRecord, operation: str, input_hash: str, replay):
+    _check_same_request(record, operation, input_hash)
+    return await replay(record.result_id)
+
+
+def _check_same_request(record: IdempotencyRecord, operation: str, input_hash: str) -> None:
     if record.operation != operation or record.input_hash != input_hash:
         raise DomainError(
             ErrorCode.CONFLICT,
             "this idempotencyKey was already used for a different request; use a new key for new input",
             ("idempotencyKey",),
         )
-    return await replay(record.result_id)

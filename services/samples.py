@@ -159,7 +159,9 @@ async def reload_for(session: Session, sample_id: int, operation: str) -> Sample
     """A replayed command's sample, if the caller may still do what the command did."""
     if operation == "shipSample" and (bought := await _bought_by_caller(session, sample_id)) is not None:
         return bought
-    return await _load(session, sample_id, {"shipSample": "ship", "recordSample": "record"}[operation])
+    actions = {"shipSample": "ship", "recordSample": "record", "receiveSample": "receive",
+               "startSampleTesting": "test", "submitLabReport": "report"}  # fmt: skip
+    return await _load(session, sample_id, actions[operation])
 
 
 async def _bought_by_caller(session: Session, sample_id: int) -> Sample | None:

@@ -69,6 +69,7 @@ class IdempotencyRecord(Model):
     operation = fields.CharField(max_length=64)
     input_hash = fields.CharField(max_length=64)
     result_id = fields.IntField(null=True)
+    answer = fields.TextField(null=True)  # a mutation's first payload, as resolvers/replay.py encodes it
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
