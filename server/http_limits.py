@@ -6,8 +6,10 @@ than it announced. So the limit is enforced on the bytes themselves, for every r
 
 from __future__ import annotations
 
+import asyncio
 import json
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -15,9 +17,11 @@ MULTIPART_OVERHEAD = 64 * 1024  # field names, boundaries, the operations and ma
 
 REQUEST_ERROR_CODES = {
     400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     411: "LENGTH_REQUIRED",
+    408: "REQUEST_TIMEOUT",
     413: "PAYLOAD_TOO_LARGE",
 }
 
@@ -40,14 +44,24 @@ class BodyTooLarge(Exception):
     mistake it for malformed input and carry on)."""
 
 
+class BodyTooSlow(Exception):
+    """A body that stalls, or trickles in slower than any real client sends (slowloris)."""
+
+
 class BodyLimit:
     """ASGI middleware: JSON and other bodies up to `json_limit` bytes, multipart uploads up
-    to `multipart_limit`. Over the limit, the request gets a 413 and the rest is not read."""
+    to `multipart_limit`. Over the limit, the request gets a 413 and the rest is not read.
+    A body that stops for `idle_seconds`, or averages under `min_rate` bytes a second once
+    `grace_seconds` have passed, gets a 408: a connection is not held open by a trickle."""
 
-    def __init__(self, app: ASGIApp, *, json_limit: int, multipart_limit: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, json_limit: int, multipart_limit: int,
+        idle_seconds: float = 30, grace_seconds: float = 10, min_rate: int = 1024,
+    ) -> None:  # fmt: skip
         self.app = app
         self.json_limit = json_limit
         self.multipart_limit = multipart_limit
+        self.idle_seconds, self.grace_seconds, self.min_rate = idle_seconds, grace_seconds, min_rate
 
     def _limit(self, scope: Scope) -> tuple[int, str]:
         headers = dict(scope.get("headers") or ())
@@ -67,14 +81,26 @@ class BodyLimit:
 
         received = 0
         started = False
+        body_done = False
+        loop = asyncio.get_running_loop()
+        began = loop.time()
 
         async def counting_receive() -> Message:
-            nonlocal received
-            msg = await receive()
+            nonlocal received, body_done
+            if body_done:  # later calls wait for a disconnect while a response streams
+                return await receive()
+            try:
+                msg = await asyncio.wait_for(receive(), timeout=self.idle_seconds)
+            except TimeoutError:
+                raise BodyTooSlow from None
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
+                body_done = not msg.get("more_body", False)
                 if received > limit:
                     raise BodyTooLarge(message)
+                elapsed = loop.time() - began
+                if not body_done and elapsed > self.grace_seconds and received < elapsed * self.min_rate:
+                    raise BodyTooSlow
             return msg
 
         async def tracking_send(msg: Message) -> None:
@@ -87,3 +113,8 @@ class BodyLimit:
         except BodyTooLarge:
             if not started:
                 await send_request_error(send, 413, message)
+        except BodyTooSlow:
+            if not started:
+                await send_request_error(send, 408, "the request body arrived too slowly")
+        except ClientDisconnect:
+            pass  # the client left mid-body: nobody to answer, nothing worth a traceback

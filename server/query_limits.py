@@ -13,6 +13,7 @@ each spread the next one twice: 60 such fragments fit in 2 KB and would never fi
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 
@@ -33,6 +34,10 @@ from strawberry.schema.schema import validate_document
 
 MAX_PAGE = 100
 SATURATED = 2**40  # counts stop growing here: a refusal needs only "more than the limit"
+# graphql-core compares every pair of fields that share a response name in one selection
+# set: 300 copies of one field take most of a second. Real documents repeat a name a few
+# times (fragments that each select `id`); past this many the document is refused.
+MAX_SAME_NAME = 50
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Shape:
     cost: int = 0  # fields resolved
     depth: int = 0  # nesting of fields that have selections (introspection fields do not count)
     aliases: int = 0  # aliased fields, once for every place they are spread
+    repeated: tuple[int, str] = (0, "")  # the response name selected most often in one selection set
 
 
 def _add(a: int, b: int) -> int:
@@ -59,6 +65,8 @@ class _Analysis:
         self.cutoff = max_depth + 1
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         self.shapes: dict[str, Shape] = {}
+        self.names: dict[str, Counter[str]] = {}  # response names at a fragment's top level
+        self.most_repeated: tuple[int, str] = (0, "")
         self._resolve_fragments()
 
     def _resolve_fragments(self) -> None:
@@ -77,6 +85,7 @@ class _Analysis:
                 if child is None:
                     stack.pop()
                     self.shapes[name] = self.selection_set(self.fragments[name].selection_set, 0)
+                    self.names[name] = self.top_names(self.fragments[name].selection_set)
                     state[name] = 2
                 elif child not in state:
                     state[child] = 1
@@ -101,9 +110,25 @@ class _Analysis:
                 return MAX_PAGE  # unknown: assume the worst; the page-size check refuses it anyway
         return 1
 
+    def top_names(self, selection_set: SelectionSetNode) -> Counter[str]:
+        """How often each response name is selected at this level, fragments merged in."""
+        names: Counter[str] = Counter()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                names[(selection.alias or selection.name).value] += 1
+            elif isinstance(selection, InlineFragmentNode):
+                names.update(self.top_names(selection.selection_set))
+            elif isinstance(selection, FragmentSpreadNode):
+                names.update(self.names.get(selection.name.value, {}))
+        for name, count in names.items():
+            names[name] = min(count, SATURATED)
+            self.most_repeated = max(self.most_repeated, (names[name], name))
+        return names
+
     def selection_set(self, selection_set: SelectionSetNode, level: int) -> Shape:
         if level >= self.cutoff:
             return Shape(depth=1)  # too deep already: no need to look further
+        self.top_names(selection_set)
         cost = depth = aliases = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
@@ -155,6 +180,7 @@ def analyse(
         cost=chosen[0].cost if chosen else 0,
         depth=max((s.depth for s in every), default=0),
         aliases=min(sum(s.aliases for s in every), SATURATED),
+        repeated=analysis.most_repeated,
     )
 
 
@@ -194,6 +220,14 @@ class DocumentLimits(SchemaExtension):
             return [GraphQLError(f"'{name}' exceeds maximum operation depth of {self.max_depth}")]
         if shape.aliases > self.max_aliases:
             return [GraphQLError(f"{shape.aliases} aliases found. Allowed: {self.max_aliases}")]
+        count, name = shape.repeated
+        if count > MAX_SAME_NAME:
+            return [
+                GraphQLError(
+                    f"`{name}` is selected {count} times in one place (limit {MAX_SAME_NAME}): select it once",
+                    extensions={"code": "QUERY_TOO_COSTLY"},
+                )
+            ]
         if shape.cost > self.max_cost:
             return [
                 GraphQLError(

@@ -26,6 +26,10 @@ class Settings:
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_query_chars: int = 32768  # checked before the lexer: comments and whitespace are no tokens
+    body_idle_seconds: float = 30  # a request body that stalls this long gets a 408
+    body_grace_seconds: float = 10  # after which a body must average body_min_rate bytes a second
+    body_min_rate: int = 1024
     max_cost: int = 20000  # fields resolved per request, pages multiplied (server/query_limits.py)
     introspection: bool = True
     graphiql: bool = True
@@ -66,6 +70,7 @@ def load_settings() -> Settings:
         max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
         max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
         max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),
+        max_query_chars=int(os.environ.get("SURVEIL_MAX_QUERY_CHARS", 32768)),
         max_cost=int(os.environ.get("SURVEIL_MAX_COST", 20000)),
         introspection=_flag("SURVEIL_INTROSPECTION", not production),
         graphiql=_flag("SURVEIL_GRAPHIQL", not production),

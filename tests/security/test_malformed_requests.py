@@ -11,6 +11,8 @@ import pytest
 import uvicorn
 
 from server.app import create_app
+from server.auth import issue_dev_token
+from store.models import User
 
 DEEP_VARIABLES = b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 400 + b"]" * 400 + b"}}"
 MALFORMED = {
@@ -25,6 +27,10 @@ MALFORMED = {
     "an empty body": b"",
     "variables that are a string": b'{"query": "{ __typename }", "variables": "x"}',
     "a lone surrogate": b'{"query": "{ __typename }", "variables": {"a": "\\ud800"}}',
+    "an integer of 5,000 digits": b'{"query": "query($n: Int) { __typename }", "variables": {"n": '
+    + b"9" * 5000
+    + b"}}",
+    "UTF-16 JSON": '{"query": "{ __typename }"}'.encode("utf-16"),
 }
 
 
@@ -75,7 +81,7 @@ async def live_url(settings):
     await task
 
 
-async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes = b"") -> int | None:
+async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes = b"", token: str = "") -> int | None:
     """POST `head` then `total_mb` MiB in 64 KiB chunks without a Content-Length; the status
     (None if the server closed the connection before answering)."""
 
@@ -86,7 +92,8 @@ async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes 
 
     async with httpx.AsyncClient(timeout=30) as http:
         try:
-            response = await http.post(f"{url}/graphql", content=chunks(), headers={"content-type": content_type})
+            headers = {"content-type": content_type} | ({"authorization": f"Bearer {token}"} if token else {})
+            response = await http.post(f"{url}/graphql", content=chunks(), headers=headers)
         except (httpx.WriteError, httpx.ReadError, httpx.RemoteProtocolError):
             return None
     return response.status_code
@@ -102,5 +109,17 @@ async def test_a_chunked_json_body_is_cut_off_at_the_limit(live_url):
 async def test_a_chunked_upload_is_cut_off_at_the_upload_limit(live_url, settings):
     limit_mb = settings.max_upload_bytes * 7 // (1024 * 1024) + 1
     head = b'--x\r\nContent-Disposition: form-data; name="0"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
-    status = await _send_chunked(live_url, "multipart/form-data; boundary=x", limit_mb + 40, head)
+    token = await _token(settings, "east.planner")
+    status = await _send_chunked(live_url, "multipart/form-data; boundary=x", limit_mb + 40, head, token)
     assert status in (413, None)
+
+
+async def test_an_anonymous_upload_is_refused_before_it_is_read(live_url):
+    head = b'--x\r\nContent-Disposition: form-data; name="0"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    status = await _send_chunked(live_url, "multipart/form-data; boundary=x", 30, head)
+    assert status in (401, None)  # before the fix: 30 MiB read and spooled, then UNAUTHENTICATED
+
+
+async def _token(settings, login: str) -> str:
+    user = await User.get(login=login)  # the live server shares this process's ORM
+    return issue_dev_token(settings, user.id, login)

@@ -1,0 +1,130 @@
+"""The GraphQL HTTP endpoint: who is asking, and what a request body may be before GraphQL
+sees it. Every refusal here answers in GraphQL's error shape with a 4xx, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+from cross_web import HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.http import GraphQLRequestData
+from strawberry.types.unset import UNSET
+
+from resolvers.context import GraphQLContext
+from server.auth import AuthError
+from server.authn import Authenticator
+from server.http_limits import request_error_body
+from server.settings import Settings
+
+MAX_JSON_NESTING = 32  # the deepest real input (a purchase's samples) is 5 levels
+JSON = "application/json"
+
+
+class SurveilGraphQL(GraphQL):
+    def __init__(self, schema, settings: Settings, authenticator: Authenticator) -> None:
+        # Multipart uploads are safe to enable: authentication is a bearer header, never a
+        # cookie, so a cross-site form cannot act as a signed-in user (no CSRF).
+        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, multipart_uploads_enabled=True)
+        self.settings = settings
+        self.authenticator = authenticator
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text."""
+        try:
+            if isinstance(request, Request) and _is_multipart(request) and (await self._signed_in(request))[0] is None:
+                # Checked before a byte of the upload is read: only signed-in users may send files.
+                raise HTTPException(401, "sign in with a bearer token before uploading")
+            return await super().run(request, context, root_value)
+        except (HTTPException, StarletteHTTPException) as exc:
+            status = exc.status_code
+            reason = exc.reason if isinstance(exc, HTTPException) else str(exc.detail)
+            return Response(request_error_body(status, reason), status, media_type=JSON)
+
+    async def _signed_in(self, request: Request):
+        """(session, why not), asked once per request."""
+        if not hasattr(request.state, "signed_in"):
+            try:
+                request.state.signed_in = (await self.authenticator.session(request), None)
+            except AuthError as exc:
+                request.state.signed_in = (None, str(exc))
+        return request.state.signed_in
+
+    async def get_context(self, request: Request, response) -> GraphQLContext:
+        session, auth_error = await self._signed_in(request)
+        return GraphQLContext(session=session, sync=self.authenticator.sync, request=request, auth_error=auth_error)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Every JSON the endpoint reads (a body, multipart `operations` and `map`, GET
+        `variables`) is an object of plain text, nested no deeper than any real request."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            decoded = json.loads(text)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the request body must be UTF-8 JSON") from None
+        except RecursionError:
+            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_NESTING} levels") from None
+        except ValueError as exc:  # not JSON, or a number too long to convert
+            raise HTTPException(400, f"the request body is not usable JSON: {str(exc)[:100]}") from None
+        if not isinstance(decoded, dict):
+            raise HTTPException(400, "a GraphQL request must be a JSON object")
+        problem = json_problem(decoded)
+        if problem:
+            raise HTTPException(400, problem)
+        return decoded
+
+    async def parse_http_body(self, request):
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and data.query and len(data.query) > self.settings.max_query_chars:
+            # Before the lexer: comments and whitespace cost time but are not tokens.
+            raise HTTPException(413, f"a GraphQL document is limited to {self.settings.max_query_chars} characters")
+        return data
+
+    async def parse_multipart(self, request) -> dict:
+        """The multipart request spec: `operations` and `map` are JSON form fields, and every
+        path in `map` names a null in `operations`."""
+        try:
+            form = await request.get_form_data()
+        except ValueError:
+            raise HTTPException(400, "the multipart body is malformed") from None
+        except StarletteHTTPException as exc:  # the form parser's own refusals
+            raise HTTPException(exc.status_code, str(exc.detail)) from None
+        operations, files_map = form.form.get("operations"), form.form.get("map")
+        if not isinstance(operations, str | bytes) or not isinstance(files_map, str | bytes):
+            raise HTTPException(400, "`operations` and `map` must be form fields of JSON text")
+        operations, files_map = self.decode_json(operations), self.decode_json(files_map)
+        if not all(isinstance(paths, list) and all(isinstance(p, str) for p in paths) for paths in files_map.values()):
+            raise HTTPException(400, "each entry of `map` must be a list of paths")
+        try:
+            return replace_placeholders_with_files(operations, files_map, form.files)
+        except KeyError:
+            raise HTTPException(400, "File(s) missing in form data") from None
+        except (IndexError, TypeError, ValueError, AttributeError):
+            raise HTTPException(400, "`map` names a place that `operations` does not have") from None
+
+
+def _is_multipart(request: Request) -> bool:
+    return request.method == "POST" and request.headers.get("content-type", "").lower().startswith("multipart/")
+
+
+def json_problem(value: object) -> str | None:
+    """Why decoded request JSON is unusable, or None. Lone UTF-16 surrogates are legal JSON
+    escapes but not text: no layer below (ORM, database driver, audit hash) can encode them.
+    Walked without recursion, so a deep document cannot exhaust the stack here."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if depth > MAX_JSON_NESTING:
+            return f"JSON nested deeper than {MAX_JSON_NESTING} levels"
+        if isinstance(item, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in item):
+                return "request text must be valid Unicode (lone surrogate found)"
+        elif isinstance(item, dict):
+            pending.extend((k, depth) for k in item)
+            pending.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            pending.extend((v, depth + 1) for v in item)
+    return None
