@@ -23,12 +23,17 @@ def _b64(text: str) -> str:
 
 
 def _unb64(text: str) -> str:
+    """Only the one spelling `_b64` produces: the decoder would otherwise skip stray
+    characters and padding, so many strings would name the same object."""
     if len(text) > 200:
         raise InvalidId("id too long")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise InvalidId("not a valid id") from None
+    if _b64(decoded) != text:
+        raise InvalidId("not a valid id")
+    return decoded
 
 
 def to_global_id(type_name: str, db_id: int) -> str:

@@ -20,6 +20,7 @@ from graphql import (
 
 from schema.relay import to_global_id
 from server.graphql import build_schema
+from tests.api.tasks_support import create, ok
 from tests.client import error_codes
 
 SCHEMA = build_schema()._schema
@@ -95,6 +96,10 @@ BAD_IDS = {
     "other-type": to_global_id("AuditEntry", 1),  # no mutation takes these types' ids
     "other-type-2": to_global_id("OrgUnit", 1),
     "huge-number": to_global_id("Task", 2**70),
+    # Another spelling of real ids: the decoder would skip stray characters and padding.
+    "padded": to_global_id("Task", 1) + "==",
+    "stray-characters": to_global_id("Task", 1)[:4] + "!!!" + to_global_id("Task", 1)[4:],
+    "trailing-newline": to_global_id("Factory", 1) + "\n",
 }
 
 
@@ -120,3 +125,18 @@ async def test_a_bad_id_is_a_user_error(api, name, query, variables, id_slots, u
                 assert payload["userErrors"], where  # a bad id never succeeds
             else:
                 assert set(error_codes(body)) <= {"BAD_USER_INPUT", "FORBIDDEN"}, where
+
+
+async def test_an_object_has_one_id_spelling(api):
+    task = ok(await create(api, "E001", as_user="east.planner"))
+    spellings = [task["id"] + "==", task["id"][:3] + "!!!" + task["id"][3:], task["id"] + "\n", "." + task["id"]]
+    for spelling in spellings:
+        node = await api.data("query($id: ID!) { node(id: $id) { id } }", {"id": spelling}, as_user="east.planner")
+        assert node["node"] is None, spelling
+        body = {"i": {"taskId": spelling, "expectedVersion": task["version"]}}
+        issued = await api.data(
+            "mutation($i: TaskActionInput!) { issueTask(input: $i) { userErrors { code } } }",
+            body,
+            as_user="east.planner",
+        )
+        assert [e["code"] for e in issued["issueTask"]["userErrors"]] == ["NOT_FOUND"], spelling
