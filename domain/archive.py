@@ -9,6 +9,16 @@ from enum import StrEnum
 from domain.errors import DomainError, ErrorCode
 
 
+class ProblemCategory(StrEnum):
+    """共性问题类别: what a sub-centre's problem report to HQ is about."""
+
+    RULES = "RULES"  # 规则理解
+    PROCEDURE = "PROCEDURE"  # 程序执行
+    TECHNICAL = "TECHNICAL"  # 技术问题
+    SYSTEM = "SYSTEM"  # 信息系统
+    OTHER = "OTHER"  # 其他
+
+
 class Form(StrEnum):
     INSPECTION_REPORT = "INSPECTION_REPORT"  # 工厂检查报告 0402.03
     NC_REPORT = "NC_REPORT"  # 不符合报告 0402.04, with the corrective-action evidence

@@ -16,10 +16,8 @@ from schema import task_payloads
 from schema.idempotency import idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
+from services import lookups
 from services.archive import archiving, forms, monitoring, person_days, problems
-from store.blobs import BlobStore
-from store.models import OrgUnit, User
-from store.pagination import paginate
 
 
 @strawberry.input(description="上传归档表单 File one form of the task's record (multipart).")
@@ -84,8 +82,8 @@ class ProblemReportPayload:
 
 async def present_reports(rows) -> list[at.ProblemReport]:
     messages = await problems.messages_of([r.id for r in rows])
-    units = dict(await OrgUnit.filter(id__in={r.unit_id for r in rows}).values_list("id", "code"))
-    filers = dict(await User.filter(id__in={r.filed_by_id for r in rows}).values_list("id", "login"))
+    units = await lookups.unit_codes({r.unit_id for r in rows})
+    filers = await lookups.user_logins({r.filed_by_id for r in rows})
     return [
         at.ProblemReport.from_model(r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, [])) for r in rows
     ]
@@ -110,7 +108,7 @@ class ArchiveQuery:
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[at.ProblemReport]:
         qs = await problems.visible_reports(info.context.require_session)
-        page = await paginate(qs, page_request(info, first, after, None, None))
+        page = await lookups.paginate(qs, page_request(info, first, after, None, None))
         items = iter(await present_reports(page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
@@ -126,7 +124,7 @@ class ArchiveMutation:
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await forms.attach_form(
                 session, task_db_id(input), Form(input.form.value), data, filename, declared,
-                input.description, BlobStore(config.document_dir), config.max_upload_bytes,
+                input.description, config.blobs, config.max_upload_bytes,
             )  # fmt: skip
 
         return await task_payload(info, command())

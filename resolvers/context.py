@@ -34,6 +34,11 @@ class GraphQLContext:
             raise Unauthenticated(self.auth_error or "sign in with a bearer token")
         return self.session
 
+    @staticmethod
+    def today():
+        """The service's date today, for fields computed against it."""
+        return today()
+
     @property
     def loaders(self) -> Loaders:
         if self._loaders is None:

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from strawberry.dataloader import DataLoader
 
-from services import audit_queries, certificates, documents, factories, reference, samples
+from services import audit_queries, certificates, documents, factories, lookups, reference, samples
 from services.archive import person_days
 from services.archive.completeness import completeness_of
 from services.context import Session
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
-from store.models import ProductCategory, SurveillanceTask
-from store.units import units_by_id
 
 
 class Loaders:
@@ -46,7 +44,7 @@ class Loaders:
 
     async def _completeness(self, ids: list[int]):
         """Callers pass only tasks already loaded through the viewer's scope."""
-        found = await completeness_of(await SurveillanceTask.filter(id__in=ids))
+        found = await completeness_of(await lookups.tasks(ids))
         return [found[i] for i in ids]
 
     @staticmethod
@@ -64,11 +62,11 @@ class Loaders:
         return [found.get(i) for i in ids]
 
     async def _units(self, ids: list[int]):
-        found = await units_by_id(ids)
+        found = await lookups.units_by_id(ids)
         return [found[i] for i in ids]
 
     async def _categories(self, ids: list[int]):
-        found = {c.id: c for c in await ProductCategory.filter(id__in=ids)}
+        found = {c.id: c for c in await lookups.categories(ids)}
         return [found[i] for i in ids]
 
     async def _certs_by_factory(self, ids: list[int]):

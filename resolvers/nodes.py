@@ -8,12 +8,11 @@ from collections import defaultdict
 
 from schema import types
 from schema.relay import InvalidId, from_global_id
-from services import audit_queries, certificates, factories, org_units, policy_admin
+from services import audit_queries, certificates, factories, lookups, org_units, policy_admin
 from services.archive import problems
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
-from store.models import AuditEntry, Dispute, PolicyRule, ProductCategory
 
 
 async def _factories(context, ids):
@@ -32,19 +31,19 @@ async def _units(context, ids):
 
 
 async def _categories(context, ids):
-    return {c.id: types.ProductCategory.from_model(c) for c in await ProductCategory.filter(id__in=ids)}
+    return {c.id: types.ProductCategory.from_model(c) for c in await lookups.categories(ids)}
 
 
 async def _audit(context, ids):
     if not context.require_session.perms.decide("read", audit_queries.AUDIT, ["hq"]).allowed:
         return {}
-    return {a.id: types.AuditEntry.from_model(a) for a in await AuditEntry.filter(id__in=ids)}
+    return {a.id: types.AuditEntry.from_model(a) for a in await lookups.audit_entries(ids)}
 
 
 async def _rules(context, ids):
     if not context.require_session.perms.decide("read", policy_admin.POLICY, ["hq"]).allowed:
         return {}
-    return {r.id: types.PolicyRule.from_model(r) for r in await PolicyRule.filter(id__in=ids)}
+    return {r.id: types.PolicyRule.from_model(r) for r in await lookups.policy_rules(ids)}
 
 
 async def _tasks(context, ids):
@@ -62,7 +61,7 @@ async def _purchase_assignments(context, ids):
 async def _disputes(context, ids):
     from schema.result_types import Dispute as DisputeType
 
-    rows = await Dispute.filter(id__in=ids).select_related("opened_by", "settled_by")
+    rows = await lookups.disputes(ids)
     visible = await task_queries.visible_tasks(context.require_session, list({d.task_id for d in rows}))
     return {d.id: DisputeType.from_model(d) for d in rows if d.task_id in visible}
 

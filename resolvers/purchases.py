@@ -22,12 +22,9 @@ from schema import task_enums
 from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
-from services import idempotency
+from services import idempotency, lookups
 from services.purchases import assignments, queries, recording
 from services.purchases.access import own_assignment
-from store.blobs import BlobStore
-from store.models import PurchaseAssignment
-from store.pagination import paginate
 
 
 @strawberry.input(description="分派买样 Send a market buyer of the executing unit to buy for a sampling task.")
@@ -144,7 +141,7 @@ class PurchaseQuery:
         if task_id is not None:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await queries.assignments(info.context.require_session, flt)
-        page = await paginate(qs, page_request(info, first, after, None, None))
+        page = await lookups.paginate(qs, page_request(info, first, after, None, None))
         items = iter(await present(page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
@@ -234,12 +231,12 @@ class PurchaseMutation:
                 samples=[recording.BoughtSample(s.identifier, s.seal_number, s.quantity) for s in input.samples],
                 gps_accuracy_m=input.gps_accuracy_meters, idempotency_key=input.idempotency_key,
             )  # fmt: skip
-            return await recording.record_purchase(session, assignment_id, facts, BlobStore(config.document_dir), limit)
+            return await recording.record_purchase(session, assignment_id, facts, config.blobs, limit)
 
         purchase, errors = await run(command())
         if purchase is None:
             return RecordPurchasePayload(purchase=None, assignment=None, user_errors=errors)
-        assignment = await PurchaseAssignment.get(id=purchase.assignment_id)
+        assignment = await lookups.assignment(purchase.assignment_id)
         b = await queries.bundle([assignment])
         presented = purchase_present.assignments([assignment], b)[0]
         return RecordPurchasePayload(

@@ -8,10 +8,8 @@ from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, UnitKin
 from resolvers.nodes import resolve_nodes
 from schema import enums, inputs, types
 from schema.relay import MAX_PAGE, Connection, InvalidId, Node, build_connection, from_cursor, from_global_id
-from services import audit_queries, authorization, certificates, factories, org_units, policy_admin
+from services import audit_queries, authorization, certificates, factories, lookups, org_units, policy_admin
 from services.errors import BadInput
-from store.models import ProductCategory
-from store.pagination import PageRequest, paginate
 
 
 def _asks_for(selections, name: str) -> bool:
@@ -24,11 +22,13 @@ def _asks_for(selections, name: str) -> bool:
     return False
 
 
-def page_request(info: strawberry.Info, first, after, last, before) -> PageRequest:
+def page_request(info: strawberry.Info, first, after, last, before) -> lookups.PageRequest:
     info.context.check_page_size(first, last)
     count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
     try:
-        return PageRequest(first=first, after=from_cursor(after), last=last, before=from_cursor(before), count=count)
+        return lookups.PageRequest(
+            first=first, after=from_cursor(after), last=last, before=from_cursor(before), count=count
+        )
     except InvalidId as exc:
         raise BadInput(str(exc), "after") from None
 
@@ -84,7 +84,7 @@ class Query:
         qs = await org_units.visible_units(info.context.require_session)
         if kind is not None:
             qs = qs.filter(kind=UnitKind(kind.value))
-        page = await paginate(qs, page_request(info, first, after, last, before))
+        page = await lookups.paginate(qs, page_request(info, first, after, last, before))
         return _connection(page, types.OrgUnit.from_model)
 
     @strawberry.field(description="Product categories 产品类别.")
@@ -97,7 +97,7 @@ class Query:
         before: str | None = None,
     ) -> Connection[types.ProductCategory]:
         _ = info.context.require_session  # authenticated callers only
-        page = await paginate(ProductCategory.all(), page_request(info, first, after, last, before))
+        page = await lookups.paginate(await lookups.categories(), page_request(info, first, after, last, before))
         return _connection(page, types.ProductCategory.from_model)
 
     @strawberry.field(description="Factories 工厂 you may see (your jurisdiction; HQ: all).")

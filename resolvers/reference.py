@@ -12,12 +12,11 @@ from schema import enums, reference_types, task_enums
 from schema.idempotency import idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
-from services import reference
-from store.models import ProductCategory
+from services import lookups, reference
 
 
 async def category_codes() -> dict[int, str]:
-    return dict(await ProductCategory.all().values_list("id", "code"))
+    return await lookups.category_codes()
 
 
 async def present_clauses(rows, codes: dict[int, str] | None = None) -> list[reference_types.SurveillanceClause]:

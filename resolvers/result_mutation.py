@@ -17,7 +17,6 @@ from schema.idempotency import idempotency_key_field
 from schema.result_types import Dispute
 from schema.types import UserError
 from services.results import decide, disputes, review, spot_checks, submit
-from store.blobs import BlobStore
 
 
 @strawberry.input(description="不符合项 A non-conformity found.")
@@ -181,7 +180,7 @@ class ResultMutation:
             return await submit.verify_correction(
                 session, db_id(input.nonconformity_id, "Nonconformity", "nonconformityId"),
                 VerificationMethod(input.method.value), input.closed, input.corrective_action, input.note, report,
-                BlobStore(config.document_dir), config.max_upload_bytes,
+                config.blobs, config.max_upload_bytes,
             )  # fmt: skip
 
         return await task_payload(info, command())

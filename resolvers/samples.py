@@ -15,10 +15,8 @@ from schema import sample_types, task_enums, task_payloads
 from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
-from services import idempotency, samples
+from services import idempotency, lookups, samples
 from services.tasks.planning import today
-from store.blobs import BlobStore
-from store.pagination import paginate
 
 
 async def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
@@ -112,7 +110,7 @@ class SampleQuery:
         if task_id is not None:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await samples.visible_samples(info.context.require_session, flt)
-        page = await paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
+        page = await lookups.paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
         items = iter(await present(info, page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
@@ -204,7 +202,7 @@ class SampleMutation:
                 document = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await samples.submit_report(
                 session, _sample_id(input), input.expected_version, [(i.item, i.passed) for i in input.items],
-                input.conclusion_passed, input.marking_nonconformity, document, BlobStore(config.document_dir),
+                input.conclusion_passed, input.marking_nonconformity, document, config.blobs,
                 config.max_upload_bytes,
             )  # fmt: skip
 

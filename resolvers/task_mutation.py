@@ -11,7 +11,6 @@ from schema import task_inputs, task_payloads
 from services import documents
 from services.tasks import exceptions, labs, lifecycle, planning, team
 from services.tasks import queries as task_queries
-from store.blobs import BlobStore
 
 
 @strawberry.type
@@ -177,7 +176,7 @@ class TaskMutation:
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             await documents.attach_material(
                 session, task_db_id(input), data, filename, declared,
-                input.description, config.max_upload_bytes, BlobStore(config.document_dir),
+                input.description, config.max_upload_bytes, config.blobs,
             )  # fmt: skip
             return await _reload(info, task_db_id(input))
 

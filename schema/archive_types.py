@@ -7,9 +7,9 @@ import datetime as dt
 import strawberry
 
 from domain import archive
+from domain.archive import ProblemCategory as DomainProblemCategory
 from schema.enums import _mirror
 from schema.relay import Node, to_global_id
-from services.archive.problems import ProblemCategory as DomainProblemCategory
 
 Form = _mirror(archive.Form, "ArchiveForm", "归档表单 A form of the task's file", {
     "INSPECTION_REPORT": "工厂检查报告 Factory inspection report (0402.03)",

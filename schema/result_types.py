@@ -64,14 +64,14 @@ class InspectionResult:
 
     @strawberry.field(description="Effective conclusion: a correction not closed by its deadline makes it a fail")
     async def effective_conclusion(self, info: strawberry.Info) -> re.Conclusion:
-        from services.tasks.planning import today
-
         rows = await info.context.loaders.result_nonconformities.load(self._model.id)
         states = [
             CorrectionState.of(r.correction_due, r.verified_closed, r.verified_at.date() if r.verified_at else None)
             for r in rows
         ]
-        return re.Conclusion(effective_conclusion(DomainConclusion(self._model.conclusion), states, today()))
+        return re.Conclusion(
+            effective_conclusion(DomainConclusion(self._model.conclusion), states, info.context.today())
+        )
 
     @classmethod
     def from_model(cls, m) -> InspectionResult:

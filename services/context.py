@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from policies.authorizer import Authorizer, Decision, unit_domain
 from services.calendar import WorkCalendar, default_calendar
 from services.errors import Forbidden
+from store.blobs import BlobStore
 from store.units import unit_ids_by_code
 
 
@@ -78,6 +80,11 @@ class ServiceConfig:
     suspension_months: int = 6
     # The official working-day calendar (public holidays, 调休 make-up days), built once at start-up.
     calendar: WorkCalendar = field(default_factory=default_calendar, compare=False)
+
+    @cached_property
+    def blobs(self) -> BlobStore:
+        """The document store, built once with the configuration (an adapter, not per request)."""
+        return BlobStore(self.document_dir)
 
 
 @dataclass

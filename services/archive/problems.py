@@ -4,8 +4,8 @@ linked tasks); HQ answers; both sides see and continue the thread."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 
+from domain.archive import ProblemCategory
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
@@ -17,14 +17,6 @@ from store.db import transaction
 from store.models import OrgUnit, ProblemMessage, ProblemReport
 
 KIND = "problem"
-
-
-class ProblemCategory(StrEnum):
-    RULES = "RULES"  # 规则理解
-    PROCEDURE = "PROCEDURE"  # 程序执行
-    TECHNICAL = "TECHNICAL"  # 技术问题
-    SYSTEM = "SYSTEM"  # 信息系统
-    OTHER = "OTHER"  # 其他
 
 
 async def file_report(
