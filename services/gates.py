@@ -12,16 +12,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.errors import DomainError, ErrorCode
+from domain.tasks import SamplingMethod, TaskKind
 from policies.authorizer import Decision
 from services.context import Session
 from services.errors import Forbidden
+from services.org_units import visible_units
 from store import units
 from store.models import (
+    AuditEntry,
     Certificate,
     Dispute,
     Factory,
     OrgUnit,
+    PolicyRule,
     ProblemReport,
+    ProductCategory,
     PurchaseAssignment,
     Sample,
     SurveillanceTask,
@@ -29,6 +34,7 @@ from store.models import (
 )
 
 DENIED = Decision(False, None, None)
+SEEN_BY_ALL = Decision(True, None, None)  # objects every signed-in user may read (no policy line)
 TASK_COLUMNS = ("responsible_unit_id", "executing_unit_id", "enterprise_unit_id")
 FACTORY_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
 SAMPLE_COLUMNS = ("responsible_unit_id", "executing_unit_id", "lab_id")
@@ -37,7 +43,19 @@ PURCHASE_COLUMNS = ("responsible_unit_id", "executing_unit_id")
 # (the object, the unit codes of its domains), or None when there is no such object.
 Loader = Callable[[Session, int], Awaitable[tuple[Any, list[str]] | None]]
 # Beyond the policy, who on the object's side may act: why the caller may not, or None.
-Condition = Callable[[Session, Any], Awaitable[str | None]]
+Condition = Callable[[Session, Any, list[str]], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Another way to an action, taken when `load` finds the object for this caller: the
+    buyer ships the samples they bought (purchase policy), the planner concludes bought
+    samples (plan) instead of a team leader."""
+
+    load: Loader
+    kind: str
+    action: str
+    read_action: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,33 +66,42 @@ class Gate:
     load: Loader
     read_action: str | None = "read"  # None: every signed-in user may see such objects
     conditions: Mapping[str, Condition] = field(default_factory=dict)  # by action
-
-    def _readable(self, session: Session, found: tuple[Any, list[str]] | None) -> bool:
-        if found is None:
-            return False
-        return self.read_action is None or session.perms.decide(self.read_action, self.kind, found[1]).allowed
+    routes: Mapping[str, Route] = field(default_factory=dict)  # by action
 
     async def open_for(self, session: Session, object_id: int, action: str) -> tuple[Any, list[str]]:
         """The object and its domains, if the caller may read it and do `action` on it."""
-        found = await self.load(session, object_id)
-        if not self._readable(session, found):
+        found, decision, why = await self._decide(session, object_id, action)
+        if found is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"no such {self.noun}", (self.field,))
-        session.perms.require(action, self.kind, found[1])
-        condition = self.conditions.get(action)
-        if condition is not None and (why := await condition(session, found[0])):
-            raise Forbidden(why)
+        if not decision.allowed:
+            raise Forbidden(why or f"you may not {action} this {self.kind}")
         return found
 
     async def explain(self, session: Session, object_id: int, action: str) -> Decision:
         """What `open_for` would decide; an object the caller may not read gets a plain no."""
+        _, decision, _ = await self._decide(session, object_id, action)
+        return decision
+
+    async def _decide(self, session: Session, object_id: int, action: str):
+        """(what was found if readable, the decision, why not) — the one place both ask."""
+        route = self.routes.get(action)
+        found = await route.load(session, object_id) if route is not None else None
+        if found is not None and _readable(session, route.read_action, route.kind, found[1]):
+            return found, session.perms.decide(route.action, route.kind, found[1]), None
         found = await self.load(session, object_id)
-        if not self._readable(session, found):
-            return DENIED
+        if found is None or not _readable(session, self.read_action, self.kind, found[1]):
+            return None, DENIED, None
+        if action == "read" and self.read_action is None:
+            return found, SEEN_BY_ALL, None
         decision = session.perms.decide(action, self.kind, found[1])
         condition = self.conditions.get(action)
-        if decision.allowed and condition is not None and await condition(session, found[0]):
-            return DENIED
-        return decision
+        if decision.allowed and condition is not None and (why := await condition(session, found[0], found[1])):
+            return found, DENIED, why
+        return found, decision, None
+
+
+def _readable(session: Session, read_action: str | None, kind: str, codes: list[str]) -> bool:
+    return read_action is None or session.perms.decide(read_action, kind, codes).allowed
 
 
 async def _by_columns(model, columns: tuple[str, ...], object_id: int) -> tuple[Any, list[str]] | None:
@@ -86,12 +113,30 @@ async def _task(session: Session, task_id: int):
     return await _by_columns(SurveillanceTask, TASK_COLUMNS, task_id)
 
 
-async def on_team(session: Session, task: SurveillanceTask) -> str | None:
+async def on_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
     on = await TeamAssignment.filter(task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True).exists()
     return None if on else "only the task's inspection team may do this"
 
 
-async def executing_side(session: Session, task: SurveillanceTask) -> str | None:
+async def leads_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
+    leads = await TeamAssignment.filter(
+        task_id=task.id, user_id=session.actor.user_id, is_leader=True, removed_at__isnull=True
+    ).exists()
+    return None if leads else "only the task's team leader may do this"
+
+
+async def files_forms(session: Session, task: SurveillanceTask, codes: list[str]) -> str | None:
+    """Planners and archivists file a task's forms; inspectors only for their own tasks."""
+    if any(session.perms.decide(a, "task", codes).allowed for a in ("attach", "archive")):
+        return None
+    return await on_team(session, task)
+
+
+async def on_sample_team(session: Session, sample: Sample, codes: list[str]) -> str | None:
+    return await on_team(session, await SurveillanceTask.get(id=sample.task_id))
+
+
+async def executing_side(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
     """The team reports, or (before a team exists) someone of the executing unit."""
     if await on_team(session, task) is None:
         return None
@@ -115,8 +160,12 @@ async def _sample(session: Session, sample_id: int):
     return await _by_columns(Sample, SAMPLE_COLUMNS, sample_id)
 
 
+async def _assignment(session: Session, assignment_id: int):
+    return await _by_columns(PurchaseAssignment, PURCHASE_COLUMNS, assignment_id)
+
+
 async def _own_assignment(session: Session, assignment_id: int):
-    """Purchase work is acted on by the buyer it was assigned to, and by nobody else."""
+    """Purchase work is done by the buyer it was assigned to, and by nobody else."""
     row = await PurchaseAssignment.filter(id=assignment_id, buyer_id=session.actor.user_id).first()
     return (row, await units.domain_codes(row, PURCHASE_COLUMNS)) if row else None
 
@@ -134,22 +183,79 @@ async def _problem(session: Session, report_id: int):
 
 
 async def _org_unit(session: Session, unit_id: int):
-    unit = await OrgUnit.filter(id=unit_id).first()
+    """Sub-centres, agencies and labs are known to all; an enterprise only to who reads its factory."""
+    unit = await (await visible_units(session)).filter(id=unit_id).first()
     return (unit, [unit.code]) if unit else None
 
 
 async def _policy_rule(session: Session, rule_id: int):
-    return (None, ["hq"])  # policy lines are administered at HQ, whichever line it is
+    exists = await PolicyRule.filter(id=rule_id).exists()
+    return (None, ["hq"]) if exists else None  # policy lines are administered at HQ
+
+
+async def _audit_entry(session: Session, entry_id: int):
+    return (None, ["hq"]) if await AuditEntry.filter(id=entry_id).exists() else None
+
+
+async def _category(session: Session, category_id: int):
+    category = await ProductCategory.filter(id=category_id).first()
+    return (category, ["hq"]) if category else None
+
+
+async def _bought_by_caller(session: Session, sample_id: int):
+    sample = await Sample.filter(id=sample_id, purchase__buyer_id=session.actor.user_id).first()
+    return (sample, await units.domain_codes(sample, SAMPLE_COLUMNS)) if sample else None
+
+
+async def _bought_samples_task(session: Session, task_id: int):
+    """A sampling task that buys its samples has no team: its planner concludes it."""
+    found = await _task(session, task_id)
+    if found is None or not (
+        found[0].kind == TaskKind.SAMPLING and found[0].sampling_method == SamplingMethod.PURCHASE
+    ):
+        return None
+    return found
 
 
 GATES: dict[str, Gate] = {
-    "Task": Gate("task", "task", "taskId", _task, conditions={"start": on_team, "report_exception": executing_side}),
+    "Task": Gate(
+        "task",
+        "task",
+        "taskId",
+        _task,
+        conditions={
+            "start": on_team,
+            "report_exception": executing_side,
+            "submit_results": leads_team,
+            "attach_form": files_forms,
+        },
+        routes={"submit_results": Route(_bought_samples_task, "task", "plan", "read")},
+    ),
     "Factory": Gate("factory", "factory", "factoryId", _factory),
     "Certificate": Gate("certificate", "certificate", "certificateId", _certificate),
-    "Sample": Gate("sample", "sample", "sampleId", _sample),
-    "PurchaseAssignment": Gate("purchase", "purchase assignment", "assignmentId", _own_assignment, "read_own"),
+    "Sample": Gate(
+        "sample",
+        "sample",
+        "sampleId",
+        _sample,
+        conditions={"ship": on_sample_team},
+        routes={"ship": Route(_bought_by_caller, "purchase", "ship", "read_own")},
+    ),
+    # Staff of the task's units read purchase work; its buyer reads and does it (read_own).
+    "PurchaseAssignment": Gate(
+        "purchase",
+        "purchase assignment",
+        "assignmentId",
+        _assignment,
+        routes={
+            action: Route(_own_assignment, "purchase", {"read": "read_own"}.get(action, action), "read_own")
+            for action in ("read", "record", "ship")
+        },
+    ),
     "Dispute": Gate("task", "dispute", "disputeId", _dispute),
     "ProblemReport": Gate("problem", "problem report", "reportId", _problem),
     "OrgUnit": Gate("org_unit", "unit", "unitId", _org_unit, None),  # the org chart is public inside
     "PolicyRule": Gate("policy", "policy rule", "ruleId", _policy_rule),
+    "AuditEntry": Gate("audit", "audit entry", "entryId", _audit_entry),
+    "ProductCategory": Gate("product_category", "product category", "productCategory", _category, None),
 }

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from domain.bundle import safe_name
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
-from domain.tasks import SamplingMethod, TaskKind, TaskStatus
+from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.documents import checked_file
 from services.errors import Forbidden
 from services.results.facts import current_result
-from services.tasks.common import KIND, check_version, load_for, move
+from services.tasks.common import check_version, load_for, move
 from services.tasks.lifecycle import refuse_if_split
 from services.tasks.planning import today
 from store.db import transaction
@@ -55,12 +55,8 @@ async def submit_results(
     check_result(conclusion, cleaned)
     text = clean_text(summary, "summary", max_length=10000, required=False) or ""
     async with transaction():
-        task, codes = await load_for(session, task_id, "read")
-        if task.sampling_method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
-            session.perms.require("plan", KIND, codes)  # bought samples have no team: the planner concludes
-        else:
-            session.perms.require("submit_results", KIND, codes)
-            await require_leader(session, task)
+        # The team leader submits; bought samples have no team, so their planner concludes (the gate's route).
+        task, _ = await load_for(session, task_id, "submit_results")
         check_version(task, expected_version)
         await refuse_if_split(task)
         status = TaskStatus(task.status)

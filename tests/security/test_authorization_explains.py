@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from store.models import User
-from tests.api.tasks_support import act, create, issue, ok
+from tests.api.tasks_support import act, assign, create, issue, ok, start
 from tests.client import error_codes
 
 STALE = 999_999
@@ -86,3 +86,30 @@ async def test_authorization_answers_what_the_command_does(api, login):
                 variables = {"i": {id_field: object_id, "expectedVersion": STALE, **extra}}
                 body = await api.run(command_query(mutation, input_type), variables, as_user=login)
                 assert said[action]["allowed"] == gate_passed(body, mutation), (login, action, object_id, body)
+
+
+async def test_team_rules_are_part_of_the_answer(api):
+    task = ok(await create(api, "E002", as_user="east.planner"))
+    task = ok(await issue(api, task, as_user="east.planner"))
+    task = ok(await assign(api, task, "east.inspector1", ["east.inspector2"], as_user="east.planner"))
+    task = ok(await start(api, task, as_user="east.inspector1"))
+    submit = """mutation($i: SubmitResultsInput!) { submitResults(input: $i) { userErrors { code } } }"""
+    variables = {"i": {"taskId": task["id"], "expectedVersion": STALE, "conclusion": "PASS"}}
+    for login, leads in (("east.inspector1", True), ("east.inspector2", False)):
+        said = await api.data(explain_query(["submit_results", "attach_form"]), {"id": task["id"]}, as_user=login)
+        assert said["submit_results"]["allowed"] is leads
+        assert said["attach_form"]["allowed"] is True  # every team member files forms
+        assert gate_passed(await api.run(submit, variables, as_user=login), "submitResults") is leads
+
+
+async def test_other_node_types_answer_as_node_does(api):
+    audit = await api.data("{ auditLog(first: 1) { nodes { id } } }", as_user="hq.auditor")
+    entry = audit["auditLog"]["nodes"][0]["id"]
+    category = await api.data("{ productCategories(first: 1) { nodes { id } } }", as_user="ent.E001")
+    category = category["productCategories"]["nodes"][0]["id"]
+    query = 'query($id: ID!) { authorization(action: "read", objectId: $id) { allowed } }'
+    assert (await api.data(query, {"id": entry}, as_user="hq.auditor"))["authorization"]["allowed"] is True
+    assert (await api.data(query, {"id": entry}, as_user="east.planner"))["authorization"]["allowed"] is False
+    assert (await api.data(query, {"id": category}, as_user="ent.E001"))["authorization"]["allowed"] is True
+    missing_rule = 'query { authorization(action: "manage", objectId: "UG9saWN5UnVsZTo5OTk5OTk") { allowed } }'
+    assert (await api.data(missing_rule, as_user="hq.admin"))["authorization"]["allowed"] is False
