@@ -10,13 +10,13 @@ from resolvers import reference
 from resolvers.loaders import Loaders
 from schema import task_enums, task_types, types
 from schema.relay import MAX_PAGE
+from services.clock import today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import class_readable
 from services.policy_sync import PolicySync
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
-from services.tasks.planning import today
 
 
 @dataclass

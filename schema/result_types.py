@@ -64,11 +64,13 @@ class InspectionResult:
 
     @strawberry.field(description="Effective conclusion: a correction not closed by its deadline makes it a fail")
     async def effective_conclusion(self, info: strawberry.Info) -> re.Conclusion:
-        from services.tasks.planning import today
+        from services.clock import local_date, today
 
         rows = await info.context.loaders.result_nonconformities.load(self._model.id)
         states = [
-            CorrectionState.of(r.correction_due, r.verified_closed, r.verified_at.date() if r.verified_at else None)
+            CorrectionState.of(
+                r.correction_due, r.verified_closed, local_date(r.verified_at) if r.verified_at else None
+            )
             for r in rows
         ]
         return re.Conclusion(effective_conclusion(DomainConclusion(self._model.conclusion), states, today()))

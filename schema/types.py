@@ -15,6 +15,7 @@ from schema import enums
 from schema.relay import Connection, Node, slice_connection, to_global_id
 from schema.result_enums import SpotCheckLevel
 from schema.result_types import SpotCheck
+from services.clock import today
 
 
 @strawberry.type(description="Organisational unit 组织单位: HQ, sub-centre, foreign agency, lab or enterprise.")
@@ -136,7 +137,7 @@ class Certificate(Node):
 
     @strawberry.field(description="暂停期满未恢复 Suspension over without restoration: flagged for revocation")
     def suspension_expired(self) -> bool:
-        return suspension_expired(CertificateStatus(self.status.value), self.suspended_until, _today())
+        return suspension_expired(CertificateStatus(self.status.value), self.suspended_until, today())
 
     @strawberry.field(description="监督抽查 National and provincial spot checks, oldest first")
     async def spot_checks(self, info: strawberry.Info) -> list[SpotCheck]:
@@ -169,7 +170,7 @@ class Certificate(Node):
             id=to_global_id("Certificate", m.id),
             number=m.number,
             holder=m.holder,
-            status=enums.CertificateStatus(effective_status(CertificateStatus(m.status), m.expires_on, _today())),
+            status=enums.CertificateStatus(effective_status(CertificateStatus(m.status), m.expires_on, today())),
             issued_on=m.issued_on,
             expires_on=m.expires_on,
             suspended_until=getattr(m, "suspended_until", None),
@@ -177,10 +178,6 @@ class Certificate(Node):
             version=m.version,
             _model=m,
         )
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 # Audit records name the stored object ("SurveillanceTask"); GraphQL names its type ("Task").

@@ -3,15 +3,15 @@ its sampling with it. The rules themselves are in domain (frequency, tasks)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 
 from tortoise.expressions import Q
 
 from domain import frequency
 from domain.enums import FactoryClass
 from domain.tasks import TaskKind, sampled_this_year
+from services.clock import local_date, today
 from services.reference import frequency_rules
-from services.tasks.planning import today
 from store.models import Factory, InspectionResult, SurveillanceTask
 
 
@@ -33,4 +33,4 @@ async def sampling_completion_dates(factory_id: int, *, exclude: int) -> list[da
         .filter(task__factory_id=factory_id)
         .exclude(task_id=exclude)
     )
-    return [at.astimezone(UTC).date() for at in await firsts.values_list("submitted_at", flat=True)]
+    return [local_date(at) for at in await firsts.values_list("submitted_at", flat=True)]
