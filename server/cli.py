@@ -35,7 +35,9 @@ async def _with_db(settings, fn):
 def cmd_migrate(args, settings) -> int:
     from policies.authorizer import read_seed_policy
     from store.migrate import apply_migrations
+    from store.readiness import check_url
 
+    check_url(settings.database_url)  # an unusable URL is refused before anything is created
     seeded = asyncio.run(apply_migrations(settings.database_url, read_seed_policy()))
     print(f"migrations applied; {seeded} seed policy lines loaded" if seeded else "migrations applied")
     return 0
