@@ -14,10 +14,11 @@ from server.settings import Settings
 from services import clock
 from services.calendar import default_calendar
 from services.certificate_expiry import expire_due
-from store.models import Certificate, CertificateStatusChange, InspectionResult, Sample
+from store.models import Certificate, CertificateStatusChange, InspectionResult, LabReport, Sample
 from tests.api.results_support import running_task, submit
 from tests.api.tasks_support import create, issue, ok
-from tests.api.test_samples import _sample_under_test
+from tests.api.test_monitoring_and_problems import STATS
+from tests.api.test_samples import REPORT, _sample_under_test
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DUE = "{ samples(first: 5) { nodes { reportDueOn } } }"
@@ -39,6 +40,27 @@ async def test_the_lab_deadline_counts_from_the_day_of_receipt_in_china(api, rec
     await Sample.filter(id=from_global_id(sample["id"])[1]).update(received_at=received_at)
     [node] = (await api.data(DUE, as_user="lab.east2"))["samples"]["nodes"]
     assert node["reportDueOn"] == report_due(received_on, 20, default_calendar().is_workday).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("reported_at", "in_october"),
+    [
+        pytest.param(datetime(2025, 9, 30, 17, tzinfo=UTC), True, id="01:00-oct-1-in-beijing"),
+        pytest.param(datetime(2025, 10, 31, 17, tzinfo=UTC), False, id="01:00-nov-1-in-beijing"),
+    ],
+)
+async def test_a_monitoring_period_runs_from_midnight_to_midnight_in_china(api, reported_at, in_october):
+    sample = await _sample_under_test(api)
+    sample_id = from_global_id(sample["id"])[1]
+    await Sample.filter(id=sample_id).update(received_at=datetime(2025, 9, 29, 1, tzinfo=UTC))
+    body = {"sampleId": sample["id"], "expectedVersion": 4, "items": [{"item": "marking", "passed": True}],
+            "conclusionPassed": True}  # fmt: skip
+    assert (await api.data(REPORT, {"i": body}, as_user="lab.east2"))["submitLabReport"]["userErrors"] == []
+    await Sample.filter(id=sample_id).update(reported_at=reported_at)
+    await LabReport.filter(sample_id=sample_id).update(reported_at=reported_at)
+    october = {"unit": "east", "from": "2025-10-01", "to": "2025-10-31"}
+    seen = (await api.data(STATS, october, as_user="east.reviewer"))["monitoring"]["labTurnaround"]
+    assert [(t["lab"], t["reports"]) for t in seen] == ([("east-lab-2", 1)] if in_october else [])
 
 
 async def _relocation_after_a_sampling_submitted_at(api, submitted_at: datetime) -> list[dict]:
