@@ -15,7 +15,7 @@ from services import clock
 from services.calendar import default_calendar
 from services.certificate_expiry import expire_due
 from store.models import Certificate, CertificateStatusChange, InspectionResult, LabReport, Sample
-from tests.api.results_support import running_task, submit
+from tests.api.sampling_support import carried_out
 from tests.api.tasks_support import create, issue, ok
 from tests.api.test_monitoring_and_problems import STATS
 from tests.api.test_samples import REPORT, _sample_under_test
@@ -64,11 +64,9 @@ async def test_a_monitoring_period_runs_from_midnight_to_midnight_in_china(api, 
 
 
 async def _relocation_after_a_sampling_submitted_at(api, submitted_at: datetime) -> list[dict]:
-    """E006's sampling, its results first submitted at `submitted_at`; then a relocation with sampling."""
-    year = submitted_at.astimezone(BEIJING).year
-    window = (f"{year}-01-05", f"{year}-01-06")
-    sampling = await running_task(api, "E006", "SAMPLING", window=window, dueOn=f"{year}-01-20")
-    task_id = from_global_id(ok(await submit(api, sampling))["id"])[1]
+    """E006's sampling (a sample taken), its results first submitted at `submitted_at`; then a relocation
+    with sampling."""
+    task_id = await carried_out(api, "E006", year=submitted_at.astimezone(BEIJING).year)
     await InspectionResult.filter(task_id=task_id).update(submitted_at=submitted_at)
     relocation = ok(await create(api, "E006", "RELOCATION", as_user="east.planner", withSampling=True))
     task = ok(await issue(api, relocation, as_user="east.planner"))
