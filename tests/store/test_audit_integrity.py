@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_api
 
 from domain.audit_chain import CURRENT_FORMAT, FIELDS_BY_FORMAT, GENESIS, record_hash
@@ -148,9 +149,18 @@ def empty_db(worlds, tmp_path, monkeypatch):
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
 
 
+async def _migrate_to(url: str, target: str) -> None:
+    """Migrations up to `target`, closing the connections they open: a SQLite connection left
+    open keeps a worker thread that stops the test process from ever exiting."""
+    try:
+        await migrate_api(config=tortoise_config(url), target=target)
+    finally:
+        await Tortoise.close_connections()
+
+
 def test_a_chain_written_before_formats_still_verifies_after_the_upgrade(empty_db, capsys):
     db = empty_db
-    asyncio.run(migrate_api(config=tortoise_config(db.url), target="models.0016_restore_sqlite_indexes"))
+    asyncio.run(_migrate_to(db.url, "models.0016_restore_sqlite_indexes"))
     columns = ("seq", "at", "actor_id", "actor", "unit", "action", "object_type", "object_id", "before", "after",
                "reason", "request_id", "prev_hash", "hash")  # fmt: skip
     insert = f"INSERT INTO audit_entry ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
