@@ -14,6 +14,7 @@ from domain.certificate import effective_status
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
 from policies.authorizer import read_seed_policy
 from server.seed import seed_demo
+from services import clock
 from store.config import tortoise_config
 from store.migrate import apply_migrations
 from store.models import Certificate, Factory, ProductCategory
@@ -95,7 +96,7 @@ async def _bulk_world(north_china: tuple[str, ...]) -> None:
         # bulk_create does not report SQLite rowids, so map codes back to ids.
         ids = dict(await Factory.filter(code__startswith="B").values_list("code", "id"))
         statuses = itertools.cycle(CERT_STATUSES)
-        today = date.today()
+        today = clock.today()  # the service's date, as the sweep would judge
         certificates = []
         for i in range(BENCH_FACTORIES):
             code = f"B{i:05d}"

@@ -6,6 +6,7 @@ archive) extend that table rather than adding checks elsewhere."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -159,12 +160,26 @@ def status_after_team_left(status: TaskStatus) -> TaskStatus:
     return S.EXCEPTION if status in (S.TEAM_ASSIGNED, S.IN_PROGRESS) else status
 
 
-def sampled_this_year(results_completed_on: Iterable[date | None], today: date) -> bool:
-    """§4.6 "already sampled this calendar year": a sampling of the factory whose results were
-    completed (first submitted) in today's calendar year, whatever year it was planned for and
-    whatever happened to it since (reviewed, decided, archived). One never completed (open,
-    cancelled) does not count. `results_completed_on`: one date per sampling, None if none."""
-    return any(done is not None and done.year == today.year for done in results_completed_on)
+@dataclass(frozen=True)
+class SamplingFacts:
+    """One task of the factory that was to sample it (a sampling task or part, or an inspection
+    with sampling), as far as it went."""
+
+    samples: int  # samples recorded for the task, taken on site or bought
+    results_first_submitted_on: date | None  # None: no result yet
+
+
+def sampled_this_year(samplings: Iterable[SamplingFacts], today: date) -> bool:
+    """Relocation's "already sampled this calendar year": a sampling actually carried out, i.e. at least
+    one sample taken or bought and the task's results first submitted, in today's calendar year,
+    whatever year it was planned for and whatever happened to it since (reviewed, decided,
+    archived). A task that was to sample but took nothing (refused at the gate, then failed;
+    concluded without a sample) did not sample the factory; one never completed (open,
+    cancelled) does not count either."""
+    return any(
+        s.samples > 0 and s.results_first_submitted_on is not None and s.results_first_submitted_on.year == today.year
+        for s in samplings
+    )
 
 
 def refusal_is_suspension_ground(kind: TaskKind, reason: ExceptionReason) -> bool:

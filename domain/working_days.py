@@ -38,14 +38,15 @@ class OfficialCalendar:
         low, high = sorted((start.year, end.year))
         return [year for year in range(low, high + 1) if year not in self.known_years]
 
-    def merged(self, holidays: Iterable[date], workdays: Iterable[date]) -> OfficialCalendar:
-        """This calendar with other dates laid over it (an operator's override wins per date);
-        every year the other dates touch becomes known."""
-        off, on = frozenset(holidays), frozenset(workdays)
+    def merged(self, override: OfficialCalendar) -> OfficialCalendar:
+        """This calendar with an operator's laid over it: the override wins per date, and only the
+        years it declares complete (its `known_years`) become known. A year it merely has some
+        dates of is still missing its other holidays (a 元旦 line says nothing of 春节)."""
+        off, on = override.holidays, override.workdays
         return OfficialCalendar(
             holidays=(self.holidays - on) | off,
             workdays=(self.workdays - off) | on,
-            known_years=self.known_years | {d.year for d in off | on},
+            known_years=self.known_years | override.known_years,
         )
 
 

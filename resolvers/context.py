@@ -10,13 +10,13 @@ from resolvers import reference
 from resolvers.loaders import Loaders
 from schema import task_enums, task_types, types
 from schema.relay import MAX_PAGE
+from services.clock import local_date, today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
 from services.factories import class_readable
 from services.policy_sync import PolicySync
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
-from services.tasks.planning import today
 
 
 @dataclass
@@ -38,6 +38,11 @@ class GraphQLContext:
     def today():
         """The service's date today, for fields computed against it."""
         return today()
+
+    @staticmethod
+    def local_date(instant):
+        """The service's calendar date of a stored instant."""
+        return local_date(instant)
 
     @property
     def loaders(self) -> Loaders:

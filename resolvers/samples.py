@@ -16,7 +16,7 @@ from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import idempotency, lookups, samples
-from services.tasks.planning import today
+from services.clock import today
 
 
 async def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:

@@ -66,7 +66,9 @@ class InspectionResult:
     async def effective_conclusion(self, info: strawberry.Info) -> re.Conclusion:
         rows = await info.context.loaders.result_nonconformities.load(self._model.id)
         states = [
-            CorrectionState.of(r.correction_due, r.verified_closed, r.verified_at.date() if r.verified_at else None)
+            CorrectionState.of(
+                r.correction_due, r.verified_closed, info.context.local_date(r.verified_at) if r.verified_at else None
+            )
             for r in rows
         ]
         return re.Conclusion(

@@ -124,9 +124,12 @@ class CertificateStatusChange:
 class Certificate(Node):
     number: str = strawberry.field(description="证书编号")
     holder: str = strawberry.field(description="持证人")
-    status: enums.CertificateStatus = strawberry.field(
-        description="证书状态 EXPIRED as soon as expiresOn has passed (a valid or suspended certificate)"
-    )
+
+    @strawberry.field(description="证书状态 EXPIRED as soon as expiresOn has passed (a valid or suspended certificate)")
+    def status(self, info: strawberry.Info) -> enums.CertificateStatus:
+        today = info.context.today()
+        return enums.CertificateStatus(effective_status(CertificateStatus(self._model.status), self.expires_on, today))
+
     issued_on: dt.date = strawberry.field(description="发证日期")
     expires_on: dt.date = strawberry.field(description="有效期至")
     suspended_until: dt.date | None = strawberry.field(description="暂停期至 End of the current suspension period")
@@ -135,8 +138,10 @@ class Certificate(Node):
     _model: strawberry.Private[object]
 
     @strawberry.field(description="暂停期满未恢复 Suspension over without restoration: flagged for revocation")
-    def suspension_expired(self) -> bool:
-        return suspension_expired(CertificateStatus(self.status.value), self.suspended_until, _today())
+    def suspension_expired(self, info: strawberry.Info) -> bool:
+        today = info.context.today()
+        status = effective_status(CertificateStatus(self._model.status), self.expires_on, today)
+        return suspension_expired(status, self.suspended_until, today)
 
     @strawberry.field(description="监督抽查 National and provincial spot checks, oldest first")
     async def spot_checks(self, info: strawberry.Info) -> list[SpotCheck]:
@@ -169,7 +174,6 @@ class Certificate(Node):
             id=to_global_id("Certificate", m.id),
             number=m.number,
             holder=m.holder,
-            status=enums.CertificateStatus(effective_status(CertificateStatus(m.status), m.expires_on, _today())),
             issued_on=m.issued_on,
             expires_on=m.expires_on,
             suspended_until=getattr(m, "suspended_until", None),
@@ -177,10 +181,6 @@ class Certificate(Node):
             version=m.version,
             _model=m,
         )
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 # Audit records name the stored object ("SurveillanceTask"); GraphQL names its type ("Task").

@@ -23,6 +23,7 @@ from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
 from server.settings import Settings, load_settings
 from services.calendar import build_calendar
 from services.certificate_expiry import expiry_sweeps
+from services.clock import use_time_zone
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
 from store.config import tortoise_config
@@ -38,6 +39,7 @@ async def health(_: Request) -> JSONResponse:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
+    use_time_zone(settings.time_zone)  # one clock for the process: every calendar date is the service's
     sync = PolicySync(Authorizer())
     config = ServiceConfig(
         north_china=settings.north_china,

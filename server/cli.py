@@ -12,6 +12,7 @@ from pathlib import Path
 from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
 from server.settings import load_settings
+from services.clock import use_time_zone
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
 
@@ -34,7 +35,9 @@ async def _with_db(settings, fn):
 def cmd_migrate(args, settings) -> int:
     from policies.authorizer import read_seed_policy
     from store.migrate import apply_migrations
+    from store.readiness import check_url
 
+    check_url(settings.database_url)  # an unusable URL is refused before anything is created
     seeded = asyncio.run(apply_migrations(settings.database_url, read_seed_policy()))
     print(f"migrations applied; {seeded} seed policy lines loaded" if seeded else "migrations applied")
     return 0
@@ -144,6 +147,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = load_settings()
+    use_time_zone(settings.time_zone)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model on every reload

@@ -9,6 +9,7 @@ from domain.decisions import DecisionOutcome, ReviewOutcome, SpotCheckLevel, Sus
 from domain.enums import CertificateStatus
 from domain.results import Conclusion, Severity
 from domain.tasks import TaskKind
+from services import clock
 from services.results import decide, disputes, review, spot_checks, submit
 from services.tasks import lifecycle, planning, team
 from store.models import Certificate, Factory
@@ -56,7 +57,7 @@ async def _decided(
                 "id", flat=True
             )
         )
-    start = planning.today() + timedelta(days=60 + offset)
+    start = clock.today() + timedelta(days=60 + offset)
     task = await planning.create_task(
         planner, factory_id=factory.id, kind=kind, certificate_ids=certificate_ids,
         due_on=start + timedelta(days=10), planned_start=start, planned_end=start + timedelta(days=1), trigger=None,
@@ -77,7 +78,7 @@ async def _decided(
 async def _two_spot_check_failures(demo) -> None:
     planner = await demo.session("east.planner")
     certificate = await Certificate.filter(factory__code="E010", status=CertificateStatus.VALID).first()
-    day = planning.today() - timedelta(days=200)
+    day = clock.today() - timedelta(days=200)
     for n, (level, ref) in enumerate(((SpotCheckLevel.NATIONAL, "GJ-2026-0113"), (SpotCheckLevel.PROVINCIAL,
                                                                                    "SJ-2026-0457"))):  # fmt: skip
         await spot_checks.record_spot_check(

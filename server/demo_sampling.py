@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from domain.tasks import SamplingMethod, SamplingSite, TaskKind
-from services import reference, samples
+from services import clock, reference, samples
 from services.purchases import assignments, recording
 from services.tasks import lifecycle, planning, team
 from store.blobs import BlobStore
@@ -38,7 +38,7 @@ async def _sampling_task(demo, code: str, site: SamplingSite, method: SamplingMe
     east = await demo.session("east.planner")
     factory = await Factory.get(code=code)
     certs = await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES)
-    today = planning.today()
+    today = clock.today()
     task = await planning.create_task(
         east, factory_id=factory.id, kind=TaskKind.SAMPLING, certificate_ids=[c.id for c in certs],
         due_on=today + timedelta(days=60), planned_start=today, planned_end=today + timedelta(days=7),

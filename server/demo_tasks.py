@@ -14,6 +14,7 @@ from policies.authorizer import Authorizer
 from server.demo_archive import seed_demo_archive
 from server.demo_results import seed_demo_results
 from server.demo_sampling import seed_demo_sampling
+from services import clock
 from services.context import Actor, ServiceConfig, Session
 from services.policy_sync import PolicySync
 from services.tasks import exceptions, lifecycle, planning, team
@@ -40,7 +41,7 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
         return 0
     demo = Demo(north_china, document_dir)
     await demo.sync.refresh(force=True)
-    year = planning.today().year
+    year = clock.today().year
     for unit, login in (
         ("east", "east.planner"),
         ("south", "south.planner"),
@@ -49,7 +50,7 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
     ):
         await planning.generate_plan(await demo.session(login), unit, year)
     east = await demo.session("east.planner")
-    start = planning.today() + timedelta(days=14)
+    start = clock.today() + timedelta(days=14)
 
     async def scheduled(code: str, offset: int = 0) -> SurveillanceTask:
         task = await demo.draft_of(code)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
+from services.clock import DEFAULT_TIME_ZONE, zone_named
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
@@ -41,6 +42,7 @@ class Settings:
     correction_months: int = 3  # 整改期限 for non-conformities; not closed in time -> fail
     suspension_months: int = 6  # 暂停期限 (a voluntary suspension is 12 months)
     holidays_file: str | None = None  # official holidays / make-up working days over chinesecalendar's data
+    time_zone: str = DEFAULT_TIME_ZONE  # whose calendar dates the rules use (services/clock.py); storage is UTC
     extra: dict = field(default_factory=dict)
 
     @property
@@ -82,6 +84,7 @@ def load_settings() -> Settings:
         correction_months=int(os.environ.get("SURVEIL_CORRECTION_MONTHS", 3)),
         suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),
         holidays_file=os.environ.get("SURVEIL_HOLIDAYS_FILE") or None,
+        time_zone=os.environ.get("SURVEIL_TIME_ZONE") or DEFAULT_TIME_ZONE,
     )
     check(settings)
     return settings
@@ -90,6 +93,10 @@ def load_settings() -> Settings:
 def check(settings: Settings) -> None:
     if settings.holidays_file and not Path(settings.holidays_file).is_file():
         raise RuntimeError(f"SURVEIL_HOLIDAYS_FILE {settings.holidays_file} does not exist")
+    try:
+        zone_named(settings.time_zone)
+    except ValueError as exc:
+        raise RuntimeError(f"SURVEIL_TIME_ZONE: {exc}") from None
     if not settings.production:
         return
     if settings.jwt_algorithm == "HS256" and settings.jwt_secret in ("", DEV_SECRET):

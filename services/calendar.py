@@ -2,6 +2,17 @@
 data (国务院办公厅 holiday notices), with an operator's file laid over it (SURVEIL_HOLIDAYS_FILE)
 for years the package does not know yet or for corrections.
 
+The file, one entry a line, `#` starting a comment:
+
+    year 2027 complete                          # the file lists every holiday and 调休 day of 2027
+    2027-01-01 holiday 元旦
+    2027-02-06..2027-02-13 holiday 春节          # a run of at most 32 days
+    2027-02-20 workday 调休上班
+
+A year becomes known only through its `year YYYY complete` line: dates of a year not declared
+complete still apply, but the rest of that year is counted as if the file said nothing of it
+(the package's data if it has the year, else Monday to Friday, named), and the start-up warns.
+
 A date in a year with no data at all is counted Monday to Friday; the first time that happens
 for a year, a warning names the year, and `note` gives the user-facing explanation."""
 
@@ -19,6 +30,8 @@ from domain.working_days import OfficialCalendar, fallback_note
 
 log = logging.getLogger("surveil.calendar")
 LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?\s+(holiday|workday)\b")
+COMPLETE = re.compile(r"^year\s+(\d{4})\s+complete$")
+EXPECTED = "expected 'year YYYY complete', 'YYYY-MM-DD holiday|workday' or 'START..END holiday|workday'"
 MAX_RANGE_DAYS = 31
 
 
@@ -33,9 +46,11 @@ class WorkCalendar:
             self._warned.add(day.year)
             log.warning(
                 "no official working-day calendar for %d (%s): counting Monday to Friday; "
-                "add that year's holidays and make-up working days to SURVEIL_HOLIDAYS_FILE",
+                "add that year's holidays and make-up working days to SURVEIL_HOLIDAYS_FILE, "
+                "with a line 'year %d complete'",
                 day.year,
                 self.source,
+                day.year,
             )
         return self.official.is_workday(day)
 
@@ -50,14 +65,18 @@ def package_calendar() -> OfficialCalendar:
     return OfficialCalendar(holidays, frozenset(chinese_calendar.workdays), frozenset(known))
 
 
-def read_override(path: str) -> tuple[set[date], set[date]]:
-    """Lines `YYYY-MM-DD holiday|workday [name]`, or `START..END holiday [name]` for a run of
-    days; `#` starts a comment. A malformed line stops the start-up with its line number."""
+def read_override(path: str) -> OfficialCalendar:
+    """The file's dates, and as `known_years` the years it declares complete (format in the
+    module's docstring). A malformed line stops the start-up with its line number."""
     holidays: set[date] = set()
     workdays: set[date] = set()
+    complete: set[int] = set()
     for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
+            continue
+        if declared := COMPLETE.match(line):
+            complete.add(int(declared[1]))
             continue
         match = LINE.match(line)
         try:
@@ -66,14 +85,12 @@ def read_override(path: str) -> tuple[set[date], set[date]]:
         except ValueError:
             first = last = None
         if first is None or last is None or not 0 <= (last - first).days <= MAX_RANGE_DAYS:
-            raise ValueError(
-                f"{path}:{number}: expected 'YYYY-MM-DD holiday|workday' or 'START..END holiday|workday', got {raw!r}"
-            )
+            raise ValueError(f"{path}:{number}: {EXPECTED}, got {raw!r}")
         target = holidays if match[3] == "holiday" else workdays
         target.update(first + timedelta(days=n) for n in range((last - first).days + 1))
     if clash := holidays & workdays:
         raise ValueError(f"{path}: {min(clash).isoformat()} is listed both as a holiday and as a working day")
-    return holidays, workdays
+    return OfficialCalendar(frozenset(holidays), frozenset(workdays), frozenset(complete))
 
 
 def build_calendar(override_file: str | None = None) -> WorkCalendar:
@@ -81,8 +98,21 @@ def build_calendar(override_file: str | None = None) -> WorkCalendar:
     source = f"chinesecalendar {chinese_calendar.__version__} knows {min(official.known_years)}-"
     source += str(max(official.known_years))
     if override_file:
-        official = official.merged(*read_override(override_file))
+        override = read_override(override_file)
+        listed = {d.year for d in override.holidays | override.workdays}
+        for year in sorted(listed - override.known_years - official.known_years):
+            log.warning(
+                "%s lists dates of %d but does not declare the year complete ('year %d complete'): "
+                "%d is counted Monday to Friday outside the dates listed",
+                override_file,
+                year,
+                year,
+                year,
+            )
+        official = official.merged(override)
         source += f", with {override_file}"
+        if override.known_years:
+            source += " (complete: " + ", ".join(str(y) for y in sorted(override.known_years)) + ")"
     return WorkCalendar(official, source)
 
 

@@ -13,13 +13,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from domain.certificate import EXPIRING, check_move, expiry_reason
 from domain.enums import CertificateStatus
 from services import audit_log
+from services.clock import end_of, today
 from services.context import SYSTEM_ACTOR
-from services.tasks.planning import today
 from store.db import transaction
 from store.models import Certificate, CertificateStatusChange
 
@@ -71,9 +71,10 @@ async def expire_certificate(certificate: Certificate, day: date) -> bool:
 
 
 async def _expired_at(certificate: Certificate) -> datetime:
-    """The history is dated when validity ended (the day after expiresOn), not when the sweep
-    noticed; never before the entry it follows, so the history stays in order."""
-    ended = datetime.combine(certificate.expires_on + timedelta(days=1), time(), UTC)
+    """The history is dated when validity ended (the end of expiresOn in the service's time
+    zone), not when the sweep noticed; never before the entry it follows, so the history stays
+    in order."""
+    ended = end_of(certificate.expires_on)
     last = await CertificateStatusChange.filter(certificate_id=certificate.id).order_by("-at").first()
     return max(ended, last.at) if last else ended
 

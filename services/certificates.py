@@ -10,10 +10,10 @@ from tortoise.expressions import Q
 
 from domain.certificate import EXPIRING, LIVE
 from domain.enums import CertificateStatus
+from services.clock import today
 from services.context import Session
 from services.errors import bounded
 from services.scoping import factory_filter
-from services.tasks.planning import today
 from store.models import Certificate, CertificateStatusChange
 from store.pagination import Page, PageRequest, paginate
 from store.rows import CERTIFICATE_FIELDS, fetch_rows

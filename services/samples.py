@@ -12,6 +12,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
 from domain.validation import clean_text
 from services import audit_log, versioning
+from services.clock import local_date
 from services.context import ServiceConfig, Session
 from services.documents import checked_file
 from services.gates import GATES, SAMPLE_COLUMNS
@@ -41,9 +42,9 @@ def report_deadline(
 ) -> ReportDeadline:
     if received_at is None:
         return ReportDeadline()
-    received, days, calendar = received_at.date(), config.lab_turnaround_working_days, config.calendar
+    received, days, calendar = local_date(received_at), config.lab_turnaround_working_days, config.calendar
     due = report_due(received, days, calendar.is_workday)
-    late = is_overdue(received, reported_at.date() if reported_at else None, today, days, calendar.is_workday)
+    late = is_overdue(received, local_date(reported_at) if reported_at else None, today, days, calendar.is_workday)
     return ReportDeadline(due, late, calendar.note(received, due))
 
 

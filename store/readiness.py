@@ -2,26 +2,34 @@
 
 Only `surveil migrate` creates a database. Opening a missing SQLite file creates it (and
 tortoise switches it to WAL), so SQLite is checked with the standard library first, in a
-mode that never creates the file; PostgreSQL is checked on its connection."""
+mode that never creates the file; PostgreSQL is checked on its connection. A URL the
+commands cannot use (empty, unknown scheme, in-memory SQLite) is refused before anything opens."""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise
-from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.backends.base.config_generator import DB_LOOKUP, expand_db_url
 from tortoise.connection import get_connection
-from tortoise.exceptions import BaseORMException
+from tortoise.exceptions import BaseORMException, ConfigurationError
 
 from store.config import APP_LABEL, tortoise_config
 
 MIGRATIONS_TABLE = "tortoise_migrations"  # tortoise's MigrationRecorder default
 FIX = "Run `surveil migrate` to create or update it, or set DATABASE_URL to the database you meant."
+FORMS = (
+    "DATABASE_URL takes sqlite://PATH (relative to the current folder, or absolute when PATH starts with /, "
+    "e.g. sqlite:///srv/surveil/surveil.sqlite3) or postgres://USER:PASSWORD@HOST:PORT/DATABASE."
+)
+SQLITE_ENGINE = "tortoise.backends.sqlite"
+POSTGRES_ENGINE = "tortoise.backends.asyncpg"
 
 
 class DatabaseProblem(Exception):
@@ -30,6 +38,10 @@ class DatabaseProblem(Exception):
 
 class DatabaseNotReady(DatabaseProblem):
     """The database is missing, unreachable, or not migrated to this version of the code."""
+
+
+class UnusableDatabaseUrl(DatabaseProblem):
+    """The URL names no database the commands can use."""
 
 
 def known_migrations() -> set[str]:
@@ -42,7 +54,10 @@ def known_migrations() -> set[str]:
 
 def shown(database_url: str) -> str:
     """The URL without its password, for messages."""
-    parts = urlsplit(database_url)
+    try:
+        parts = urlsplit(database_url)
+    except ValueError:  # unparseable: hide whatever sits between the user name and the last @
+        return re.sub(r"(://[^:/@]*):.*@", r"\1:***@", database_url)
     if "@" not in parts.netloc:
         return database_url
     userinfo, host = parts.netloc.rsplit("@", 1)
@@ -51,24 +66,67 @@ def shown(database_url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}"))
 
 
+def origin(database_url: str) -> str:
+    """Where the URL came from, for messages: an operator who never set DATABASE_URL should
+    not be told they did."""
+    chosen = os.environ.get("DATABASE_URL")
+    if chosen is None:
+        return "the default, as DATABASE_URL is not set"
+    return "set by DATABASE_URL" if chosen == database_url else "given to the command"
+
+
+def _unusable(database_url: str, why: str) -> UnusableDatabaseUrl:
+    return UnusableDatabaseUrl(
+        f"cannot use the database URL {shown(database_url)!r} ({origin(database_url)}): {why}. {FORMS}"
+    )
+
+
 def sqlite_file(database_url: str) -> Path | None:
-    """The file a SQLite URL names, as tortoise resolves it (relative to the current folder);
-    None for other databases and in-memory SQLite."""
-    if not database_url.startswith("sqlite:"):
+    """The file a SQLite URL names, read exactly as tortoise reads it (everything after
+    `sqlite://` up to `?`, relative to the current folder unless it starts with /); None for
+    PostgreSQL. UnusableDatabaseUrl for anything else, in-memory SQLite included: it starts
+    empty for every command, so it can never be a migrated database."""
+    if not database_url.strip():
+        raise _unusable(database_url, "DATABASE_URL is set but empty")
+    try:
+        scheme = urlsplit(database_url).scheme
+        if scheme not in DB_LOOKUP:
+            raise _unusable(database_url, f"unknown scheme {scheme!r}")
+        expanded = expand_db_url(database_url)
+    except ConfigurationError as exc:  # "No path specified for DB_URL", "Port is not an integer"
+        raise _unusable(database_url, str(exc)) from exc
+    except ValueError as exc:  # urllib: a bracket in the host, a port out of range...
+        raise _unusable(database_url, f"cannot read the database URL ({exc})") from exc
+    if expanded["engine"] == POSTGRES_ENGINE:
         return None
-    path = expand_db_url(database_url)["credentials"]["file_path"]
-    return None if path == ":memory:" else Path(path)
+    if expanded["engine"] != SQLITE_ENGINE:
+        scheme = urlsplit(database_url).scheme
+        raise _unusable(database_url, f"{scheme} databases are not supported, only SQLite and PostgreSQL")
+    path = expanded["credentials"]["file_path"]
+    if path == ":memory:":
+        raise _unusable(
+            database_url,
+            "an in-memory SQLite database starts empty for every command, so it is never migrated; "
+            "name a database file",
+        )
+    return Path(path)
+
+
+def check_url(database_url: str) -> None:
+    """Refuse a URL `surveil migrate` cannot use either, before it creates anything."""
+    sqlite_file(database_url)
 
 
 def _sqlite_applied(database_url: str, path: Path) -> set[str]:
     if not path.is_file():
         raise DatabaseNotReady(
-            f"no database at {path.resolve()} (database URL {shown(database_url)}, set by DATABASE_URL; a relative "
+            f"no database at {path.resolve()} (database URL {shown(database_url)}, {origin(database_url)}; a relative "
             f"path is read from the current folder, {Path.cwd()}). Nothing was created. {FIX}"
         )
     try:
-        # mode=rw: never creates the file; an unmigrated file is left exactly as it was.
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True)
+        # mode=rw: never creates the file; an unmigrated file is left exactly as it was. as_uri()
+        # percent-encodes the path and leaves the authority empty, whatever the URL's slashes.
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
     except sqlite3.Error as exc:
         raise DatabaseNotReady(f"cannot open the database at {path.resolve()}: {exc}. {FIX}") from exc
     try:
@@ -118,7 +176,7 @@ async def ready_database(database_url: str):
         _require_complete(database_url, _sqlite_applied(database_url, path))
     await Tortoise.init(config=tortoise_config(database_url))
     try:
-        if path is None and not database_url.startswith("sqlite:"):
+        if path is None:
             _require_complete(database_url, await _connected_applied(database_url))
         yield
     finally:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from domain.tasks import OPEN, TaskStatus
 from domain.working_days import working_days_between
 from services.calendar import WorkCalendar, default_calendar
+from services.clock import end_of, local_date, start_of, today
 from services.context import Session
 from services.errors import BadInput, Forbidden
-from services.tasks.planning import today
 from store.models import (
     InspectionResult,
     LabReport,
@@ -95,7 +95,7 @@ async def compute(
     for t in tasks:
         if TaskStatus(t["status"]) in DONE and t["id"] in first_results:
             stats.completed += 1
-            stats.completed_on_time += first_results[t["id"]].date() <= t["due_on"]
+            stats.completed_on_time += local_date(first_results[t["id"]]) <= t["due_on"]
         elif TaskStatus(t["status"]) in OPEN and t["due_on"] < now:
             stats.overdue += 1
     reasons = Counter(await TaskException.filter(task_id__in=ids).values_list("reason", flat=True))
@@ -129,14 +129,10 @@ async def _sampling(stats: Statistics, task_ids: list[int]) -> None:
 
 async def _turnaround(stats: Statistics, scope: dict, date_from: date, date_to: date, calendar: WorkCalendar) -> None:
     lab_scope = {f"sample__task__{k}": v for k, v in scope.items()}
-    rows = await LabReport.filter(**lab_scope, reported_at__gte=date_from, reported_at__lt=_next(date_to)).values_list(
-        "sample__lab__code", "sample__received_at", "reported_at"
-    )
+    rows = await LabReport.filter(
+        **lab_scope, reported_at__gte=start_of(date_from), reported_at__lt=end_of(date_to)
+    ).values_list("sample__lab__code", "sample__received_at", "reported_at")
     spans: dict[str, list[int]] = defaultdict(list)
     for lab, received, reported in rows:
-        spans[lab].append(working_days_between(received.date(), reported.date(), calendar.is_workday))
+        spans[lab].append(working_days_between(local_date(received), local_date(reported), calendar.is_workday))
     stats.lab_turnaround = sorted((lab, len(d), round(sum(d) / len(d), 2)) for lab, d in spans.items())
-
-
-def _next(day: date) -> date:
-    return day + timedelta(days=1)

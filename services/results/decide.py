@@ -24,10 +24,10 @@ from domain.tasks import TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.certificate_expiry import expire_certificate
+from services.clock import today
 from services.context import Session
 from services.results import facts
 from services.tasks.common import check_version, load_for, move, save
-from services.tasks.planning import today
 from store.db import transaction
 from store.models import (
     Certificate,

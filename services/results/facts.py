@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, CorrectionState, effective_conclusion
-from services.tasks.planning import today
+from services.clock import local_date, today
 from store.models import (
     InspectionResult,
     LabReport,
@@ -28,7 +28,7 @@ async def corrections(result_id: int) -> list[CorrectionState]:
     rows = await NonConformity.filter(result_id=result_id).values_list(
         "correction_due", "verified_closed", "verified_at"
     )
-    return [CorrectionState.of(due, closed, at.date() if at else None) for due, closed, at in rows]
+    return [CorrectionState.of(due, closed, local_date(at) if at else None) for due, closed, at in rows]
 
 
 async def effective(result: InspectionResult) -> Conclusion:

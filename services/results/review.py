@@ -11,10 +11,10 @@ from domain.results import Conclusion, corrections_settled
 from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
+from services.clock import today
 from services.context import Session
 from services.results.facts import corrections, current_result, team_ids
 from services.tasks.common import check_version, load_for, move, save
-from services.tasks.planning import today
 from store.db import transaction
 from store.models import Review, RiskAssessment, SurveillanceTask
 

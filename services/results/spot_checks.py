@@ -12,10 +12,10 @@ from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
 from services.certificate_expiry import expire_certificate
+from services.clock import today
 from services.context import Session
 from services.gates import GATES
 from services.results.decide import move_certificate
-from services.tasks.planning import today
 from store.db import transaction
 from store.models import Certificate, SpotCheck
 

@@ -12,13 +12,13 @@ from domain.results import Conclusion, Finding, Severity, VerificationMethod, ch
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
+from services.clock import local_date, today
 from services.context import Session
 from services.documents import checked_file
 from services.errors import Forbidden
 from services.results.facts import current_result
 from services.tasks.common import check_version, load_for, move
 from services.tasks.lifecycle import refuse_if_split
-from services.tasks.planning import today
 from store.db import transaction
 from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
 
@@ -80,7 +80,7 @@ async def submit_results(
         due = (
             earlier.correction_due
             if earlier
-            else correction_due(first.submitted_at.date() if first else today(), session.config.correction_months)
+            else correction_due(local_date(first.submitted_at) if first else today(), session.config.correction_months)
         )
         for f in cleaned:
             await NonConformity.create(

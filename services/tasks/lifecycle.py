@@ -13,13 +13,14 @@ from domain.jurisdiction import CHINA
 from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
 from domain.validation import clean_text, require_reason
 from services import audit_log
+from services.clock import today
 from services.context import Session
 from services.errors import Forbidden
 from services.gates import on_team
 from services.purchases.closing import withdraw_open_work
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.labs import labs_to_disclose
-from services.tasks.planning import check_window, today
+from services.tasks.planning import check_window
 from services.tasks.relocation import needs_its_sampling
 from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from tortoise.expressions import Q
 
@@ -13,6 +13,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import ROUTINE, SpecialTrigger, TaskKind, TaskStatus, check_kind_rules
 from domain.validation import clean_text
 from services import audit_log
+from services.clock import today
 from services.context import Session
 from services.reference import frequency_rules
 from services.tasks.common import KIND
@@ -162,7 +163,3 @@ def check_window(start: date | None, end: date | None, due_on: date | None = Non
     for value, field in ((start, "plannedStart"), (end, "plannedEnd"), (due_on, "dueOn")):
         if value and not 2000 <= value.year <= 2100:
             raise DomainError(ErrorCode.INVALID, "dates run from 2000 to 2100", (field,))
-
-
-def today() -> date:
-    return datetime.now(UTC).date()

@@ -9,11 +9,11 @@ from datetime import date
 from tortoise.expressions import Q, Subquery
 
 from domain.tasks import OPEN, TaskKind, TaskStatus
+from services.clock import today
 from services.context import Session
 from services.errors import bounded
 from services.scoping import in_units
 from services.tasks.common import INTERNAL, KIND, TASK_DOMAIN_COLUMNS
-from services.tasks.planning import today
 from store.models import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
 from store.pagination import Page, PageRequest, paginate
 

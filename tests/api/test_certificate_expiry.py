@@ -2,10 +2,12 @@
 history, the status filters, planning, spot checks and the certification decision."""
 
 import asyncio
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from schema.relay import from_global_id, to_global_id
 from services.certificate_expiry import expire_due
+from services.clock import today
 from store.models import AuditEntry, Certificate, CertificateStatusChange, Decision
 from tests.api.results_support import SERIOUS, decide, reviewed_task
 from tests.api.tasks_support import certificate_ids
@@ -25,7 +27,7 @@ async def _certificates(api, as_user="hq.auditor", **flt) -> list[dict]:
 
 async def _expire_now(*numbers: str) -> None:
     """Time moves on: these certificates' validity ended yesterday (the sweep has not run yet)."""
-    await Certificate.filter(number__in=numbers).update(expires_on=date.today() - timedelta(days=1))
+    await Certificate.filter(number__in=numbers).update(expires_on=today() - timedelta(days=1))
 
 
 async def test_the_demo_certificate_past_its_date_reads_expired_with_its_history(api):
@@ -34,10 +36,11 @@ async def test_the_demo_certificate_past_its_date_reads_expired_with_its_history
     last = cert["statusHistory"][-1]
     assert (last["fromStatus"], last["toStatus"], last["actor"]) == ("VALID", "EXPIRED", "system")
     assert "有效期满" in last["reason"] and "2026-01-01" in last["reason"]
-    assert last["at"].startswith("2026-01-02T00:00:00")  # dated when validity ended, not when it was noticed
+    # Dated when validity ended (midnight in China, the service's time zone), not when it was noticed.
+    assert datetime.fromisoformat(last["at"]) == datetime(2026, 1, 2, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert DEMO_EXPIRED in {c["number"] for c in await _certificates(api, status="EXPIRED")}
     assert DEMO_EXPIRED not in {c["number"] for c in await _certificates(api, status="VALID")}
-    assert not [c for c in await _certificates(api, status="VALID") if c["expiresOn"] < date.today().isoformat()]
+    assert not [c for c in await _certificates(api, status="VALID") if c["expiresOn"] < today().isoformat()]
     certificate = await Certificate.get(number=DEMO_EXPIRED)
     trail = (await api.data(TRAIL, {"id": to_global_id("Certificate", certificate.id)}, as_user="hq.auditor"))[
         "auditTrail"
@@ -67,7 +70,7 @@ async def test_past_its_date_a_certificate_reads_expired_before_the_sweep_then_t
 
 async def test_a_suspended_certificate_expires_too_and_is_no_longer_due_for_revocation(api):
     suspended = await Certificate.filter(status="SUSPENDED").order_by("id").first()
-    await Certificate.filter(id=suspended.id).update(suspended_until=date.today() - timedelta(days=2))
+    await Certificate.filter(id=suspended.id).update(suspended_until=today() - timedelta(days=2))
     assert suspended.number in {c["number"] for c in await _certificates(api, suspensionExpired=True)}
     await _expire_now(suspended.number)
     [cert] = await _certificates(api, search=suspended.number)
@@ -114,7 +117,7 @@ async def test_a_decision_applies_to_the_live_certificates_and_leaves_the_expire
 async def test_expired_certificates_are_not_planned_nor_taken_into_new_tasks(api):
     numbers = list(await Certificate.filter(factory__code="E002").values_list("number", flat=True))
     await _expire_now(*numbers)
-    year = date.today().year
+    year = today().year
     plan = (await api.data(PLAN, {"i": {"unitCode": "east", "year": year}}, as_user="east.planner"))["generatePlan"]
     assert plan["userErrors"] == [] and plan["createdCount"] > 0
     assert "E002" not in {t["factory"]["code"] for t in plan["tasks"]}
@@ -124,7 +127,7 @@ async def test_expired_certificates_are_not_planned_nor_taken_into_new_tasks(api
 async def test_a_third_spot_check_failure_does_not_revoke_an_expired_certificate(api):
     certificate = await Certificate.filter(factory__code="E002").order_by("id").first()
     await _expire_now(certificate.number)
-    day = date.today() - timedelta(days=30)
+    day = today() - timedelta(days=30)
     for n in range(3):
         body = {"certificateId": to_global_id("Certificate", certificate.id), "level": "NATIONAL", "passed": False,
                 "checkedOn": (day + timedelta(days=n)).isoformat(), "reference": f"GJ-EXP-{n}"}  # fmt: skip

@@ -52,7 +52,10 @@ class TestHolidaysFile:
     @pytest.fixture
     def settings(self, world_url, tmp_path):
         path = tmp_path / "holidays.txt"
-        path.write_text(f"{UNKNOWN_YEAR}-10-01..{UNKNOWN_YEAR}-10-07 holiday 国庆节\n", encoding="utf-8")
+        path.write_text(
+            f"year {UNKNOWN_YEAR} complete\n{UNKNOWN_YEAR}-10-01..{UNKNOWN_YEAR}-10-07 holiday 国庆节\n",
+            encoding="utf-8",
+        )
         return dataclasses.replace(Settings(), database_url=world_url, holidays_file=str(path))
 
     async def test_the_file_moves_the_due_date_and_clears_the_note(self, api):
@@ -61,6 +64,26 @@ class TestHolidaysFile:
         off = {date(UNKNOWN_YEAR, 10, d) for d in range(1, 8)}
         expected = add_working_days(received, 20, lambda d: monday_to_friday(d) and d not in off)
         assert await _due(api) == {"reportDueOn": expected.isoformat(), "reportDueNote": None, "overdue": False}
+
+
+class TestHolidaysFileWithoutTheYearDeclaredComplete:
+    """One date of a year does not make the year known: its other holidays (the Spring Festival)
+    are still missing, so the due date is counted Monday to Friday around the listed date, and said so."""
+
+    @pytest.fixture
+    def settings(self, world_url, tmp_path):
+        path = tmp_path / "holidays.txt"
+        path.write_text(f"{UNKNOWN_YEAR}-01-01 holiday 元旦\n", encoding="utf-8")
+        return dataclasses.replace(Settings(), database_url=world_url, holidays_file=str(path))
+
+    async def test_the_year_is_still_named_in_the_note(self, api):
+        received = date(UNKNOWN_YEAR, 1, 25)  # the Spring Festival falls within 20 working days
+        await _received_on(api, received)
+        new_year = date(UNKNOWN_YEAR, 1, 1)
+        expected = add_working_days(received, 20, lambda d: monday_to_friday(d) and d != new_year)
+        due = await _due(api)
+        assert due["reportDueOn"] == expected.isoformat()
+        assert str(UNKNOWN_YEAR) in due["reportDueNote"] and "周一至周五" in due["reportDueNote"]
 
 
 async def test_lab_turnaround_in_monitoring_counts_official_working_days(api):

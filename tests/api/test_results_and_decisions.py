@@ -1,8 +1,9 @@
 """Results, review, risk assessment and the certification decision through GraphQL (issue 5)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from domain.decisions import SuspensionGround, suspension_end
+from services import clock
 from store.models import AuditEntry, Certificate, CertificateStatusChange, NonConformity
 from tests.api.results_support import (
     NC,
@@ -74,7 +75,7 @@ async def test_failed_inspection_cannot_be_maintained_and_suspension_needs_its_g
     assert done["decision"]["ground"] == "FAILED_INSPECTION"
     certificates = await Certificate.filter(number__in=[c["number"] for c in done["certificates"]])
     assert {c.status for c in certificates} == {"SUSPENDED"}
-    expected_end = suspension_end(date.today(), SuspensionGround.FAILED_INSPECTION, settings.suspension_months)
+    expected_end = suspension_end(clock.today(), SuspensionGround.FAILED_INSPECTION, settings.suspension_months)
     assert {c.suspended_until for c in certificates} == {expected_end}
     history = await CertificateStatusChange.filter(certificate_id=certificates[0].id).order_by("-id").first()
     assert (history.to_status, history.reason, history.actor) == ("SUSPENDED", "Per the result", "east.decider")
@@ -83,7 +84,7 @@ async def test_failed_inspection_cannot_be_maintained_and_suspension_needs_its_g
 async def test_corrections_within_the_deadline(api):
     task = ok(await submit(api, await running_task(api), "PASS_AFTER_CORRECTION", [NC]))
     nc = task["result"]["nonconformities"][0]
-    assert nc["verifiedClosed"] is None and nc["correctionDue"] > date.today().isoformat()
+    assert nc["verifiedClosed"] is None and nc["correctionDue"] > clock.today().isoformat()
     assert codes(await review(api, task)) == ["CONFLICT"]  # the correction is still open
     verify = {"nonconformityId": nc["id"], "method": "ON_SITE", "closed": True, "correctiveAction": "Records completed"}
     assert codes(await mutate(api, "verifyCorrection", "VerifyCorrectionInput", verify, as_user="east.inspector1")) == [
@@ -115,7 +116,7 @@ async def test_on_site_verification_with_its_report(api, tmp_path):
 
 async def test_correction_not_closed_in_time_is_a_fail(api):
     task = ok(await submit(api, await running_task(api), "PASS_AFTER_CORRECTION", [NC]))
-    await NonConformity.all().update(correction_due=date.today() - timedelta(days=1))  # three months have passed
+    await NonConformity.all().update(correction_due=clock.today() - timedelta(days=1))  # three months have passed
     task = ok(await review(api, task))  # nothing left to wait for: the result stands as a fail
     assert task["result"]["conclusion"] == "PASS_AFTER_CORRECTION"
     assert task["result"]["effectiveConclusion"] == "FAIL"

@@ -1,12 +1,12 @@
 """Samples and their chain of custody through GraphQL (issue 4, first slice)."""
 
 import dataclasses
-from datetime import date
 
 import pytest
 
 from domain.custody import add_working_days
 from server.settings import Settings
+from services import clock
 from services.calendar import default_calendar
 from store.models import AuditEntry
 from tests.api.tasks_support import assign, create, issue, ok, start
@@ -244,5 +244,5 @@ class TestConfiguredTurnaround:
         node = (await api.data("{ samples(first: 1) { nodes { reportDueOn overdue } } }", as_user="lab.east2"))[
             "samples"
         ]["nodes"][0]
-        due = add_working_days(date.today(), 3, default_calendar().is_workday)
+        due = add_working_days(clock.today(), 3, default_calendar().is_workday)
         assert node == {"reportDueOn": due.isoformat(), "overdue": False}

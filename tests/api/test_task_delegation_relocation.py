@@ -2,14 +2,14 @@
 and relocation with sampling (§4.6)."""
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
-from schema.relay import from_global_id
 from server.settings import Settings
+from services import clock
 from store.models import InspectionResult, SurveillanceTask
-from tests.api.results_support import running_task, submit
+from tests.api.sampling_support import bought, carried_out, refused_with_sampling
 from tests.api.tasks_support import act, assign, codes, create, get, issue, ok, start
 from tests.api.test_task_materials import PDF, upload
 from tests.client import error_codes, factory
@@ -212,21 +212,28 @@ async def test_a_split_task_leaves_the_agency_when_its_country_no_longer_matches
 
 
 RELOCATION_CHILDREN = "query($id: ID!) { node(id: $id) { ... on Task { riskNotice children { kind } } } }"
-THIS_YEAR = date.today().year
+THIS_YEAR = clock.today().year
 
 
 async def _sampling(api, state: str) -> None:
     """One earlier sampling of E006, in the given state."""
     y = THIS_YEAR + 1 if state == "planned next year" else THIS_YEAR
-    window = (f"{y}-01-05", f"{y}-01-06")
     if state in ("open", "cancelled"):
-        task = ok(await issue(api, ok(await create(api, "E006", "SAMPLING", as_user="east.planner", window=window,
-                                                   dueOn=f"{y}-01-20")), as_user="east.planner"))  # fmt: skip
+        task = ok(await issue(api, ok(await create(api, "E006", "SAMPLING", as_user="east.planner",
+                                                   window=(f"{y}-01-05", f"{y}-01-06"), dueOn=f"{y}-01-20")),
+                              as_user="east.planner"))  # fmt: skip
         if state == "cancelled":
             ok(await act(api, "cancelTask", "TaskActionInput", task, as_user="east.planner", reason="Not needed"))
         return
-    task = await running_task(api, "E006", "SAMPLING", window=window, dueOn=f"{y}-01-20")
-    task_id = from_global_id(ok(await submit(api, task))["id"])[1]
+    if state == "refused, nothing sampled":
+        return await refused_with_sampling(api, "E006")
+    if state == "bought":
+        return await bought(api, "E006")
+    kind, extra = (
+        ("ROUTINE_NOTIFIED", {"withSampling": True}) if state == "inspection with sampling" else ("SAMPLING", {})
+    )
+    task_id = await carried_out(api, "E006", kind, year=y, samples=0 if state == "submitted, no sample" else 1,
+                                submitted=state != "sampled, results not submitted", **extra)  # fmt: skip
     # What the endpoint cannot produce today: a submission last year, or the file archived later.
     if state == "completed last Dec 31":
         when = datetime(THIS_YEAR - 1, 12, 31, 12, tzinfo=UTC)
@@ -237,10 +244,12 @@ async def _sampling(api, state: str) -> None:
 
 @pytest.mark.parametrize(
     ("state", "sampled"),
-    [("planned next year", True), ("archived", True), ("completed last Dec 31", False), ("open", False),
-     ("cancelled", False)],
+    [("planned next year", True), ("archived", True), ("inspection with sampling", True), ("bought", True),
+     ("completed last Dec 31", False), ("open", False), ("cancelled", False),
+     ("sampled, results not submitted", False), ("submitted, no sample", False),
+     ("refused, nothing sampled", False)],
 )  # fmt: skip
-async def test_relocation_sampling_is_skipped_only_after_a_sampling_completed_this_year(api, state, sampled):
+async def test_relocation_sampling_is_skipped_only_after_a_sampling_carried_out_this_year(api, state, sampled):
     await _sampling(api, state)
     relocation = ok(await create(api, "E006", "RELOCATION", as_user="east.planner", withSampling=True))
     task = ok(await issue(api, relocation, as_user="east.planner"))

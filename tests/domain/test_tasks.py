@@ -10,6 +10,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import (
     TRANSITIONS,
     ExceptionReason,
+    SamplingFacts,
     SpecialTrigger,
     TaskKind,
     TaskStatus,
@@ -155,17 +156,31 @@ def test_a_staffed_or_started_task_whose_team_left_is_an_exception():
 TODAY = date(2026, 12, 1)
 
 
+def carried_out(on: date | None, samples: int = 1) -> SamplingFacts:
+    return SamplingFacts(samples=samples, results_first_submitted_on=on)
+
+
 @pytest.mark.parametrize(
-    ("completed", "expected"),
+    ("samplings", "expected"),
     [
-        ([TODAY], True),  # whatever year it was planned for, whatever its status now
-        ([date(2026, 1, 1)], True),
-        ([date(2025, 12, 31)], False),  # last year
-        ([date(2027, 1, 1)], False),
-        ([None], False),  # open or cancelled: never completed
+        ([carried_out(TODAY)], True),  # whatever year it was planned for, whatever its status now
+        ([carried_out(date(2026, 1, 1), samples=3)], True),
+        ([carried_out(date(2025, 12, 31))], False),  # last year
+        ([carried_out(date(2027, 1, 1))], False),
+        ([carried_out(None)], False),  # sampled, but no result yet
+        ([carried_out(None, samples=0)], False),  # open or cancelled
+        ([carried_out(TODAY, samples=0)], False),  # refused at the gate and failed, or concluded: nothing taken
         ([], False),
-        ([None, date(2025, 6, 1), date(2026, 3, 2)], True),
+        (
+            [
+                carried_out(None),
+                carried_out(TODAY, samples=0),
+                carried_out(date(2025, 6, 1)),
+                carried_out(date(2026, 3, 2)),
+            ],
+            True,
+        ),
     ],
 )
-def test_sampled_this_year_is_judged_by_when_the_results_were_completed(completed, expected):
-    assert sampled_this_year(completed, TODAY) is expected
+def test_sampled_this_year_needs_a_sample_and_its_results_this_year(samplings, expected):
+    assert sampled_this_year(samplings, TODAY) is expected

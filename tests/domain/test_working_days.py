@@ -43,10 +43,16 @@ def test_unknown_years_are_named():
     assert "2031" in fallback_note([2031]) and "周一至周五" in fallback_note([2031])
 
 
-def test_an_override_wins_per_date_and_makes_its_year_known():
-    merged = NATIONAL_DAY.merged(holidays=[date(2030, 9, 29), date(2031, 1, 1)], workdays=[date(2030, 10, 5)])
+def test_an_override_wins_per_date_and_only_its_complete_years_become_known():
+    override = OfficialCalendar(
+        holidays=frozenset({date(2030, 9, 29), date(2031, 1, 1), date(2032, 1, 1)}),
+        workdays=frozenset({date(2030, 10, 5)}),
+        known_years=frozenset({2031}),
+    )
+    merged = NATIONAL_DAY.merged(override)
     assert not merged.is_workday(date(2030, 9, 29)) and merged.is_workday(date(2030, 10, 5))
-    assert not merged.is_workday(date(2031, 1, 1)) and merged.known_years == {2030, 2031}
+    assert not merged.is_workday(date(2031, 1, 1)) and not merged.is_workday(date(2032, 1, 1))
+    assert merged.known_years == {2030, 2031}  # 2032: one date listed, the year not declared complete
 
 
 def test_the_turnaround_uses_the_calendar_it_is_given():
@@ -89,7 +95,7 @@ def test_override_file(tmp_path, official):
     saturday = next(date(year, 10, d) for d in range(8, 15) if date(year, 10, d).weekday() == 5)
     path = tmp_path / "holidays.txt"
     path.write_text(
-        f"# {year} 国务院办公厅通知\n{year}-10-01..{year}-10-07 holiday National Day 国庆节\n"
+        f"# {year} 国务院办公厅通知\nyear {year} complete\n{year}-10-01..{year}-10-07 holiday National Day 国庆节\n"
         f"{saturday.isoformat()} workday  # 调休上班\n",
         encoding="utf-8",
     )
@@ -108,6 +114,9 @@ def test_override_file(tmp_path, official):
         "2027-10-01 off",
         "2027-10-07..2027-10-01 holiday",
         "2027-10-01 holiday\n2027-10-01 workday",
+        "year 27 complete",
+        "year 2027",
+        "year 2027 complete 2028",
     ],
 )
 def test_a_malformed_override_file_is_refused(tmp_path, text):
@@ -127,3 +136,31 @@ def test_a_year_without_data_falls_back_and_is_named_once(official, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1 and str(year) in warnings[0]
     assert str(year) in official.note(start, due)
+
+
+def test_dates_of_a_year_not_declared_complete_apply_but_leave_the_year_unknown(tmp_path, official, caplog):
+    year = max(official.official.known_years) + 1
+    path = tmp_path / "holidays.txt"
+    path.write_text(f"{year}-01-01 holiday 元旦\n2025-10-10 holiday  # a correction to a year the package knows\n")
+    with caplog.at_level(logging.WARNING, logger="surveil.calendar"):
+        custom = build_calendar(str(path))
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{path} lists dates of {year} but does not declare the year complete ('year {year} complete'): "
+        f"{year} is counted Monday to Friday outside the dates listed"
+    ]
+    # The rest of the year (its Spring Festival included) is not known: counted Monday to Friday, and said so.
+    spring = date(year, 2, 1)
+    assert custom.note(spring, date(year, 3, 1)) == fallback_note([year])
+    assert add_working_days(spring, 20, custom.is_workday) == add_working_days(spring, 20, monday_to_friday)
+    assert year not in custom.official.known_years
+    assert not custom.is_workday(date(year, 1, 1)) or date(year, 1, 1).weekday() >= 5  # the date listed applies
+    assert not custom.is_workday(date(2025, 10, 10)) and official.is_workday(date(2025, 10, 10))
+    assert custom.note(date(2025, 9, 1), date(2025, 11, 1)) is None  # the package still knows 2025
+
+
+def test_a_year_declared_complete_is_known_even_with_few_dates(tmp_path, official):
+    year = max(official.official.known_years) + 1
+    path = tmp_path / "holidays.txt"
+    path.write_text(f"year {year} complete  # 国务院办公厅通知, all of it\n{year}-01-01 holiday\n")
+    custom = build_calendar(str(path))
+    assert year in custom.official.known_years and custom.note(date(year, 2, 1), date(year, 3, 1)) is None

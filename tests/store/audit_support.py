@@ -7,10 +7,17 @@ import asyncio
 import re
 
 import asyncpg
+import pytest
 from tortoise import Tortoise
 
 from server.cli import main
+from services import audit_log
+from services.context import Actor
 from store.config import tortoise_config
+from store.db import transaction
+from tests.databases import SqliteWorlds, reset_orm_caches
+
+PLANNER = Actor(user_id=7, login="east.planner", unit_code="east")
 
 
 class RawDb:
@@ -98,3 +105,27 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
         code = exc.code
     out, err = capsys.readouterr()
     return code, out, err
+
+
+async def append_records(n: int, reason: str = "test") -> None:
+    """n records written the application's way (inside a command's transaction)."""
+    async with transaction():
+        for i in range(n):
+            await audit_log.record(
+                PLANNER, "test.event", "Factory", i + 1, before={"i": i}, after={"i": i + 1}, reason=f"{reason} {i}"
+            )
+
+
+@pytest.fixture(name="audit_db")
+def audit_db_fixture(worlds, monkeypatch):
+    """A migrated, seeded copy of the test world with a few more records, as raw SQL access;
+    DATABASE_URL points the CLI at it. Tests import it from here."""
+    reset_orm_caches()
+    url = worlds.fresh() if isinstance(worlds, SqliteWorlds) else asyncio.run(worlds.fresh_async())
+    monkeypatch.setenv("DATABASE_URL", url)
+    with_orm(url, lambda: append_records(6))
+    yield RawDb(url)
+    if isinstance(worlds, SqliteWorlds):
+        worlds.dispose(url)
+    else:
+        asyncio.run(worlds.dispose_async(url))

@@ -10,41 +10,16 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_api
 
 from domain.audit_chain import CURRENT_FORMAT, FIELDS_BY_FORMAT, GENESIS, record_hash
-from services import audit_log
-from services.context import Actor
 from store.audit import canonical_time
 from store.config import tortoise_config
-from store.db import transaction
 from tests.databases import POSTGRES_URL, SqliteWorlds, _admin, reset_orm_caches, with_database
-from tests.store.audit_support import RawDb, cli, with_orm
+from tests.store.audit_support import RawDb, append_records, audit_db_fixture, cli, with_orm  # noqa: F401
 
 TARGET = 4  # a record in the middle of the chain
-PLANNER = Actor(user_id=7, login="east.planner", unit_code="east")
-
-
-async def _append(n: int, reason: str = "test") -> None:
-    async with transaction():
-        for i in range(n):
-            await audit_log.record(
-                PLANNER, "test.event", "Factory", i + 1, before={"i": i}, after={"i": i + 1}, reason=f"{reason} {i}"
-            )
-
-
-@pytest.fixture
-def audit_db(worlds, monkeypatch):
-    """A migrated, seeded copy of the test world; DATABASE_URL points the CLI at it."""
-    reset_orm_caches()
-    url = worlds.fresh() if isinstance(worlds, SqliteWorlds) else asyncio.run(worlds.fresh_async())
-    monkeypatch.setenv("DATABASE_URL", url)
-    with_orm(url, lambda: _append(6))  # written by the application, as in production
-    yield RawDb(url)
-    if isinstance(worlds, SqliteWorlds):
-        worlds.dispose(url)
-    else:
-        asyncio.run(worlds.dispose_async(url))
 
 
 def _copy(db: RawDb, *, drop=(), **overrides) -> tuple[str, str]:
@@ -97,7 +72,7 @@ def test_no_insert_replaces_or_upserts_an_existing_record(audit_db, capsys):
 
 
 def test_a_new_record_is_still_appended(audit_db, capsys):
-    with_orm(audit_db.url, lambda: _append(1, "still appends"))
+    with_orm(audit_db.url, lambda: append_records(1, "still appends"))
     code, out, _ = cli(capsys, "audit", "verify")
     assert code == 0 and "intact" in out
 
@@ -174,9 +149,18 @@ def empty_db(worlds, tmp_path, monkeypatch):
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}"'))
 
 
+async def _migrate_to(url: str, target: str) -> None:
+    """Migrations up to `target`, closing the connections they open: a SQLite connection left
+    open keeps a worker thread that stops the test process from ever exiting."""
+    try:
+        await migrate_api(config=tortoise_config(url), target=target)
+    finally:
+        await Tortoise.close_connections()
+
+
 def test_a_chain_written_before_formats_still_verifies_after_the_upgrade(empty_db, capsys):
     db = empty_db
-    asyncio.run(migrate_api(config=tortoise_config(db.url), target="models.0016_restore_sqlite_indexes"))
+    asyncio.run(_migrate_to(db.url, "models.0016_restore_sqlite_indexes"))
     columns = ("seq", "at", "actor_id", "actor", "unit", "action", "object_type", "object_id", "before", "after",
                "reason", "request_id", "prev_hash", "hash")  # fmt: skip
     insert = f"INSERT INTO audit_entry ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
@@ -191,7 +175,7 @@ def test_a_chain_written_before_formats_still_verifies_after_the_upgrade(empty_d
     code, out, _ = cli(capsys, "audit", "verify")
     assert (code, out.strip()) == (0, "audit chain intact: 5 records")
 
-    with_orm(db.url, lambda: _append(3, "after upgrade"))
+    with_orm(db.url, lambda: append_records(3, "after upgrade"))
     assert db.fetch("SELECT format, COUNT(*) AS n FROM audit_entry GROUP BY format ORDER BY format") == [
         {"format": 1, "n": 5},
         {"format": 2, "n": 3},

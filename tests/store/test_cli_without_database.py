@@ -34,7 +34,7 @@ WITHOUT_DATABASE = {"migrate", "schema"}  # migrate creates it; schema export ne
 
 def surveil(args: list[str], cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SURVEIL_"))}
-    if database_url:
+    if database_url is not None:  # "" is a DATABASE_URL set empty, not an unset one
         env["DATABASE_URL"] = database_url
     # serve must refuse before listening; the timeout only stops a regression from hanging the suite.
     return subprocess.run([str(SURVEIL), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
@@ -82,6 +82,70 @@ def test_a_database_behind_the_code_names_the_missing_migrations(tmp_path):
     assert result.returncode == 2, result
     assert "is behind this version: migrations 0016_restore_sqlite_indexes" in result.stderr, result.stderr
     assert "Run `surveil migrate`" in result.stderr
+
+
+def test_the_message_says_where_the_url_came_from(tmp_path):
+    unset = surveil(NEEDS_DATABASE["token"], cwd=tmp_path)
+    assert unset.returncode == 2, unset
+    assert "the default, as DATABASE_URL is not set" in unset.stderr, unset.stderr
+    assert "set by DATABASE_URL" not in unset.stderr, unset.stderr
+    chosen = surveil(NEEDS_DATABASE["token"], cwd=tmp_path, database_url=f"sqlite://{tmp_path / 'x.sqlite3'}")
+    assert chosen.returncode == 2, chosen
+    assert "set by DATABASE_URL" in chosen.stderr and "the default" not in chosen.stderr, chosen.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+# Every form tortoise reads as a SQLite file: after sqlite:// comes the path, relative to the
+# current folder, or absolute when it starts with / (so three slashes, or four).
+SQLITE_URL_FORMS = {
+    "relative": lambda root: "sqlite://data/a.sqlite3",
+    "relative, with spaces and options": lambda root: "sqlite://my data/a b.sqlite3?journal_size_limit=1024",
+    "absolute, three slashes": lambda root: f"sqlite://{root}/data/a.sqlite3",
+    "absolute, four slashes": lambda root: f"sqlite:///{root}/data/a.sqlite3",
+}
+
+
+@pytest.mark.parametrize("form", sorted(SQLITE_URL_FORMS))
+def test_every_sqlite_url_form_that_migrate_accepts_is_opened_by_the_other_commands(form, tmp_path):
+    url = SQLITE_URL_FORMS[form](tmp_path)
+    assert url.startswith("sqlite://") and url.count("/") >= 3
+    migrated = surveil(["migrate"], cwd=tmp_path, database_url=url)
+    assert migrated.returncode == 0, migrated
+    audit = surveil(NEEDS_DATABASE["audit"], cwd=tmp_path, database_url=url)
+    assert audit.returncode == 0 and "audit chain intact" in audit.stdout, audit
+    token = surveil(["token", "--user", "nobody"], cwd=tmp_path, database_url=url)  # app_user exists, is read
+    assert token.returncode == 1 and "no active user 'nobody'" in token.stderr, token
+    assert "Traceback" not in audit.stderr + token.stderr
+
+
+def test_an_in_memory_sqlite_database_is_refused_with_the_reason(tmp_path):
+    result = surveil(NEEDS_DATABASE["token"], cwd=tmp_path, database_url="sqlite://:memory:")
+    assert result.returncode == 2, result
+    assert "in-memory SQLite database" in result.stderr and "DATABASE_URL" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+UNUSABLE_URLS = {
+    "empty": ("", "DATABASE_URL is set but empty"),
+    "unknown scheme": ("foo://x/db", "unknown scheme 'foo'"),
+    "unsupported database": ("mysql://u:hunter2@h/db", "mysql databases are not supported"),
+    "sqlite without a path": ("sqlite://", "No path specified"),
+    "bad port": ("postgres://u:hunter2@h:port/db", "Port is not an integer"),
+    "malformed": ("postgres://u:hunter2@[h/db", "cannot read the database URL"),
+}
+
+
+@pytest.mark.parametrize("command", ["migrate", "token", "audit"])
+@pytest.mark.parametrize("case", sorted(UNUSABLE_URLS))
+def test_an_unusable_database_url_is_refused_clearly(case, command, tmp_path):
+    url, said = UNUSABLE_URLS[case]
+    result = surveil(NEEDS_DATABASE.get(command, [command]), cwd=tmp_path, database_url=url)
+    assert result.returncode == 2, result
+    assert said in result.stderr and "DATABASE_URL" in result.stderr, result.stderr
+    assert "sqlite://PATH" in result.stderr and "postgres://" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "hunter2" not in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_migrate_creates_the_database_then_the_commands_work(tmp_path):

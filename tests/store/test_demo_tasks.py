@@ -71,7 +71,7 @@ async def test_demo_statistics_match_a_hand_count(world_url, tmp_path):
     from datetime import timedelta
 
     from services.archive.monitoring import compute
-    from services.tasks.planning import today
+    from services.clock import today
 
     await seed_demo_tasks(DEFAULT_NORTH_CHINA, str(tmp_path))
     period = (today() - timedelta(days=5 * 365), today() + timedelta(days=5 * 365))
