@@ -83,6 +83,10 @@ def verify_chain(records: Iterable[Mapping]) -> tuple[int, BrokenLink | None]:
             # Formats only move forward: an older format after a newer one is a record
             # re-hashed under the weaker field set to hide a change of what it leaves out.
             return count, BrokenLink(record["seq"], f"record format {fmt} after format {newest_format}")
+        if record["seq"] != count:  # numbered 1, 2, 3...: nothing slipped in before, between or after
+            return count, BrokenLink(
+                record["seq"], f"out of sequence: record {count} of the table has seq {record['seq']}"
+            )
         newest_format = fmt
         prev = record["hash"]
     return count, None

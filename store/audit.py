@@ -72,9 +72,10 @@ async def append(
 
 async def iter_chain(batch: int = 1000):
     """Every record as the dict the hash covers, in sequence order, read in batches."""
-    after = 0
+    after = None  # every row, whatever its number: a forged seq 0 or below must be seen too
     while True:
-        rows = await AuditEntry.filter(seq__gt=after).order_by("seq").limit(batch)
+        query = AuditEntry.all() if after is None else AuditEntry.filter(seq__gt=after)
+        rows = await query.order_by("seq").limit(batch)
         if not rows:
             return
         for row in rows:

@@ -94,3 +94,21 @@ async def db(world_url):
         yield
     finally:
         await Tortoise.close_connections()
+
+
+def pytest_unconfigure(config):
+    """A connection a test forgot to close keeps a worker thread that would hold the process
+    open for ever after the last test (CI would wait out its time limit). Name it and stop."""
+    import os
+    import sys
+    import threading
+
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    for thread in others:  # executor threads finish on their own within moments
+        thread.join(timeout=5)
+    stuck = [t.name for t in others if t.is_alive()]
+    if stuck:
+        print(f"\nthreads left running after the tests (a connection not closed?): {stuck}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(3)

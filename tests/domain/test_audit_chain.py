@@ -289,3 +289,15 @@ def test_swap_is_reported_at_the_first_moved_position(cs, data):
     assert checked == i + 1
     assert broken is not None
     assert broken.seq == j + 1
+
+
+def test_a_record_numbered_out_of_sequence_breaks_the_chain():
+    from domain.audit_chain import GENESIS, record_hash, verify_chain
+
+    first = {"format": 2, "seq": 1, "at": "2026-01-01T00:00:00.000000+00:00", "actor_id": 1, "actor": "a", "unit": "hq",
+             "action": "x", "object_type": "T", "object_id": 1, "before": None, "after": None, "reason": None,
+             "request_id": "r", "prev_hash": GENESIS}  # fmt: skip
+    renumbered = {**first, "seq": 0}  # hashed as seq 0: its content matches, its place does not
+    renumbered["hash"] = record_hash(renumbered, GENESIS)
+    _, broken = verify_chain([renumbered])
+    assert broken is not None and "out of sequence" in broken.problem

@@ -51,7 +51,7 @@ WHERE n.nspname = current_schema() AND NOT ix.indisprimary
 """
 PG_TRIGGERS = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass AND NOT tgisinternal"
 # The migrations that create audit_entry's triggers; one that adds another belongs here.
-AUDIT_TRIGGER_MIGRATIONS = ("0002_audit_append_only", "0017_audit_integrity")
+AUDIT_TRIGGER_MIGRATIONS = ("0002_audit_append_only", "0017_audit_integrity", "0021_audit_in_sequence")
 
 
 def sqlite_indexes(path) -> set[Index]:
