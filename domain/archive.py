@@ -1,4 +1,4 @@
-"""The archive (DOMAIN §4.10, §5.11): which forms a task's file must hold, computed from the
+"""The archive (docs/domain.md §4.10): which forms a task's file must hold, computed from the
 task's facts, and when it may be archived."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Certificate status machine (DOMAIN §3, §7): the allowed moves, declared in one place.
+"""Certificate status machine (docs/domain.md, Registry): the allowed moves, declared in one place.
 
 A certificate is valid up to and including its `expires_on` (有效期至). The day after, a valid
 or suspended certificate is expired (过期, 有效期满): no decision can maintain, suspend, restore

@@ -1,4 +1,4 @@
-"""Sample chain of custody and lab turnaround (issue 4; DOMAIN §5.3, §7).
+"""Sample chain of custody and lab turnaround (issue 4; docs/domain.md, Sampling custody and lab turnaround).
 
 A sample moves sealed -> shipped -> received -> testing -> reported, one step at a time,
 never back; each step belongs to one side (the sampling team or the lab)."""

@@ -1,5 +1,5 @@
 """Review (复核), risk assessment, the certification decision and what it does to the
-certificates (DOMAIN §4.4, §4.6, §5.5-5.7, §6, §7). Pure rules over facts the service
+certificates (docs/domain.md §4.4, §4.6, Independence). Pure rules over facts the service
 gathers; the certificate moves themselves are checked by domain.certificate."""
 
 from __future__ import annotations

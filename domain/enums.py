@@ -38,7 +38,7 @@ class CertificateStatus(StrEnum):
 
 
 class Role(StrEnum):
-    """Roles a person holds inside an org unit (DOMAIN §2)."""
+    """Roles a person holds inside an org unit (docs/domain.md §3)."""
 
     POLICY_ADMIN = "policy_admin"
     PLANNER = "planner"

@@ -1,4 +1,4 @@
-"""Factory information maintenance (DOMAIN §3, §4.9): corrections and class changes.
+"""Factory information maintenance (docs/domain.md §4.9): corrections and class changes.
 
 Both return the exact set of changed fields so the audit trail records before/after.
 """

@@ -1,4 +1,4 @@
-"""How often a factory is surveilled (DOMAIN §5.1, §7) and the yearly plan.
+"""How often a factory is surveilled (docs/domain.md §4.1) and the yearly plan.
 
 The table is configuration: class -> interval, unannounced or not, sampling or not; each
 risk signal moves a factory one class worse. The plan is a pure function of the facts, so a

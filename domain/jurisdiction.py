@@ -1,4 +1,4 @@
-"""Jurisdiction routing (DOMAIN §2): which unit is responsible for a factory.
+"""Jurisdiction routing (docs/domain.md §3): which unit is responsible for a factory.
 
 Overseas or North China -> HQ; any other province -> the sub-centre whose jurisdiction
 lists it. The North China provinces are configuration, passed in, never hard-coded here.
@@ -71,7 +71,7 @@ class JurisdictionMap:
         )
 
     def serving_agency(self, country: str) -> str | None:
-        """The foreign agency HQ works with in that country, if any (DOMAIN §2)."""
+        """The foreign agency HQ works with in that country, if any (docs/domain.md §3)."""
         if country == CHINA:
             return None
         for agency, countries in sorted(self.agency_countries.items()):

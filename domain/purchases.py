@@ -1,4 +1,4 @@
-"""Market purchases (买样, DOMAIN §4 and the market purchase work instruction §4.11).
+"""Market purchases (买样, docs/domain.md §4.11).
 
 A market buyer, assigned by the planner of the responsible unit, buys the product like a
 customer: shop, GPS position, time, price and receipt are the evidence that the sample is

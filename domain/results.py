@@ -1,4 +1,4 @@
-"""Inspection results (DOMAIN §5.5, §7): the conclusion, the non-conformities found, their
+"""Inspection results (docs/domain.md §4.4): the conclusion, the non-conformities found, their
 correction within a deadline, and its verification in writing or on site."""
 
 from __future__ import annotations

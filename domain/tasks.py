@@ -1,4 +1,4 @@
-"""Surveillance tasks (DOMAIN §4, §5.1-5.4): kinds, the status machine, exceptions.
+"""Surveillance tasks (docs/domain.md §2, Task states, §4.1-§4.3): kinds, the status machine, exceptions.
 
 The allowed moves are declared once, in TRANSITIONS; later issues (review, decision,
 archive) extend that table rather than adding checks elsewhere."""

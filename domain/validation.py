@@ -34,7 +34,7 @@ def clean_text(value: str | None, field: str, *, max_length: int, required: bool
 
 
 def require_reason(reason: str | None, max_length: int = 1000) -> str:
-    """Every change of state carries a reason (DOMAIN §6, nothing without why)."""
+    """Every change of state carries a reason (docs/domain.md, Audit: nothing without why)."""
     text = clean_text(reason, "reason", max_length=max_length)
     assert text is not None
     return text

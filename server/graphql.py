@@ -26,7 +26,7 @@ from server.settings import Settings
 
 
 class RequireAuthentication(SchemaExtension):
-    """Without a valid token only `__typename` may be asked (DOMAIN: nothing leaks).
+    """Without a valid token only `__typename` may be asked (docs/architecture.md, Pre-execution limits: nothing leaks).
     Runs before validation, so an anonymous caller learns nothing about field names either."""
 
     def on_validate(self) -> Iterator[None]:

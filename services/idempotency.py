@@ -1,4 +1,4 @@
-"""Replays of mobile requests (ARCHITECTURE: idempotencyKey).
+"""Replays of mobile requests (docs/architecture.md, Idempotency).
 
 The buying-sample app retries whenever the network drops, and cannot know whether the
 first attempt landed. A command sent with a key runs once per (user, key): the record is

@@ -141,7 +141,7 @@ async def schemes_for(tasks: list) -> dict[int, list[SamplingScheme]]:
 
 
 async def frequency_rules() -> dict[FactoryClass, FrequencyRule]:
-    """The table in force; a class missing from it keeps the default of DOMAIN §7."""
+    """The table in force; a class missing from it keeps the default of docs/domain.md, Numbers and defaults."""
     rules = dict(DEFAULT_RULES)
     for row in await FrequencyRuleRow.all():
         rules[FactoryClass(row.classification)] = FrequencyRule(row.interval_months, row.unannounced, row.sampling)

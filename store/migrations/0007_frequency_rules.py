@@ -2,7 +2,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
-# The defaults of DOMAIN §7 at the time this table arrived; HQ edits them afterwards.
+# The defaults of docs/domain.md, Numbers and defaults at the time this table arrived; HQ edits them afterwards.
 DEFAULTS = [("A", 24, False, False), ("B", 12, False, True), ("C", 12, True, True), ("D", 6, True, True)]
 
 

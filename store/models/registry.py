@@ -60,7 +60,7 @@ class Certificate(Model):
     issued_on = fields.DateField()
     expires_on = fields.DateField(db_index=True)
     # End of the initial factory inspection: the first surveillance falls within 12 months
-    # of it, or of the issue date where there was none (DOMAIN §7).
+    # of it, or of the issue date where there was none (docs/domain.md, Numbers and defaults).
     initial_inspection_end = fields.DateField(null=True)
     suspended_until = fields.DateField(null=True)  # end of the current suspension period
     suspension_ground = fields.CharField(max_length=32, null=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -139,7 +140,7 @@ def empty_db(worlds, tmp_path, monkeypatch):
     if isinstance(worlds, SqliteWorlds):
         url = f"sqlite://{tmp_path / 'upgrade.sqlite3'}"
     else:
-        name = f"surveil_audit_upgrade_{id(tmp_path)}"
+        name = f"surveil_audit_upgrade_{os.getpid()}_{id(tmp_path)}"
         asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
         asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
         url = with_database(POSTGRES_URL, name)
