@@ -17,10 +17,11 @@ import hashlib
 from collections.abc import Mapping
 
 from domain.audit_chain import HASHED_FIELDS, record_hash
+from domain.audit_events import AuditAction
 
 FORMAT = "surveil-archive/1"
 MANIFEST = "manifest.json"
-ARCHIVE_ACTION = "task.archive_file"
+ARCHIVE_ACTION = AuditAction.TASK_ARCHIVE_FILE
 RESULT_ACTIONS = ("result.submit", "result.change")
 
 

@@ -3,6 +3,7 @@ second run creates nothing and writes no audit record."""
 
 from __future__ import annotations
 
+from domain.audit_events import AuditAction
 from datetime import UTC, datetime, time
 
 from domain.certificate import check_move
@@ -50,7 +51,7 @@ async def seed_demo(north_china: tuple[str, ...]) -> dict[str, int]:
             await _factory(created, index, row, units, categories, jurisdiction)
         if any(created.values()):
             await audit_log.record(
-                SYSTEM_ACTOR, "seed.demo", "World", None, after=created, reason="surveil seed --demo"
+                SYSTEM_ACTOR, AuditAction.SEED_DEMO, "World", None, after=created, reason="surveil seed --demo"
             )
     # The demo's dates are fixed and time moves on: no certificate stays VALID past its date.
     created["expired certificates"] = len(await expire_due())

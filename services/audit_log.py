@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from domain.audit_events import AuditAction
 from services.context import Actor
 from store import audit
 
 
 async def record(
     actor: Actor,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: int | None,
     *,

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager, suppress
 from datetime import date, datetime
 
+from domain.audit_events import AuditAction
 from domain.certificate import EXPIRING, check_move, expiry_reason
 from domain.enums import CertificateStatus
 from services import audit_log
@@ -60,7 +61,7 @@ async def expire_certificate(certificate: Certificate, day: date) -> bool:
         actor=SYSTEM_ACTOR.login, at=await _expired_at(certificate),
     )  # fmt: skip
     await audit_log.record(
-        SYSTEM_ACTOR, "certificate.status", "Certificate", certificate.id,
+        SYSTEM_ACTOR, AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
         before={"status": before.value, "suspendedUntil": _iso(certificate.suspended_until)},
         after={"status": CertificateStatus.EXPIRED.value, "expiresOn": certificate.expires_on.isoformat()},
         reason=why,

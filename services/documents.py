@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
@@ -68,7 +69,7 @@ async def attach_material(
             filename=name, description=text, uploaded_by_id=session.actor.user_id,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "task.material", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_MATERIAL, "SurveillanceTask", task.id,
             after={"document": document.id, "sha256": digest, "filename": name, "size": len(data)}, reason=text or None,
         )  # fmt: skip
     return document

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q
 
 from domain import factory as rules
+from domain.audit_events import AuditAction
 from domain.enums import FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import JurisdictionMap
@@ -90,7 +91,7 @@ async def correct_information(
                 change.after["openTasksRerouted"] = rerouted
         await audit_log.record(
             session.actor,
-            "factory.correct",
+            AuditAction.FACTORY_CORRECT,
             "Factory",
             factory.id,
             before=change.before,
@@ -111,7 +112,7 @@ async def change_class(
         await _save(factory, change, None)
         await audit_log.record(
             session.actor,
-            "factory.reclassify",
+            AuditAction.FACTORY_RECLASSIFY,
             "Factory",
             factory.id,
             before=change.before,

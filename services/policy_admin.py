@@ -6,6 +6,7 @@ import re
 
 from tortoise.exceptions import IntegrityError
 
+from domain.audit_events import AuditAction
 from domain.enums import Role
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text, require_reason
@@ -56,7 +57,7 @@ async def add_rule(session: Session, sync: PolicySync, ptype: str, values: list[
         rule = await PolicyRule.create(**policy_store.rule_fields(line))
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor, "policy.add", "PolicyRule", rule.id, after={"line": list(line)}, reason=why
+            session.actor, AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why
         )
     await sync.refresh(force=True)
     return rule
@@ -81,7 +82,7 @@ async def remove_rule(
         await rule.delete()
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor, "policy.remove", "PolicyRule", rule.id, before={"line": list(line)}, reason=why
+            session.actor, AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why
         )
     await sync.refresh(force=True)
     return rule
@@ -104,7 +105,7 @@ async def assign_role(
         await policy_store.bump_revision()
         await audit_log.record(
             session.actor,
-            "role.assign",
+            AuditAction.ROLE_ASSIGN,
             "RoleAssignment",
             assignment.id,
             after={"user": login, "role": role, "unit": unit_code},
@@ -133,7 +134,7 @@ async def revoke_role(
         await policy_store.bump_revision()
         await audit_log.record(
             session.actor,
-            "role.revoke",
+            AuditAction.ROLE_REVOKE,
             "RoleAssignment",
             assignment.id,
             before={"user": login, "role": role, "unit": unit_code},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from domain.audit_events import AuditAction
 from domain.enums import FactoryClass
 from domain.errors import DomainError, ErrorCode
 from domain.frequency import DEFAULT_RULES, FrequencyRule
@@ -44,7 +45,7 @@ async def upsert_clause(
             await SurveillanceClause.filter(id=clause.id).update(**values, version=clause.version + 1)
             await clause.refresh_from_db()
         await audit_log.record(
-            session.actor, "reference.clause", "SurveillanceClause", clause.id,
+            session.actor, AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id,
             before=before, reason=why,
             after={"year": year, "code": code, "title": values["title"], "category": category},
         )  # fmt: skip
@@ -76,7 +77,7 @@ async def upsert_scheme(
             await scheme.refresh_from_db()
         await audit_log.record(
             session.actor,
-            "reference.scheme",
+            AuditAction.REFERENCE_SCHEME,
             "SamplingScheme",
             scheme.id,
             after={"category": category, **values},
@@ -176,6 +177,12 @@ async def update_frequency_rule(
         )
         await row.refresh_from_db()
         await audit_log.record(
-            session.actor, "reference.frequency", "FrequencyRule", row.id, before=before, after=after, reason=why
+            session.actor,
+            AuditAction.REFERENCE_FREQUENCY,
+            "FrequencyRule",
+            row.id,
+            before=before,
+            after=after,
+            reason=why,
         )
     return row

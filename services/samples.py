@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from domain.audit_events import AuditAction
 from domain.custody import CustodySide, SampleStatus, check_report, check_step, is_overdue, report_due
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
@@ -82,7 +83,7 @@ async def set_sampling_details(
             updates |= {"unannounced": True, "enterprise_unit_id": None}
         await save(task, **updates)
         await audit_log.record(
-            session.actor, "task.sampling_details", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_SAMPLING_DETAILS, "SurveillanceTask", task.id,
             after={"site": site.value, "method": method.value, "category": category.code, "quantity": quantity,
                    "lab": lab.code},
         )  # fmt: skip
@@ -112,7 +113,7 @@ async def record_sample(
             executing_unit_id=task.executing_unit_id,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "sample.seal", "Sample", sample.id, after={"identifier": ident, "task": task.id}
+            session.actor, AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id}
         )
     return sample
 
@@ -169,7 +170,7 @@ async def _step(session, sample: Sample, expected: int, target: SampleStatus, si
     await versioning.save_versioned(sample, "sample", status=target, **updates)
     plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in updates.items()}
     await audit_log.record(
-        session.actor, f"sample.{target.value.lower()}", "Sample", sample.id,
+        session.actor, AuditAction(f"sample.{target.value.lower()}"), "Sample", sample.id,
         before={"status": before.value}, after={"status": target.value, **plain},
     )  # fmt: skip
 
@@ -211,7 +212,7 @@ async def submit_report(
             reported_at=now,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "sample.lab_report", "Sample", sample.id,
+            session.actor, AuditAction.SAMPLE_LAB_REPORT, "Sample", sample.id,
             after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
         )  # fmt: skip
     return sample

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.archive import check_archivable
+from domain.audit_events import AuditAction
 from domain.bundle import ARCHIVE_ACTION
 from domain.tasks import TaskStatus
 from services import audit_log
@@ -22,7 +23,7 @@ async def archive_task(session: Session, task_id: int, expected_version: int) ->
         check_version(task, expected_version)
         completeness = (await completeness_of([task]))[task.id]
         check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
-        await move(session, task, TaskStatus.ARCHIVED, "task.archive", None, archived_at=datetime.now(UTC))
+        await move(session, task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
         # What was archived, in the audit chain: a bundle exported later is checked against it.
         files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))
         decision = await Decision.get(task_id=task.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain.archive import FORM_NUMBERS, Form
+from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
@@ -42,7 +43,7 @@ async def attach_form(
             filename=name, description=text, uploaded_by_id=session.actor.user_id,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "task.form", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_FORM, "SurveillanceTask", task.id,
             after={"form": form.value, "number": number, "document": document.id, "sha256": document.sha256},
         )  # fmt: skip
     return task

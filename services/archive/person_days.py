@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from services import audit_log
@@ -34,7 +35,7 @@ async def set_planned(session: Session, task_id: int, expected_version: int, day
         before = task.planned_person_days
         await save(task, planned_person_days=days)
         await audit_log.record(
-            session.actor, "task.planned_person_days", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_PLANNED_PERSON_DAYS, "SurveillanceTask", task.id,
             before={"plannedPersonDays": before}, after={"plannedPersonDays": days},
         )  # fmt: skip
     return task
@@ -73,7 +74,7 @@ async def record_actual(
                 )  # fmt: skip
         await save(task)
         await audit_log.record(
-            session.actor, "task.person_days", "SurveillanceTask", task.id, after={"entries": dict(entries)}
+            session.actor, AuditAction.TASK_PERSON_DAYS, "SurveillanceTask", task.id, after={"entries": dict(entries)}
         )
     return task
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.archive import ProblemCategory
+from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
@@ -40,7 +41,7 @@ async def file_report(
             filed_at=datetime.now(UTC),
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "problem.file", "ProblemReport", report.id,
+            session.actor, AuditAction.PROBLEM_FILE, "ProblemReport", report.id,
             after={"category": category.value, "title": heading, "tasks": report.task_ids}, reason=text,
         )  # fmt: skip
     return report
@@ -62,8 +63,8 @@ async def post_message(session: Session, report_id: int, text: str) -> ProblemRe
         if from_hq and report.status != "ANSWERED":
             await ProblemReport.filter(id=report.id).update(status="ANSWERED")
         await audit_log.record(
-            session.actor, "problem.answer" if from_hq else "problem.follow_up", "ProblemReport", report.id,
-            reason=body,
+            session.actor, AuditAction.PROBLEM_ANSWER if from_hq else AuditAction.PROBLEM_FOLLOW_UP,
+            "ProblemReport", report.id, reason=body,
         )  # fmt: skip
     return await ProblemReport.get(id=report.id)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.enums import Role
 from domain.errors import DomainError, ErrorCode
 from domain.purchases import AssignmentStatus, check_assignable, check_open
@@ -46,11 +47,11 @@ async def assign_buyer(
             executing_unit_id=task.executing_unit_id,
         )  # fmt: skip
         if TaskStatus(task.status) == TaskStatus.ISSUED:  # the buyer is the task's team
-            await move(session, task, TaskStatus.TEAM_ASSIGNED, "task.buyer_assigned", None)
+            await move(session, task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_BUYER_ASSIGNED, None)
         else:
             await save(task)
         await audit_log.record(
-            session.actor, "purchase.assign", "PurchaseAssignment", assignment.id,
+            session.actor, AuditAction.PURCHASE_ASSIGN, "PurchaseAssignment", assignment.id,
             after={"task": task.id, "buyer": login, "instructions": text},
         )  # fmt: skip
     return assignment
@@ -80,7 +81,7 @@ async def withdraw(session: Session, assignment_id: int, expected_version: int, 
         check_open(AssignmentStatus(assignment.status))
         await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
         await audit_log.record(
-            session.actor, "purchase.withdraw", "PurchaseAssignment", assignment.id,
+            session.actor, AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
         )  # fmt: skip
     return assignment
@@ -98,7 +99,7 @@ async def complete(session: Session, assignment_id: int, expected_version: int, 
             )
         await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
         await audit_log.record(
-            session.actor, "purchase.complete", "PurchaseAssignment", assignment.id,
+            session.actor, AuditAction.PURCHASE_COMPLETE, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "COMPLETED"}, reason=text,
         )  # fmt: skip
     return assignment
@@ -115,14 +116,14 @@ async def report_problem(
         check_version(assignment, expected_version)
         check_open(AssignmentStatus(assignment.status))
         task = await SurveillanceTask.get(id=assignment.task_id)
-        await move(session, task, TaskStatus.EXCEPTION, "task.exception", text)
+        await move(session, task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text)
         await TaskException.create(
             task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
             reported_at=datetime.now(UTC),
         )  # fmt: skip
         await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
         await audit_log.record(
-            session.actor, "purchase.problem", "PurchaseAssignment", assignment.id,
+            session.actor, AuditAction.PURCHASE_PROBLEM, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "EXCEPTION", "reason": reason.value}, reason=text,
         )  # fmt: skip
     return assignment

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.purchases import AssignmentStatus
 from services import audit_log
 from services.context import Session
@@ -18,6 +19,6 @@ async def withdraw_open_work(session: Session, task_id: int, why: str) -> None:
             version=assignment.version + 1,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "purchase.withdraw", "PurchaseAssignment", assignment.id,
+            session.actor, AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
         )  # fmt: skip

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from domain.audit_events import AuditAction
 from domain.custody import SampleStatus, check_position, check_price
 from domain.errors import DomainError, ErrorCode
 from domain.purchases import (
@@ -128,7 +129,7 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
             in_use = ", ".join(sorted(taken))
             raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
         if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
-            await move(session, task, TaskStatus.IN_PROGRESS, "task.start", None, started_at=now)
+            await move(session, task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
         purchase = await Purchase.create(
             assignment_id=assignment.id, buyer_id=session.actor.user_id, shop_name=shop, shop_address=address,
             latitude=facts.latitude, longitude=facts.longitude, gps_accuracy_m=facts.gps_accuracy_m,
@@ -152,10 +153,14 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
                 executing_unit_id=task.executing_unit_id,
             )  # fmt: skip
             await audit_log.record(
-                session.actor, "sample.seal", "Sample", sample.id, after={"identifier": s.identifier, "task": task.id}
+                session.actor,
+                AuditAction.SAMPLE_SEAL,
+                "Sample",
+                sample.id,
+                after={"identifier": s.identifier, "task": task.id},
             )
         await audit_log.record(
-            session.actor, "purchase.record", "Purchase", purchase.id,
+            session.actor, AuditAction.PURCHASE_RECORD, "Purchase", purchase.id,
             after={"assignment": assignment.id, "shop": shop, "price": str(facts.price), "currency": facts.currency,
                    "receipt": receipt_number, "position": [facts.latitude, facts.longitude],
                    "purchasedAt": facts.purchased_at.isoformat(), "samples": [s.identifier for s in samples],

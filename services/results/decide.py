@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.certificate import check_move
 from domain.decisions import (
     TARGET_STATUS,
@@ -70,7 +71,7 @@ async def decide(
         )  # fmt: skip
         check_decision(decision_facts, outcome, ground)
         # The version guard in `move` lets exactly one of several concurrent deciders through.
-        await move(session, task, TaskStatus.DECIDED, "task.decide", why)
+        await move(session, task, TaskStatus.DECIDED, AuditAction.TASK_DECIDE, why)
         await Decision.create(
             task_id=task.id, result_id=result.id, outcome=outcome, ground=ground, reason=why,
             decider_id=session.actor.user_id, decided_at=datetime.now(UTC),
@@ -79,7 +80,7 @@ async def decide(
             await _apply(session, certificate, outcome, ground, why)
         left = [c.number for c in certificates if not applies_to(CertificateStatus(c.status), outcome)]
         await audit_log.record(
-            session.actor, "decision", "SurveillanceTask", task.id,
+            session.actor, AuditAction.DECISION, "SurveillanceTask", task.id,
             after={"outcome": outcome.value, "ground": ground.value if ground else None, "result": result.number,
                    "certificates": [c.number for c in certificates], **({"expiredLeftAsIs": left} if left else {})},
             reason=why,
@@ -112,7 +113,7 @@ async def _suspend_again(session, certificate: Certificate, ground, why: str) ->
     if not matched:
         raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
     await audit_log.record(
-        session.actor, "certificate.suspended_again", "Certificate", certificate.id,
+        session.actor, AuditAction.CERTIFICATE_SUSPENDED_AGAIN, "Certificate", certificate.id,
         before={"suspendedUntil": certificate.suspended_until.isoformat() if certificate.suspended_until else None},
         after={"suspendedUntil": until.isoformat(), "ground": (ground or SuspensionGround.OTHER).value}, reason=why,
     )  # fmt: skip
@@ -138,7 +139,7 @@ async def move_certificate(session, certificate: Certificate, target: Certificat
         at=datetime.now(UTC),
     )  # fmt: skip
     await audit_log.record(
-        session.actor, "certificate.status", "Certificate", certificate.id,
+        session.actor, AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
         before={"status": before.value}, after={"status": target.value, "ground": updates["suspension_ground"]},
         reason=why,
     )  # fmt: skip
@@ -180,7 +181,7 @@ async def change_result(
             await NonConformity.create(**{**_copyable(nc), "result_id": new.id})
         await save(task)
         await audit_log.record(
-            session.actor, "result.change", "SurveillanceTask", task.id,
+            session.actor, AuditAction.RESULT_CHANGE, "SurveillanceTask", task.id,
             before={"version": old.number, "conclusion": old.conclusion},
             after={"version": new.number, "conclusion": conclusion.value, "afterArchive": archived}, reason=why,
         )  # fmt: skip

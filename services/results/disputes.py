@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.decisions import check_independence
 from domain.disputes import DisputeStatus, check_escalate, check_settle
 from domain.errors import DomainError, ErrorCode
@@ -32,7 +33,7 @@ async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
             opened_at=datetime.now(UTC),
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "dispute.open", "Dispute", dispute.id, after={"task": task.id}, reason=text
+            session.actor, AuditAction.DISPUTE_OPEN, "Dispute", dispute.id, after={"task": task.id}, reason=text
         )
     return dispute
 
@@ -66,7 +67,7 @@ async def escalate(session: Session, dispute_id: int, expected_version: int, ana
         check_escalate(DisputeStatus(dispute.status))
         await _save(dispute, status=DisputeStatus.ESCALATED, analysis=text, escalated_at=datetime.now(UTC))
         await audit_log.record(
-            session.actor, "dispute.escalate", "Dispute", dispute.id,
+            session.actor, AuditAction.DISPUTE_ESCALATE, "Dispute", dispute.id,
             before={"status": "OPEN"}, after={"status": "ESCALATED"}, reason=text,
         )  # fmt: skip
     return dispute
@@ -92,7 +93,7 @@ async def settle(
             settled_by_id=session.actor.user_id, settled_at=datetime.now(UTC),
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "dispute.settle", "Dispute", dispute.id,
+            session.actor, AuditAction.DISPUTE_SETTLE, "Dispute", dispute.id,
             before={"status": status.value}, after={"status": "SETTLED"}, reason=text,
         )  # fmt: skip
     return dispute

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.decisions import ReviewOutcome, RiskLevel, check_independence
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, corrections_settled
@@ -43,7 +44,7 @@ async def review(
             reviewed_at=datetime.now(UTC),
         )  # fmt: skip
         target = TaskStatus.REVIEWED if outcome == ReviewOutcome.AGREE else TaskStatus.RETURNED
-        await move(session, task, target, f"task.review_{outcome.value.lower()}", text or None)
+        await move(session, task, target, AuditAction(f"task.review_{outcome.value.lower()}"), text or None)
     return task
 
 
@@ -60,7 +61,7 @@ async def flag_complex(
             raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
         await save(task, complex=complex_)
         await audit_log.record(
-            session.actor, "task.flag_complex", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_FLAG_COMPLEX, "SurveillanceTask", task.id,
             before={"complex": not complex_}, after={"complex": complex_}, reason=why,
         )  # fmt: skip
     return task
@@ -81,7 +82,7 @@ async def assess_risk(
         )  # fmt: skip
         await save(task)
         await audit_log.record(
-            session.actor, "task.risk_assessment", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_RISK_ASSESSMENT, "SurveillanceTask", task.id,
             after={"level": level.value}, reason=text,
         )  # fmt: skip
     return task

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from domain.audit_events import AuditAction
 from domain.certificate import LIVE
 from domain.decisions import SPOT_CHECK_FAILURES_TO_REVOKE, SpotCheckLevel, spot_check_revokes
 from domain.enums import CertificateStatus
@@ -40,7 +41,7 @@ async def record_spot_check(
             notes=text, recorded_by_id=session.actor.user_id, recorded_at=datetime.now(UTC),
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "certificate.spot_check", "Certificate", certificate.id,
+            session.actor, AuditAction.CERTIFICATE_SPOT_CHECK, "Certificate", certificate.id,
             after={"level": level.value, "checkedOn": checked_on.isoformat(), "passed": passed, "reference": ref},
         )  # fmt: skip
         if not passed:

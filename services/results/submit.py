@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.bundle import safe_name
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
@@ -90,9 +91,9 @@ async def submit_results(
         if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
             factory = await Factory.get(id=task.factory_id)
             reveal = {"enterprise_unit_id": factory.enterprise_unit_id}
-        await move(session, task, TaskStatus.RESULTS_SUBMITTED, "task.results", None, **reveal)
+        await move(session, task, TaskStatus.RESULTS_SUBMITTED, AuditAction.TASK_RESULTS, None, **reveal)
         await audit_log.record(
-            session.actor, "result.submit", "SurveillanceTask", task.id,
+            session.actor, AuditAction.RESULT_SUBMIT, "SurveillanceTask", task.id,
             after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
         )  # fmt: skip
     return task
@@ -129,7 +130,7 @@ async def verify_correction(
             verification_document_id=document_id, verified_by_id=session.actor.user_id, verified_at=datetime.now(UTC),
         )  # fmt: skip
         await audit_log.record(
-            session.actor, "result.verify_correction", "SurveillanceTask", task.id,
+            session.actor, AuditAction.RESULT_VERIFY_CORRECTION, "SurveillanceTask", task.id,
             after={"nonconformity": item.clause, "method": method.value, "closed": closed}, reason=text,
         )  # fmt: skip
     return task

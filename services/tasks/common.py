@@ -3,6 +3,7 @@ optimistic concurrency, and the audited status move."""
 
 from __future__ import annotations
 
+from domain.audit_events import AuditAction
 from domain.tasks import TaskStatus, check_transition
 from services import audit_log, versioning
 from services.context import Session
@@ -34,7 +35,7 @@ async def save(task: SurveillanceTask, **updates) -> None:
 
 
 async def move(
-    session: Session, task: SurveillanceTask, target: TaskStatus, action: str, reason: str | None, **updates
+    session: Session, task: SurveillanceTask, target: TaskStatus, action: AuditAction, reason: str | None, **updates
 ) -> None:
     """Apply one status move (checked by the domain's table) and audit it."""
     before = TaskStatus(task.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import (
     ExceptionHandling,
@@ -38,7 +39,7 @@ async def report_exception(
         updates = {}
         if refusal_is_suspension_ground(TaskKind(task.kind), reason):
             updates["suspension_ground"] = REFUSED_UNANNOUNCED
-        await move(session, task, TaskStatus.EXCEPTION, "task.exception", text, **updates)
+        await move(session, task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text, **updates)
         await TaskException.create(
             task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
             reported_at=datetime.now(UTC),
@@ -71,23 +72,28 @@ async def handle_exception(
             check_window(new_start, new_end)
             await _end_team(session, task, why)
             await move(
-                session, task, TaskStatus.ISSUED, "task.reschedule", why,
+                session, task, TaskStatus.ISSUED, AuditAction.TASK_RESCHEDULE, why,
                 planned_start=new_start, planned_end=new_end, escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
             await _end_team(session, task, why)
             await move(
-                session, task, TaskStatus.ISSUED, "task.convert_to_special", why,
+                session, task, TaskStatus.ISSUED, AuditAction.TASK_CONVERT_TO_SPECIAL, why,
                 kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
                 escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CANCEL:
             await withdraw_open_work(session, task.id, why)
-            await move(session, task, TaskStatus.CANCELLED, "task.cancel", why, escalated=False)
+            await move(session, task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
         else:  # ESCALATE: stays an exception, now for HQ only to handle
             await save(task, escalated=True)
             await audit_log.record(
-                session.actor, "task.escalate", "SurveillanceTask", task.id, after={"escalated": True}, reason=why
+                session.actor,
+                AuditAction.TASK_ESCALATE,
+                "SurveillanceTask",
+                task.id,
+                after={"escalated": True},
+                reason=why,
             )
         if open_exception is not None:
             await TaskException.filter(id=open_exception.id).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import OPEN, TaskKind, TaskStatus
@@ -50,7 +51,7 @@ async def file_request(session: Session, task_id: int, lab_code: str | None, tex
             task_id=task.id, requested_by_id=session.actor.user_id, preferred_lab_id=lab_id, text=body
         )
         await audit_log.record(
-            session.actor, "task.lab_request", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_LAB_REQUEST, "SurveillanceTask", task.id,
             after={"request": request.id, "lab": lab_code}, reason=body,
         )  # fmt: skip
     return request
@@ -73,7 +74,7 @@ async def decide_request(session: Session, request_id: int, accepted: bool, reas
         )
         await request.refresh_from_db()
         await audit_log.record(
-            session.actor, "task.lab_decision", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_LAB_DECISION, "SurveillanceTask", task.id,
             after={"request": request.id, "accepted": accepted}, reason=why,
         )  # fmt: skip
     return request

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from domain import frequency
+from domain.audit_events import AuditAction
 from domain.certificate import effective_status
 from domain.enums import CertificateStatus, UnitKind
 from domain.errors import DomainError, ErrorCode
@@ -43,7 +44,7 @@ async def issue_task(session: Session, task_id: int, expected_version: int) -> S
             updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
         if labs := await labs_to_disclose(task):
             updates["disclosed_labs"] = labs
-        await move(session, task, TaskStatus.ISSUED, "task.issue", None, **updates)
+        await move(session, task, TaskStatus.ISSUED, AuditAction.TASK_ISSUE, None, **updates)
         if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
             await _child(
                 session, task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)"
@@ -75,7 +76,7 @@ async def start_task(session: Session, task_id: int, expected_version: int) -> S
         if task.unannounced:  # the team is at the gate: now the enterprise may know
             factory = await Factory.get(id=task.factory_id)
             updates["enterprise_unit_id"] = factory.enterprise_unit_id
-        await move(session, task, TaskStatus.IN_PROGRESS, "task.start", None, **updates)
+        await move(session, task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, **updates)
     return task
 
 
@@ -85,10 +86,10 @@ async def cancel_task(session: Session, task_id: int, expected_version: int, rea
         task, _ = await load_for(session, task_id, "cancel")
         check_version(task, expected_version)
         await withdraw_open_work(session, task.id, why)
-        await move(session, task, TaskStatus.CANCELLED, "task.cancel", why)
+        await move(session, task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why)
         for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
             await withdraw_open_work(session, child.id, f"parent cancelled: {why}")
-            await move(session, child, TaskStatus.CANCELLED, "task.cancel", f"parent cancelled: {why}")
+            await move(session, child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
     return task
 
 
@@ -131,7 +132,7 @@ async def split_task(session: Session, task_id: int, expected_version: int, part
             children.append(await _child(session, task, part.kind, wanted, why, text))
         await save(task)  # bump the parent's version: its shape changed
         await audit_log.record(
-            session.actor, "task.split", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_SPLIT, "SurveillanceTask", task.id,
             after={"children": [c.id for c in children]}, reason=why,
         )  # fmt: skip
     return task, children
@@ -153,7 +154,7 @@ async def _child(session, parent, kind, certificate_ids, why, requirements=None)
         certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])
     await audit_log.record(
-        session.actor, "task.split", "SurveillanceTask", child.id,
+        session.actor, AuditAction.TASK_SPLIT, "SurveillanceTask", child.id,
         after={"parent": parent.id, "kind": kind.value, "status": TaskStatus(parent.status).value}, reason=why,
     )  # fmt: skip
     return child
@@ -182,11 +183,11 @@ async def delegate_task(
         for child in await SurveillanceTask.filter(parent_id=task.id):
             await save(child, executing_unit_id=agency.id)
             await audit_log.record(
-                session.actor, "task.delegate", "SurveillanceTask", child.id,
+                session.actor, AuditAction.TASK_DELEGATE, "SurveillanceTask", child.id,
                 before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
             )  # fmt: skip
         await audit_log.record(
-            session.actor, "task.delegate", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_DELEGATE, "SurveillanceTask", task.id,
             before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
         )  # fmt: skip
     return task
@@ -218,7 +219,7 @@ async def schedule_task(
         before = {k: getattr(task, k) for k in updates}
         await save(task, **updates)
         await audit_log.record(
-            session.actor, "task.schedule", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_SCHEDULE, "SurveillanceTask", task.id,
             before=_iso(before), after=_iso(updates), reason=None,
         )  # fmt: skip
     return task

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from tortoise.expressions import Q
 
 from domain import frequency
+from domain.audit_events import AuditAction
 from domain.certificate import LIVE, effective_status
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
 from domain.errors import DomainError, ErrorCode
@@ -52,7 +53,7 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
             )  # fmt: skip
             await _link_live_certificates(task)
             await audit_log.record(
-                session.actor, "task.plan", "SurveillanceTask", task.id,
+                session.actor, AuditAction.TASK_PLAN, "SurveillanceTask", task.id,
                 # No class here: the timeline is shown to agencies, which never see it.
                 after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
                 reason=f"yearly plan {year}",
@@ -147,7 +148,7 @@ async def create_task(
         )  # fmt: skip
         await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, *_ in certs])
         await audit_log.record(
-            session.actor, "task.create", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_CREATE, "SurveillanceTask", task.id,
             after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()}, reason=details,
         )  # fmt: skip
     return task

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.enums import UnitKind
 from domain.tasks import OPEN, ExceptionReason, TaskStatus, executing_unit_after_move, status_after_team_left
 from services import audit_log
@@ -41,7 +42,7 @@ async def follow_factory(session: Session, factory: Factory, why: str) -> int:
         before = {"responsibleUnit": units[task.responsible_unit_id].code, "executingUnit": executing.code}
         await save(task, responsible_unit_id=responsible.id, executing_unit_id=new_executing.id)
         await audit_log.record(
-            session.actor, "task.reroute", "SurveillanceTask", task.id, before=before,
+            session.actor, AuditAction.TASK_REROUTE, "SurveillanceTask", task.id, before=before,
             after={"responsibleUnit": responsible.code, "executingUnit": new_executing.code}, reason=why,
         )  # fmt: skip
         if new_executing.id != executing.id:
@@ -57,12 +58,12 @@ async def _old_unit_leaves(session: Session, task: SurveillanceTask, why: str) -
     if current:
         await TeamAssignment.filter(id__in=[a.id for a in current]).update(removed_at=datetime.now(UTC), reason=why)
         await audit_log.record(
-            session.actor, "task.team_change", "SurveillanceTask", task.id,
+            session.actor, AuditAction.TASK_TEAM_CHANGE, "SurveillanceTask", task.id,
             before=await describe_team(current), after={"leader": None, "members": []}, reason=why,
         )  # fmt: skip
     status = TaskStatus(task.status)
     if (target := status_after_team_left(status)) != status:
-        await move(session, task, target, "task.exception", why)
+        await move(session, task, target, AuditAction.TASK_EXCEPTION, why)
         await TaskException.create(
             task_id=task.id, reason=ExceptionReason.FACTORY_MOVED, details=why,
             reported_by_id=session.actor.user_id, reported_at=datetime.now(UTC),

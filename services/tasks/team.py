@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.audit_events import AuditAction
 from domain.enums import Role, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
@@ -56,12 +57,18 @@ async def assign_team(
         if changing:
             await save(task)
             await audit_log.record(
-                session.actor, "task.team_change", "SurveillanceTask", task.id, before=before, after=after, reason=why
+                session.actor,
+                AuditAction.TASK_TEAM_CHANGE,
+                "SurveillanceTask",
+                task.id,
+                before=before,
+                after=after,
+                reason=why,
             )
         else:
-            await move(session, task, TaskStatus.TEAM_ASSIGNED, "task.team_assign", why)
+            await move(session, task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
             await audit_log.record(
-                session.actor, "task.team_formed", "SurveillanceTask", task.id, after=after, reason=why
+                session.actor, AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why
             )
     return task
 
