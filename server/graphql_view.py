@@ -21,6 +21,9 @@ from server.http_limits import request_error_body
 from server.settings import Settings
 
 MAX_JSON_NESTING = 32  # the deepest real input (a purchase's samples) is 5 levels
+MAX_JSON_CONTAINERS = 20_000  # lists and objects in one request: real ones hold a few hundred
+MAX_JSON_VALUES = 100_000
+MAX_ANONYMOUS_BYTES = 4096
 JSON = "application/json"
 
 
@@ -35,14 +38,28 @@ class SurveilGraphQL(GraphQL):
     async def run(self, request, context=UNSET, root_value=UNSET):
         """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text."""
         try:
-            if isinstance(request, Request) and _is_multipart(request) and (await self._signed_in(request))[0] is None:
-                # Checked before a byte of the upload is read: only signed-in users may send files.
-                raise HTTPException(401, "sign in with a bearer token before uploading")
+            if isinstance(request, Request) and (await self._signed_in(request))[0] is None:
+                await self._refuse_large_anonymous(request)
             return await super().run(request, context, root_value)
         except (HTTPException, StarletteHTTPException) as exc:
             status = exc.status_code
             reason = exc.reason if isinstance(exc, HTTPException) else str(exc.detail)
             return Response(request_error_body(status, reason), status, media_type=JSON)
+
+    async def _refuse_large_anonymous(self, request: Request) -> None:
+        """Without a token only `{ __typename }` may be asked: nothing bigger than a few KB is
+        read, decoded or parsed for an anonymous caller, and no upload at all."""
+        if _is_multipart(request):
+            raise HTTPException(401, "sign in with a bearer token before uploading")
+        if len(request.url.query) > MAX_ANONYMOUS_BYTES:
+            raise HTTPException(401, "sign in with a bearer token")
+        if request.method == "POST":
+            body = b""
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_ANONYMOUS_BYTES:
+                    raise HTTPException(401, "sign in with a bearer token")
+            request._body = body  # what Starlette's request.body() returns from now on
 
     async def _signed_in(self, request: Request):
         """(session, why not), asked once per request."""
@@ -62,6 +79,8 @@ class SurveilGraphQL(GraphQL):
         `variables`) is an object of plain text, nested no deeper than any real request."""
         try:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
+            if text.count("[") + text.count("{") > MAX_JSON_CONTAINERS:  # checked in C, before parsing
+                raise HTTPException(400, f"a request holds at most {MAX_JSON_CONTAINERS} lists and objects")
             decoded = json.loads(text)
         except UnicodeDecodeError:
             raise HTTPException(400, "the request body must be UTF-8 JSON") from None
@@ -115,8 +134,12 @@ def json_problem(value: object) -> str | None:
     escapes but not text: no layer below (ORM, database driver, audit hash) can encode them.
     Walked without recursion, so a deep document cannot exhaust the stack here."""
     pending = [(value, 1)]
+    seen = 0
     while pending:
         item, depth = pending.pop()
+        seen += 1
+        if seen > MAX_JSON_VALUES:
+            return f"a request holds at most {MAX_JSON_VALUES} values"
         if depth > MAX_JSON_NESTING:
             return f"JSON nested deeper than {MAX_JSON_NESTING} levels"
         if isinstance(item, str):

@@ -3,9 +3,9 @@ second run creates nothing and writes no audit record."""
 
 from __future__ import annotations
 
-from domain.audit_events import AuditAction
 from datetime import UTC, datetime, time
 
+from domain.audit_events import AuditAction
 from domain.certificate import check_move
 from domain.enums import CertificateStatus, Role, UnitKind
 from domain.jurisdiction import JurisdictionMap

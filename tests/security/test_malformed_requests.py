@@ -13,6 +13,7 @@ import uvicorn
 from server.app import create_app
 from server.auth import issue_dev_token
 from store.models import User
+from tests.client import error_codes
 
 DEEP_VARIABLES = b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 400 + b"]" * 400 + b"}}"
 MALFORMED = {
@@ -41,6 +42,9 @@ async def test_a_malformed_body_is_a_graphql_shaped_400(api, body, signed_in):
     if signed_in:
         headers["authorization"] = f"Bearer {await api.token('hq.planner')}"
     response = await api.http.post("/graphql", content=body, headers=headers)
+    if not signed_in and len(body) > 4096:  # an anonymous caller gets nothing that large read
+        assert response.status_code == 401 and error_codes(response.json()) == ["UNAUTHENTICATED"]
+        return
     assert response.status_code == 400, response.text
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_REQUEST" and error["message"]
@@ -99,9 +103,11 @@ async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes 
     return response.status_code
 
 
-async def test_a_chunked_json_body_is_cut_off_at_the_limit(live_url):
-    status = await _send_chunked(live_url, "application/json", total_mb=20)
+async def test_a_chunked_json_body_is_cut_off_at_the_limit(live_url, settings):
+    token = await _token(settings, "east.planner")
+    status = await _send_chunked(live_url, "application/json", total_mb=20, token=token)
     assert status in (413, None)  # refused, not parsed (a 400 would mean it read it all)
+    assert await _send_chunked(live_url, "application/json", total_mb=20) in (401, None)  # anonymous: 4 KiB
     async with httpx.AsyncClient() as http:
         assert (await http.get(f"{live_url}/health")).status_code == 200
 
@@ -123,3 +129,30 @@ async def test_an_anonymous_upload_is_refused_before_it_is_read(live_url):
 async def _token(settings, login: str) -> str:
     user = await User.get(login=login)  # the live server shares this process's ORM
     return issue_dev_token(settings, user.id, login)
+
+
+async def test_an_anonymous_caller_gets_nothing_large_read(api):
+    ok = await api.post("{ __typename }")
+    assert ok.status_code == 200 and ok.json() == {"data": {"__typename": "Query"}}
+    big = '{"query": "{ __typename }", "variables": {"a": [' + ", ".join(["0"] * 3000) + "]}}"
+    response = await api.http.post("/graphql", content=big.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 401 and error_codes(response.json()) == ["UNAUTHENTICATED"]
+    long_get = await api.http.get("/graphql", params={"query": "{ __typename }", "variables": "{}" + " " * 5000})
+    assert long_get.status_code == 401
+
+
+CONTAINERS = {
+    "lists nested 28 deep, 17,000 times": '{"query": "{ __typename }", "variables": {"a": ['
+    + ", ".join(["[" * 27 + "0" + "]" * 27] * 17000)
+    + "]}}",
+    "300,000 empty lists": '{"query": "{ __typename }", "variables": {"a": [' + ",".join(["[]"] * 300000) + "]}}",
+    "150,000 numbers": '{"query": "{ __typename }", "variables": {"a": [' + ", ".join(["0"] * 150000) + "]}}",
+}
+
+
+@pytest.mark.parametrize("body", CONTAINERS.values(), ids=CONTAINERS.keys())
+async def test_a_body_of_too_many_values_is_refused_before_its_walk(api, body):
+    token = await api.token("hq.planner")
+    headers = {"content-type": "application/json", "authorization": f"Bearer {token}"}
+    response = await api.http.post("/graphql", content=body.encode(), headers=headers)
+    assert response.status_code == 400 and error_codes(response.json()) == ["BAD_REQUEST"], response.text[:200]

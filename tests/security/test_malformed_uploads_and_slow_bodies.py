@@ -67,7 +67,8 @@ async def test_an_anonymous_upload_is_a_401(api):
 
 async def test_a_document_too_long_to_lex_is_refused_before_parsing(api, settings):
     padded = "{ __typename }\n#" + "x" * settings.max_query_chars
-    response = await api.post(padded)  # anonymous: the limit holds before authentication too
+    assert (await api.post(padded)).status_code == 401  # anonymous: not even read
+    response = await api.post(padded, as_user="ent.E001")
     assert response.status_code == 413
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
