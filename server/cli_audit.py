@@ -31,23 +31,33 @@ class ChainState:
 
 
 async def _read_chain(wanted: set[int]) -> ChainState:
-    from domain.audit_chain import GENESIS, BrokenLink, verify_chain
+    from domain.audit_chain import GENESIS, verify_chain
     from store.audit import iter_chain
 
     records = []
     try:
         async for record in iter_chain():
             records.append(record)
-    except Exception as exc:  # a row the ORM cannot read (edited by hand), or no table at all
-        last = records[-1]["seq"] if records else 0
-        why = f"a record after seq {last} cannot be read ({type(exc).__name__}: {str(exc)[:120]})"
-        return ChainState(
-            len(records), last, records[-1]["hash"] if records else GENESIS, BrokenLink(last + 1, why), {}
-        )
+    except Exception:  # a row the ORM cannot read (edited by hand), or no table at all
+        return ChainState(len(records), 0, GENESIS, await _unreadable(), {})
     count, broken = verify_chain(records)
     head = records[-1] if records else {"seq": 0, "hash": GENESIS}
     hash_at = {r["seq"]: r["hash"] for r in records if r["seq"] in wanted}
     return ChainState(count, head["seq"], head["hash"], broken, hash_at)
+
+
+async def _unreadable():
+    from domain.audit_chain import BrokenLink
+    from store.audit import first_unreadable
+
+    try:
+        found = await first_unreadable()
+    except Exception as exc:  # the table itself is gone or altered
+        return BrokenLink("-", f"the audit table cannot be read ({type(exc).__name__}: {str(exc)[:120]})")
+    if found is None:
+        return BrokenLink("-", "a batch of records could not be read, though each row reads alone")
+    row_id, seq, why = found
+    return BrokenLink(seq, f"record id {row_id} cannot be read ({why})")
 
 
 def _key() -> bytes | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tortoise import connections
+
 from domain.audit_chain import CURRENT_FORMAT, GENESIS, record_hash
 from store.models import AuditEntry
 
@@ -81,6 +83,23 @@ async def iter_chain(batch: int = 1000):
         for row in rows:
             yield _content(row)
         after = rows[-1].seq
+
+
+async def first_unreadable() -> tuple[int, str, str] | None:
+    """(row id, seq as stored, why) of the first row the ORM cannot read, in id order: a row
+    edited by hand into text where a number or a date belongs. Slow (a query per row): only
+    for naming the culprit once a batch has failed."""
+    conn = connections.get("default")
+    rows = await conn.execute_query_dict("SELECT id, CAST(seq AS TEXT) AS seq FROM audit_entry ORDER BY id")
+    for row in rows:
+        try:
+            entry = await AuditEntry.get(id=row["id"])
+            _content(entry)
+        except Exception as exc:  # whatever the driver or the ORM raises for the bad value
+            return row["id"], row["seq"], f"{type(exc).__name__}: {str(exc)[:120]}"
+        if not isinstance(entry.seq, int):  # SQLite keeps text in an integer column
+            return row["id"], row["seq"], "its seq is not a number"
+    return None
 
 
 def as_record(entry: AuditEntry) -> dict:

@@ -55,10 +55,20 @@ def test_audit_verify_reads_every_row(audit_db, capsys, where):
     assert code == 1 and "BROKEN at seq" in out, out
 
 
-def test_an_unreadable_record_is_named_not_a_traceback(audit_db, capsys):
+UNREADABLE = {
+    "a date that is not one": "at = 'garbage'",
+    "a sequence that is text": "seq = 'abc'",
+    "JSON that is not": "\"before\" = '{not json'",
+}
+
+
+@pytest.mark.parametrize("edit", UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_an_unreadable_record_is_named_not_a_traceback(audit_db, capsys, edit):
     if audit_db.postgres:
         pytest.skip("PostgreSQL's column types refuse such values at the UPDATE")
     audit_db.drop_audit_triggers()
-    audit_db.execute("UPDATE audit_entry SET at = 'garbage' WHERE seq = 3")
+    target = audit_db.fetch("SELECT id FROM audit_entry ORDER BY seq DESC LIMIT 1 OFFSET 2")[0]["id"]
+    audit_db.execute(f"UPDATE audit_entry SET {edit} WHERE id = ?", target)
     code, out, err = cli(capsys, "audit", "verify")
-    assert code == 1 and "cannot be read" in out and "Traceback" not in out + err, out + err
+    assert code == 1 and "Traceback" not in out + err, out + err
+    assert f"record id {target} cannot be read" in out, out  # the row itself, not its batch
