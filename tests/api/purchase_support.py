@@ -1,7 +1,15 @@
-"""Helpers for purchase tests: a sampling task ready for a buyer, and the mobile requests."""
+"""Helpers for purchase tests: a sampling task ready for a buyer, the mobile requests, and a
+buyer's assignment or purchase ready to probe."""
 
+import dataclasses
+import uuid
 from datetime import UTC, datetime
 
+import pytest
+
+from schema.relay import from_global_id
+from server.settings import Settings
+from store.models import Document, IdempotencyRecord, Purchase
 from tests.api.tasks_support import create, issue, ok
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00\x10JFIF" + b"p" * 3000
@@ -24,6 +32,16 @@ WORK = f"""query($status: PurchaseAssignmentStatus) {{ purchaseAssignments(first
 RECORD = f"""mutation($i: RecordPurchaseInput!) {{ recordPurchase(input: $i) {{
   purchase {{ id shopName price samples {{ id identifier status version }} }}
   assignment {{ {ASSIGNMENT_FIELDS} }} userErrors {{ field code message }} }} }}"""
+
+SHIP = """mutation($i: SampleStepInput!) { shipSample(input: $i) {
+  sample { id status version carrier conditionOnArrival report { passed items { item passed } documentUrl } }
+  userErrors { field code } } }"""
+COMPLETE = """mutation($i: CompletePurchaseAssignmentInput!) { completePurchaseAssignment(input: $i) {
+  assignment { id status version target { factoryCode } } userErrors { field code } } }"""
+PROBLEM = """mutation($i: ReportPurchaseProblemInput!) { reportPurchaseProblem(input: $i) {
+  assignment { status version } userErrors { field code } } }"""
+WITHDRAW = """mutation($i: WithdrawPurchaseAssignmentInput!) { withdrawPurchaseAssignment(input: $i) {
+  assignment { status } userErrors { field code } } }"""
 
 
 SCHEME = """mutation($i: SamplingSchemeInput!) { upsertSamplingScheme(input: $i) { userErrors { code } } }"""
@@ -73,3 +91,43 @@ async def record(api, body: dict, files: dict | None = None, *, as_user="buyer.e
     if files is None:
         files = purchase_files()
     return await api.upload(RECORD, {"i": body}, files, as_user=as_user)
+
+
+@pytest.fixture(name="settings")
+def purchase_settings(world_url, tmp_path) -> Settings:
+    """Documents in the test's own directory, and a 50 kB upload limit the limit tests reach."""
+    return dataclasses.replace(
+        Settings(), database_url=world_url, document_dir=str(tmp_path / "docs"), max_upload_bytes=50_000
+    )
+
+
+def codes(payload) -> list[str]:
+    return [e["code"] for e in payload["userErrors"]]
+
+
+def fields(payload) -> list[tuple[list[str], str]]:
+    return [(e["field"], e["code"]) for e in payload["userErrors"]]
+
+
+async def _assigned(api, code="E001", buyer="buyer.east"):
+    payload = await assign_buyer(api, await purchase_task(api, code), buyer)
+    assert payload["userErrors"] == [], payload
+    return payload["assignment"]
+
+
+async def _bought(api, code="E001", buyer="buyer.east", key=None):
+    assignment = await _assigned(api, code, buyer)
+    body = purchase_input(assignment["id"], key or f"k-{uuid.uuid4()}")
+    payload = (await record(api, body, as_user=buyer))["data"]["recordPurchase"]
+    assert payload["userErrors"] == [], payload
+    return payload["assignment"], payload["purchase"], body
+
+
+def _db_id(global_id: str) -> int:
+    return from_global_id(global_id)[1]
+
+
+async def _nothing_written(before_purchases=0):
+    assert await Purchase.all().count() == before_purchases
+    assert await Document.filter(purpose__in=["RECEIPT", "PRODUCT_PHOTO"]).count() == 0
+    assert await IdempotencyRecord.all().count() == 0

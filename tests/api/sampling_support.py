@@ -1,13 +1,60 @@
 """Samplings as they happen through the endpoint: carried out (samples sealed on site or bought,
 then the results), or not (refused, nothing taken), for the rules that ask whether a factory
-was sampled."""
+was sampled; and a sample's custody steps up to the lab's testing."""
 
 from schema.relay import from_global_id
 from tests.api.purchase_support import assign_buyer, purchase_input, purchase_task, record
 from tests.api.results_support import submit
 from tests.api.tasks_support import act, assign, create, get, issue, ok, start
-from tests.api.test_samples import DETAILS
-from tests.api.test_samples import RECORD as RECORD_SAMPLE
+
+DETAILS = """mutation($i: SamplingDetailsInput!) { setSamplingDetails(input: $i) { task { id version } userErrors { field code } } }"""
+SAMPLE_FIELDS = "sample { id status version lab { code } reportDueOn overdue takenBy } userErrors { field code }"
+RECORD = f"mutation($i: RecordSampleInput!) {{ recordSample(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+REPORT = f"mutation($i: SubmitLabReportInput!) {{ submitLabReport(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+
+
+def step(name: str) -> str:
+    return f"mutation($i: SampleStepInput!) {{ {name}(input: $i) {{ {SAMPLE_FIELDS} }} }}"
+
+
+async def _sampling_task_in_progress(api, code="E001", window=("2026-12-01", "2026-12-03")):
+    task = ok(
+        await issue(
+            api, ok(await create(api, code, "SAMPLING", as_user="east.planner", window=window)), as_user="east.planner"
+        )
+    )
+    details = {"taskId": task["id"], "expectedVersion": task["version"], "site": "FACTORY", "method": "SAMPLING",
+               "productCategory": "C01", "quantity": 3, "labCode": "south-lab-1"}  # fmt: skip
+    wrong = (await api.data(DETAILS, {"i": details}, as_user="east.planner"))["setSamplingDetails"]
+    assert [e["code"] for e in wrong["userErrors"]] == ["INVALID"]  # not a lab of the region
+    done = (await api.data(DETAILS, {"i": {**details, "labCode": "east-lab-2"}}, as_user="east.planner"))[
+        "setSamplingDetails"
+    ]
+    assert done["userErrors"] == []
+    task = ok(
+        await assign(api, {**task, "version": done["task"]["version"]}, "east.inspector1", as_user="east.planner")
+    )
+    return ok(await start(api, task, as_user="east.inspector1"))
+
+
+async def _sample_under_test(api, code="E001", window=("2026-12-01", "2026-12-03")):
+    task = await _sampling_task_in_progress(api, code, window)
+    body = {"taskId": task["id"], "identifier": "S-2026-0100", "sealNumber": "F-9", "quantity": 3, "place": "Store"}
+    sample = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["sample"]
+    await api.data(
+        step("shipSample"),
+        {"i": {"sampleId": sample["id"], "expectedVersion": 1, "carrier": "EMS", "trackingNumber": "E1"}},
+        as_user="east.inspector1",
+    )
+    await api.data(
+        step("receiveSample"),
+        {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "intact"}},
+        as_user="lab.east2",
+    )
+    await api.data(
+        step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 3}}, as_user="lab.east2"
+    )
+    return sample
 
 
 async def carried_out(api, code: str, kind: str = "SAMPLING", *, year: int, samples: int = 1,
@@ -30,9 +77,7 @@ async def carried_out(api, code: str, kind: str = "SAMPLING", *, year: int, samp
     for n in range(samples):
         body = {"taskId": task["id"], "identifier": f"R-{task_id}-{n}", "sealNumber": f"F-{n}", "quantity": 1,
                 "place": "Finished goods store"}  # fmt: skip
-        assert (await api.data(RECORD_SAMPLE, {"i": body}, as_user="east.inspector1"))["recordSample"][
-            "userErrors"
-        ] == []
+        assert (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["userErrors"] == []
     if submitted:
         ok(await submit(api, await get(api, task["id"], as_user="east.planner")))
     return task_id

@@ -1,4 +1,7 @@
-"""Helpers for task tests: create, drive and read tasks through GraphQL as a given user."""
+"""Helpers for task tests: create, drive and read tasks through GraphQL as a given user; the
+plan and list queries; upload a material to a task."""
+
+import json
 
 from tests.client import factory
 
@@ -7,6 +10,15 @@ TASK_FIELDS = """id kind status version year dueOn plannedStart plannedEnd overd
   responsibleUnit { code } executingUnit { code } factory { code classification }
   certificates { number } team { login isLeader } aggregateStatus"""
 RESULT = f"task {{ {TASK_FIELDS} }} userErrors {{ field message code }}"
+PLAN = """mutation($i: GeneratePlanInput!) { generatePlan(input: $i) { createdCount
+  tasks { kind status dueOn factory { code classification } responsibleUnit { code } } userErrors { code } } }"""
+LIST = (
+    "query($f: TaskFilter) { tasks(first: 100, filter: $f) { totalCount nodes { id kind status factory { code } } } }"
+)
+PDF = b"%PDF-1.7\n" + b"x" * 2000 + b"\n%%EOF"
+ATTACH = """mutation($i: AttachTaskMaterialInput!) { attachTaskMaterial(input: $i) {
+  task { materials { id filename contentType size sha256 description uploadedBy downloadUrl } }
+  userErrors { field code message } } }"""
 
 
 async def certificate_ids(api, code: str, as_user: str = "hq.planner") -> list[str]:
@@ -75,3 +87,17 @@ def ok(payload):
 
 def codes(payload):
     return [e["code"] for e in payload["userErrors"]]
+
+
+async def upload(api, task_id, content: bytes, filename="report.pdf", content_type="application/pdf", *, as_user):
+    operations = {
+        "query": ATTACH,
+        "variables": {"i": {"taskId": task_id, "file": None, "description": "Last year's report"}},
+    }
+    response = await api.http.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.file"]})},
+        files={"0": (filename, content, content_type)},
+        headers={"authorization": f"Bearer {await api.token(as_user)}"},
+    )
+    return response

@@ -1,40 +1,25 @@
 """The task's file: forms, completeness, archiving by the entitled unit, read-only archived
 records, digitised bundles (download and CLI), person-days (issue 6)."""
 
-import dataclasses
 import io
 import os
 import subprocess
 import sys
 import zipfile
 
-import pytest
-
 from schema.relay import from_global_id
 from server.demo_world import STAFF
-from server.settings import Settings
 from services.archive.bundle import verify_bundle
+from tests.api.archive_support import (
+    ARCHIVE,
+    FORM,
+    PDF,
+    attach,
+    documents_in_tmp_settings,  # noqa: F401
+)
 from tests.api.results_support import NC, codes, decide, mutate, review, running_task, submit
 from tests.api.tasks_support import ok
 from tests.client import error_codes
-
-PDF = b"%PDF-1.7\n" + b"f" * 300 + b"\n%%EOF"
-FORM = """mutation($i: AttachTaskFormInput!) { attachTaskForm(input: $i) {
-  task { version completeness { required present missing complete } } userErrors { field code message } } }"""
-ARCHIVE = """mutation($i: ArchiveTaskInput!) { archiveTask(input: $i) {
-  task { id status version archivedAt } userErrors { field code message } } }"""
-
-
-@pytest.fixture
-def settings(world_url, tmp_path) -> Settings:
-    return dataclasses.replace(Settings(), database_url=world_url, document_dir=str(tmp_path / "docs"))
-
-
-async def attach(api, task_id: str, form: str, *, as_user="east.planner") -> dict:
-    body = {"taskId": task_id, "form": form, "file": None}
-    response = await api.upload(FORM, {"i": body}, {"i.file": (f"{form.lower()}.pdf", PDF, "application/pdf")},
-                                as_user=as_user)  # fmt: skip
-    return response["data"]["attachTaskForm"]
 
 
 async def decided_with_correction(

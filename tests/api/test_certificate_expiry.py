@@ -10,8 +10,7 @@ from services.certificate_expiry import expire_due
 from services.clock import today
 from store.models import AuditEntry, Certificate, CertificateStatusChange, Decision
 from tests.api.results_support import SERIOUS, decide, reviewed_task
-from tests.api.tasks_support import certificate_ids
-from tests.api.test_task_lifecycle import PLAN
+from tests.api.tasks_support import PLAN, certificate_ids
 
 DEMO_EXPIRED = "20210010000000"  # E001's first certificate, valid until 2026-01-01
 CERTS = """query($f: CertificateFilter) { certificates(first: 100, filter: $f) {

@@ -1,10 +1,12 @@
-"""Correcting factory information (§4.9) and changing a factory's class, through GraphQL."""
+"""Correcting factory information (§4.9) and changing a factory's class, through GraphQL; a
+factory that moves takes its open tasks along."""
 
 import asyncio
 
 import pytest
 
 from store.models import AuditEntry
+from tests.api.tasks_support import create, get, ok
 from tests.client import error_codes, factory
 
 CORRECT = """mutation($input: CorrectFactoryInformationInput!) { correctFactoryInformation(input: $input) {
@@ -180,3 +182,22 @@ async def test_concurrent_corrections_apply_exactly_once(api):
     assert all(r["userErrors"][0]["code"] == "STALE_VERSION" for r in results if r["userErrors"])
     assert (await factory(api, "E004"))["version"] == 2
     assert await AuditEntry.filter(action="factory.correct").count() == 1
+
+
+async def test_moving_a_factory_takes_its_open_tasks_along(api):
+    task = ok(await create(api, "E006", as_user="east.planner"))
+    plan = (
+        "mutation($u: String!) { generatePlan(input: {unitCode: $u, year: 2026}) { createdCount userErrors { code } } }"
+    )
+    assert (await api.data(plan, {"u": "east"}, as_user="east.planner"))["generatePlan"]["createdCount"] > 0
+    f = await factory(api, "E006")
+    moved = await api.data(
+        "mutation($i: CorrectFactoryInformationInput!) { correctFactoryInformation(input: $i) { userErrors { code } } }",
+        {"i": {"factoryId": f["id"], "expectedVersion": f["version"], "reason": "moved", "province": "Guangdong"}},
+        as_user="east.planner",
+    )
+    assert moved["correctFactoryInformation"]["userErrors"] == []
+    assert await get(api, task["id"], as_user="east.planner") is None
+    assert (await get(api, task["id"], as_user="south.planner"))["responsibleUnit"] == {"code": "south"}
+    again = (await api.data(plan, {"u": "south"}, as_user="south.planner"))["generatePlan"]
+    assert again["userErrors"] == []

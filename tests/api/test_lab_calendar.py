@@ -12,8 +12,8 @@ from schema.relay import from_global_id
 from server.settings import Settings
 from services.calendar import package_calendar
 from store.models import LabReport, Sample
-from tests.api.test_monitoring_and_problems import STATS
-from tests.api.test_samples import REPORT, _sample_under_test
+from tests.api.archive_support import STATS
+from tests.api.sampling_support import REPORT, _sample_under_test
 
 DUE = "{ samples(first: 5) { nodes { reportDueOn reportDueNote overdue } } }"
 UNKNOWN_YEAR = max(package_calendar().known_years) + 1  # the first year chinesecalendar has no data for

@@ -5,17 +5,12 @@ from datetime import date
 
 from server.cli_archive import statistics_csv
 from services.archive import monitoring
+from tests.api.archive_support import FILE_PROBLEM, PROBLEMS, STATS
 from tests.api.results_support import NC, decide, mutate, review, running_task, submit
+from tests.api.sampling_support import REPORT, _sample_under_test
 from tests.api.tasks_support import act, assign, create, issue, ok
-from tests.api.test_samples import REPORT, _sample_under_test
 from tests.client import error_codes
 
-STATS = """query($unit: String, $from: Date!, $to: Date!) {
-  monitoring(unitCode: $unit, dateFrom: $from, dateTo: $to) {
-    unitCode tasksByKindAndStatus { kind status count } completed completedOnTime onTimeRate overdue
-    exceptionsByReason { reason count } results resultsWithNonconformities nonconformityRate
-    samplingByCategory { productCategory tested failed failureRate } labTurnaround { lab reports meanWorkingDays }
-    personDaysPlanned personDaysActual personDaysByInspector { login days } } }"""
 PERIOD = {"from": "2026-10-01", "to": "2026-12-31"}
 
 
@@ -128,3 +123,26 @@ async def test_common_problems_between_a_subcentre_and_hq(api):
     node = "query($id: ID!) { node(id: $id) { ... on ProblemReport { title status } } }"
     assert (await api.data(node, {"id": filed["id"]}, as_user="hq.reviewer"))["node"]["status"] == "ANSWERED"
     assert (await api.data(node, {"id": filed["id"]}, as_user="south.planner"))["node"] is None
+
+
+def _statements(counter) -> int:
+    """SQL sent for the request itself (the policy cache's periodic revision check aside)."""
+    return len([s for s in counter.statements if "policy" not in s.lower()])
+
+
+async def test_problem_reports_load_in_constant_queries(api):
+    # Regression (fixed in cd0b10e): resolvers/archive.py present_reports awaits r.fetch_related("filed_by")
+    # for every report: one more SELECT per report on the problemReports page.
+    async def statements() -> tuple[int, int]:
+        await api.data(PROBLEMS, {"n": 50}, as_user="hq.planner")
+        with api.count_queries() as counter:
+            data = await api.data(PROBLEMS, {"n": 50}, as_user="hq.planner")
+        return data["problemReports"]["totalCount"], _statements(counter)
+
+    before = await statements()
+    for n, login in enumerate(("east.planner", "east.reviewer", "south.planner", "south.decider", "east.decider")):
+        body = {"category": "PROCEDURE", "title": f"Problem {n}", "description": "Seen at several factories"}
+        assert (await api.data(FILE_PROBLEM, {"i": body}, as_user=login))["fileProblemReport"]["userErrors"] == []
+    after = await statements()
+    assert after[0] == before[0] + 5
+    assert after[1] == before[1], (before, after)

@@ -126,3 +126,18 @@ async def test_no_one_else_can_change_policy_or_roles(api):
         assert error_codes(body) == ["FORBIDDEN"], login
     assert await PolicyRule.all().count() == count
     assert await AuditEntry.all().count() == audits
+
+
+async def test_administrators_cannot_grant_themselves_or_remove_the_last_admin(api):
+    assign_q = "mutation($i: RoleAssignmentInput!) { assignRole(input: $i) { userErrors { code } } }"
+    revoke_q = "mutation($i: RoleAssignmentInput!) { revokeRole(input: $i) { userErrors { code } } }"
+    mine = await api.data(
+        assign_q, {"i": {"login": "hq.admin", "role": "PLANNER", "unitCode": "hq", "reason": "x"}}, as_user="hq.admin"
+    )
+    assert [e["code"] for e in mine["assignRole"]["userErrors"]] == ["CONFLICT"]
+    last = await api.data(
+        revoke_q,
+        {"i": {"login": "hq.admin", "role": "POLICY_ADMIN", "unitCode": "hq", "reason": "x"}},
+        as_user="hq.admin",
+    )
+    assert [e["code"] for e in last["revokeRole"]["userErrors"]] == ["CONFLICT"]

@@ -135,6 +135,17 @@ async def test_viewer_and_org_units(api):
     assert "Shandong" in units["east"]
 
 
+async def test_enterprises_are_listed_only_for_those_who_see_their_factories(api):
+    query = "{ orgUnits(first: 100, kind: ENTERPRISE) { totalCount nodes { code } } }"
+    assert (await api.data(query, as_user="ent.E001"))["orgUnits"]["nodes"] == [{"code": "ent-e001"}]
+    assert (await api.data(query, as_user="lab.east1"))["orgUnits"]["totalCount"] == 0
+    assert (await api.data(query, as_user="agency.de.inspector"))["orgUnits"]["totalCount"] == 4
+    assert (await api.data(query, as_user="east.planner"))["orgUnits"]["totalCount"] == 10
+    assert (await api.data(query, as_user="hq.planner"))["orgUnits"]["totalCount"] == 32
+    public = await api.data("{ orgUnits(first: 100) { totalCount } }", as_user="lab.east1")
+    assert public["orgUnits"]["totalCount"] == 8  # HQ, 3 sub-centres, the agency, 3 labs
+
+
 NESTED = """query($n: Int!) { factories(first: $n) { totalCount nodes {
   code classification responsibleUnit { code }
   certificates(first: 10) { totalCount nodes { number status productCategory { code } factory { code }

@@ -4,6 +4,8 @@ from datetime import date, timedelta
 
 from store.models import AuditEntry, Certificate, CertificateStatusChange
 from tests.api.results_support import (
+    _change,
+    _relocation_with_failed_marking_sample,
     assess,
     codes,
     decide,
@@ -13,7 +15,7 @@ from tests.api.results_support import (
     running_task,
     submit,
 )
-from tests.api.tasks_support import act, assign, create, get, issue, ok, start
+from tests.api.tasks_support import act, assign, create, issue, ok, start
 from tests.client import error_codes
 
 CHANGE = "mutation($i: ChangeResultInput!) { changeResult(input: $i) { userErrors { code } } }"
@@ -51,53 +53,6 @@ async def test_a_decided_result_changes_as_a_new_version(api):
     )
     stale = await mutate(api, "changeResult", "ChangeResultInput", body, as_user="east.decider")
     assert codes(stale) == ["STALE_VERSION"]
-
-
-async def _step(api, name, body, user):
-    query = (
-        f"mutation($i: SampleStepInput!) {{ {name}(input: $i) {{ sample {{ id version }} userErrors {{ code }} }} }}"
-    )
-    payload = (await api.data(query, {"i": body}, as_user=user))[name]
-    assert payload["userErrors"] == [], payload
-    return payload["sample"]
-
-
-async def _relocation_with_failed_marking_sample(api):
-    """E007 moved: the relocation inspection passes, its sampling finds a marking non-conformity."""
-    parent = ok(await issue(api, ok(await create(api, "E007", "RELOCATION", as_user="east.planner",
-                                                 withSampling=True)), as_user="east.planner"))  # fmt: skip
-    child_id = (await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { children { id version } } } }", {"id": parent["id"]},
-        as_user="east.planner",
-    ))["node"]["children"][0]["id"]  # fmt: skip
-    child = await get(api, child_id, as_user="east.planner")
-    details = {"taskId": child["id"], "expectedVersion": child["version"], "site": "FACTORY", "method": "SAMPLING",
-               "productCategory": "C07", "quantity": 1, "labCode": "east-lab-2"}  # fmt: skip
-    set_details = (
-        "mutation($i: SamplingDetailsInput!) { setSamplingDetails(input: $i) { task { version } userErrors { code } } }"
-    )
-    child["version"] = (await api.data(set_details, {"i": details}, as_user="east.planner"))["setSamplingDetails"][
-        "task"
-    ]["version"]
-    child = ok(await start(api, ok(await assign(api, child, "east.inspector2", as_user="east.planner")),
-                           as_user="east.inspector2"))  # fmt: skip
-    record = "mutation($i: RecordSampleInput!) { recordSample(input: $i) { sample { id } userErrors { code } } }"
-    sample = (await api.data(record, {"i": {"taskId": child["id"], "identifier": "RL-1", "sealNumber": "F",
-                                             "quantity": 1, "place": "New site"}}, as_user="east.inspector2"))[
-        "recordSample"]["sample"]  # fmt: skip
-    s = await _step(api, "shipSample", {"sampleId": sample["id"], "expectedVersion": 1, "carrier": "EMS",
-                                         "trackingNumber": "E1"}, "east.inspector2")  # fmt: skip
-    s = await _step(api, "receiveSample", {"sampleId": s["id"], "expectedVersion": 2, "condition": "ok"}, "lab.east2")
-    s = await _step(api, "startSampleTesting", {"sampleId": s["id"], "expectedVersion": 3}, "lab.east2")
-    report = """mutation($i: SubmitLabReportInput!) { submitLabReport(input: $i) { userErrors { code } } }"""
-    items = [{"item": "marking", "passed": False}]
-    body = {"sampleId": s["id"], "expectedVersion": 4, "items": items, "conclusionPassed": False,
-            "markingNonconformity": True}  # fmt: skip
-    assert (await api.data(report, {"i": body}, as_user="lab.east2"))["submitLabReport"]["userErrors"] == []
-    parent = await get(api, parent["id"], as_user="east.planner")
-    parent = ok(await start(api, ok(await assign(api, parent, "east.inspector1", as_user="east.planner")),
-                            as_user="east.inspector1"))  # fmt: skip
-    return ok(await review(api, ok(await submit(api, parent, "PASS"))))
 
 
 async def test_relocation_passed_but_sampling_failed_suspends_after_a_risk_assessment(api):
@@ -236,3 +191,19 @@ async def test_expired_suspensions_are_flagged_for_revocation(api):
         as_user="east.planner",
     )
     assert data["certificates"]["nodes"] == [{"number": cert.number, "suspensionExpired": True}]
+
+
+async def test_a_changed_result_obeys_the_result_rules(api):
+    # Regression (fixed in cd0b10e): change_result skips check_result and clean_text: a pass without findings
+    # becomes "pass after correction" with nothing to correct (submitResults refuses exactly that), and the
+    # summary takes control characters (a NUL byte: stored on SQLite, a 500 on PostgreSQL).
+    task = ok(await decide(api, await reviewed_task(api, "E005")))
+    nul = await api.run(
+        "mutation($i: ChangeResultInput!) { changeResult(input: $i) { userErrors { field code } } }",
+        {"i": {"taskId": task["id"], "expectedVersion": task["version"], "conclusion": "FAIL",
+               "summary": "Late lab evidence\u0000", "reason": "Appeal upheld"}}, as_user="east.decider",
+    )  # fmt: skip
+    assert "errors" not in nul, nul
+    assert nul["data"]["changeResult"]["userErrors"] == [{"field": ["input", "summary"], "code": "INVALID"}]
+    empty = await _change(api, task, conclusion="PASS_AFTER_CORRECTION", summary="Corrections were needed")
+    assert codes(empty) == ["INVALID"], empty

@@ -9,37 +9,18 @@ from server.settings import Settings
 from services import clock
 from services.calendar import default_calendar
 from store.models import AuditEntry
+from tests.api.sampling_support import (
+    DETAILS,
+    RECORD,
+    REPORT,
+    _sample_under_test,
+    _sampling_task_in_progress,
+    step,
+)
 from tests.api.tasks_support import assign, create, issue, ok, start
 from tests.client import error_codes
 
-DETAILS = """mutation($i: SamplingDetailsInput!) { setSamplingDetails(input: $i) { task { id version } userErrors { field code } } }"""
-SAMPLE_FIELDS = "sample { id status version lab { code } reportDueOn overdue takenBy } userErrors { field code }"
-RECORD = f"mutation($i: RecordSampleInput!) {{ recordSample(input: $i) {{ {SAMPLE_FIELDS} }} }}"
 SAMPLES = "{ samples(first: 10) { totalCount nodes { identifier status } } }"
-
-
-def step(name: str) -> str:
-    return f"mutation($i: SampleStepInput!) {{ {name}(input: $i) {{ {SAMPLE_FIELDS} }} }}"
-
-
-async def _sampling_task_in_progress(api, code="E001", window=("2026-12-01", "2026-12-03")):
-    task = ok(
-        await issue(
-            api, ok(await create(api, code, "SAMPLING", as_user="east.planner", window=window)), as_user="east.planner"
-        )
-    )
-    details = {"taskId": task["id"], "expectedVersion": task["version"], "site": "FACTORY", "method": "SAMPLING",
-               "productCategory": "C01", "quantity": 3, "labCode": "south-lab-1"}  # fmt: skip
-    wrong = (await api.data(DETAILS, {"i": details}, as_user="east.planner"))["setSamplingDetails"]
-    assert [e["code"] for e in wrong["userErrors"]] == ["INVALID"]  # not a lab of the region
-    done = (await api.data(DETAILS, {"i": {**details, "labCode": "east-lab-2"}}, as_user="east.planner"))[
-        "setSamplingDetails"
-    ]
-    assert done["userErrors"] == []
-    task = ok(
-        await assign(api, {**task, "version": done["task"]["version"]}, "east.inspector1", as_user="east.planner")
-    )
-    return ok(await start(api, task, as_user="east.inspector1"))
 
 
 async def test_custody_from_seal_to_testing(api):
@@ -159,28 +140,7 @@ async def test_other_units_see_no_samples(api):
     assert (await api.data(SAMPLES, as_user="hq.auditor"))["samples"]["totalCount"] == 1
 
 
-REPORT = f"mutation($i: SubmitLabReportInput!) {{ submitLabReport(input: $i) {{ {SAMPLE_FIELDS} }} }}"
 READ_REPORT = "{ samples(first: 5) { nodes { status report { passed markingNonconformity items { item passed } documentUrl } } } }"
-
-
-async def _sample_under_test(api, code="E001", window=("2026-12-01", "2026-12-03")):
-    task = await _sampling_task_in_progress(api, code, window)
-    body = {"taskId": task["id"], "identifier": "S-2026-0100", "sealNumber": "F-9", "quantity": 3, "place": "Store"}
-    sample = (await api.data(RECORD, {"i": body}, as_user="east.inspector1"))["recordSample"]["sample"]
-    await api.data(
-        step("shipSample"),
-        {"i": {"sampleId": sample["id"], "expectedVersion": 1, "carrier": "EMS", "trackingNumber": "E1"}},
-        as_user="east.inspector1",
-    )
-    await api.data(
-        step("receiveSample"),
-        {"i": {"sampleId": sample["id"], "expectedVersion": 2, "condition": "intact"}},
-        as_user="lab.east2",
-    )
-    await api.data(
-        step("startSampleTesting"), {"i": {"sampleId": sample["id"], "expectedVersion": 3}}, as_user="lab.east2"
-    )
-    return sample
 
 
 async def test_lab_report_with_items_conclusion_marking_and_document(api):

@@ -15,10 +15,9 @@ from services import clock
 from services.calendar import default_calendar
 from services.certificate_expiry import expire_due
 from store.models import Certificate, CertificateStatusChange, InspectionResult, LabReport, Sample
-from tests.api.sampling_support import carried_out
+from tests.api.archive_support import STATS
+from tests.api.sampling_support import REPORT, _sample_under_test, carried_out
 from tests.api.tasks_support import create, issue, ok
-from tests.api.test_monitoring_and_problems import STATS
-from tests.api.test_samples import REPORT, _sample_under_test
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 DUE = "{ samples(first: 5) { nodes { reportDueOn } } }"

@@ -10,8 +10,7 @@ from server.settings import Settings
 from services import clock
 from store.models import InspectionResult, SurveillanceTask
 from tests.api.sampling_support import bought, carried_out, refused_with_sampling
-from tests.api.tasks_support import act, assign, codes, create, get, issue, ok, start
-from tests.api.test_task_materials import PDF, upload
+from tests.api.tasks_support import PDF, act, assign, codes, create, get, issue, ok, start, upload
 from tests.client import error_codes, factory
 
 
@@ -256,3 +255,18 @@ async def test_relocation_sampling_is_skipped_only_after_a_sampling_carried_out_
     detail = (await api.data(RELOCATION_CHILDREN, {"id": task["id"]}, as_user="east.planner"))["node"]
     assert detail["children"] == ([] if sampled else [{"kind": "SAMPLING"}])
     assert detail["riskNotice"]  # the enterprise is told the risk in both cases
+
+
+async def test_relocation_sampling_follows_the_class_rule(api):
+    # E002 is class B (sampling due); E001 is class A (no sampling in the frequency table).
+    b = ok(
+        await issue(api, ok(await create(api, "E002", "RELOCATION", as_user="east.planner")), as_user="east.planner")
+    )
+    a = ok(
+        await issue(api, ok(await create(api, "E001", "RELOCATION", as_user="east.planner")), as_user="east.planner")
+    )
+    query = "query($id: ID!) { node(id: $id) { ... on Task { children { kind } } } }"
+    assert (await api.data(query, {"id": b["id"]}, as_user="east.planner"))["node"]["children"] == [
+        {"kind": "SAMPLING"}
+    ]
+    assert (await api.data(query, {"id": a["id"]}, as_user="east.planner"))["node"]["children"] == []

@@ -1,6 +1,6 @@
 """Lab disclosure (§4.1): the enterprise is told the labs, may ask, the planner decides."""
 
-from tests.api.tasks_support import create, issue, ok
+from tests.api.tasks_support import act, create, get, issue, ok
 from tests.client import error_codes
 
 LABS = """query($id: ID!) { node(id: $id) { ... on Task { disclosedLabs { code }
@@ -104,3 +104,20 @@ async def test_only_the_enterprise_files_and_only_for_its_own_task(api):
     assert [e["code"] for e in foreign["userErrors"]] == ["NOT_FOUND"]
     body = await api.run(FILE, {"i": {"taskId": task["id"], "text": "x"}}, as_user="east.planner")
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_lab_requests_only_on_open_tasks_and_one_at_a_time(api):
+    file = """mutation($i: FileLabRequestInput!) { fileLabRequest(input: $i) { userErrors { code } } }"""
+    task = ok(
+        await issue(
+            api, ok(await create(api, "E001", as_user="east.planner", withSampling=True)), as_user="east.planner"
+        )
+    )
+    first = await api.data(file, {"i": {"taskId": task["id"], "text": "please East Lab 2"}}, as_user="ent.E001")
+    assert first["fileLabRequest"]["userErrors"] == []
+    second = await api.data(file, {"i": {"taskId": task["id"], "text": "again"}}, as_user="ent.E001")
+    assert [e["code"] for e in second["fileLabRequest"]["userErrors"]] == ["CONFLICT"]
+    task = await get(api, task["id"], as_user="east.planner")
+    ok(await act(api, "cancelTask", "TaskActionInput", task, as_user="east.planner", reason="dropped"))
+    closed = await api.data(file, {"i": {"taskId": task["id"], "text": "late"}}, as_user="ent.E001")
+    assert [e["code"] for e in closed["fileLabRequest"]["userErrors"]] == ["CONFLICT"]

@@ -1,9 +1,9 @@
-"""Tasks through GraphQL: plan, issue, notice, team, start, exceptions, split — as each role."""
-
-import pytest
+"""Tasks through GraphQL: create, issue, notice, team, start, kinds, cancel — as each role.
+The plan, exceptions and splits have their own files (test_task_planning.py, …)."""
 
 from store.models import AuditEntry
 from tests.api.tasks_support import (
+    LIST,
     act,
     assign,
     codes,
@@ -14,43 +14,6 @@ from tests.api.tasks_support import (
     start,
 )
 from tests.client import error_codes
-
-PLAN = """mutation($i: GeneratePlanInput!) { generatePlan(input: $i) { createdCount
-  tasks { kind status dueOn factory { code classification } responsibleUnit { code } } userErrors { code } } }"""
-LIST = (
-    "query($f: TaskFilter) { tasks(first: 100, filter: $f) { totalCount nodes { id kind status factory { code } } } }"
-)
-
-
-async def test_plan_generation_covers_every_due_factory_once(api):
-    first = (await api.data(PLAN, {"i": {"unitCode": "east", "year": 2026}}, as_user="east.planner"))["generatePlan"]
-    tasks = first["tasks"]
-    assert first["userErrors"] == [] and first["createdCount"] == len(tasks) > 0
-    assert {t["responsibleUnit"]["code"] for t in tasks} == {"east"}
-    assert {t["status"] for t in tasks} == {"DRAFT"}
-    per_factory = {}
-    for t in tasks:
-        per_factory.setdefault(t["factory"]["code"], []).append(t)
-    assert set(per_factory) == {f"E{i:03d}" for i in range(1, 11)}
-    for code, drafts in per_factory.items():  # class D twice a year, unannounced; A-C once
-        klass = drafts[0]["factory"]["classification"]
-        assert len(drafts) == (2 if klass == "D" else 1), code
-        assert {d["kind"] for d in drafts} == {"ROUTINE_UNANNOUNCED" if klass in "CD" else "ROUTINE_NOTIFIED"}
-    again = (await api.data(PLAN, {"i": {"unitCode": "east", "year": 2026}}, as_user="east.planner"))["generatePlan"]
-    assert again["createdCount"] == 0
-    listed = await api.data(LIST, {"f": {"year": 2026, "status": "DRAFT"}}, as_user="east.reviewer")
-    assert listed["tasks"]["totalCount"] == len(tasks)
-
-
-@pytest.mark.parametrize(
-    ("login", "unit"),
-    [("south.planner", "east"), ("east.inspector1", "east"), ("east.planner", "hq"), ("agency.de.inspector", "hq")],
-)
-async def test_plan_generation_is_for_the_unit_itself_or_hq(api, login, unit):
-    body = await api.run(PLAN, {"i": {"unitCode": unit, "year": 2026}}, as_user=login)
-    assert error_codes(body) == ["FORBIDDEN"]
-    hq = (await api.data(PLAN, {"i": {"unitCode": "east", "year": 2026}}, as_user="hq.planner"))["generatePlan"]
-    assert hq["createdCount"] > 0
 
 
 async def test_pre_notified_task_from_draft_to_start(api):
@@ -169,96 +132,6 @@ async def test_team_change_keeps_history(api):
     assert [(m["login"], m["reason"]) for m in removed] == [("east.inspector1", "inspector1 is ill")]
 
 
-async def test_exception_refused_unannounced_then_rescheduled(api):
-    task = ok(
-        await issue(
-            api, ok(await create(api, "E007", "ROUTINE_UNANNOUNCED", as_user="east.planner")), as_user="east.planner"
-        )
-    )
-    task = ok(await assign(api, task, "east.inspector1", as_user="east.planner"))
-    task = ok(await act(api, "reportTaskException", "ReportTaskExceptionInput", task, as_user="east.inspector1",
-                        reason="REFUSED_INSPECTION", details="Gate closed, manager refused entry"))  # fmt: skip
-    assert task["status"] == "EXCEPTION" and task["suspensionGround"] == "REFUSED_UNANNOUNCED_INSPECTION"
-
-    denied = await api.run(
-        "mutation($i: HandleTaskExceptionInput!) { handleTaskException(input: $i) { userErrors { code } } }",
-        {"i": {"taskId": task["id"], "expectedVersion": task["version"], "handling": "CANCEL", "note": "x"}},
-        as_user="east.inspector1",
-    )
-    assert error_codes(denied) == ["FORBIDDEN"]
-    missing = await act(
-        api,
-        "handleTaskException",
-        "HandleTaskExceptionInput",
-        task,
-        as_user="east.planner",
-        handling="RESCHEDULE",
-        note="new date",
-    )
-    assert codes(missing) == ["REQUIRED"]
-    task = ok(await act(api, "handleTaskException", "HandleTaskExceptionInput", task, as_user="east.planner",
-                        handling="RESCHEDULE", note="new date", plannedStart="2027-01-10", plannedEnd="2027-01-11"))  # fmt: skip
-    assert (task["status"], task["plannedStart"], task["team"]) == ("ISSUED", "2027-01-10", [])
-    detail = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { reason handling handledAt } } } }",
-        {"id": task["id"]},
-        as_user="east.planner",
-    )
-    assert detail["node"]["exceptions"] == [
-        {
-            "reason": "REFUSED_INSPECTION",
-            "handling": "RESCHEDULE",
-            "handledAt": detail["node"]["exceptions"][0]["handledAt"],
-        }
-    ]
-    assert detail["node"]["exceptions"][0]["handledAt"]
-
-
-async def test_exception_converted_to_special(api):
-    task = ok(await issue(api, ok(await create(api, "E009", as_user="east.planner")), as_user="east.planner"))
-    task = ok(
-        await act(
-            api,
-            "reportTaskException",
-            "ReportTaskExceptionInput",
-            task,
-            as_user="east.inspector2",
-            reason="PRODUCTION_STOPPED",
-            details="Seasonal stop",
-        )
-    )
-    task = ok(
-        await act(
-            api,
-            "handleTaskException",
-            "HandleTaskExceptionInput",
-            task,
-            as_user="hq.planner",
-            handling="CONVERT_TO_SPECIAL",
-            note="Inspect when production resumes",
-        )
-    )
-    assert (task["kind"], task["status"], task["specialTrigger"]) == ("SPECIAL", "ISSUED", "OTHER")
-
-
-async def test_split_into_inspection_and_sampling(api):
-    task = ok(await create(api, "E002", as_user="east.planner"))
-    certs = (await get(api, task["id"], as_user="east.planner"))["certificates"]
-    body = {"taskId": task["id"], "expectedVersion": task["version"], "reason": "Separate the sampling",
-            "parts": [{"kind": "ROUTINE_NOTIFIED"}, {"kind": "SAMPLING", "requirements": "Take 3 samples"}]}  # fmt: skip
-    split = (await api.data(
-        "mutation($i: SplitTaskInput!) { splitTask(input: $i) { task { version aggregateStatus children { kind status } } children { id kind withSampling certificates { number } } userErrors { code } } }",
-        {"i": body}, as_user="east.planner"))["splitTask"]  # fmt: skip
-    assert split["userErrors"] == []
-    assert [c["kind"] for c in split["children"]] == ["ROUTINE_NOTIFIED", "SAMPLING"]
-    assert split["children"][1]["withSampling"] is True
-    assert all(c["certificates"] == certs for c in split["children"])
-    assert split["task"]["aggregateStatus"] == "DRAFT" and split["task"]["version"] == 2
-    again = (await api.data("mutation($i: SplitTaskInput!) { splitTask(input: $i) { userErrors { code } } }",
-                            {"i": {**body, "expectedVersion": 2}}, as_user="east.planner"))["splitTask"]  # fmt: skip
-    assert [e["code"] for e in again["userErrors"]] == ["CONFLICT"]
-
-
 async def test_kind_rules_and_validation(api):
     assert codes(await create(api, "E001", "RESTORATION", as_user="east.planner")) == [
         "INVALID"
@@ -324,73 +197,3 @@ async def test_stale_version_and_no_partial_write(api):
     cancelled = ok(await act(api, "cancelTask", "TaskActionInput", task, as_user="east.planner", reason="Duplicate"))
     assert cancelled["status"] == "CANCELLED"
     assert codes(await issue(api, cancelled, as_user="east.planner")) == ["TRANSITION_NOT_ALLOWED"]
-
-
-async def test_plan_uses_the_initial_inspection_and_risk_signals(api):
-    from datetime import date
-
-    from store.models import Certificate
-
-    await Certificate.filter(factory__code="E001").update(
-        issued_on=date(2025, 6, 1), initial_inspection_end=date(2025, 3, 15)
-    )
-    await Certificate.filter(factory__code="E005").update(issued_on=date(2025, 8, 1), initial_inspection_end=None)
-    ok(await create(api, "E002", "RELOCATION", as_user="east.planner"))  # a change at the factory: one class worse
-    tasks = (await api.data(PLAN, {"i": {"unitCode": "east", "year": 2026}}, as_user="east.planner"))["generatePlan"][
-        "tasks"
-    ]
-    due = {t["factory"]["code"]: (t["dueOn"], t["kind"]) for t in tasks}
-    assert due["E001"] == ("2026-03-15", "ROUTINE_NOTIFIED")  # 12 months after the initial inspection (class A)
-    assert due["E005"] == ("2026-08-01", "ROUTINE_NOTIFIED")  # no initial inspection: 12 months after issue
-    assert due["E002"][1] == "ROUTINE_UNANNOUNCED"  # class B raised to C by the relocation
-
-
-async def test_escalated_exception_waits_for_hq(api):
-    task = ok(await issue(api, ok(await create(api, "E010", as_user="east.planner")), as_user="east.planner"))
-    task = ok(
-        await act(
-            api,
-            "reportTaskException",
-            "ReportTaskExceptionInput",
-            task,
-            as_user="east.inspector1",
-            reason="FACTORY_MOVED",
-            details="Moved to Anhui",
-        )
-    )
-    escalated = ok(
-        await act(
-            api,
-            "handleTaskException",
-            "HandleTaskExceptionInput",
-            task,
-            as_user="east.planner",
-            handling="ESCALATE",
-            note="Needs HQ",
-        )
-    )
-    assert escalated["status"] == "EXCEPTION"
-    detail = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
-        {"id": task["id"]},
-        as_user="hq.planner",
-    )
-    assert detail["node"]["exceptions"] == [{"handling": "ESCALATE", "handledAt": None}]
-    done = ok(
-        await act(
-            api,
-            "handleTaskException",
-            "HandleTaskExceptionInput",
-            escalated,
-            as_user="hq.planner",
-            handling="CANCEL",
-            note="Relocation inspection instead",
-        )
-    )
-    assert done["status"] == "CANCELLED"
-    detail = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
-        {"id": task["id"]},
-        as_user="hq.planner",
-    )
-    assert detail["node"]["exceptions"][0]["handling"] == "CANCEL" and detail["node"]["exceptions"][0]["handledAt"]

@@ -3,17 +3,12 @@ downloads only for those allowed to see the task's internals."""
 
 import dataclasses
 import hashlib
-import json
 
 import pytest
 
 from server.settings import Settings
-from tests.api.tasks_support import create, ok
+from tests.api.tasks_support import PDF, create, ok, upload
 
-PDF = b"%PDF-1.7\n" + b"x" * 2000 + b"\n%%EOF"
-ATTACH = """mutation($i: AttachTaskMaterialInput!) { attachTaskMaterial(input: $i) {
-  task { materials { id filename contentType size sha256 description uploadedBy downloadUrl } }
-  userErrors { field code message } } }"""
 MATERIALS = "query($id: ID!) { node(id: $id) { ... on Task { materials { downloadUrl sha256 } } } }"
 
 
@@ -22,20 +17,6 @@ def settings(world_url, tmp_path) -> Settings:
     return dataclasses.replace(
         Settings(), database_url=world_url, document_dir=str(tmp_path / "docs"), max_upload_bytes=50_000
     )
-
-
-async def upload(api, task_id, content: bytes, filename="report.pdf", content_type="application/pdf", *, as_user):
-    operations = {
-        "query": ATTACH,
-        "variables": {"i": {"taskId": task_id, "file": None, "description": "Last year's report"}},
-    }
-    response = await api.http.post(
-        "/graphql",
-        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.file"]})},
-        files={"0": (filename, content, content_type)},
-        headers={"authorization": f"Bearer {await api.token(as_user)}"},
-    )
-    return response
 
 
 async def test_upload_store_and_download(api, settings, tmp_path):

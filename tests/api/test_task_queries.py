@@ -1,7 +1,13 @@
-"""Task lists: filters for front ends and the calendar, and flat SQL counts."""
+"""Task lists: filters for front ends and the calendar, and flat SQL counts (with every
+outcome field too)."""
 
 import pytest
 
+from tests.api.archive_support import (
+    attach,
+    documents_in_tmp_settings,  # noqa: F401
+)
+from tests.api.results_support import NC, decide, mutate, review, running_task, submit
 from tests.api.tasks_support import act, assign, create, issue, ok
 from tests.client import factory
 
@@ -120,3 +126,54 @@ async def test_team_assignment_is_visible_in_my_tasks_only_for_members(api):
     assert (await api.data("{ myTasks(first: 5) { totalCount } }", as_user="east.inspector1"))["myTasks"][
         "totalCount"
     ] == 0
+
+
+def _statements(counter) -> int:
+    """SQL sent for the request itself (the policy cache's periodic revision check aside)."""
+    return len([s for s in counter.statements if "policy" not in s.lower()])
+
+
+OUTCOMES = """query($n: Int!) { tasks(first: $n) { nodes { id status complex
+  result { number conclusion effectiveConclusion nonconformities { clause verifiedBy verificationReportUrl } }
+  resultHistory { number nonconformities { clause } } reviews { outcome reviewer resultNumber }
+  riskAssessments { level assessedBy } decision { outcome decider resultNumber } disputes { status openedBy }
+  certificates { spotChecks { passed } statusHistory { toStatus } suspensionExpired }
+  archivedAt completeness { required present missing complete } personDays { planned actual byInspector { login } }
+} } }"""
+
+
+async def _with_outcomes(api, code: str) -> None:
+    """A task with everything the outcome fields show: a corrected finding, a return, reviews, a
+    risk assessment, a decision, person-days, a form on file and a dispute."""
+    task = ok(await submit(api, await running_task(api, code), "PASS_AFTER_CORRECTION", [NC]))
+    task = ok(await review(api, task, "RETURN", "Add the evidence"))
+    task = ok(await submit(api, task, "PASS_AFTER_CORRECTION", [NC]))
+    fix = {"nonconformityId": task["result"]["nonconformities"][0]["id"], "method": "WRITTEN", "closed": True,
+           "correctiveAction": "Records completed"}  # fmt: skip
+    task = ok(await mutate(api, "verifyCorrection", "VerifyCorrectionInput", fix, as_user="east.inspector1"))
+    days = {"taskId": task["id"], "expectedVersion": task["version"], "entries": [{"login": "east.inspector1",
+                                                                                   "days": 1}]}  # fmt: skip
+    task = ok(await mutate(api, "recordPersonDays", "RecordPersonDaysInput", days, as_user="east.inspector1"))
+    task = ok(await review(api, task))
+    risk = {"taskId": task["id"], "expectedVersion": task["version"], "level": "LOW", "recommendation": "None"}
+    task = ok(await mutate(api, "assessRisk", "AssessRiskInput", risk, as_user="east.reviewer"))
+    task = ok(await decide(api, task))
+    assert (await attach(api, task["id"], "INSPECTION_REPORT"))["userErrors"] == []
+    opened = await api.data("mutation($i: OpenDisputeInput!) { openDispute(input: $i) { userErrors { code } } }",
+                            {"i": {"taskId": task["id"], "subject": "We contest"}}, as_user=f"ent.{code}")  # fmt: skip
+    assert opened["openDispute"]["userErrors"] == []
+
+
+async def test_task_list_with_outcome_fields_stays_flat(api):
+    async def statements() -> int:
+        await api.data(OUTCOMES, {"n": 50}, as_user="hq.planner")
+        with api.count_queries() as counter:
+            data = await api.data(OUTCOMES, {"n": 50}, as_user="hq.planner")
+        assert all(t["result"] and t["decision"] and t["disputes"] for t in data["tasks"]["nodes"])
+        return _statements(counter)
+
+    await _with_outcomes(api, "E001")
+    one = await statements()
+    for code in ("E002", "E003"):
+        await _with_outcomes(api, code)
+    assert await statements() == one

@@ -18,7 +18,7 @@ from domain.audit_chain import (
     sign_checkpoint,
     verify_chain,
 )
-from tests.domain.test_audit_chain import chain, content, content_v2, different, sample
+from tests.domain.audit_support import chain, content, content_v2, different, sample
 
 # --- record formats ------------------------------------------------------------------------
 

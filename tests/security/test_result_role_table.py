@@ -5,11 +5,13 @@ and an overseas task delegated to the German agency).
 Each attempt sends a wrong expectedVersion. A login the policy allows gets through the
 authorization and stops at STALE_VERSION, so nothing changes between attempts. Anyone else
 gets FORBIDDEN (when they may read the task) or NOT_FOUND (when they may not), and in both
-cases no data."""
+cases no data. Assessing risk, flagging complex, escalating a dispute and recording a spot check
+are checked the same way on an East task."""
 
 from server.demo_world import STAFF
-from tests.api.results_support import running_task, submit
-from tests.api.tasks_support import act, assign, create, issue, ok, start
+from tests.api.results_support import SPOT, codes, running_task, submit
+from tests.api.tasks_support import act, assign, certificate_ids, create, issue, ok, start
+from tests.client import error_codes
 
 LOGINS = [login for login, *_ in STAFF] + ["ent.E001", "ent.S001", "ent.N001", "ent.D001"]
 HQ = {"review": {"hq.reviewer"}, "decide": {"hq.decider"}, "change": {"hq.decider"},
@@ -84,4 +86,49 @@ async def test_review_decide_change_and_settle_by_role_and_jurisdiction(api):
                 expected_allowed = login in ALLOWED[code][action]
                 if (outcome == "allowed") != expected_allowed:
                     mismatches.append((code, action, login, outcome))
+    assert mismatches == []
+
+
+async def test_risk_flag_spot_check_and_escalation_follow_the_policy(api):
+    """For every demo login on an East task: assessing risk (reviewer, decider), flagging complex
+    (planner, reviewer), escalating a dispute (reviewer, decider) and recording a spot check
+    (East's planner, HQ's planner) are allowed exactly where policy.csv says."""
+    task = ok(await submit(api, await running_task(api, "E009")))
+    dispute = (await api.data(
+        "mutation($i: OpenDisputeInput!) { openDispute(input: $i) { dispute { id } userErrors { code } } }",
+        {"i": {"taskId": task["id"], "subject": "Wrong clause cited"}}, as_user="ent.E009",
+    ))["openDispute"]["dispute"]  # fmt: skip
+    cert = (await certificate_ids(api, "E009"))[0]
+    spot = {"certificateId": cert, "level": "PROVINCIAL", "checkedOn": "2025-03-01", "passed": True,
+            "reference": "SJ-2025-7"}  # fmt: skip
+    assert (await api.data(SPOT, {"i": spot}, as_user="east.planner"))["recordSpotCheck"]["userErrors"] == []
+    actions = {
+        "assessRisk": ("AssessRiskInput", {"taskId": task["id"], "expectedVersion": 999, "level": "LOW",
+                                            "recommendation": "r"}, "STALE_VERSION"),
+        "flagTaskComplex": ("FlagTaskComplexInput", {"taskId": task["id"], "expectedVersion": 999, "complex": True,
+                                                     "reason": "r"}, "STALE_VERSION"),
+        "escalateDispute": ("EscalateDisputeInput", {"disputeId": dispute["id"], "expectedVersion": 999,
+                                                     "analysis": "a"}, "STALE_VERSION"),
+        "recordSpotCheck": ("RecordSpotCheckInput", spot, "CONFLICT"),  # the same notice again
+    }  # fmt: skip
+    allowed = {
+        "assessRisk": {"east.reviewer", "east.decider"},
+        "flagTaskComplex": {"east.planner", "east.reviewer"},
+        "escalateDispute": {"east.reviewer", "east.decider"},
+        "recordSpotCheck": {"east.planner", "hq.planner"},
+    }
+    logins = [login for login, *_ in STAFF] + ["ent.E009", "ent.E001"]
+    mismatches = []
+    for name, (input_type, body, allowed_code) in actions.items():
+        query = f"mutation($i: {input_type}!) {{ {name}(input: $i) {{ userErrors {{ code }} }} }}"
+        for login in logins:
+            response = await api.run(query, {"i": body}, as_user=login)
+            if "errors" in response:
+                outcome = error_codes(response)
+                assert outcome == ["FORBIDDEN"], (name, login, response)
+                assert response["data"] is None or response["data"].get(name) is None
+            else:
+                outcome = codes(response["data"][name])
+            if (outcome == [allowed_code]) != (login in allowed[name]):
+                mismatches.append((name, login, outcome))
     assert mismatches == []

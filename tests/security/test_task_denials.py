@@ -1,9 +1,10 @@
 """Denial table: roles that can read a task (or nothing) try each planner-only command.
-Readers without the right get FORBIDDEN; others get NOT_FOUND, as for a missing task."""
+Readers without the right get FORBIDDEN; others get NOT_FOUND, as for a missing task. Only
+the team starts a task, and only the executing side reports an exception on it."""
 
 import pytest
 
-from tests.api.tasks_support import create, ok
+from tests.api.tasks_support import act, assign, create, issue, ok
 from tests.client import error_codes
 
 COMMANDS = {
@@ -56,3 +57,32 @@ async def test_sampling_schemes_are_hq_planners_only(api, login):
         as_user=login,
     )
     assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_only_the_team_starts_and_the_executing_side_reports(api):
+    task = ok(await issue(api, ok(await create(api, "E004", as_user="east.planner")), as_user="east.planner"))
+    task = ok(await assign(api, task, "east.inspector1", as_user="east.planner"))
+    body = await api.run(
+        "mutation($i: TaskActionInput!) { startTask(input: $i) { userErrors { code } } }",
+        {"i": {"taskId": task["id"], "expectedVersion": task["version"]}},
+        as_user="east.inspector2",
+    )
+    assert error_codes(body) == ["FORBIDDEN"]
+    delegated = ok(await create(api, "D001", as_user="hq.planner"))
+    delegated = ok(
+        await act(
+            api,
+            "delegateTask",
+            "DelegateTaskInput",
+            delegated,
+            as_user="hq.planner",
+            agencyCode="agency-de",
+            reason="partner",
+        )
+    )
+    body = await api.run(
+        "mutation($i: ReportTaskExceptionInput!) { reportTaskException(input: $i) { userErrors { code } } }",
+        {"i": {"taskId": delegated["id"], "expectedVersion": delegated["version"], "reason": "OTHER", "details": "x"}},
+        as_user="east.inspector1",
+    )
+    assert [e["code"] for e in body["data"]["reportTaskException"]["userErrors"]] == ["NOT_FOUND"]  # not even visible

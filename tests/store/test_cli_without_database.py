@@ -74,7 +74,7 @@ def test_an_unmigrated_file_is_refused_and_left_as_it_was(tmp_path):
 
 
 def test_a_database_behind_the_code_names_the_missing_migrations(tmp_path):
-    from tests.store.test_migrated_schema import _migrate_to
+    from tests.store.migrations_support import _migrate_to
 
     path = tmp_path / "old.sqlite3"
     asyncio.run(_migrate_to(f"sqlite://{path}", "models.0015_archive"))

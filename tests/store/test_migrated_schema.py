@@ -33,6 +33,7 @@ from tests.databases import (
     reset_orm_caches,
     with_database,
 )
+from tests.store.migrations_support import _migrate_to
 
 Index = tuple[str, tuple[str, ...], bool]  # (table, columns in order, unique)
 
@@ -245,18 +246,6 @@ TASK_AT_0015 = (
     "escalated, unannounced, complex) VALUES ('ROUTINE_PRE_NOTIFIED', 'DRAFT', 1, 1, 1, 2026, ?, '2026-06-30', "
     "0, '', 1, '2026-01-05 00:00:00+00:00', '2026-01-05 00:00:00+00:00', '[]', 0, 0, 0)"
 )
-
-
-async def _migrate_to(url: str, target: str) -> None:
-    from tortoise import Tortoise
-    from tortoise.migrations.api import migrate
-
-    from store.config import tortoise_config
-
-    try:
-        await migrate(config=tortoise_config(url), target=target)
-    finally:
-        await Tortoise.close_connections()
 
 
 def test_migrate_refuses_to_restore_the_plan_key_over_duplicates_and_names_them(tmp_path, monkeypatch, capsys):
