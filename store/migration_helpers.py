@@ -19,3 +19,13 @@ async def add_policy_lines(client, lines) -> None:
     for ptype, *values in lines:
         await client.execute_query(insert, [ptype, *values])
     await client.execute_query("UPDATE policy_revision SET revision = revision + 1")
+
+
+def per_dialect(sqlite: str, postgres: str):
+    """A RunPython step running the script written for the database at hand."""
+
+    async def run(apps, schema_editor) -> None:
+        client = schema_editor.client
+        await client.execute_script(postgres if client.capabilities.dialect == "postgres" else sqlite)
+
+    return run

@@ -5,6 +5,8 @@ head and carry the head's hash as its prev_hash. A record slipped in before the 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
+from store.migration_helpers import per_dialect
+
 # The first record's prev_hash is domain.audit_chain.GENESIS (64 zeros), spelled out here:
 # a migration must not change when the code does.
 _OUT_OF_SEQUENCE = (
@@ -36,15 +38,7 @@ DROP FUNCTION IF EXISTS audit_entry_append_in_sequence();
 """
 
 
-def _script(sqlite: str, postgres: str):
-    async def run(apps, schema_editor) -> None:
-        client = schema_editor.client
-        await client.execute_script(postgres if client.capabilities.dialect == "postgres" else sqlite)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("models", "0020_idempotency_answers")]
 
-    operations = [ops.RunPython(_script(SQLITE, POSTGRES), _script(SQLITE_REVERSE, POSTGRES_REVERSE))]
+    operations = [ops.RunPython(per_dialect(SQLITE, POSTGRES), per_dialect(SQLITE_REVERSE, POSTGRES_REVERSE))]

@@ -3,17 +3,13 @@ shape, never a 500; and the body size limit holds for bodies that do not announc
 
 from __future__ import annotations
 
-import asyncio
-import socket
-
 import httpx
 import pytest
-import uvicorn
 
-from server.app import create_app
 from server.auth import issue_dev_token
 from store.models import User
 from tests.client import error_codes
+from tests.security.http_support import served
 
 DEEP_VARIABLES = b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 400 + b"]" * 400 + b"}}"
 MALFORMED = {
@@ -73,16 +69,8 @@ async def test_an_announced_oversized_body_is_refused_unread(api):
 @pytest.fixture
 async def live_url(settings):
     """The app served by uvicorn on a loopback port: real HTTP, chunked encoding included."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
-    host, port = sock.getsockname()
-    yield f"http://{host}:{port}"
-    server.should_exit = True
-    await task
+    async with served(settings) as (host, port):
+        yield f"http://{host}:{port}"
 
 
 async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes = b"", token: str = "") -> int | None:

@@ -7,12 +7,10 @@ import asyncio
 import dataclasses
 import json
 import logging
-import socket
 
 import pytest
-import uvicorn
 
-from server.app import create_app
+from tests.security.http_support import served
 
 ATTACH = 'mutation($f: Upload!) { attachTaskMaterial(input: {taskId: "VGFzazox", file: $f}) { userErrors { code } } }'
 OPERATIONS = json.dumps({"query": ATTACH, "variables": {"f": None}})
@@ -84,15 +82,8 @@ async def test_a_repeated_field_that_would_make_validation_quadratic_is_refused(
 async def slow_server(settings):
     """uvicorn on loopback with tight body timing, so a trickle is visible within seconds."""
     tight = dataclasses.replace(settings, body_idle_seconds=1.5, body_grace_seconds=0.5, body_min_rate=1000)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(tight), log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
-    yield sock.getsockname()
-    server.should_exit = True
-    await task
+    async with served(tight) as address:
+        yield address
 
 
 async def _raw_request(address, head: bytes):
