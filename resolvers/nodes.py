@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from schema import types
 from schema.relay import InvalidId, from_global_id
-from services import audit_queries, certificates, factories, lookups, org_units, policy_admin
+from services import audit_queries, certificates, factories, lookups, org_units, policy_admin, samples
 from services.archive import problems
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
@@ -58,6 +58,14 @@ async def _purchase_assignments(context, ids):
     return {row.id: p for row, p in zip(found, await present(found), strict=True)}
 
 
+async def _samples(context, ids):
+    """The samples the `samples` list shows this viewer, presented the same way."""
+    from resolvers.samples import present  # the sample resolvers import this module's neighbours
+
+    rows = await (await samples.visible_samples(context.require_session, {"id__in": ids})).select_related("taken_by")
+    return {row.id: p for row, p in zip(rows, await present(context, rows), strict=True)}
+
+
 async def _disputes(context, ids):
     from schema.result_types import Dispute as DisputeType
 
@@ -74,6 +82,7 @@ async def _problem_reports(context, ids):
 
 
 RESOLVERS = {
+    "Sample": _samples,
     "ProblemReport": _problem_reports,
     "Dispute": _disputes,
     "PurchaseAssignment": _purchase_assignments,

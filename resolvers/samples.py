@@ -19,10 +19,11 @@ from services import idempotency, lookups, samples
 from services.clock import today
 
 
-async def present(info: strawberry.Info, rows) -> list[sample_types.Sample]:
-    """Samples for the viewer. A buyer who ships what they bought sees its custody, not the
-    lab's findings: those need `sample read` in one of the sample's units."""
-    session = info.context.require_session
+async def present(context, rows) -> list[sample_types.Sample]:
+    """Samples for the viewer (`context`: the GraphQL context). A buyer who ships what they
+    bought sees its custody, not the lab's findings: those need `sample read` in one of the
+    sample's units."""
+    session = context.require_session
     now = today()
     readers = await session.perms.unit_ids("read", samples.KIND)
     return [
@@ -94,7 +95,7 @@ async def _sample_payload(info: strawberry.Info, command) -> SamplePayload:
     sample, errors = await run(command)
     if sample is not None:
         await sample.fetch_related("taken_by")
-    return SamplePayload(sample=(await present(info, [sample]))[0] if sample else None, user_errors=errors)
+    return SamplePayload(sample=(await present(info.context, [sample]))[0] if sample else None, user_errors=errors)
 
 
 @strawberry.type
@@ -111,7 +112,7 @@ class SampleQuery:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await samples.visible_samples(info.context.require_session, flt)
         page = await lookups.paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
-        items = iter(await present(info, page.items))
+        items = iter(await present(info.context, page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 
