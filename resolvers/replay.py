@@ -11,6 +11,7 @@ import dataclasses
 import enum
 import hashlib
 import json
+import types
 import typing
 from datetime import date, datetime
 from decimal import Decimal
@@ -121,6 +122,6 @@ def _unwrap_optional(hint: Any) -> Any:
     if isinstance(hint, StrawberryOptional | StrawberryList):
         return hint.of_type
     args = [a for a in typing.get_args(hint) if a is not type(None)]
-    if typing.get_origin(hint) in (typing.Union, getattr(__import__("types"), "UnionType", None)) and len(args) == 1:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and len(args) == 1:
         return args[0]
     return hint
