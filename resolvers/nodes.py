@@ -66,6 +66,16 @@ async def _samples(context, ids):
     return {row.id: p for row, p in zip(rows, await present(context, rows), strict=True)}
 
 
+async def _purchases(context, ids):
+    """A purchase is seen by whoever sees its purchase work: its buyer and the task's staff."""
+    from resolvers.purchase_present import purchase
+
+    owners = await lookups.purchase_owners(ids)
+    visible = await purchase_queries.by_ids(context.require_session, list(set(owners.values())))
+    bundle = await purchase_queries.bundle(list(visible.values()))
+    return {p.id: purchase(p, bundle) for rows in bundle.purchases.values() for p in rows if p.id in owners}
+
+
 async def _disputes(context, ids):
     from schema.result_types import Dispute as DisputeType
 
@@ -83,6 +93,7 @@ async def _problem_reports(context, ids):
 
 RESOLVERS = {
     "Sample": _samples,
+    "Purchase": _purchases,
     "ProblemReport": _problem_reports,
     "Dispute": _disputes,
     "PurchaseAssignment": _purchase_assignments,

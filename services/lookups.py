@@ -10,6 +10,7 @@ from store.models import (
     OrgUnit,
     PolicyRule,
     ProductCategory,
+    Purchase,
     PurchaseAssignment,
     SurveillanceTask,
     User,
@@ -19,7 +20,7 @@ from store.units import units_by_id
 
 __all__ = [
     "Page", "PageRequest", "assignment", "audit_entries", "categories", "category_codes", "disputes", "paginate",
-    "policy_rules", "tasks", "unit_codes", "units_by_id", "user_logins",
+    "policy_rules", "purchase_owners", "tasks", "unit_codes", "units_by_id", "user_logins",
 ]  # fmt: skip
 
 
@@ -54,6 +55,11 @@ async def policy_rules(rule_ids: list[int]) -> list[PolicyRule]:
 
 async def disputes(dispute_ids: list[int]) -> list[Dispute]:
     return await Dispute.filter(id__in=dispute_ids).select_related("opened_by", "settled_by")
+
+
+async def purchase_owners(purchase_ids: list[int]) -> dict[int, int]:
+    """{purchase id: its purchase assignment's id}."""
+    return dict(await Purchase.filter(id__in=purchase_ids).values_list("id", "assignment_id"))
 
 
 async def assignment(assignment_id: int) -> PurchaseAssignment:
