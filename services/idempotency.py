@@ -36,26 +36,19 @@ async def once(
     session: Session, key: str | None, operation: str, input_hash: str,
     command: Callable[[], Awaitable[T]], result_id: Callable[[T], int], replay: Callable[[int], Awaitable[T]],
 ) -> T:  # fmt: skip
-    """Run `command` unless this user already ran it with this key; then `replay` its result."""
+    """Run `command` unless this user already ran it with this key; then `replay` its result
+    (by the id of the object it produced)."""
     if key is None:
         return await command()
-    key = clean_text(key, "idempotencyKey", max_length=100)
-    found = await _find(session, key)
-    if found is not None:
-        return await _replay(found, operation, input_hash, replay)
-    try:
-        async with transaction():
-            record = await IdempotencyRecord.create(
-                user_id=session.actor.user_id, key=key, operation=operation, input_hash=input_hash
-            )
-            result = await command()
-            await IdempotencyRecord.filter(id=record.id).update(result_id=result_id(result))
-        return result
-    except IntegrityError:
-        found = await _find(session, key)  # a concurrent first attempt committed meanwhile
-        if found is None:
-            raise
-        return await _replay(found, operation, input_hash, replay)
+
+    async def run() -> tuple[T, dict]:
+        result = await command()
+        return result, {"id": result_id(result)}
+
+    async def again(answer: dict) -> T:
+        return await replay(answer["id"])
+
+    return await once_answered(session, key, operation, input_hash, run, again)
 
 
 class _NoEffect(Exception):
@@ -70,8 +63,8 @@ async def once_answered(
     session: Session, key: str, operation: str, input_hash: str,
     command: Callable[[], Awaitable[tuple[T, dict | None]]], replay: Callable[[dict], Awaitable[T]],
 ) -> T:  # fmt: skip
-    """Like `once`, for any mutation: `command` returns its result and the answer to keep
-    (None when it refused the input, which keeps nothing); `replay` rebuilds a kept answer."""
+    """Run `command` once per (user, key): it returns its result and the answer to keep (None
+    when it refused the input, which keeps nothing); a replay rebuilds the kept answer."""
     key = clean_text(key, "idempotencyKey", max_length=100)
     found = await _find(session, key)
     if found is not None:
@@ -97,18 +90,13 @@ async def once_answered(
 
 async def _replay_answer(record: IdempotencyRecord, operation: str, input_hash: str, replay):
     _check_same_request(record, operation, input_hash)
-    if record.answer is None:  # kept by `once` for the same operation: never for a generic one
-        raise DomainError(ErrorCode.CONFLICT, "this idempotencyKey was used by another client", ("idempotencyKey",))
-    return await replay(json.loads(record.answer))
+    # Records kept before answers were stored name their object by id only.
+    answer = json.loads(record.answer) if record.answer is not None else {"id": record.result_id}
+    return await replay(answer)
 
 
 async def _find(session: Session, key: str) -> IdempotencyRecord | None:
     return await IdempotencyRecord.filter(user_id=session.actor.user_id, key=key).first()
-
-
-async def _replay(record: IdempotencyRecord, operation: str, input_hash: str, replay):
-    _check_same_request(record, operation, input_hash)
-    return await replay(record.result_id)
 
 
 def _check_same_request(record: IdempotencyRecord, operation: str, input_hash: str) -> None:
