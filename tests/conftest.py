@@ -16,11 +16,10 @@ from server.settings import Settings
 from store.config import tortoise_config
 from tests.client import GraphQLClient
 from tests.databases import (
-    REQUIRE_POSTGRES,
     PostgresWorlds,
     SqliteWorlds,
-    postgres_unavailable_reason,
     reset_orm_caches,
+    skip_without_postgres,
 )
 
 BACKENDS = ["sqlite", "postgres"]
@@ -33,11 +32,7 @@ def sqlite_worlds(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres_worlds():
-    reason = postgres_unavailable_reason()
-    if reason:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
+    skip_without_postgres()
     worlds = PostgresWorlds()
     yield worlds
     worlds.close()

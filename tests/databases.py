@@ -51,6 +51,17 @@ def postgres_unavailable_reason() -> str | None:
     return None
 
 
+def skip_without_postgres() -> None:
+    """Skip with the reason when PostgreSQL is unreachable; fail instead if it is required (CI)."""
+    import pytest
+
+    reason = postgres_unavailable_reason()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+
+
 def reset_orm_caches() -> None:
     """Tortoise caches INSERT statements per (connection name, table), not per dialect: a
     process that switches between SQLite and PostgreSQL (only this test suite does) would

@@ -105,11 +105,7 @@ async def test_escalated_exception_waits_for_hq(api):
         )
     )
     assert escalated["status"] == "EXCEPTION"
-    detail = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
-        {"id": task["id"]},
-        as_user="hq.planner",
-    )
+    detail = await _exceptions(api, task)
     assert detail["node"]["exceptions"] == [{"handling": "ESCALATE", "handledAt": None}]
     done = ok(
         await act(
@@ -123,11 +119,7 @@ async def test_escalated_exception_waits_for_hq(api):
         )
     )
     assert done["status"] == "CANCELLED"
-    detail = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
-        {"id": task["id"]},
-        as_user="hq.planner",
-    )
+    detail = await _exceptions(api, task)
     assert detail["node"]["exceptions"][0]["handling"] == "CANCEL" and detail["node"]["exceptions"][0]["handledAt"]
 
 
@@ -192,3 +184,11 @@ async def test_rescheduled_unannounced_task_leaves_the_enterprise_view(api):
     assert await get(api, task["id"], as_user="ent.E003") is None
     listed = await api.data("{ tasks(first: 10) { totalCount } }", as_user="ent.E003")
     assert listed["tasks"]["totalCount"] == 0
+
+
+async def _exceptions(api, task) -> dict:
+    return await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Task { exceptions { handling handledAt } } } }",
+        {"id": task["id"]},
+        as_user="hq.planner",
+    )

@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from server.cli import parser
-from tests.databases import POSTGRES_URL, REQUIRE_POSTGRES, _admin, postgres_unavailable_reason, with_database
+from tests.databases import POSTGRES_URL, _admin, skip_without_postgres, with_database
 
 SURVEIL = Path(sys.executable).with_name("surveil")
 
@@ -158,11 +158,7 @@ def test_migrate_creates_the_database_then_the_commands_work(tmp_path):
 @pytest.fixture
 def postgres():
     """PostgreSQL is skipped with the reason when unreachable, as in conftest, unless required."""
-    reason = postgres_unavailable_reason()
-    if reason:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
+    skip_without_postgres()
 
 
 @pytest.fixture

@@ -27,10 +27,9 @@ from store.migrate import apply_migrations
 from store.readiness import MIGRATIONS_TABLE
 from tests.databases import (
     POSTGRES_URL,
-    REQUIRE_POSTGRES,
     _admin,
-    postgres_unavailable_reason,
     reset_orm_caches,
+    skip_without_postgres,
     with_database,
 )
 from tests.store.migrations_support import _migrate_to
@@ -100,11 +99,7 @@ def migrated_sqlite(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def migrated_postgres():
-    reason = postgres_unavailable_reason()
-    if reason:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-        pytest.skip(reason)
+    skip_without_postgres()
     name = f"surveil_test_schema_{os.getpid()}"  # runs in parallel do not collide
     url = with_database(POSTGRES_URL, name)
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
