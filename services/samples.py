@@ -20,7 +20,6 @@ from services.gates import GATES, SAMPLE_COLUMNS
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
-from store import units
 from store.db import transaction
 from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
@@ -157,10 +156,6 @@ async def reload_for(session: Session, sample_id: int, operation: str) -> Sample
     actions = {"shipSample": "ship", "recordSample": "record", "receiveSample": "receive",
                "startSampleTesting": "test", "submitLabReport": "report"}  # fmt: skip
     return await _load(session, sample_id, actions[operation])
-
-
-async def _codes(sample: Sample) -> list[str]:
-    return await units.domain_codes(sample, SAMPLE_DOMAIN_COLUMNS)
 
 
 async def _step(session, sample: Sample, expected: int, target: SampleStatus, side: CustodySide, updates) -> None:
