@@ -31,11 +31,15 @@ class TaskMutation:
                 factory_id=factory_db_id(input.factory_id),
                 kind=TaskKind(input.kind.value),
                 certificate_ids=[db_id(c, "Certificate", "certificateIds") for c in input.certificate_ids],
-                due_on=input.due_on, planned_start=input.planned_start, planned_end=input.planned_end,
+                due_on=input.due_on,
+                planned_start=input.planned_start,
+                planned_end=input.planned_end,
                 trigger=SpecialTrigger(input.special_trigger.value) if input.special_trigger else None,
-                trigger_details=input.trigger_details, with_sampling=input.with_sampling,
-                requirements=input.requirements, unannounced=input.unannounced,
-            )  # fmt: skip
+                trigger_details=input.trigger_details,
+                with_sampling=input.with_sampling,
+                requirements=input.requirements,
+                unannounced=input.unannounced,
+            )
 
         return await task_payload(info, command())
 
@@ -45,23 +49,32 @@ class TaskMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.schedule_task(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                input.planned_start, input.planned_end, input.due_on, input.requirements,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                planned_start=input.planned_start,
+                planned_end=input.planned_end,
+                due_on=input.due_on,
+                requirements=input.requirements,
+            )
 
         return await task_payload(info, command())
 
     @mutation(description="下达任务 Issue a task; a pre-notified one creates the enterprise's notice.")
     async def issue_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
-            return await lifecycle.issue_task(info.context.require_session, task_db_id(input), input.expected_version)
+            return await lifecycle.issue_task(
+                info.context.require_session, task_id=task_db_id(input), expected_version=input.expected_version
+            )
 
         return await task_payload(info, command())
 
     @mutation(description="开始实施 The team starts on site; an unannounced task becomes visible to the enterprise.")
     async def start_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
-            return await lifecycle.start_task(info.context.require_session, task_db_id(input), input.expected_version)
+            return await lifecycle.start_task(
+                info.context.require_session, task_id=task_db_id(input), expected_version=input.expected_version
+            )
 
         return await task_payload(info, command())
 
@@ -69,7 +82,10 @@ class TaskMutation:
     async def cancel_task(self, info: strawberry.Info, input: task_inputs.TaskActionInput) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.cancel_task(
-                info.context.require_session, task_db_id(input), input.expected_version, input.reason
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                reason=input.reason,
             )
 
         return await task_payload(info, command())
@@ -83,13 +99,18 @@ class TaskMutation:
                 lifecycle.Part(
                     kind=TaskKind(p.kind.value),
                     certificate_ids=[db_id(c, "Certificate", "certificateIds") for c in p.certificate_ids]
-                    if p.certificate_ids is not None else None,
+                    if p.certificate_ids is not None
+                    else None,
                     requirements=p.requirements,
                 )
                 for p in input.parts
-            ]  # fmt: skip
+            ]
             return await lifecycle.split_task(
-                info.context.require_session, task_db_id(input), input.expected_version, parts, input.reason
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                parts=parts,
+                reason=input.reason,
             )
 
         result, errors = await run(command())
@@ -105,7 +126,11 @@ class TaskMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await lifecycle.delegate_task(
-                info.context.require_session, task_db_id(input), input.expected_version, input.agency_code, input.reason
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                agency_code=input.agency_code,
+                reason=input.reason,
             )
 
         return await task_payload(info, command())
@@ -114,9 +139,13 @@ class TaskMutation:
     async def assign_team(self, info: strawberry.Info, input: task_inputs.AssignTeamInput) -> task_payloads.TaskPayload:
         async def command():
             return await team.assign_team(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                input.leader_login, input.member_logins, input.reason,
-            )  # fmt: skip
+                info.context.require_session,
+                task_db_id(input),
+                input.expected_version,
+                input.leader_login,
+                input.member_logins,
+                input.reason,
+            )
 
         return await task_payload(info, command())
 
@@ -126,9 +155,12 @@ class TaskMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await exceptions.report_exception(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                ExceptionReason(input.reason.value), input.details,
-            )  # fmt: skip
+                info.context.require_session,
+                task_db_id(input),
+                input.expected_version,
+                ExceptionReason(input.reason.value),
+                input.details,
+            )
 
         return await task_payload(info, command())
 
@@ -138,9 +170,14 @@ class TaskMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await exceptions.handle_exception(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                ExceptionHandling(input.handling.value), input.note, input.planned_start, input.planned_end,
-            )  # fmt: skip
+                info.context.require_session,
+                task_db_id(input),
+                input.expected_version,
+                ExceptionHandling(input.handling.value),
+                input.note,
+                input.planned_start,
+                input.planned_end,
+            )
 
         return await task_payload(info, command())
 
@@ -175,9 +212,15 @@ class TaskMutation:
         async def command():
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             await documents.attach_material(
-                session, task_db_id(input), data, filename, declared,
-                input.description, config.max_upload_bytes, config.blobs,
-            )  # fmt: skip
+                session,
+                task_db_id(input),
+                data,
+                filename,
+                declared,
+                input.description,
+                config.max_upload_bytes,
+                config.blobs,
+            )
             return await _reload(info, task_db_id(input))
 
         return await task_payload(info, command())

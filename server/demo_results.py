@@ -63,10 +63,10 @@ async def _decided(
         due_on=start + timedelta(days=10), planned_start=start, planned_end=start + timedelta(days=1), trigger=None,
         trigger_details=None, with_sampling=False, requirements="Routine surveillance",
     )  # fmt: skip
-    task = await lifecycle.issue_task(planner, task.id, task.version)
+    task = await lifecycle.issue_task(planner, task_id=task.id, expected_version=task.version)
     task = await team.assign_team(planner, task.id, task.version, leader, [], None)
     inspector = await demo.session(leader)
-    task = await lifecycle.start_task(inspector, task.id, task.version)
+    task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
     task = await submit.submit_results(inspector, task.id, task.version, conclusion, "Demo result", findings)
     task = await review.review(await demo.session(f"{unit}.reviewer"), task.id, task.version, ReviewOutcome.AGREE, None)
     return await decide.decide(

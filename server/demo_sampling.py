@@ -44,7 +44,7 @@ async def _sampling_task(demo, code: str, site: SamplingSite, method: SamplingMe
         due_on=today + timedelta(days=60), planned_start=today, planned_end=today + timedelta(days=7),
         trigger=None, trigger_details=None, with_sampling=True, requirements="Surveillance sampling 2026",
     )  # fmt: skip
-    task = await lifecycle.issue_task(east, task.id, task.version)
+    task = await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
     category = await ProductCategory.get(id=certs[0].product_category_id)
     return await samples.set_sampling_details(east, task.id, task.version, site, method, category.code, 2, lab)
 
@@ -55,7 +55,7 @@ async def _factory_sampling(demo) -> None:
     task = await _sampling_task(demo, "E010", SamplingSite.FACTORY, SamplingMethod.SAMPLING, "east-lab-1")
     task = await team.assign_team(east, task.id, task.version, "east.inspector1", [], None)
     inspector, lab = await demo.session("east.inspector1"), await demo.session("lab.east1")
-    task = await lifecycle.start_task(inspector, task.id, task.version)
+    task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
     stops = ["SEALED", "SHIPPED", "RECEIVED", "TESTING", "PASSED", "FAILED"]
     for n, stop in enumerate(stops, start=1):
         sample = await samples.record_sample(inspector, task.id, f"DEMO-E010-{n}", f"F-E010-{n}", 2, "Finished goods")

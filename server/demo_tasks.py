@@ -60,32 +60,35 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
         )
 
     issued = await scheduled("E001")  # issued, notice sent
-    await lifecycle.issue_task(east, issued.id, issued.version)
+    await lifecycle.issue_task(east, task_id=issued.id, expected_version=issued.version)
     staffed = await scheduled("E002", 3)  # team assigned
-    staffed = await lifecycle.issue_task(east, staffed.id, staffed.version)
+    staffed = await lifecycle.issue_task(east, task_id=staffed.id, expected_version=staffed.version)
     await team.assign_team(east, staffed.id, staffed.version, "east.inspector1", ["east.inspector2"], None)
     running = await scheduled("E003", 6)  # unannounced, started: now visible to the enterprise
-    running = await lifecycle.issue_task(east, running.id, running.version)
+    running = await lifecycle.issue_task(east, task_id=running.id, expected_version=running.version)
     running = await team.assign_team(east, running.id, running.version, "east.inspector2", [], None)
-    await lifecycle.start_task(await demo.session("east.inspector2"), running.id, running.version)
+    await lifecycle.start_task(
+        await demo.session("east.inspector2"), task_id=running.id, expected_version=running.version
+    )
     refused = await scheduled("E004", 9)  # exception: refused unannounced inspection
-    refused = await lifecycle.issue_task(east, refused.id, refused.version)
+    refused = await lifecycle.issue_task(east, task_id=refused.id, expected_version=refused.version)
     refused = await team.assign_team(east, refused.id, refused.version, "east.inspector1", [], None)
     await exceptions.report_exception(
         await demo.session("east.inspector1"), refused.id, refused.version, ExceptionReason.REFUSED_INSPECTION,
         "The factory manager refused entry to the unannounced inspection team.",
     )  # fmt: skip
     dropped = await demo.draft_of("E006")
-    await lifecycle.cancel_task(east, dropped.id, dropped.version, "Factory merged into E002's certificate holder")
+    await lifecycle.cancel_task(
+        east,
+        task_id=dropped.id,
+        expected_version=dropped.version,
+        reason="Factory merged into E002's certificate holder",
+    )
     split = await scheduled("E009", 12)
-    await lifecycle.split_task(
-        east, split.id, split.version,
-        [
+    await lifecycle.split_task(east, task_id=split.id, expected_version=split.version, parts=[
             lifecycle.Part(TaskKind(split.kind), None, None),
             lifecycle.Part(TaskKind.SAMPLING, None, "Take 2 samples per model"),
-        ],
-        "Sampling by a separate team",
-    )  # fmt: skip
+        ], reason="Sampling by a separate team")  # fmt: skip
     await _relocation(east, start)
     await _delegated(await demo.session("hq.planner"), start)
     await seed_demo_sampling(demo)
@@ -104,7 +107,7 @@ async def _relocation(east: Session, start) -> None:
         planned_start=start + timedelta(days=20), planned_end=start + timedelta(days=21),
         trigger=None, trigger_details=None, with_sampling=True, requirements="Relocated to a new site in Qingdao",
     )  # fmt: skip
-    await lifecycle.issue_task(east, task.id, task.version)
+    await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
 
 
 async def _delegated(hq: Session, start) -> None:
@@ -119,6 +122,12 @@ async def _delegated(hq: Session, start) -> None:
         trigger=SpecialTrigger.COMPLAINT, trigger_details="Importer complaint about insulation thickness",
         with_sampling=False, requirements="Measure insulation thickness on three production lots",
     )  # fmt: skip
-    task = await lifecycle.delegate_task(hq, task.id, task.version, "agency-de", "Executed by our German partner")
-    task = await lifecycle.issue_task(hq, task.id, task.version)
+    task = await lifecycle.delegate_task(
+        hq,
+        task_id=task.id,
+        expected_version=task.version,
+        agency_code="agency-de",
+        reason="Executed by our German partner",
+    )
+    task = await lifecycle.issue_task(hq, task_id=task.id, expected_version=task.version)
     await team.assign_team(hq, task.id, task.version, "agency.de.inspector", [], None)

@@ -12,8 +12,7 @@ from domain.jurisdiction import JurisdictionMap
 from server import demo_world as world
 from services import audit_log
 from services.certificate_expiry import expire_due
-from services.context import SYSTEM_ACTOR
-from store.db import transaction
+from services.runner import Work, command
 from store.models import (
     Certificate,
     CertificateStatusChange,
@@ -27,34 +26,39 @@ from store.units import load_jurisdiction
 
 
 async def seed_demo(north_china: tuple[str, ...]) -> dict[str, int]:
-    created = {"units": 0, "users": 0, "roles": 0, "categories": 0, "factories": 0, "certificates": 0}
-    async with transaction():
-        units = {}
-        for code, kind, name, name_zh, provinces, countries, regions in world.UNITS:
-            units[code], new = await OrgUnit.get_or_create(
-                code=code,
-                defaults=dict(
-                    kind=kind, name=name, name_zh=name_zh, provinces=provinces, countries=countries, regions=regions
-                ),
-            )
-            created["units"] += new
-        for login, display, unit_code, roles in world.STAFF:
-            await _person(created, login, display, units[unit_code], roles)
-        categories = {}
-        for code, name, name_zh, rule in world.PRODUCT_CATEGORIES:
-            categories[code], new = await ProductCategory.get_or_create(
-                code=code, defaults=dict(name=name, name_zh=name_zh, implementation_rule=rule)
-            )
-            created["categories"] += new
-        jurisdiction = await load_jurisdiction(north_china)
-        for index, row in enumerate(world.FACTORIES):
-            await _factory(created, index, row, units, categories, jurisdiction)
-        if any(created.values()):
-            await audit_log.record(
-                SYSTEM_ACTOR, AuditAction.SEED_DEMO, "World", None, after=created, reason="surveil seed --demo"
-            )
+    created = await _load_world(north_china=north_china)
     # The demo's dates are fixed and time moves on: no certificate stays VALID past its date.
     created["expired certificates"] = len(await expire_due())
+    return created
+
+
+@command(system=True)
+async def _load_world(work: Work, *, north_china: tuple[str, ...]) -> dict[str, int]:
+    created = {"units": 0, "users": 0, "roles": 0, "categories": 0, "factories": 0, "certificates": 0}
+    units = {}
+    for code, kind, name, name_zh, provinces, countries, regions in world.UNITS:
+        units[code], new = await OrgUnit.get_or_create(
+            code=code,
+            defaults=dict(
+                kind=kind, name=name, name_zh=name_zh, provinces=provinces, countries=countries, regions=regions
+            ),
+        )
+        created["units"] += new
+    for login, display, unit_code, roles in world.STAFF:
+        await _person(created, login, display, units[unit_code], roles)
+    categories = {}
+    for code, name, name_zh, rule in world.PRODUCT_CATEGORIES:
+        categories[code], new = await ProductCategory.get_or_create(
+            code=code, defaults=dict(name=name, name_zh=name_zh, implementation_rule=rule)
+        )
+        created["categories"] += new
+    jurisdiction = await load_jurisdiction(north_china)
+    for index, row in enumerate(world.FACTORIES):
+        await _factory(created, index, row, units, categories, jurisdiction)
+    if any(created.values()):
+        await audit_log.record(AuditAction.SEED_DEMO, "World", None, after=created, reason="surveil seed --demo")
+    else:
+        work.nothing_changed()
     return created
 
 

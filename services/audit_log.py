@@ -1,14 +1,16 @@
-"""Recording who did what, when and why — called inside each command's transaction."""
+"""Recording who did what, when and why — inside the current command's unit of work.
+
+Only a command run by `services/runner.py` may record: the record counts towards the rule that
+a command changing something leaves at least one (`services/work.py`)."""
 
 from __future__ import annotations
 
 from domain.audit_events import AuditAction
-from services.context import Actor
+from services import work
 from store import audit
 
 
 async def record(
-    actor: Actor,
     action: AuditAction,
     object_type: str,
     object_id: int | None,
@@ -17,7 +19,9 @@ async def record(
     after: dict | None = None,
     reason: str | None = None,
 ):
-    return await audit.append(
+    current = work.current()
+    actor = current.actor
+    entry = await audit.append(
         actor_id=actor.user_id or None,
         actor=actor.login,
         unit=actor.unit_code,
@@ -29,3 +33,5 @@ async def record(
         reason=reason,
         request_id=actor.request_id,
     )
+    current.recorded += 1
+    return entry

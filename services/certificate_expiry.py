@@ -21,7 +21,7 @@ from domain.enums import CertificateStatus
 from services import audit_log
 from services.clock import end_of, today
 from services.context import SYSTEM_ACTOR
-from store.db import transaction
+from services.runner import unconverted
 from store.models import Certificate, CertificateStatusChange
 
 log = logging.getLogger("surveil.expiry")
@@ -37,7 +37,7 @@ async def expire_due(ids: Iterable[int] | None = None, day: date | None = None) 
         due = due.filter(id__in=list(ids))
     moved = []
     for certificate in await due.order_by("id"):
-        async with transaction():
+        async with unconverted(None):
             if await expire_certificate(certificate, day):
                 moved.append(certificate.number)
     return moved
@@ -60,8 +60,7 @@ async def expire_certificate(certificate: Certificate, day: date) -> bool:
         certificate_id=certificate.id, from_status=before, to_status=CertificateStatus.EXPIRED, reason=why,
         actor=SYSTEM_ACTOR.login, at=await _expired_at(certificate),
     )  # fmt: skip
-    await audit_log.record(
-        SYSTEM_ACTOR, AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
+    await audit_log.record(AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
         before={"status": before.value, "suspendedUntil": _iso(certificate.suspended_until)},
         after={"status": CertificateStatus.EXPIRED.value, "expiresOn": certificate.expires_on.isoformat()},
         reason=why,

@@ -10,9 +10,9 @@ from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
+from services.runner import unconverted
 from services.tasks.common import INTERNAL, KIND, domain_codes, load_for
 from store.blobs import BlobStore
-from store.db import transaction
 from store.models import Document, SurveillanceTask
 
 # Accepted types, recognised by their first bytes rather than by what the client claims.
@@ -59,7 +59,7 @@ async def attach_material(
     content_type = checked_file(data, declared_type, max_bytes)
     name = clean_text(Path(filename or "upload").name, "filename", max_length=200)
     text = clean_text(description, "description", max_length=2000, required=False) or ""
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "attach")
         if task.status == "ARCHIVED":
             raise DomainError(ErrorCode.CONFLICT, "the record is archived and read-only", ("taskId",))
@@ -68,8 +68,7 @@ async def attach_material(
             task_id=task.id, purpose="MATERIAL", sha256=digest, size=len(data), content_type=content_type,
             filename=name, description=text, uploaded_by_id=session.actor.user_id,
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.TASK_MATERIAL, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_MATERIAL, "SurveillanceTask", task.id,
             after={"document": document.id, "sha256": digest, "filename": name, "size": len(data)}, reason=text or None,
         )  # fmt: skip
     return document

@@ -16,9 +16,9 @@ from services import audit_log
 from services.context import Session
 from services.errors import bounded
 from services.gates import GATES
+from services.runner import unconverted
 from services.scoping import factory_filter, factory_unit_ids
 from services.tasks.rerouting import follow_factory
-from store.db import transaction
 from store.models import Factory
 from store.pagination import Page, PageRequest, paginate
 from store.rows import FACTORY_FIELDS, fetch_rows
@@ -78,7 +78,7 @@ async def correct_information(
     reason: str | None,
 ) -> Factory:
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         factory = await _load_for(session, factory_id, "update")
         _check_version(factory, expected_version)
         jurisdiction = await _jurisdiction(session)
@@ -90,7 +90,6 @@ async def correct_information(
             if rerouted or factory.responsible_unit_id != old_unit:
                 change.after["openTasksRerouted"] = rerouted
         await audit_log.record(
-            session.actor,
             AuditAction.FACTORY_CORRECT,
             "Factory",
             factory.id,
@@ -105,13 +104,12 @@ async def change_class(
     session: Session, factory_id: int, expected_version: int, new_class: FactoryClass, reason: str | None
 ) -> Factory:
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         factory = await _load_for(session, factory_id, "reclassify")
         _check_version(factory, expected_version)
         change = rules.change_class(_facts(factory), new_class)
         await _save(factory, change, None)
         await audit_log.record(
-            session.actor,
             AuditAction.FACTORY_RECLASSIFY,
             "Factory",
             factory.id,

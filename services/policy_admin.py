@@ -14,8 +14,8 @@ from policies.authorizer import POLICY_ARITY
 from services import audit_log
 from services.context import Session
 from services.policy_sync import PolicySync
+from services.runner import unconverted
 from store import policy_store
-from store.db import transaction
 from store.models import OrgUnit, PolicyRule, RoleAssignment, User
 
 POLICY = "policy"
@@ -51,14 +51,12 @@ async def add_rule(session: Session, sync: PolicySync, ptype: str, values: list[
     why = require_reason(reason)
     line = _validate_line(ptype, values)
     session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
-    async with transaction():
+    async with unconverted(session):
         if await policy_store.find_rule(line):
             raise DomainError(ErrorCode.CONFLICT, "this policy line exists already", ("values",))
         rule = await PolicyRule.create(**policy_store.rule_fields(line))
         await policy_store.bump_revision()
-        await audit_log.record(
-            session.actor, AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why
-        )
+        await audit_log.record(AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
     await sync.refresh(force=True)
     return rule
 
@@ -69,7 +67,7 @@ async def remove_rule(
     why = require_reason(reason)
     line = _validate_line(ptype, values)
     session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
-    async with transaction():
+    async with unconverted(session):
         rule = await policy_store.find_rule(line)
         if rule is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such policy line", ("values",))
@@ -82,7 +80,7 @@ async def remove_rule(
         await rule.delete()
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor, AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why
+            AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why
         )
     await sync.refresh(force=True)
     return rule
@@ -97,14 +95,13 @@ async def assign_role(
     if user.id == session.actor.user_id:
         # Separation of duties: nobody grants themselves a role.
         raise DomainError(ErrorCode.CONFLICT, "another administrator must grant you a role", ("login",))
-    async with transaction():
+    async with unconverted(session):
         try:
             assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
         except IntegrityError:
             raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor,
             AuditAction.ROLE_ASSIGN,
             "RoleAssignment",
             assignment.id,
@@ -121,7 +118,7 @@ async def revoke_role(
     why = require_reason(reason)
     session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
-    async with transaction():
+    async with unconverted(session):
         assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
         if assignment is None:
             raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
@@ -133,7 +130,6 @@ async def revoke_role(
         await assignment.delete()
         await policy_store.bump_revision()
         await audit_log.record(
-            session.actor,
             AuditAction.ROLE_REVOKE,
             "RoleAssignment",
             assignment.id,

@@ -14,8 +14,8 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.runner import unconverted
 from services.tasks.common import INTERNAL
-from store.db import transaction
 from store.models import FrequencyRuleRow, ProductCategory, SamplingScheme, SurveillanceClause, TaskCertificate
 from store.pagination import Page, PageRequest, paginate
 
@@ -35,7 +35,7 @@ async def upsert_clause(
         "product_category_id": await _category_id(category) if category else None,
     }
     code = clean_text(code, "code", max_length=32)
-    async with transaction():
+    async with unconverted(session):
         clause = await SurveillanceClause.filter(year=year, code=code).first()
         if clause is None:
             clause = await SurveillanceClause.create(year=year, code=code, **values)
@@ -44,8 +44,7 @@ async def upsert_clause(
             before = {"title": clause.title, "text": clause.text, "category": clause.product_category_id}
             await SurveillanceClause.filter(id=clause.id).update(**values, version=clause.version + 1)
             await clause.refresh_from_db()
-        await audit_log.record(
-            session.actor, AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id,
+        await audit_log.record(AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id,
             before=before, reason=why,
             after={"year": year, "code": code, "title": values["title"], "category": category},
         )  # fmt: skip
@@ -68,7 +67,7 @@ async def upsert_scheme(
     values = {"title": clean_text(title, "title", max_length=200), "test_items": items,
               "sample_quantity": quantity, "sites": sorted({s.value for s in sites})}  # fmt: skip
     category_id = await _category_id(category)
-    async with transaction():
+    async with unconverted(session):
         scheme = await SamplingScheme.filter(product_category_id=category_id).first()
         if scheme is None:
             scheme = await SamplingScheme.create(product_category_id=category_id, **values)
@@ -76,7 +75,6 @@ async def upsert_scheme(
             await SamplingScheme.filter(id=scheme.id).update(**values, version=scheme.version + 1)
             await scheme.refresh_from_db()
         await audit_log.record(
-            session.actor,
             AuditAction.REFERENCE_SCHEME,
             "SamplingScheme",
             scheme.id,
@@ -164,7 +162,7 @@ async def update_frequency_rule(
     session.perms.require("manage", KIND, ["hq"])
     if not 1 <= interval_months <= 60:
         raise DomainError(ErrorCode.INVALID, "the interval is 1 to 60 months", ("intervalMonths",))
-    async with transaction():
+    async with unconverted(session):
         row = await FrequencyRuleRow.filter(classification=klass.value).first()
         if row is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no rule for that class", ("classification",))
@@ -177,7 +175,6 @@ async def update_frequency_rule(
         )
         await row.refresh_from_db()
         await audit_log.record(
-            session.actor,
             AuditAction.REFERENCE_FREQUENCY,
             "FrequencyRule",
             row.id,

@@ -17,10 +17,10 @@ from services.clock import local_date
 from services.context import ServiceConfig, Session
 from services.documents import checked_file
 from services.gates import GATES, SAMPLE_COLUMNS
+from services.runner import unconverted
 from services.scoping import in_units
 from services.tasks.common import check_version, load_for, save
 from services.tasks.lifecycle import require_team_member
-from store.db import transaction
 from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
@@ -52,7 +52,7 @@ async def set_sampling_details(
     session: Session, task_id: int, expected_version: int, site: SamplingSite, method: SamplingMethod,
     category_code: str, quantity: int, lab_code: str,
 ) -> SurveillanceTask:  # fmt: skip
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "plan")
         check_version(task, expected_version)
         if not (task.with_sampling or task.kind == TaskKind.SAMPLING):
@@ -81,8 +81,7 @@ async def set_sampling_details(
             # Bought like a customer: the enterprise must not know, until the result is submitted.
             updates |= {"unannounced": True, "enterprise_unit_id": None}
         await save(task, **updates)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_SAMPLING_DETAILS, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_SAMPLING_DETAILS, "SurveillanceTask", task.id,
             after={"site": site.value, "method": method.value, "category": category.code, "quantity": quantity,
                    "lab": lab.code},
         )  # fmt: skip
@@ -92,7 +91,7 @@ async def set_sampling_details(
 async def record_sample(
     session: Session, task_id: int, identifier: str, seal_number: str, quantity: int, place: str
 ) -> Sample:
-    async with transaction():
+    async with unconverted(session):
         task, codes = await load_for(session, task_id, "read")
         session.perms.require("record", KIND, codes)
         await require_team_member(session, task)
@@ -112,13 +111,13 @@ async def record_sample(
             executing_unit_id=task.executing_unit_id,
         )  # fmt: skip
         await audit_log.record(
-            session.actor, AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id}
+            AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id}
         )
     return sample
 
 
 async def ship_sample(session: Session, sample_id: int, expected_version: int, carrier: str, tracking: str) -> Sample:
-    async with transaction():
+    async with unconverted(session):
         sample = await _load(session, sample_id, "ship")  # the team, or the buyer of bought samples
         task = await SurveillanceTask.get(id=sample.task_id)
         updates = {"carrier": clean_text(carrier, "carrier", max_length=100),
@@ -129,7 +128,7 @@ async def ship_sample(session: Session, sample_id: int, expected_version: int, c
 
 
 async def receive_sample(session: Session, sample_id: int, expected_version: int, condition: str) -> Sample:
-    async with transaction():
+    async with unconverted(session):
         sample = await _load(session, sample_id, "receive")
         updates = {"received_at": datetime.now(UTC),
                    "condition_on_arrival": clean_text(condition, "condition", max_length=2000)}  # fmt: skip
@@ -138,7 +137,7 @@ async def receive_sample(session: Session, sample_id: int, expected_version: int
 
 
 async def start_testing(session: Session, sample_id: int, expected_version: int) -> Sample:
-    async with transaction():
+    async with unconverted(session):
         sample = await _load(session, sample_id, "test")
         updates = {"testing_started_at": datetime.now(UTC)}
         await _step(session, sample, expected_version, SampleStatus.TESTING, CustodySide.LAB, updates)
@@ -164,8 +163,7 @@ async def _step(session, sample: Sample, expected: int, target: SampleStatus, si
     check_step(before, target, side)
     await versioning.save_versioned(sample, "sample", status=target, **updates)
     plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in updates.items()}
-    await audit_log.record(
-        session.actor, AuditAction(f"sample.{target.value.lower()}"), "Sample", sample.id,
+    await audit_log.record(AuditAction(f"sample.{target.value.lower()}"), "Sample", sample.id,
         before={"status": before.value}, after={"status": target.value, **plain},
     )  # fmt: skip
 
@@ -184,7 +182,7 @@ async def submit_report(
     if len(cleaned) > 200:
         raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))
     check_report(cleaned, passed)
-    async with transaction():
+    async with unconverted(session):
         sample = await _load(session, sample_id, "report")
         if await SurveillanceTask.filter(id=sample.task_id, status=TaskStatus.ARCHIVED).exists():
             raise DomainError(ErrorCode.CONFLICT, "the task's record is archived and read-only", ("sampleId",))
@@ -206,8 +204,7 @@ async def submit_report(
             marking_nonconformity=marking_nonconformity, document_id=doc_id, reported_by_id=session.actor.user_id,
             reported_at=now,
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.SAMPLE_LAB_REPORT, "Sample", sample.id,
+        await audit_log.record(AuditAction.SAMPLE_LAB_REPORT, "Sample", sample.id,
             after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
         )  # fmt: skip
     return sample

@@ -12,23 +12,22 @@ from domain.tasks import TaskStatus
 from services import audit_log
 from services.archive.completeness import completeness_of
 from services.context import Session
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, move
-from store.db import transaction
 from store.models import Decision, Document, SurveillanceTask
 
 
 async def archive_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "archive")
         check_version(task, expected_version)
         completeness = (await completeness_of([task]))[task.id]
         check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
-        await move(session, task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
+        await move(task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
         # What was archived, in the audit chain: a bundle exported later is checked against it.
         files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))
         decision = await Decision.get(task_id=task.id)
-        await audit_log.record(
-            session.actor, ARCHIVE_ACTION, "SurveillanceTask", task.id,
+        await audit_log.record(ARCHIVE_ACTION, "SurveillanceTask", task.id,
             after={"files": {str(k): v for k, v in sorted(files.items())}, "decision": str(decision.outcome)},
         )  # fmt: skip
     return task

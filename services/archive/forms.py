@@ -13,9 +13,9 @@ from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.documents import checked_file
+from services.runner import unconverted
 from services.tasks.common import load_for
 from store.blobs import BlobStore
-from store.db import transaction
 from store.models import Document, SurveillanceTask
 
 
@@ -35,15 +35,14 @@ async def attach_form(
     name = clean_text(Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename",
                       max_length=200)  # fmt: skip
     text = clean_text(description, "description", max_length=2000, required=False) or (number or "")
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "attach_form")  # inspectors: for their own tasks only
         refuse_if_archived(task)
         document = await Document.create(
             task_id=task.id, purpose=form.value, sha256=store.put(data), size=len(data), content_type=content_type,
             filename=name, description=text, uploaded_by_id=session.actor.user_id,
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.TASK_FORM, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_FORM, "SurveillanceTask", task.id,
             after={"form": form.value, "number": number, "document": document.id, "sha256": document.sha256},
         )  # fmt: skip
     return task

@@ -13,8 +13,8 @@ from services import audit_log
 from services.archive.forms import refuse_if_archived
 from services.context import Session
 from services.results.submit import require_leader
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, save
-from store.db import transaction
 from store.models import PersonDayEntry, SurveillanceTask, TeamAssignment, User
 
 ACCOUNTABLE = (TaskStatus.IN_PROGRESS, TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED,
@@ -28,14 +28,13 @@ def _check_days(days: float, field: tuple[str, ...]) -> None:
 
 async def set_planned(session: Session, task_id: int, expected_version: int, days: float) -> SurveillanceTask:
     _check_days(days, ("plannedPersonDays",))
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "plan")
         check_version(task, expected_version)
         refuse_if_archived(task)
         before = task.planned_person_days
         await save(task, planned_person_days=days)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_PLANNED_PERSON_DAYS, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_PLANNED_PERSON_DAYS, "SurveillanceTask", task.id,
             before={"plannedPersonDays": before}, after={"plannedPersonDays": days},
         )  # fmt: skip
     return task
@@ -48,7 +47,7 @@ async def record_actual(
         raise DomainError(ErrorCode.INVALID, "account 1 to 20 inspectors", ("entries",))
     for i, (_, days) in enumerate(entries):
         _check_days(days, ("entries", str(i), "days"))
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "submit_results")
         await require_leader(session, task)
         check_version(task, expected_version)
@@ -74,7 +73,7 @@ async def record_actual(
                 )  # fmt: skip
         await save(task)
         await audit_log.record(
-            session.actor, AuditAction.TASK_PERSON_DAYS, "SurveillanceTask", task.id, after={"entries": dict(entries)}
+            AuditAction.TASK_PERSON_DAYS, "SurveillanceTask", task.id, after={"entries": dict(entries)}
         )
     return task
 

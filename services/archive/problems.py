@@ -12,9 +12,9 @@ from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.runner import unconverted
 from services.scoping import in_units
 from services.tasks.queries import visible_tasks
-from store.db import transaction
 from store.models import OrgUnit, ProblemMessage, ProblemReport
 
 KIND = "problem"
@@ -34,14 +34,13 @@ async def file_report(
     visible = await visible_tasks(session, task_ids)
     if missing := [i for i in task_ids if i not in visible]:
         raise DomainError(ErrorCode.NOT_FOUND, f"{len(missing)} linked task(s) not found", ("taskIds",))
-    async with transaction():
+    async with unconverted(session):
         report = await ProblemReport.create(
             unit_id=unit.id, category=category.value, title=heading, description=text,
             task_ids=sorted(set(task_ids)), status="OPEN", filed_by_id=session.actor.user_id,
             filed_at=datetime.now(UTC),
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.PROBLEM_FILE, "ProblemReport", report.id,
+        await audit_log.record(AuditAction.PROBLEM_FILE, "ProblemReport", report.id,
             after={"category": category.value, "title": heading, "tasks": report.task_ids}, reason=text,
         )  # fmt: skip
     return report
@@ -50,7 +49,7 @@ async def file_report(
 async def post_message(session: Session, report_id: int, text: str) -> ProblemReport:
     """HQ's answer (the report becomes ANSWERED), or the sub-centre's follow-up."""
     body = clean_text(text, "text", max_length=10000)
-    async with transaction():
+    async with unconverted(session):
         report = await ProblemReport.filter(id=report_id).select_related("unit").first()
         if report is None or not session.perms.decide("read", KIND, [report.unit.code]).allowed:
             raise DomainError(ErrorCode.NOT_FOUND, "no such problem report", ("reportId",))
@@ -62,8 +61,7 @@ async def post_message(session: Session, report_id: int, text: str) -> ProblemRe
         )
         if from_hq and report.status != "ANSWERED":
             await ProblemReport.filter(id=report.id).update(status="ANSWERED")
-        await audit_log.record(
-            session.actor, AuditAction.PROBLEM_ANSWER if from_hq else AuditAction.PROBLEM_FOLLOW_UP,
+        await audit_log.record(AuditAction.PROBLEM_ANSWER if from_hq else AuditAction.PROBLEM_FOLLOW_UP,
             "ProblemReport", report.id, reason=body,
         )  # fmt: skip
     return await ProblemReport.get(id=report.id)

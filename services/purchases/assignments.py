@@ -14,10 +14,10 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.purchases.access import bump, check_version, own_assignment
+from services.runner import unconverted
 from services.tasks.common import check_version as check_task_version
 from services.tasks.common import load_for, move, save
 from services.tasks.lifecycle import refuse_if_split
-from store.db import transaction
 from store.models import OrgUnit, Purchase, PurchaseAssignment, SurveillanceTask, TaskException, User
 
 
@@ -26,7 +26,7 @@ async def assign_buyer(
 ) -> PurchaseAssignment:
     login = clean_text(buyer_login, "buyerLogin", max_length=64)
     text = clean_text(instructions, "instructions", max_length=2000, required=False) or ""
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "assign_buyer")
         check_task_version(task, expected_version)
         method = SamplingMethod(task.sampling_method) if task.sampling_method else None
@@ -47,11 +47,10 @@ async def assign_buyer(
             executing_unit_id=task.executing_unit_id,
         )  # fmt: skip
         if TaskStatus(task.status) == TaskStatus.ISSUED:  # the buyer is the task's team
-            await move(session, task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_BUYER_ASSIGNED, None)
+            await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_BUYER_ASSIGNED, None)
         else:
             await save(task)
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_ASSIGN, "PurchaseAssignment", assignment.id,
+        await audit_log.record(AuditAction.PURCHASE_ASSIGN, "PurchaseAssignment", assignment.id,
             after={"task": task.id, "buyer": login, "instructions": text},
         )  # fmt: skip
     return assignment
@@ -69,7 +68,7 @@ async def _buyer(session: Session, task, login: str) -> User:
 
 async def withdraw(session: Session, assignment_id: int, expected_version: int, reason: str) -> PurchaseAssignment:
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         assignment = await PurchaseAssignment.filter(id=assignment_id).first()
         if assignment is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
@@ -80,8 +79,7 @@ async def withdraw(session: Session, assignment_id: int, expected_version: int, 
         check_version(assignment, expected_version)
         check_open(AssignmentStatus(assignment.status))
         await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
+        await audit_log.record(AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
         )  # fmt: skip
     return assignment
@@ -89,7 +87,7 @@ async def withdraw(session: Session, assignment_id: int, expected_version: int, 
 
 async def complete(session: Session, assignment_id: int, expected_version: int, note: str | None):
     text = clean_text(note, "note", max_length=2000, required=False)
-    async with transaction():
+    async with unconverted(session):
         assignment = await own_assignment(session, assignment_id, "record")
         check_version(assignment, expected_version)
         check_open(AssignmentStatus(assignment.status))
@@ -98,8 +96,7 @@ async def complete(session: Session, assignment_id: int, expected_version: int, 
                 ErrorCode.CONFLICT, "record a purchase first (or report the product not found)", ("assignmentId",)
             )
         await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_COMPLETE, "PurchaseAssignment", assignment.id,
+        await audit_log.record(AuditAction.PURCHASE_COMPLETE, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "COMPLETED"}, reason=text,
         )  # fmt: skip
     return assignment
@@ -111,19 +108,18 @@ async def report_problem(
     """The buyer cannot buy (市场上未找到产品 ...): the task becomes an exception for the
     planner to handle, and this assignment ends."""
     text = clean_text(details, "details", max_length=5000)
-    async with transaction():
+    async with unconverted(session):
         assignment = await own_assignment(session, assignment_id, "record")
         check_version(assignment, expected_version)
         check_open(AssignmentStatus(assignment.status))
         task = await SurveillanceTask.get(id=assignment.task_id)
-        await move(session, task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text)
+        await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text)
         await TaskException.create(
             task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
             reported_at=datetime.now(UTC),
         )  # fmt: skip
         await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_PROBLEM, "PurchaseAssignment", assignment.id,
+        await audit_log.record(AuditAction.PURCHASE_PROBLEM, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "EXCEPTION", "reason": reason.value}, reason=text,
         )  # fmt: skip
     return assignment

@@ -18,7 +18,6 @@ async def withdraw_open_work(session: Session, task_id: int, why: str) -> None:
             status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why,
             version=assignment.version + 1,
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
+        await audit_log.record(AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
             before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
         )  # fmt: skip

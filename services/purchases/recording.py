@@ -26,9 +26,9 @@ from services import audit_log, idempotency
 from services.context import Session
 from services.documents import checked_file
 from services.purchases.access import own_assignment
+from services.runner import unconverted
 from services.tasks.common import move
 from store.blobs import BlobStore
-from store.db import transaction
 from store.models import Document, Purchase, Sample, SurveillanceTask
 
 IMAGES = ("image/jpeg", "image/png")
@@ -116,7 +116,7 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
         checked_file(p.data, p.content_type, max_bytes, ("photos", str(i)), IMAGES, "photos are JPEG or PNG images")
         for i, p in enumerate(facts.photos)
     ]
-    async with transaction():
+    async with unconverted(session):
         assignment = await own_assignment(session, assignment_id, "record")
         check_open(AssignmentStatus(assignment.status))
         now = datetime.now(UTC)
@@ -129,7 +129,7 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
             in_use = ", ".join(sorted(taken))
             raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
         if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
-            await move(session, task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
+            await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
         purchase = await Purchase.create(
             assignment_id=assignment.id, buyer_id=session.actor.user_id, shop_name=shop, shop_address=address,
             latitude=facts.latitude, longitude=facts.longitude, gps_accuracy_m=facts.gps_accuracy_m,
@@ -153,14 +153,12 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
                 executing_unit_id=task.executing_unit_id,
             )  # fmt: skip
             await audit_log.record(
-                session.actor,
                 AuditAction.SAMPLE_SEAL,
                 "Sample",
                 sample.id,
                 after={"identifier": s.identifier, "task": task.id},
             )
-        await audit_log.record(
-            session.actor, AuditAction.PURCHASE_RECORD, "Purchase", purchase.id,
+        await audit_log.record(AuditAction.PURCHASE_RECORD, "Purchase", purchase.id,
             after={"assignment": assignment.id, "shop": shop, "price": str(facts.price), "currency": facts.currency,
                    "receipt": receipt_number, "position": [facts.latitude, facts.longitude],
                    "purchasedAt": facts.purchased_at.isoformat(), "samples": [s.identifier for s in samples],

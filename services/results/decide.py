@@ -28,8 +28,8 @@ from services.certificate_expiry import expire_certificate
 from services.clock import today
 from services.context import Session
 from services.results import facts
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, move, save
-from store.db import transaction
 from store.models import (
     Certificate,
     CertificateStatusChange,
@@ -47,7 +47,7 @@ async def decide(
     ground: SuspensionGround | None, reason: str,
 ) -> SurveillanceTask:  # fmt: skip
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "decide")
         check_version(task, expected_version)
         if TaskStatus(task.status) != TaskStatus.REVIEWED:
@@ -71,7 +71,7 @@ async def decide(
         )  # fmt: skip
         check_decision(decision_facts, outcome, ground)
         # The version guard in `move` lets exactly one of several concurrent deciders through.
-        await move(session, task, TaskStatus.DECIDED, AuditAction.TASK_DECIDE, why)
+        await move(task, TaskStatus.DECIDED, AuditAction.TASK_DECIDE, why)
         await Decision.create(
             task_id=task.id, result_id=result.id, outcome=outcome, ground=ground, reason=why,
             decider_id=session.actor.user_id, decided_at=datetime.now(UTC),
@@ -79,8 +79,7 @@ async def decide(
         for certificate in certificates:
             await _apply(session, certificate, outcome, ground, why)
         left = [c.number for c in certificates if not applies_to(CertificateStatus(c.status), outcome)]
-        await audit_log.record(
-            session.actor, AuditAction.DECISION, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.DECISION, "SurveillanceTask", task.id,
             after={"outcome": outcome.value, "ground": ground.value if ground else None, "result": result.number,
                    "certificates": [c.number for c in certificates], **({"expiredLeftAsIs": left} if left else {})},
             reason=why,
@@ -112,8 +111,7 @@ async def _suspend_again(session, certificate: Certificate, ground, why: str) ->
     )  # fmt: skip
     if not matched:
         raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
-    await audit_log.record(
-        session.actor, AuditAction.CERTIFICATE_SUSPENDED_AGAIN, "Certificate", certificate.id,
+    await audit_log.record(AuditAction.CERTIFICATE_SUSPENDED_AGAIN, "Certificate", certificate.id,
         before={"suspendedUntil": certificate.suspended_until.isoformat() if certificate.suspended_until else None},
         after={"suspendedUntil": until.isoformat(), "ground": (ground or SuspensionGround.OTHER).value}, reason=why,
     )  # fmt: skip
@@ -138,8 +136,7 @@ async def move_certificate(session, certificate: Certificate, target: Certificat
         certificate_id=certificate.id, from_status=before, to_status=target, reason=why, actor=session.actor.login,
         at=datetime.now(UTC),
     )  # fmt: skip
-    await audit_log.record(
-        session.actor, AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
+    await audit_log.record(AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
         before={"status": before.value}, after={"status": target.value, "ground": updates["suspension_ground"]},
         reason=why,
     )  # fmt: skip
@@ -151,7 +148,7 @@ async def change_result(
     """A decided result changes only by the unit entitled to decide it; the change is a new
     version, the old one stays readable."""
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "change_result")
         check_version(task, expected_version)
         archived = TaskStatus(task.status) == TaskStatus.ARCHIVED
@@ -180,8 +177,7 @@ async def change_result(
         for nc in await NonConformity.filter(result_id=old.id).order_by("id"):  # findings stay with the result
             await NonConformity.create(**{**_copyable(nc), "result_id": new.id})
         await save(task)
-        await audit_log.record(
-            session.actor, AuditAction.RESULT_CHANGE, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.RESULT_CHANGE, "SurveillanceTask", task.id,
             before={"version": old.number, "conclusion": old.conclusion},
             after={"version": new.number, "conclusion": conclusion.value, "afterArchive": archived}, reason=why,
         )  # fmt: skip

@@ -15,8 +15,8 @@ from services import audit_log, versioning
 from services.context import Session
 from services.gates import GATES
 from services.results.facts import team_ids
+from services.runner import unconverted
 from services.tasks.common import KIND, load_for
-from store.db import transaction
 from store.models import Dispute, SurveillanceTask
 
 WITH_RESULT = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED)
@@ -24,7 +24,7 @@ WITH_RESULT = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REV
 
 async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
     text = clean_text(subject, "subject", max_length=5000)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "dispute")
         if TaskStatus(task.status) not in WITH_RESULT:
             raise DomainError(ErrorCode.CONFLICT, "a dispute is about a submitted result", ("taskId",))
@@ -32,9 +32,7 @@ async def open_dispute(session: Session, task_id: int, subject: str) -> Dispute:
             task_id=task.id, status=DisputeStatus.OPEN, subject=text, opened_by_id=session.actor.user_id,
             opened_at=datetime.now(UTC),
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.DISPUTE_OPEN, "Dispute", dispute.id, after={"task": task.id}, reason=text
-        )
+        await audit_log.record(AuditAction.DISPUTE_OPEN, "Dispute", dispute.id, after={"task": task.id}, reason=text)
     return dispute
 
 
@@ -59,15 +57,14 @@ async def _save(dispute: Dispute, **updates) -> None:
 
 async def escalate(session: Session, dispute_id: int, expected_version: int, analysis: str) -> Dispute:
     text = require_reason(analysis, 5000)
-    async with transaction():
+    async with unconverted(session):
         dispute, codes = await _load(session, dispute_id)
         session.perms.require("settle_dispute", KIND, codes)
         await _independent(session, dispute)
         _check_version(dispute, expected_version)
         check_escalate(DisputeStatus(dispute.status))
         await _save(dispute, status=DisputeStatus.ESCALATED, analysis=text, escalated_at=datetime.now(UTC))
-        await audit_log.record(
-            session.actor, AuditAction.DISPUTE_ESCALATE, "Dispute", dispute.id,
+        await audit_log.record(AuditAction.DISPUTE_ESCALATE, "Dispute", dispute.id,
             before={"status": "OPEN"}, after={"status": "ESCALATED"}, reason=text,
         )  # fmt: skip
     return dispute
@@ -78,7 +75,7 @@ async def settle(
 ) -> Dispute:
     text = require_reason(settlement, 5000)
     found = clean_text(analysis, "analysis", max_length=5000, required=False)
-    async with transaction():
+    async with unconverted(session):
         dispute, codes = await _load(session, dispute_id)
         status = DisputeStatus(dispute.status)
         check_settle(status)  # whoever can see the dispute can see it is settled
@@ -92,8 +89,7 @@ async def settle(
             dispute, status=DisputeStatus.SETTLED, settlement=text, analysis=found or dispute.analysis,
             settled_by_id=session.actor.user_id, settled_at=datetime.now(UTC),
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.DISPUTE_SETTLE, "Dispute", dispute.id,
+        await audit_log.record(AuditAction.DISPUTE_SETTLE, "Dispute", dispute.id,
             before={"status": status.value}, after={"status": "SETTLED"}, reason=text,
         )  # fmt: skip
     return dispute

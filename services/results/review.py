@@ -15,8 +15,8 @@ from services import audit_log
 from services.clock import today
 from services.context import Session
 from services.results.facts import corrections, current_result, team_ids
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, move, save
-from store.db import transaction
 from store.models import Review, RiskAssessment, SurveillanceTask
 
 BEFORE_DECISION = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED)
@@ -26,7 +26,7 @@ async def review(
     session: Session, task_id: int, expected_version: int, outcome: ReviewOutcome, comments: str | None
 ) -> SurveillanceTask:
     text = clean_text(comments, "comments", max_length=5000, required=outcome == ReviewOutcome.RETURN) or ""
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "review")
         check_version(task, expected_version)
         check_independence(session.actor.user_id, await team_ids(task), (), deciding=False)
@@ -44,7 +44,7 @@ async def review(
             reviewed_at=datetime.now(UTC),
         )  # fmt: skip
         target = TaskStatus.REVIEWED if outcome == ReviewOutcome.AGREE else TaskStatus.RETURNED
-        await move(session, task, target, AuditAction(f"task.review_{outcome.value.lower()}"), text or None)
+        await move(task, target, AuditAction(f"task.review_{outcome.value.lower()}"), text or None)
     return task
 
 
@@ -52,7 +52,7 @@ async def flag_complex(
     session: Session, task_id: int, expected_version: int, complex_: bool, reason: str
 ) -> SurveillanceTask:
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "flag_complex")
         check_version(task, expected_version)
         if task.complex == complex_:
@@ -60,8 +60,7 @@ async def flag_complex(
         if TaskStatus(task.status) in (TaskStatus.DECIDED, TaskStatus.ARCHIVED, TaskStatus.CANCELLED):
             raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
         await save(task, complex=complex_)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_FLAG_COMPLEX, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_FLAG_COMPLEX, "SurveillanceTask", task.id,
             before={"complex": not complex_}, after={"complex": complex_}, reason=why,
         )  # fmt: skip
     return task
@@ -71,7 +70,7 @@ async def assess_risk(
     session: Session, task_id: int, expected_version: int, level: RiskLevel, recommendation: str
 ) -> SurveillanceTask:
     text = clean_text(recommendation, "recommendation", max_length=5000)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "assess_risk")
         check_version(task, expected_version)
         if TaskStatus(task.status) not in BEFORE_DECISION:
@@ -81,8 +80,7 @@ async def assess_risk(
             assessed_at=datetime.now(UTC),
         )  # fmt: skip
         await save(task)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_RISK_ASSESSMENT, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_RISK_ASSESSMENT, "SurveillanceTask", task.id,
             after={"level": level.value}, reason=text,
         )  # fmt: skip
     return task

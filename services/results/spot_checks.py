@@ -17,7 +17,7 @@ from services.clock import today
 from services.context import Session
 from services.gates import GATES
 from services.results.decide import move_certificate
-from store.db import transaction
+from services.runner import unconverted
 from store.models import Certificate, SpotCheck
 
 FACTORY_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
@@ -31,7 +31,7 @@ async def record_spot_check(
     text = clean_text(notes, "notes", max_length=5000, required=False) or ""
     if not date(2000, 1, 1) <= checked_on <= today():
         raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))
-    async with transaction():
+    async with unconverted(session):
         certificate, _ = await GATES["Certificate"].open_for(session, certificate_id, "record_spot_check")
         await expire_certificate(certificate, today())  # past its date, it is no longer revoked by a third failure
         if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
@@ -40,8 +40,7 @@ async def record_spot_check(
             certificate_id=certificate.id, level=level.value, checked_on=checked_on, passed=passed, reference=ref,
             notes=text, recorded_by_id=session.actor.user_id, recorded_at=datetime.now(UTC),
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.CERTIFICATE_SPOT_CHECK, "Certificate", certificate.id,
+        await audit_log.record(AuditAction.CERTIFICATE_SPOT_CHECK, "Certificate", certificate.id,
             after={"level": level.value, "checkedOn": checked_on.isoformat(), "passed": passed, "reference": ref},
         )  # fmt: skip
         if not passed:

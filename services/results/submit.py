@@ -18,9 +18,9 @@ from services.context import Session
 from services.documents import checked_file
 from services.errors import Forbidden
 from services.results.facts import current_result
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, move
 from services.tasks.lifecycle import refuse_if_split
-from store.db import transaction
 from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
 
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
@@ -55,7 +55,7 @@ async def submit_results(
     ]
     check_result(conclusion, cleaned)
     text = clean_text(summary, "summary", max_length=10000, required=False) or ""
-    async with transaction():
+    async with unconverted(session):
         # The team leader submits; bought samples have no team, so their planner concludes (the gate's route).
         task, _ = await load_for(session, task_id, "submit_results")
         check_version(task, expected_version)
@@ -91,9 +91,8 @@ async def submit_results(
         if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
             factory = await Factory.get(id=task.factory_id)
             reveal = {"enterprise_unit_id": factory.enterprise_unit_id}
-        await move(session, task, TaskStatus.RESULTS_SUBMITTED, AuditAction.TASK_RESULTS, None, **reveal)
-        await audit_log.record(
-            session.actor, AuditAction.RESULT_SUBMIT, "SurveillanceTask", task.id,
+        await move(task, TaskStatus.RESULTS_SUBMITTED, AuditAction.TASK_RESULTS, None, **reveal)
+        await audit_log.record(AuditAction.RESULT_SUBMIT, "SurveillanceTask", task.id,
             after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
         )  # fmt: skip
     return task
@@ -109,7 +108,7 @@ async def verify_correction(
     text = clean_text(note, "note", max_length=5000, required=False)
     if method == VerificationMethod.ON_SITE and report is None:
         raise DomainError(ErrorCode.REQUIRED, "an on-site verification comes with its report (0402.05)", ("report",))
-    async with transaction():
+    async with unconverted(session):
         item = await NonConformity.filter(id=nonconformity_id).select_related("result").first()
         if item is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such non-conformity", ("nonconformityId",))
@@ -129,8 +128,7 @@ async def verify_correction(
             verification_method=method, verified_closed=closed, corrective_action=action, verification_note=text,
             verification_document_id=document_id, verified_by_id=session.actor.user_id, verified_at=datetime.now(UTC),
         )  # fmt: skip
-        await audit_log.record(
-            session.actor, AuditAction.RESULT_VERIFY_CORRECTION, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.RESULT_VERIFY_CORRECTION, "SurveillanceTask", task.id,
             after={"nonconformity": item.clause, "method": method.value, "closed": closed}, reason=text,
         )  # fmt: skip
     return task

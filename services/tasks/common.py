@@ -34,17 +34,19 @@ async def save(task: SurveillanceTask, **updates) -> None:
     await versioning.save_versioned(task, "task", **updates)
 
 
-async def move(
-    session: Session, task: SurveillanceTask, target: TaskStatus, action: AuditAction, reason: str | None, **updates
-) -> None:
+async def move(task: SurveillanceTask, target: TaskStatus, action: AuditAction, reason: str | None, **updates) -> None:
     """Apply one status move (checked by the domain's table) and audit it."""
     before = TaskStatus(task.status)
     check_transition(before, target)
     await save(task, status=target, **updates)
     await audit_log.record(
-        session.actor, action, "SurveillanceTask", task.id,
-        before={"status": before.value}, after={"status": target.value, **_plain(updates)}, reason=reason,
-    )  # fmt: skip
+        action,
+        "SurveillanceTask",
+        task.id,
+        before={"status": before.value},
+        after={"status": target.value, **_plain(updates)},
+        reason=reason,
+    )
 
 
 def _plain(values: dict) -> dict:

@@ -20,9 +20,9 @@ from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
 from services.purchases.closing import withdraw_open_work
+from services.runner import unconverted
 from services.tasks.common import KIND, check_version, load_for, move, save
 from services.tasks.planning import check_window
-from store.db import transaction
 from store.models import SurveillanceTask, TaskException, TeamAssignment
 
 REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
@@ -33,13 +33,13 @@ async def report_exception(
     session: Session, task_id: int, expected_version: int, reason: ExceptionReason, details: str | None
 ) -> SurveillanceTask:
     text = clean_text(details, "details", max_length=5000)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "report_exception")  # the gate checks the executing side
         check_version(task, expected_version)
         updates = {}
         if refusal_is_suspension_ground(TaskKind(task.kind), reason):
             updates["suspension_ground"] = REFUSED_UNANNOUNCED
-        await move(session, task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text, **updates)
+        await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text, **updates)
         await TaskException.create(
             task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
             reported_at=datetime.now(UTC),
@@ -57,7 +57,7 @@ async def handle_exception(
     new_end: date | None = None,
 ) -> SurveillanceTask:
     why = require_reason(note)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "handle_exception")
         check_version(task, expected_version)
         if TaskStatus(task.status) != TaskStatus.EXCEPTION:
@@ -72,23 +72,22 @@ async def handle_exception(
             check_window(new_start, new_end)
             await _end_team(session, task, why)
             await move(
-                session, task, TaskStatus.ISSUED, AuditAction.TASK_RESCHEDULE, why,
+                task, TaskStatus.ISSUED, AuditAction.TASK_RESCHEDULE, why,
                 planned_start=new_start, planned_end=new_end, escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
             await _end_team(session, task, why)
             await move(
-                session, task, TaskStatus.ISSUED, AuditAction.TASK_CONVERT_TO_SPECIAL, why,
+                task, TaskStatus.ISSUED, AuditAction.TASK_CONVERT_TO_SPECIAL, why,
                 kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
                 escalated=False, **back_to_issued,
             )  # fmt: skip
         elif handling == ExceptionHandling.CANCEL:
             await withdraw_open_work(session, task.id, why)
-            await move(session, task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
+            await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
         else:  # ESCALATE: stays an exception, now for HQ only to handle
             await save(task, escalated=True)
             await audit_log.record(
-                session.actor,
                 AuditAction.TASK_ESCALATE,
                 "SurveillanceTask",
                 task.id,

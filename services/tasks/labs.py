@@ -12,8 +12,8 @@ from domain.tasks import OPEN, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
+from services.runner import unconverted
 from services.tasks.common import load_for
-from store.db import transaction
 from store.models import LabRequest, OrgUnit, SurveillanceTask
 
 
@@ -32,7 +32,7 @@ async def labs_to_disclose(task: SurveillanceTask) -> list[int]:
 
 async def file_request(session: Session, task_id: int, lab_code: str | None, text: str | None) -> LabRequest:
     body = clean_text(text, "text", max_length=2000)
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "request_lab")
         if not task.disclosed_labs:
             raise DomainError(ErrorCode.CONFLICT, "no choice of lab was disclosed for this task", ("taskId",))
@@ -50,8 +50,7 @@ async def file_request(session: Session, task_id: int, lab_code: str | None, tex
         request = await LabRequest.create(
             task_id=task.id, requested_by_id=session.actor.user_id, preferred_lab_id=lab_id, text=body
         )
-        await audit_log.record(
-            session.actor, AuditAction.TASK_LAB_REQUEST, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_LAB_REQUEST, "SurveillanceTask", task.id,
             after={"request": request.id, "lab": lab_code}, reason=body,
         )  # fmt: skip
     return request
@@ -59,7 +58,7 @@ async def file_request(session: Session, task_id: int, lab_code: str | None, tex
 
 async def decide_request(session: Session, request_id: int, accepted: bool, reason: str | None) -> LabRequest:
     why = require_reason(reason)
-    async with transaction():
+    async with unconverted(session):
         request = await LabRequest.filter(id=request_id).first()
         if request is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such lab request", ("requestId",))
@@ -73,8 +72,7 @@ async def decide_request(session: Session, request_id: int, accepted: bool, reas
             accepted=accepted, decision_reason=why, decided_by_id=session.actor.user_id, decided_at=datetime.now(UTC)
         )
         await request.refresh_from_db()
-        await audit_log.record(
-            session.actor, AuditAction.TASK_LAB_DECISION, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_LAB_DECISION, "SurveillanceTask", task.id,
             after={"request": request.id, "accepted": accepted}, reason=why,
         )  # fmt: skip
     return request

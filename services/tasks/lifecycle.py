@@ -19,36 +19,33 @@ from services.context import Session
 from services.errors import Forbidden
 from services.gates import on_team
 from services.purchases.closing import withdraw_open_work
-from services.tasks.common import KIND, check_version, load_for, move, save
+from services.runner import Work, command
+from services.tasks.common import KIND, move, save
 from services.tasks.labs import labs_to_disclose
 from services.tasks.planning import check_window
 from services.tasks.relocation import needs_its_sampling
-from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
 SPLITTABLE = (TaskStatus.DRAFT, TaskStatus.ISSUED)
 HQ = "hq"
 
 
-async def issue_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
-    async with transaction():
-        task, _ = await load_for(session, task_id, "issue")
-        check_version(task, expected_version)
-        if task.planned_start is None:
-            raise DomainError(ErrorCode.REQUIRED, "set the planned window before issuing", ("plannedStart",))
-        factory = await Factory.get(id=task.factory_id)
-        updates = {}
-        if not task.unannounced:  # the enterprise is told now (notice)
-            updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
-        if task.kind == TaskKind.RELOCATION:
-            updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
-        if labs := await labs_to_disclose(task):
-            updates["disclosed_labs"] = labs
-        await move(session, task, TaskStatus.ISSUED, AuditAction.TASK_ISSUE, None, **updates)
-        if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
-            await _child(
-                session, task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)"
-            )
+@command(gate="Task", action="issue")
+async def issue_task(work: Work, *, task_id: int, expected_version: int) -> SurveillanceTask:
+    task = work.target
+    if task.planned_start is None:
+        raise DomainError(ErrorCode.REQUIRED, "set the planned window before issuing", ("plannedStart",))
+    factory = await Factory.get(id=task.factory_id)
+    updates = {}
+    if not task.unannounced:  # the enterprise is told now (notice)
+        updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
+    if task.kind == TaskKind.RELOCATION:
+        updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
+    if labs := await labs_to_disclose(task):
+        updates["disclosed_labs"] = labs
+    await move(task, TaskStatus.ISSUED, AuditAction.TASK_ISSUE, None, **updates)
+    if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
+        await _child(task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)")
     return task
 
 
@@ -67,29 +64,27 @@ async def require_team_member(session: Session, task: SurveillanceTask) -> None:
         raise Forbidden(why)
 
 
-async def start_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
-    async with transaction():
-        task, _ = await load_for(session, task_id, "start")  # the gate checks the caller is on the team
-        check_version(task, expected_version)
-        await refuse_if_split(task)
-        updates = {"started_at": datetime.now(UTC)}
-        if task.unannounced:  # the team is at the gate: now the enterprise may know
-            factory = await Factory.get(id=task.factory_id)
-            updates["enterprise_unit_id"] = factory.enterprise_unit_id
-        await move(session, task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, **updates)
+@command(gate="Task", action="start")  # the gate checks the caller is on the team
+async def start_task(work: Work, *, task_id: int, expected_version: int) -> SurveillanceTask:
+    task = work.target
+    await refuse_if_split(task)
+    updates = {"started_at": datetime.now(UTC)}
+    if task.unannounced:  # the team is at the gate: now the enterprise may know
+        factory = await Factory.get(id=task.factory_id)
+        updates["enterprise_unit_id"] = factory.enterprise_unit_id
+    await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, **updates)
     return task
 
 
-async def cancel_task(session: Session, task_id: int, expected_version: int, reason: str | None) -> SurveillanceTask:
+@command(gate="Task", action="cancel")
+async def cancel_task(work: Work, *, task_id: int, expected_version: int, reason: str | None) -> SurveillanceTask:
     why = require_reason(reason)
-    async with transaction():
-        task, _ = await load_for(session, task_id, "cancel")
-        check_version(task, expected_version)
-        await withdraw_open_work(session, task.id, why)
-        await move(session, task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why)
-        for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
-            await withdraw_open_work(session, child.id, f"parent cancelled: {why}")
-            await move(session, child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
+    task = work.target
+    await withdraw_open_work(work.user, task.id, why)
+    await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why)
+    for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
+        await withdraw_open_work(work.user, child.id, f"parent cancelled: {why}")
+        await move(child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
     return task
 
 
@@ -100,101 +95,123 @@ class Part:
     requirements: str | None
 
 
-async def split_task(session: Session, task_id: int, expected_version: int, parts: list[Part], reason: str | None):
+@command(gate="Task", action="split")
+async def split_task(work: Work, *, task_id: int, expected_version: int, parts: list[Part], reason: str | None):
     """拆分: sub-tasks (e.g. the inspection part and the sampling part) under the parent."""
     why = require_reason(reason)
     if not 2 <= len(parts) <= 20:
         raise DomainError(ErrorCode.INVALID, "split into 2 to 20 parts", ("parts",))
-    async with transaction():
-        task, _ = await load_for(session, task_id, "split")
-        check_version(task, expected_version)
-        if task.status not in SPLITTABLE or task.parent_id is not None:
-            raise DomainError(ErrorCode.CONFLICT, "only a draft or issued top-level task can be split", ("taskId",))
-        if await SurveillanceTask.filter(parent_id=task.id).exists():
-            raise DomainError(ErrorCode.CONFLICT, "this task is split already", ("taskId",))
-        mine = set(await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True))
-        children = []
-        for i, part in enumerate(parts):
-            wanted = set(part.certificate_ids) if part.certificate_ids is not None else mine
-            if not wanted or not wanted <= mine:
-                raise DomainError(
-                    ErrorCode.INVALID, "a part covers some of the parent's certificates", ("parts", str(i))
-                )
-            statuses = await Certificate.filter(id__in=wanted).values_list("status", "expires_on")
-            trigger = task.special_trigger if part.kind == TaskKind.SPECIAL else None
-            try:
-                check_kind_rules(
-                    part.kind, [effective_status(CertificateStatus(s), e, today()) for s, e in statuses], trigger
-                )
-            except DomainError as exc:
-                raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
-            text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
-            children.append(await _child(session, task, part.kind, wanted, why, text))
-        await save(task)  # bump the parent's version: its shape changed
-        await audit_log.record(
-            session.actor, AuditAction.TASK_SPLIT, "SurveillanceTask", task.id,
-            after={"children": [c.id for c in children]}, reason=why,
-        )  # fmt: skip
+    task = work.target
+    if task.status not in SPLITTABLE or task.parent_id is not None:
+        raise DomainError(ErrorCode.CONFLICT, "only a draft or issued top-level task can be split", ("taskId",))
+    if await SurveillanceTask.filter(parent_id=task.id).exists():
+        raise DomainError(ErrorCode.CONFLICT, "this task is split already", ("taskId",))
+    mine = set(await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True))
+    children = []
+    for i, part in enumerate(parts):
+        wanted = set(part.certificate_ids) if part.certificate_ids is not None else mine
+        if not wanted or not wanted <= mine:
+            raise DomainError(ErrorCode.INVALID, "a part covers some of the parent's certificates", ("parts", str(i)))
+        statuses = await Certificate.filter(id__in=wanted).values_list("status", "expires_on")
+        trigger = task.special_trigger if part.kind == TaskKind.SPECIAL else None
+        try:
+            check_kind_rules(
+                part.kind, [effective_status(CertificateStatus(s), e, today()) for s, e in statuses], trigger
+            )
+        except DomainError as exc:
+            raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
+        text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
+        children.append(await _child(task, part.kind, wanted, why, text))
+    await save(task)  # bump the parent's version: its shape changed
+    await audit_log.record(
+        AuditAction.TASK_SPLIT,
+        "SurveillanceTask",
+        task.id,
+        after={"children": [c.id for c in children]},
+        reason=why,
+    )
     return task, children
 
 
-async def _child(session, parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
+async def _child(parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
     child = await SurveillanceTask.create(
-        kind=kind, status=parent.status, factory_id=parent.factory_id, parent_id=parent.id,
-        responsible_unit_id=parent.responsible_unit_id, executing_unit_id=parent.executing_unit_id,
-        enterprise_unit_id=parent.enterprise_unit_id, notified_at=parent.notified_at, year=parent.year,
-        planned_start=parent.planned_start, planned_end=parent.planned_end, due_on=parent.due_on,
-        with_sampling=kind == TaskKind.SAMPLING, requirements=requirements or parent.requirements,
-        risk_notice=parent.risk_notice, unannounced=parent.unannounced,
+        kind=kind,
+        status=parent.status,
+        factory_id=parent.factory_id,
+        parent_id=parent.id,
+        responsible_unit_id=parent.responsible_unit_id,
+        executing_unit_id=parent.executing_unit_id,
+        enterprise_unit_id=parent.enterprise_unit_id,
+        notified_at=parent.notified_at,
+        year=parent.year,
+        planned_start=parent.planned_start,
+        planned_end=parent.planned_end,
+        due_on=parent.due_on,
+        with_sampling=kind == TaskKind.SAMPLING,
+        requirements=requirements or parent.requirements,
+        risk_notice=parent.risk_notice,
+        unannounced=parent.unannounced,
         special_trigger=parent.special_trigger if kind == TaskKind.SPECIAL else None,
-    )  # fmt: skip
+    )
     if child.status != TaskStatus.DRAFT and (labs := await labs_to_disclose(child)):
         await SurveillanceTask.filter(id=child.id).update(disclosed_labs=labs)
     if certificate_ids is None:
         certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])
     await audit_log.record(
-        session.actor, AuditAction.TASK_SPLIT, "SurveillanceTask", child.id,
-        after={"parent": parent.id, "kind": kind.value, "status": TaskStatus(parent.status).value}, reason=why,
-    )  # fmt: skip
+        AuditAction.TASK_SPLIT,
+        "SurveillanceTask",
+        child.id,
+        after={"parent": parent.id, "kind": kind.value, "status": TaskStatus(parent.status).value},
+        reason=why,
+    )
     return child
 
 
+# The policy grants "delegate" to HQ planners only: others get FORBIDDEN from the gate.
+@command(gate="Task", action="delegate")
 async def delegate_task(
-    session: Session, task_id: int, expected_version: int, agency_code: str, reason: str | None
+    work: Work, *, task_id: int, expected_version: int, agency_code: str, reason: str | None
 ) -> SurveillanceTask:
     """HQ hands an overseas factory's task to the foreign agency serving that country."""
     why = require_reason(reason)
-    async with transaction():
-        # The policy grants "delegate" to HQ planners only: others get FORBIDDEN here.
-        task, _ = await load_for(session, task_id, "delegate")
-        check_version(task, expected_version)
-        factory = await Factory.get(id=task.factory_id)
-        actor_is_hq = session.perms.decide("delegate", KIND, [HQ]).allowed
-        check_delegation(actor_is_hq=actor_is_hq, factory_overseas=factory.country != CHINA)
-        agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32)).first()
-        if agency is None or agency.kind != UnitKind.FOREIGN_AGENCY or factory.country not in agency.countries:
-            raise DomainError(ErrorCode.INVALID, "that agency does not serve the factory's country", ("agencyCode",))
-        if TaskStatus(task.status) not in SPLITTABLE:
-            raise DomainError(ErrorCode.CONFLICT, "delegate before the team is formed", ("taskId",))
-        before = task.executing_unit_id
-        await save(task, executing_unit_id=agency.id)
-        # Sub-tasks go with it, so the agency executes the whole task; each is audited.
-        for child in await SurveillanceTask.filter(parent_id=task.id):
-            await save(child, executing_unit_id=agency.id)
-            await audit_log.record(
-                session.actor, AuditAction.TASK_DELEGATE, "SurveillanceTask", child.id,
-                before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
-            )  # fmt: skip
+    session, task = work.user, work.target
+    factory = await Factory.get(id=task.factory_id)
+    actor_is_hq = session.perms.decide("delegate", KIND, [HQ]).allowed
+    check_delegation(actor_is_hq=actor_is_hq, factory_overseas=factory.country != CHINA)
+    agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32)).first()
+    if agency is None or agency.kind != UnitKind.FOREIGN_AGENCY or factory.country not in agency.countries:
+        raise DomainError(ErrorCode.INVALID, "that agency does not serve the factory's country", ("agencyCode",))
+    if TaskStatus(task.status) not in SPLITTABLE:
+        raise DomainError(ErrorCode.CONFLICT, "delegate before the team is formed", ("taskId",))
+    before = task.executing_unit_id
+    await save(task, executing_unit_id=agency.id)
+    # Sub-tasks go with it, so the agency executes the whole task; each is audited.
+    for child in await SurveillanceTask.filter(parent_id=task.id):
+        await save(child, executing_unit_id=agency.id)
         await audit_log.record(
-            session.actor, AuditAction.TASK_DELEGATE, "SurveillanceTask", task.id,
-            before={"executingUnit": before}, after={"executingUnit": agency.code}, reason=why,
-        )  # fmt: skip
+            AuditAction.TASK_DELEGATE,
+            "SurveillanceTask",
+            child.id,
+            before={"executingUnit": before},
+            after={"executingUnit": agency.code},
+            reason=why,
+        )
+    await audit_log.record(
+        AuditAction.TASK_DELEGATE,
+        "SurveillanceTask",
+        task.id,
+        before={"executingUnit": before},
+        after={"executingUnit": agency.code},
+        reason=why,
+    )
     return task
 
 
+@command(gate="Task", action="plan")
 async def schedule_task(
-    session: Session,
+    work: Work,
+    *,
     task_id: int,
     expected_version: int,
     planned_start: date,
@@ -206,22 +223,24 @@ async def schedule_task(
     requirements handed to the team."""
     check_window(planned_start, planned_end, due_on)
     text = clean_text(requirements, "requirements", max_length=10000, required=False)
-    async with transaction():
-        task, _ = await load_for(session, task_id, "plan")
-        check_version(task, expected_version)
-        if TaskStatus(task.status) not in SPLITTABLE:
-            raise DomainError(ErrorCode.CONFLICT, "only a draft or an issued task can be rescheduled here", ("taskId",))
-        updates = {"planned_start": planned_start, "planned_end": planned_end}
-        if due_on is not None:
-            updates["due_on"] = due_on
-        if text is not None:
-            updates["requirements"] = text
-        before = {k: getattr(task, k) for k in updates}
-        await save(task, **updates)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_SCHEDULE, "SurveillanceTask", task.id,
-            before=_iso(before), after=_iso(updates), reason=None,
-        )  # fmt: skip
+    task = work.target
+    if TaskStatus(task.status) not in SPLITTABLE:
+        raise DomainError(ErrorCode.CONFLICT, "only a draft or an issued task can be rescheduled here", ("taskId",))
+    updates = {"planned_start": planned_start, "planned_end": planned_end}
+    if due_on is not None:
+        updates["due_on"] = due_on
+    if text is not None:
+        updates["requirements"] = text
+    before = {k: getattr(task, k) for k in updates}
+    await save(task, **updates)
+    await audit_log.record(
+        AuditAction.TASK_SCHEDULE,
+        "SurveillanceTask",
+        task.id,
+        before=_iso(before),
+        after=_iso(updates),
+        reason=None,
+    )
     return task
 
 

@@ -17,8 +17,8 @@ from services import audit_log
 from services.clock import today
 from services.context import Session
 from services.reference import frequency_rules
+from services.runner import unconverted
 from services.tasks.common import KIND
-from store.db import transaction
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
 LIVE_CERTIFICATES = LIVE
@@ -34,7 +34,7 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))
     session.perms.require("plan", KIND, [unit.code])
-    async with transaction():
+    async with unconverted(session):
         facts = await _planning_facts(unit.id, year)
         # By factory, not by unit: a factory that moved keeps its earlier plan entries.
         existing = set(
@@ -52,8 +52,7 @@ async def generate_plan(session: Session, unit_code: str, year: int) -> list[Sur
                 unannounced=draft.kind == TaskKind.ROUTINE_UNANNOUNCED,
             )  # fmt: skip
             await _link_live_certificates(task)
-            await audit_log.record(
-                session.actor, AuditAction.TASK_PLAN, "SurveillanceTask", task.id,
+            await audit_log.record(AuditAction.TASK_PLAN, "SurveillanceTask", task.id,
                 # No class here: the timeline is shown to agencies, which never see it.
                 after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
                 reason=f"yearly plan {year}",
@@ -139,7 +138,7 @@ async def create_task(
     unannounced = unannounced or kind == TaskKind.ROUTINE_UNANNOUNCED
     details = clean_text(trigger_details, "triggerDetails", max_length=2000, required=False)
     text = clean_text(requirements, "requirements", max_length=10000, required=False) or ""
-    async with transaction():
+    async with unconverted(session):
         task = await SurveillanceTask.create(
             kind=kind, status=TaskStatus.DRAFT, factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
             executing_unit_id=factory.responsible_unit_id, year=due_on.year, due_on=due_on,
@@ -147,8 +146,7 @@ async def create_task(
             trigger_details=details, with_sampling=with_sampling, requirements=text, unannounced=unannounced,
         )  # fmt: skip
         await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, *_ in certs])
-        await audit_log.record(
-            session.actor, AuditAction.TASK_CREATE, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_CREATE, "SurveillanceTask", task.id,
             after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()}, reason=details,
         )  # fmt: skip
     return task

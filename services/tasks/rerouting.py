@@ -41,8 +41,7 @@ async def follow_factory(session: Session, factory: Factory, why: str) -> int:
         changed += 1
         before = {"responsibleUnit": units[task.responsible_unit_id].code, "executingUnit": executing.code}
         await save(task, responsible_unit_id=responsible.id, executing_unit_id=new_executing.id)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_REROUTE, "SurveillanceTask", task.id, before=before,
+        await audit_log.record(AuditAction.TASK_REROUTE, "SurveillanceTask", task.id, before=before,
             after={"responsibleUnit": responsible.code, "executingUnit": new_executing.code}, reason=why,
         )  # fmt: skip
         if new_executing.id != executing.id:
@@ -57,13 +56,12 @@ async def _old_unit_leaves(session: Session, task: SurveillanceTask, why: str) -
     current = await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)
     if current:
         await TeamAssignment.filter(id__in=[a.id for a in current]).update(removed_at=datetime.now(UTC), reason=why)
-        await audit_log.record(
-            session.actor, AuditAction.TASK_TEAM_CHANGE, "SurveillanceTask", task.id,
+        await audit_log.record(AuditAction.TASK_TEAM_CHANGE, "SurveillanceTask", task.id,
             before=await describe_team(current), after={"leader": None, "members": []}, reason=why,
         )  # fmt: skip
     status = TaskStatus(task.status)
     if (target := status_after_team_left(status)) != status:
-        await move(session, task, target, AuditAction.TASK_EXCEPTION, why)
+        await move(task, target, AuditAction.TASK_EXCEPTION, why)
         await TaskException.create(
             task_id=task.id, reason=ExceptionReason.FACTORY_MOVED, details=why,
             reported_by_id=session.actor.user_id, reported_at=datetime.now(UTC),

@@ -12,9 +12,9 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
+from services.runner import unconverted
 from services.tasks.common import check_version, load_for, move, save
 from services.tasks.lifecycle import refuse_if_split
-from store.db import transaction
 from store.models import OrgUnit, SurveillanceTask, TeamAssignment, User
 
 BUSY = (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.EXCEPTION)
@@ -26,7 +26,7 @@ async def assign_team(
     logins = list(dict.fromkeys([leader, *members]))  # the leader is a member; no duplicates
     if len(logins) > 20:
         raise DomainError(ErrorCode.INVALID, "a team has at most 20 people", ("memberLogins",))
-    async with transaction():
+    async with unconverted(session):
         task, _ = await load_for(session, task_id, "assign_team")
         check_version(task, expected_version)
         await refuse_if_split(task)
@@ -57,7 +57,6 @@ async def assign_team(
         if changing:
             await save(task)
             await audit_log.record(
-                session.actor,
                 AuditAction.TASK_TEAM_CHANGE,
                 "SurveillanceTask",
                 task.id,
@@ -66,10 +65,8 @@ async def assign_team(
                 reason=why,
             )
         else:
-            await move(session, task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
-            await audit_log.record(
-                session.actor, AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why
-            )
+            await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
+            await audit_log.record(AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why)
     return task
 
 

@@ -22,10 +22,10 @@ def _audit_calls():
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else None
-            if name == "record" and owner == "audit_log" and len(node.args) > 1:
-                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[1]
-            elif name == "move" and len(node.args) > 3:
-                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[3]
+            if name == "record" and owner == "audit_log" and node.args:
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0]
+            elif name == "move" and len(node.args) > 2:
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[2]
 
 
 def _named(arg: ast.expr) -> bool:

@@ -37,21 +37,23 @@ async def test_a_use_case_runs_and_audits_without_http(db):
 async def test_a_task_another_unit_may_not_read_looks_missing(db):
     task = await _draft()
     with pytest.raises(DomainError) as refused:
-        await lifecycle.issue_task(await session_for("south.planner"), task.id, task.version)
+        await lifecycle.issue_task(await session_for("south.planner"), task_id=task.id, expected_version=task.version)
     assert refused.value.code == ErrorCode.NOT_FOUND
 
 
 async def test_an_action_the_policy_does_not_give_is_forbidden(db):
     task = await _draft()
     with pytest.raises(Forbidden):
-        await lifecycle.issue_task(await session_for("east.inspector1"), task.id, task.version)
+        await lifecycle.issue_task(await session_for("east.inspector1"), task_id=task.id, expected_version=task.version)
 
 
 async def test_a_stale_version_changes_nothing(db):
     task = await _draft()
     records = await AuditEntry.all().count()
     with pytest.raises(DomainError) as refused:
-        await lifecycle.issue_task(await session_for("east.planner"), task.id, task.version + 1)
+        await lifecycle.issue_task(
+            await session_for("east.planner"), task_id=task.id, expected_version=task.version + 1
+        )
     assert refused.value.code == ErrorCode.STALE_VERSION
     assert await AuditEntry.all().count() == records
 
@@ -59,9 +61,11 @@ async def test_a_stale_version_changes_nothing(db):
 async def test_only_the_team_starts_its_task(db):
     planner = await session_for("east.planner")
     task = await _draft()
-    task = await lifecycle.issue_task(planner, task.id, task.version)
+    task = await lifecycle.issue_task(planner, task_id=task.id, expected_version=task.version)
     task = await team.assign_team(planner, task.id, task.version, "east.inspector1", [], None)
     with pytest.raises(Forbidden):
-        await lifecycle.start_task(await session_for("east.inspector2"), task.id, task.version)
-    started = await lifecycle.start_task(await session_for("east.inspector1"), task.id, task.version)
+        await lifecycle.start_task(await session_for("east.inspector2"), task_id=task.id, expected_version=task.version)
+    started = await lifecycle.start_task(
+        await session_for("east.inspector1"), task_id=task.id, expected_version=task.version
+    )
     assert started.status == TaskStatus.IN_PROGRESS
