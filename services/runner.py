@@ -56,6 +56,7 @@ class UseCase:
         id_arg: str | None,
         authorize: Authorize | None,
         system: bool,
+        checks_version: bool,
     ) -> None:
         self.handler = handler
         self.name = f"{handler.__module__}.{handler.__qualname__}"
@@ -64,6 +65,7 @@ class UseCase:
         self.id_arg = id_arg or (_snake(self.gate.field) if self.gate else None)
         self.authorize = authorize
         self.system = system
+        self.checks_version = checks_version
         functools.update_wrapper(self, handler)
 
     async def __call__(self, session: Session | None = None, /, **arguments: Any) -> Any:
@@ -84,7 +86,7 @@ class UseCase:
     async def _authorize(self, work: Work, arguments: dict[str, Any]) -> None:
         if self.gate is not None:
             work.target, work.domains = await self.gate.open_for(work.user, arguments[self.id_arg], self.action)
-            if "expected_version" in arguments:
+            if self.checks_version and "expected_version" in arguments:
                 versioning.check_version(work.target, arguments["expected_version"], self.gate.noun)
         if self.authorize is not None:
             await self.authorize(work.user, arguments)
@@ -97,11 +99,13 @@ def command(
     id_arg: str | None = None,
     authorize: Authorize | None = None,
     system: bool = False,
+    checks_version: bool = True,
 ) -> Callable[[Callable[..., Awaitable[Any]]], UseCase]:
     """Declare a command. `gate` + `action`: the object named by the gate's id argument
     (`taskId` → `task_id`, or `id_arg`) is opened for `action`. `authorize`: the command's own
     check, for commands that open no object (it may also follow a gate). `system`: run by the
-    system itself (no session, the system actor), never by a caller."""
+    system itself (no session, the system actor), never by a caller. `checks_version=False`:
+    the command's `expected_version` is another object's, which the handler checks itself."""
     if (gate is None) != (action is None):
         raise TypeError("a gate needs its action, and an action its gate")
     if gate is None and authorize is None and not system:
@@ -109,7 +113,15 @@ def command(
 
     def declare(handler: Callable[..., Awaitable[Any]]) -> UseCase:
         _check_signature(handler)
-        use_case = UseCase(handler, gate=gate, action=action, id_arg=id_arg, authorize=authorize, system=system)
+        use_case = UseCase(
+            handler,
+            gate=gate,
+            action=action,
+            id_arg=id_arg,
+            authorize=authorize,
+            system=system,
+            checks_version=checks_version,
+        )
         if use_case.id_arg and use_case.id_arg not in inspect.signature(handler).parameters:
             raise TypeError(f"{use_case.name} opens a {gate} but takes no {use_case.id_arg}")
         USE_CASES[use_case.name] = use_case
