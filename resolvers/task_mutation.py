@@ -19,7 +19,9 @@ class TaskMutation:
     async def generate_plan(
         self, info: strawberry.Info, input: task_inputs.GeneratePlanInput
     ) -> task_payloads.GeneratePlanPayload:
-        created, errors = await run(planning.generate_plan(info.context.require_session, input.unit_code, input.year))
+        created, errors = await run(
+            planning.generate_plan(info.context.require_session, unit_code=input.unit_code, year=input.year)
+        )
         tasks = await info.context.present_tasks(created or [])
         return task_payloads.GeneratePlanPayload(created_count=len(tasks), tasks=tasks, user_errors=errors)
 
@@ -140,11 +142,11 @@ class TaskMutation:
         async def command():
             return await team.assign_team(
                 info.context.require_session,
-                task_db_id(input),
-                input.expected_version,
-                input.leader_login,
-                input.member_logins,
-                input.reason,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                leader=input.leader_login,
+                members=input.member_logins,
+                reason=input.reason,
             )
 
         return await task_payload(info, command())
@@ -156,10 +158,10 @@ class TaskMutation:
         async def command():
             return await exceptions.report_exception(
                 info.context.require_session,
-                task_db_id(input),
-                input.expected_version,
-                ExceptionReason(input.reason.value),
-                input.details,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                reason=ExceptionReason(input.reason.value),
+                details=input.details,
             )
 
         return await task_payload(info, command())
@@ -171,12 +173,12 @@ class TaskMutation:
         async def command():
             return await exceptions.handle_exception(
                 info.context.require_session,
-                task_db_id(input),
-                input.expected_version,
-                ExceptionHandling(input.handling.value),
-                input.note,
-                input.planned_start,
-                input.planned_end,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                handling=ExceptionHandling(input.handling.value),
+                note=input.note,
+                new_start=input.planned_start,
+                new_end=input.planned_end,
             )
 
         return await task_payload(info, command())
@@ -186,7 +188,9 @@ class TaskMutation:
         self, info: strawberry.Info, input: task_inputs.FileLabRequestInput
     ) -> task_payloads.TaskPayload:
         async def command():
-            await labs.file_request(info.context.require_session, task_db_id(input), input.lab_code, input.text)
+            await labs.file_request(
+                info.context.require_session, task_id=task_db_id(input), lab_code=input.lab_code, text=input.text
+            )
             return await _reload(info, task_db_id(input))
 
         return await task_payload(info, command())
@@ -197,7 +201,9 @@ class TaskMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             request_id = db_id(input.request_id, "LabRequest", "requestId")
-            request = await labs.decide_request(info.context.require_session, request_id, input.accepted, input.reason)
+            request = await labs.decide_request(
+                info.context.require_session, request_id=request_id, accepted=input.accepted, reason=input.reason
+            )
             return await _reload(info, request.task_id)
 
         return await task_payload(info, command())

@@ -40,10 +40,18 @@ async def _sampling_task(demo, code: str, site: SamplingSite, method: SamplingMe
     certs = await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES)
     today = clock.today()
     task = await planning.create_task(
-        east, factory_id=factory.id, kind=TaskKind.SAMPLING, certificate_ids=[c.id for c in certs],
-        due_on=today + timedelta(days=60), planned_start=today, planned_end=today + timedelta(days=7),
-        trigger=None, trigger_details=None, with_sampling=True, requirements="Surveillance sampling 2026",
-    )  # fmt: skip
+        east,
+        factory_id=factory.id,
+        kind=TaskKind.SAMPLING,
+        certificate_ids=[c.id for c in certs],
+        due_on=today + timedelta(days=60),
+        planned_start=today,
+        planned_end=today + timedelta(days=7),
+        trigger=None,
+        trigger_details=None,
+        with_sampling=True,
+        requirements="Surveillance sampling 2026",
+    )
     task = await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
     category = await ProductCategory.get(id=certs[0].product_category_id)
     return await samples.set_sampling_details(east, task.id, task.version, site, method, category.code, 2, lab)
@@ -53,7 +61,9 @@ async def _factory_sampling(demo) -> None:
     """E010: six samples, one resting at each custody step, two of them reported."""
     east = await demo.session("east.planner")
     task = await _sampling_task(demo, "E010", SamplingSite.FACTORY, SamplingMethod.SAMPLING, "east-lab-1")
-    task = await team.assign_team(east, task.id, task.version, "east.inspector1", [], None)
+    task = await team.assign_team(
+        east, task_id=task.id, expected_version=task.version, leader="east.inspector1", members=[], reason=None
+    )
     inspector, lab = await demo.session("east.inspector1"), await demo.session("lab.east1")
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
     stops = ["SEALED", "SHIPPED", "RECEIVED", "TESTING", "PASSED", "FAILED"]
@@ -85,13 +95,23 @@ async def _market_purchase(demo) -> None:
         east, task.id, task.version, "buyer.east", "Buy two units of a current model; keep the receipt"
     )
     facts = recording.PurchaseFacts(
-        shop_name="Hangzhou Digital Mall, unit 3-17", shop_address="1 Wensan Rd, Hangzhou", latitude=30.2797,
-        longitude=120.1312, gps_accuracy_m=12.0, purchased_at=datetime.now(UTC), price=Decimal("2399.00"),
-        currency="CNY", receipt_number="HZDM-0042", receipt=recording.Upload(RECEIPT_PDF, "receipt.pdf", None),
+        shop_name="Hangzhou Digital Mall, unit 3-17",
+        shop_address="1 Wensan Rd, Hangzhou",
+        latitude=30.2797,
+        longitude=120.1312,
+        gps_accuracy_m=12.0,
+        purchased_at=datetime.now(UTC),
+        price=Decimal("2399.00"),
+        currency="CNY",
+        receipt_number="HZDM-0042",
+        receipt=recording.Upload(RECEIPT_PDF, "receipt.pdf", None),
         photos=[recording.Upload(PHOTO_PNG, "front.png", None)],
         samples=[recording.BoughtSample("DEMO-E008-1", "F-E008-1", 1)],
-    )  # fmt: skip
+    )
     await recording.record_purchase(
-        await demo.session("buyer.east"), assignment.id, facts, BlobStore(demo.config.document_dir),
+        await demo.session("buyer.east"),
+        assignment.id,
+        facts,
+        BlobStore(demo.config.document_dir),
         demo.config.max_upload_bytes,
-    )  # fmt: skip
+    )

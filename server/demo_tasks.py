@@ -48,7 +48,7 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
         ("west", "hq.planner"),
         ("hq", "hq.planner"),
     ):
-        await planning.generate_plan(await demo.session(login), unit, year)
+        await planning.generate_plan(await demo.session(login), unit_code=unit, year=year)
     east = await demo.session("east.planner")
     start = clock.today() + timedelta(days=14)
 
@@ -63,20 +63,34 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
     await lifecycle.issue_task(east, task_id=issued.id, expected_version=issued.version)
     staffed = await scheduled("E002", 3)  # team assigned
     staffed = await lifecycle.issue_task(east, task_id=staffed.id, expected_version=staffed.version)
-    await team.assign_team(east, staffed.id, staffed.version, "east.inspector1", ["east.inspector2"], None)
+    await team.assign_team(
+        east,
+        task_id=staffed.id,
+        expected_version=staffed.version,
+        leader="east.inspector1",
+        members=["east.inspector2"],
+        reason=None,
+    )
     running = await scheduled("E003", 6)  # unannounced, started: now visible to the enterprise
     running = await lifecycle.issue_task(east, task_id=running.id, expected_version=running.version)
-    running = await team.assign_team(east, running.id, running.version, "east.inspector2", [], None)
+    running = await team.assign_team(
+        east, task_id=running.id, expected_version=running.version, leader="east.inspector2", members=[], reason=None
+    )
     await lifecycle.start_task(
         await demo.session("east.inspector2"), task_id=running.id, expected_version=running.version
     )
     refused = await scheduled("E004", 9)  # exception: refused unannounced inspection
     refused = await lifecycle.issue_task(east, task_id=refused.id, expected_version=refused.version)
-    refused = await team.assign_team(east, refused.id, refused.version, "east.inspector1", [], None)
+    refused = await team.assign_team(
+        east, task_id=refused.id, expected_version=refused.version, leader="east.inspector1", members=[], reason=None
+    )
     await exceptions.report_exception(
-        await demo.session("east.inspector1"), refused.id, refused.version, ExceptionReason.REFUSED_INSPECTION,
-        "The factory manager refused entry to the unannounced inspection team.",
-    )  # fmt: skip
+        await demo.session("east.inspector1"),
+        task_id=refused.id,
+        expected_version=refused.version,
+        reason=ExceptionReason.REFUSED_INSPECTION,
+        details="The factory manager refused entry to the unannounced inspection team.",
+    )
     dropped = await demo.draft_of("E006")
     await lifecycle.cancel_task(
         east,
@@ -85,10 +99,16 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
         reason="Factory merged into E002's certificate holder",
     )
     split = await scheduled("E009", 12)
-    await lifecycle.split_task(east, task_id=split.id, expected_version=split.version, parts=[
+    await lifecycle.split_task(
+        east,
+        task_id=split.id,
+        expected_version=split.version,
+        parts=[
             lifecycle.Part(TaskKind(split.kind), None, None),
             lifecycle.Part(TaskKind.SAMPLING, None, "Take 2 samples per model"),
-        ], reason="Sampling by a separate team")  # fmt: skip
+        ],
+        reason="Sampling by a separate team",
+    )
     await _relocation(east, start)
     await _delegated(await demo.session("hq.planner"), start)
     await seed_demo_sampling(demo)
@@ -102,11 +122,18 @@ async def _relocation(east: Session, start) -> None:
         "id", flat=True
     )
     task = await planning.create_task(
-        east, factory_id=factory.id, kind=TaskKind.RELOCATION, certificate_ids=list(certs),
+        east,
+        factory_id=factory.id,
+        kind=TaskKind.RELOCATION,
+        certificate_ids=list(certs),
         due_on=start + timedelta(days=30),
-        planned_start=start + timedelta(days=20), planned_end=start + timedelta(days=21),
-        trigger=None, trigger_details=None, with_sampling=True, requirements="Relocated to a new site in Qingdao",
-    )  # fmt: skip
+        planned_start=start + timedelta(days=20),
+        planned_end=start + timedelta(days=21),
+        trigger=None,
+        trigger_details=None,
+        with_sampling=True,
+        requirements="Relocated to a new site in Qingdao",
+    )
     await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
 
 
@@ -116,12 +143,18 @@ async def _delegated(hq: Session, start) -> None:
         "id", flat=True
     )
     task = await planning.create_task(
-        hq, factory_id=factory.id, kind=TaskKind.SPECIAL, certificate_ids=list(certs),
+        hq,
+        factory_id=factory.id,
+        kind=TaskKind.SPECIAL,
+        certificate_ids=list(certs),
         due_on=start + timedelta(days=40),
-        planned_start=start + timedelta(days=25), planned_end=start + timedelta(days=26),
-        trigger=SpecialTrigger.COMPLAINT, trigger_details="Importer complaint about insulation thickness",
-        with_sampling=False, requirements="Measure insulation thickness on three production lots",
-    )  # fmt: skip
+        planned_start=start + timedelta(days=25),
+        planned_end=start + timedelta(days=26),
+        trigger=SpecialTrigger.COMPLAINT,
+        trigger_details="Importer complaint about insulation thickness",
+        with_sampling=False,
+        requirements="Measure insulation thickness on three production lots",
+    )
     task = await lifecycle.delegate_task(
         hq,
         task_id=task.id,
@@ -130,4 +163,6 @@ async def _delegated(hq: Session, start) -> None:
         reason="Executed by our German partner",
     )
     task = await lifecycle.issue_task(hq, task_id=task.id, expected_version=task.version)
-    await team.assign_team(hq, task.id, task.version, "agency.de.inspector", [], None)
+    await team.assign_team(
+        hq, task_id=task.id, expected_version=task.version, leader="agency.de.inspector", members=[], reason=None
+    )

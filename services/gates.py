@@ -23,6 +23,7 @@ from store.models import (
     Certificate,
     Dispute,
     Factory,
+    LabRequest,
     OrgUnit,
     PolicyRule,
     ProblemReport,
@@ -182,6 +183,13 @@ async def _problem(session: Session, report_id: int):
     return (report, [report.unit.code]) if report else None
 
 
+async def _lab_request(session: Session, request_id: int):
+    """An enterprise's lab request is answered through its task's policy."""
+    request = await LabRequest.filter(id=request_id).first()
+    found = await _task(session, request.task_id) if request else None
+    return (request, found[1]) if found else None
+
+
 async def _org_unit(session: Session, unit_id: int):
     """Sub-centres, agencies and labs are known to all; an enterprise only to who reads its factory."""
     unit = await (await visible_units(session)).filter(id=unit_id).first()
@@ -253,6 +261,7 @@ GATES: dict[str, Gate] = {
         },
     ),
     "Dispute": Gate("task", "dispute", "disputeId", _dispute),
+    "LabRequest": Gate("task", "lab request", "requestId", _lab_request),
     "ProblemReport": Gate("problem", "problem report", "reportId", _problem),
     "OrgUnit": Gate("org_unit", "unit", "unitId", _org_unit, None),  # the org chart is public inside
     "PolicyRule": Gate("policy", "policy rule", "ruleId", _policy_rule),

@@ -20,8 +20,8 @@ from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
 from services.purchases.closing import withdraw_open_work
-from services.runner import unconverted
-from services.tasks.common import KIND, check_version, load_for, move, save
+from services.runner import Work, command
+from services.tasks.common import KIND, move, save
 from services.tasks.planning import check_window
 from store.models import SurveillanceTask, TaskException, TeamAssignment
 
@@ -29,26 +29,30 @@ REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
 HQ = "hq"
 
 
+@command(gate="Task", action="report_exception")  # the gate checks the executing side
 async def report_exception(
-    session: Session, task_id: int, expected_version: int, reason: ExceptionReason, details: str | None
+    work: Work, *, task_id: int, expected_version: int, reason: ExceptionReason, details: str | None
 ) -> SurveillanceTask:
     text = clean_text(details, "details", max_length=5000)
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "report_exception")  # the gate checks the executing side
-        check_version(task, expected_version)
-        updates = {}
-        if refusal_is_suspension_ground(TaskKind(task.kind), reason):
-            updates["suspension_ground"] = REFUSED_UNANNOUNCED
-        await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text, **updates)
-        await TaskException.create(
-            task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
-            reported_at=datetime.now(UTC),
-        )  # fmt: skip
+    session, task = work.user, work.target
+    updates = {}
+    if refusal_is_suspension_ground(TaskKind(task.kind), reason):
+        updates["suspension_ground"] = REFUSED_UNANNOUNCED
+    await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text, **updates)
+    await TaskException.create(
+        task_id=task.id,
+        reason=reason,
+        details=text,
+        reported_by_id=session.actor.user_id,
+        reported_at=datetime.now(UTC),
+    )
     return task
 
 
+@command(gate="Task", action="handle_exception")
 async def handle_exception(
-    session: Session,
+    work: Work,
+    *,
     task_id: int,
     expected_version: int,
     handling: ExceptionHandling,
@@ -57,48 +61,60 @@ async def handle_exception(
     new_end: date | None = None,
 ) -> SurveillanceTask:
     why = require_reason(note)
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "handle_exception")
-        check_version(task, expected_version)
-        if TaskStatus(task.status) != TaskStatus.EXCEPTION:
-            raise DomainError(ErrorCode.CONFLICT, "the task has no open exception", ("taskId",))
-        if task.escalated and not session.perms.decide("handle_exception", KIND, [HQ]).allowed:
-            raise Forbidden("this exception was escalated: HQ handles it")
-        back_to_issued = _hidden_again(task)
-        open_exception = await TaskException.filter(task_id=task.id, handled_at__isnull=True).order_by("-id").first()
-        if handling == ExceptionHandling.RESCHEDULE:
-            if new_start is None or new_end is None:
-                raise DomainError(ErrorCode.REQUIRED, "rescheduling needs the new window", ("plannedStart",))
-            check_window(new_start, new_end)
-            await _end_team(session, task, why)
-            await move(
-                task, TaskStatus.ISSUED, AuditAction.TASK_RESCHEDULE, why,
-                planned_start=new_start, planned_end=new_end, escalated=False, **back_to_issued,
-            )  # fmt: skip
-        elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
-            await _end_team(session, task, why)
-            await move(
-                task, TaskStatus.ISSUED, AuditAction.TASK_CONVERT_TO_SPECIAL, why,
-                kind=TaskKind.SPECIAL, special_trigger=SpecialTrigger.OTHER, trigger_details=why,
-                escalated=False, **back_to_issued,
-            )  # fmt: skip
-        elif handling == ExceptionHandling.CANCEL:
-            await withdraw_open_work(session, task.id, why)
-            await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
-        else:  # ESCALATE: stays an exception, now for HQ only to handle
-            await save(task, escalated=True)
-            await audit_log.record(
-                AuditAction.TASK_ESCALATE,
-                "SurveillanceTask",
-                task.id,
-                after={"escalated": True},
-                reason=why,
-            )
-        if open_exception is not None:
-            await TaskException.filter(id=open_exception.id).update(
-                handling=handling, handling_note=why, handled_by_id=session.actor.user_id,
-                handled_at=None if handling == ExceptionHandling.ESCALATE else datetime.now(UTC),
-            )  # fmt: skip
+    session, task = work.user, work.target
+    if TaskStatus(task.status) != TaskStatus.EXCEPTION:
+        raise DomainError(ErrorCode.CONFLICT, "the task has no open exception", ("taskId",))
+    if task.escalated and not session.perms.decide("handle_exception", KIND, [HQ]).allowed:
+        raise Forbidden("this exception was escalated: HQ handles it")
+    back_to_issued = _hidden_again(task)
+    open_exception = await TaskException.filter(task_id=task.id, handled_at__isnull=True).order_by("-id").first()
+    if handling == ExceptionHandling.RESCHEDULE:
+        if new_start is None or new_end is None:
+            raise DomainError(ErrorCode.REQUIRED, "rescheduling needs the new window", ("plannedStart",))
+        check_window(new_start, new_end)
+        await _end_team(session, task, why)
+        await move(
+            task,
+            TaskStatus.ISSUED,
+            AuditAction.TASK_RESCHEDULE,
+            why,
+            planned_start=new_start,
+            planned_end=new_end,
+            escalated=False,
+            **back_to_issued,
+        )
+    elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
+        await _end_team(session, task, why)
+        await move(
+            task,
+            TaskStatus.ISSUED,
+            AuditAction.TASK_CONVERT_TO_SPECIAL,
+            why,
+            kind=TaskKind.SPECIAL,
+            special_trigger=SpecialTrigger.OTHER,
+            trigger_details=why,
+            escalated=False,
+            **back_to_issued,
+        )
+    elif handling == ExceptionHandling.CANCEL:
+        await withdraw_open_work(session, task.id, why)
+        await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
+    else:  # ESCALATE: stays an exception, now for HQ only to handle
+        await save(task, escalated=True)
+        await audit_log.record(
+            AuditAction.TASK_ESCALATE,
+            "SurveillanceTask",
+            task.id,
+            after={"escalated": True},
+            reason=why,
+        )
+    if open_exception is not None:
+        await TaskException.filter(id=open_exception.id).update(
+            handling=handling,
+            handling_note=why,
+            handled_by_id=session.actor.user_id,
+            handled_at=None if handling == ExceptionHandling.ESCALATE else datetime.now(UTC),
+        )
     return task
 
 

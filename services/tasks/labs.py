@@ -11,9 +11,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import OPEN, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
-from services.context import Session
-from services.runner import unconverted
-from services.tasks.common import load_for
+from services.runner import Work, command
 from store.models import LabRequest, OrgUnit, SurveillanceTask
 
 
@@ -30,49 +28,51 @@ async def labs_to_disclose(task: SurveillanceTask) -> list[int]:
     return labs if len(labs) > 1 else []
 
 
-async def file_request(session: Session, task_id: int, lab_code: str | None, text: str | None) -> LabRequest:
+@command(gate="Task", action="request_lab")
+async def file_request(work: Work, *, task_id: int, lab_code: str | None, text: str | None) -> LabRequest:
     body = clean_text(text, "text", max_length=2000)
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "request_lab")
-        if not task.disclosed_labs:
-            raise DomainError(ErrorCode.CONFLICT, "no choice of lab was disclosed for this task", ("taskId",))
-        if TaskStatus(task.status) not in OPEN:
-            raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
-        pending = LabRequest.filter(task_id=task.id, requested_by_id=session.actor.user_id, decided_at__isnull=True)
-        if await pending.exists():
-            raise DomainError(ErrorCode.CONFLICT, "your earlier request is still being considered", ("taskId",))
-        lab_id = None
-        if lab_code:
-            lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32)).first()
-            if lab is None or lab.id not in task.disclosed_labs:
-                raise DomainError(ErrorCode.INVALID, "choose one of the disclosed labs", ("labCode",))
-            lab_id = lab.id
-        request = await LabRequest.create(
-            task_id=task.id, requested_by_id=session.actor.user_id, preferred_lab_id=lab_id, text=body
-        )
-        await audit_log.record(AuditAction.TASK_LAB_REQUEST, "SurveillanceTask", task.id,
-            after={"request": request.id, "lab": lab_code}, reason=body,
-        )  # fmt: skip
+    session, task = work.user, work.target
+    if not task.disclosed_labs:
+        raise DomainError(ErrorCode.CONFLICT, "no choice of lab was disclosed for this task", ("taskId",))
+    if TaskStatus(task.status) not in OPEN:
+        raise DomainError(ErrorCode.CONFLICT, "the task is closed", ("taskId",))
+    pending = LabRequest.filter(task_id=task.id, requested_by_id=session.actor.user_id, decided_at__isnull=True)
+    if await pending.exists():
+        raise DomainError(ErrorCode.CONFLICT, "your earlier request is still being considered", ("taskId",))
+    lab_id = None
+    if lab_code:
+        lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32)).first()
+        if lab is None or lab.id not in task.disclosed_labs:
+            raise DomainError(ErrorCode.INVALID, "choose one of the disclosed labs", ("labCode",))
+        lab_id = lab.id
+    request = await LabRequest.create(
+        task_id=task.id, requested_by_id=session.actor.user_id, preferred_lab_id=lab_id, text=body
+    )
+    await audit_log.record(
+        AuditAction.TASK_LAB_REQUEST,
+        "SurveillanceTask",
+        task.id,
+        after={"request": request.id, "lab": lab_code},
+        reason=body,
+    )
     return request
 
 
-async def decide_request(session: Session, request_id: int, accepted: bool, reason: str | None) -> LabRequest:
+@command(gate="LabRequest", action="plan")  # the task's planners answer its enterprise
+async def decide_request(work: Work, *, request_id: int, accepted: bool, reason: str | None) -> LabRequest:
     why = require_reason(reason)
-    async with unconverted(session):
-        request = await LabRequest.filter(id=request_id).first()
-        if request is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such lab request", ("requestId",))
-        try:
-            task, _ = await load_for(session, request.task_id, "plan")
-        except DomainError:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such lab request", ("requestId",)) from None
-        if request.decided_at is not None:
-            raise DomainError(ErrorCode.CONFLICT, "this request was decided already", ("requestId",))
-        await LabRequest.filter(id=request.id).update(
-            accepted=accepted, decision_reason=why, decided_by_id=session.actor.user_id, decided_at=datetime.now(UTC)
-        )
-        await request.refresh_from_db()
-        await audit_log.record(AuditAction.TASK_LAB_DECISION, "SurveillanceTask", task.id,
-            after={"request": request.id, "accepted": accepted}, reason=why,
-        )  # fmt: skip
+    session, request = work.user, work.target
+    if request.decided_at is not None:
+        raise DomainError(ErrorCode.CONFLICT, "this request was decided already", ("requestId",))
+    await LabRequest.filter(id=request.id).update(
+        accepted=accepted, decision_reason=why, decided_by_id=session.actor.user_id, decided_at=datetime.now(UTC)
+    )
+    await request.refresh_from_db()
+    await audit_log.record(
+        AuditAction.TASK_LAB_DECISION,
+        "SurveillanceTask",
+        request.task_id,
+        after={"request": request.id, "accepted": accepted},
+        reason=why,
+    )
     return request

@@ -17,7 +17,7 @@ from services import audit_log
 from services.clock import today
 from services.context import Session
 from services.reference import frequency_rules
-from services.runner import unconverted
+from services.runner import Work, command
 from services.tasks.common import KIND
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
@@ -25,39 +25,58 @@ LIVE_CERTIFICATES = LIVE
 RISK_TRIGGERS = (SpecialTrigger.SPOT_CHECK_FAILURE, SpecialTrigger.COMPLAINT)
 
 
-async def generate_plan(session: Session, unit_code: str, year: int) -> list[SurveillanceTask]:
+async def _planning_unit(unit_code: str) -> OrgUnit:
+    unit = await OrgUnit.filter(code=clean_text(unit_code, "unitCode", max_length=32)).first()
+    if unit is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))
+    return unit
+
+
+async def _plans_for_unit(session: Session, arguments: dict) -> None:
+    session.perms.require("plan", KIND, [(await _planning_unit(arguments["unit_code"])).code])
+
+
+@command(authorize=_plans_for_unit)
+async def generate_plan(work: Work, *, unit_code: str, year: int) -> list[SurveillanceTask]:
     """Draft routine tasks for every factory of the unit due in `year`; a rerun adds only
     what is missing (the (factory, year, sequence) key is also unique in the database)."""
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
-    unit = await OrgUnit.filter(code=clean_text(unit_code, "unitCode", max_length=32)).first()
-    if unit is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))
-    session.perms.require("plan", KIND, [unit.code])
-    async with unconverted(session):
-        facts = await _planning_facts(unit.id, year)
-        # By factory, not by unit: a factory that moved keeps its earlier plan entries.
-        existing = set(
-            await SurveillanceTask.filter(
-                factory_id__in=list(facts), year=year, plan_sequence__isnull=False
-            ).values_list("factory_id", "year", "plan_sequence")
+    unit = await _planning_unit(unit_code)
+    facts = await _planning_facts(unit.id, year)
+    # By factory, not by unit: a factory that moved keeps its earlier plan entries.
+    existing = set(
+        await SurveillanceTask.filter(factory_id__in=list(facts), year=year, plan_sequence__isnull=False).values_list(
+            "factory_id", "year", "plan_sequence"
         )
-        created = []
-        rules = await frequency_rules()
-        for draft in frequency.plan_year(year, facts.values(), existing, rules):
-            task = await SurveillanceTask.create(
-                kind=draft.kind, status=TaskStatus.DRAFT, factory_id=draft.factory_id,
-                responsible_unit_id=unit.id, executing_unit_id=unit.id, year=year,
-                plan_sequence=draft.sequence, due_on=draft.due_on, with_sampling=draft.with_sampling,
-                unannounced=draft.kind == TaskKind.ROUTINE_UNANNOUNCED,
-            )  # fmt: skip
-            await _link_live_certificates(task)
-            await audit_log.record(AuditAction.TASK_PLAN, "SurveillanceTask", task.id,
-                # No class here: the timeline is shown to agencies, which never see it.
-                after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
-                reason=f"yearly plan {year}",
-            )  # fmt: skip
-            created.append(task)
+    )
+    created = []
+    rules = await frequency_rules()
+    for draft in frequency.plan_year(year, facts.values(), existing, rules):
+        task = await SurveillanceTask.create(
+            kind=draft.kind,
+            status=TaskStatus.DRAFT,
+            factory_id=draft.factory_id,
+            responsible_unit_id=unit.id,
+            executing_unit_id=unit.id,
+            year=year,
+            plan_sequence=draft.sequence,
+            due_on=draft.due_on,
+            with_sampling=draft.with_sampling,
+            unannounced=draft.kind == TaskKind.ROUTINE_UNANNOUNCED,
+        )
+        await _link_live_certificates(task)
+        await audit_log.record(
+            AuditAction.TASK_PLAN,
+            "SurveillanceTask",
+            task.id,
+            # No class here: the timeline is shown to agencies, which never see it.
+            after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
+            reason=f"yearly plan {year}",
+        )
+        created.append(task)
+    if not created:
+        work.nothing_changed()
     return created
 
 
@@ -107,8 +126,18 @@ async def _link_live_certificates(task: SurveillanceTask) -> None:
     await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i in ids])
 
 
+async def _plans_at_factory(session: Session, arguments: dict) -> None:
+    """Tasks are created by the planners of the factory's responsible unit; a factory the
+    caller may not read is not found."""
+    factory = await Factory.filter(id=arguments["factory_id"]).select_related("responsible_unit").first()
+    if factory is None or not session.perms.decide("read", "factory", [factory.responsible_unit.code]).allowed:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
+    session.perms.require("plan", KIND, [factory.responsible_unit.code])
+
+
+@command(authorize=_plans_at_factory)
 async def create_task(
-    session: Session,
+    work: Work,
     *,
     factory_id: int,
     kind: TaskKind,
@@ -122,10 +151,7 @@ async def create_task(
     requirements: str | None,
     unannounced: bool = False,
 ) -> SurveillanceTask:
-    factory = await Factory.filter(id=factory_id).select_related("responsible_unit").first()
-    if factory is None or not session.perms.decide("read", "factory", [factory.responsible_unit.code]).allowed:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such factory", ("factoryId",))
-    session.perms.require("plan", KIND, [factory.responsible_unit.code])
+    factory = await Factory.get(id=factory_id)
     check_window(planned_start, planned_end, due_on)
     certs = await Certificate.filter(id__in=certificate_ids, factory_id=factory.id).values_list(
         "id", "status", "expires_on"
@@ -138,17 +164,30 @@ async def create_task(
     unannounced = unannounced or kind == TaskKind.ROUTINE_UNANNOUNCED
     details = clean_text(trigger_details, "triggerDetails", max_length=2000, required=False)
     text = clean_text(requirements, "requirements", max_length=10000, required=False) or ""
-    async with unconverted(session):
-        task = await SurveillanceTask.create(
-            kind=kind, status=TaskStatus.DRAFT, factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
-            executing_unit_id=factory.responsible_unit_id, year=due_on.year, due_on=due_on,
-            planned_start=planned_start, planned_end=planned_end, special_trigger=trigger,
-            trigger_details=details, with_sampling=with_sampling, requirements=text, unannounced=unannounced,
-        )  # fmt: skip
-        await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, *_ in certs])
-        await audit_log.record(AuditAction.TASK_CREATE, "SurveillanceTask", task.id,
-            after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()}, reason=details,
-        )  # fmt: skip
+    task = await SurveillanceTask.create(
+        kind=kind,
+        status=TaskStatus.DRAFT,
+        factory_id=factory.id,
+        responsible_unit_id=factory.responsible_unit_id,
+        executing_unit_id=factory.responsible_unit_id,
+        year=due_on.year,
+        due_on=due_on,
+        planned_start=planned_start,
+        planned_end=planned_end,
+        special_trigger=trigger,
+        trigger_details=details,
+        with_sampling=with_sampling,
+        requirements=text,
+        unannounced=unannounced,
+    )
+    await TaskCertificate.bulk_create([TaskCertificate(task_id=task.id, certificate_id=i) for i, *_ in certs])
+    await audit_log.record(
+        AuditAction.TASK_CREATE,
+        "SurveillanceTask",
+        task.id,
+        after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()},
+        reason=details,
+    )
     return task
 
 

@@ -32,18 +32,25 @@ async def follow_factory(session: Session, factory: Factory, why: str) -> int:
         executing = units[task.executing_unit_id]
         agency_countries = executing.countries if executing.kind == UnitKind.FOREIGN_AGENCY else None
         code = executing_unit_after_move(
-            executing=executing.code, agency_countries=agency_countries, country=factory.country,
+            executing=executing.code,
+            agency_countries=agency_countries,
+            country=factory.country,
             responsible=responsible.code,
-        )  # fmt: skip
+        )
         new_executing = executing if code == executing.code else responsible
         if (task.responsible_unit_id, task.executing_unit_id) == (responsible.id, new_executing.id):
             continue
         changed += 1
         before = {"responsibleUnit": units[task.responsible_unit_id].code, "executingUnit": executing.code}
         await save(task, responsible_unit_id=responsible.id, executing_unit_id=new_executing.id)
-        await audit_log.record(AuditAction.TASK_REROUTE, "SurveillanceTask", task.id, before=before,
-            after={"responsibleUnit": responsible.code, "executingUnit": new_executing.code}, reason=why,
-        )  # fmt: skip
+        await audit_log.record(
+            AuditAction.TASK_REROUTE,
+            "SurveillanceTask",
+            task.id,
+            before=before,
+            after={"responsibleUnit": responsible.code, "executingUnit": new_executing.code},
+            reason=why,
+        )
         if new_executing.id != executing.id:
             await _old_unit_leaves(session, task, why)
     return changed
@@ -56,13 +63,21 @@ async def _old_unit_leaves(session: Session, task: SurveillanceTask, why: str) -
     current = await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)
     if current:
         await TeamAssignment.filter(id__in=[a.id for a in current]).update(removed_at=datetime.now(UTC), reason=why)
-        await audit_log.record(AuditAction.TASK_TEAM_CHANGE, "SurveillanceTask", task.id,
-            before=await describe_team(current), after={"leader": None, "members": []}, reason=why,
-        )  # fmt: skip
+        await audit_log.record(
+            AuditAction.TASK_TEAM_CHANGE,
+            "SurveillanceTask",
+            task.id,
+            before=await describe_team(current),
+            after={"leader": None, "members": []},
+            reason=why,
+        )
     status = TaskStatus(task.status)
     if (target := status_after_team_left(status)) != status:
         await move(task, target, AuditAction.TASK_EXCEPTION, why)
         await TaskException.create(
-            task_id=task.id, reason=ExceptionReason.FACTORY_MOVED, details=why,
-            reported_by_id=session.actor.user_id, reported_at=datetime.now(UTC),
-        )  # fmt: skip
+            task_id=task.id,
+            reason=ExceptionReason.FACTORY_MOVED,
+            details=why,
+            reported_by_id=session.actor.user_id,
+            reported_at=datetime.now(UTC),
+        )

@@ -12,61 +12,60 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
-from services.runner import unconverted
-from services.tasks.common import check_version, load_for, move, save
+from services.runner import Work, command
+from services.tasks.common import move, save
 from services.tasks.lifecycle import refuse_if_split
 from store.models import OrgUnit, SurveillanceTask, TeamAssignment, User
 
 BUSY = (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.EXCEPTION)
 
 
+@command(gate="Task", action="assign_team")
 async def assign_team(
-    session: Session, task_id: int, expected_version: int, leader: str, members: list[str], reason: str | None
+    work: Work, *, task_id: int, expected_version: int, leader: str, members: list[str], reason: str | None
 ) -> SurveillanceTask:
     logins = list(dict.fromkeys([leader, *members]))  # the leader is a member; no duplicates
     if len(logins) > 20:
         raise DomainError(ErrorCode.INVALID, "a team has at most 20 people", ("memberLogins",))
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "assign_team")
-        check_version(task, expected_version)
-        await refuse_if_split(task)
-        status = TaskStatus(task.status)
-        if status not in (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED):
-            raise DomainError(ErrorCode.CONFLICT, "the team is formed after issue and before the start", ("taskId",))
-        changing = status == TaskStatus.TEAM_ASSIGNED
-        why = require_reason(reason) if changing else clean_text(reason, "reason", max_length=1000, required=False)
-        if task.planned_start is None:
-            raise DomainError(ErrorCode.REQUIRED, "the task needs a planned window", ("taskId",))
-        users = await _qualified(session, task, logins)
-        await _check_free(task, users)
-        current = {a.user_id: a for a in await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)}
-        before = await describe_team(current.values())
-        after = {"leader": leader, "members": sorted(logins)}
-        if before == after:
-            raise DomainError(ErrorCode.NO_CHANGE, "that is the team already", ("memberLogins",))
-        now = datetime.now(UTC)
-        wanted = {u.id: u.login == leader for u in users}
-        for user_id, assignment in current.items():
-            if wanted.get(user_id) != assignment.is_leader:  # removed, or leader role changed
-                await TeamAssignment.filter(id=assignment.id).update(removed_at=now, reason=why)
-        for user_id, is_leader in wanted.items():
-            if user_id not in current or current[user_id].is_leader != is_leader:
-                await TeamAssignment.create(
-                    task_id=task.id, user_id=user_id, is_leader=is_leader, assigned_at=now, reason=why
-                )
-        if changing:
-            await save(task)
-            await audit_log.record(
-                AuditAction.TASK_TEAM_CHANGE,
-                "SurveillanceTask",
-                task.id,
-                before=before,
-                after=after,
-                reason=why,
+    session, task = work.user, work.target
+    await refuse_if_split(task)
+    status = TaskStatus(task.status)
+    if status not in (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED):
+        raise DomainError(ErrorCode.CONFLICT, "the team is formed after issue and before the start", ("taskId",))
+    changing = status == TaskStatus.TEAM_ASSIGNED
+    why = require_reason(reason) if changing else clean_text(reason, "reason", max_length=1000, required=False)
+    if task.planned_start is None:
+        raise DomainError(ErrorCode.REQUIRED, "the task needs a planned window", ("taskId",))
+    users = await _qualified(session, task, logins)
+    await _check_free(task, users)
+    current = {a.user_id: a for a in await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)}
+    before = await describe_team(current.values())
+    after = {"leader": leader, "members": sorted(logins)}
+    if before == after:
+        raise DomainError(ErrorCode.NO_CHANGE, "that is the team already", ("memberLogins",))
+    now = datetime.now(UTC)
+    wanted = {u.id: u.login == leader for u in users}
+    for user_id, assignment in current.items():
+        if wanted.get(user_id) != assignment.is_leader:  # removed, or leader role changed
+            await TeamAssignment.filter(id=assignment.id).update(removed_at=now, reason=why)
+    for user_id, is_leader in wanted.items():
+        if user_id not in current or current[user_id].is_leader != is_leader:
+            await TeamAssignment.create(
+                task_id=task.id, user_id=user_id, is_leader=is_leader, assigned_at=now, reason=why
             )
-        else:
-            await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
-            await audit_log.record(AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why)
+    if changing:
+        await save(task)
+        await audit_log.record(
+            AuditAction.TASK_TEAM_CHANGE,
+            "SurveillanceTask",
+            task.id,
+            before=before,
+            after=after,
+            reason=why,
+        )
+    else:
+        await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
+        await audit_log.record(AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why)
     return task
 
 
@@ -91,12 +90,15 @@ async def _qualified(session: Session, task: SurveillanceTask, logins: list[str]
 async def _check_free(task: SurveillanceTask, users: list[User]) -> None:
     clash = (
         await TeamAssignment.filter(
-            user_id__in=[u.id for u in users], removed_at__isnull=True, task__status__in=list(BUSY),
-            task__planned_start__lte=task.planned_end, task__planned_end__gte=task.planned_start,
+            user_id__in=[u.id for u in users],
+            removed_at__isnull=True,
+            task__status__in=list(BUSY),
+            task__planned_start__lte=task.planned_end,
+            task__planned_end__gte=task.planned_start,
         )
         .exclude(task_id=task.id)
         .values_list("user__login", "task_id")
-    )  # fmt: skip
+    )
     if clash:
         login, other = clash[0]
         raise DomainError(

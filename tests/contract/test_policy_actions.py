@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = [p for folder in ("services", "resolvers", "policies", "server") for p in (ROOT / folder).rglob("*.py")]
 # Calls whose string arguments name a policy action (or its object kind, or a unit code).
 ASKING = {"require", "decide", "load_for", "open_for", "unit_ids", "domains", "scope", "_load_for", "own_assignment",
-          "_load", "Route", "explain", "factory_filter"}  # fmt: skip
+          "_load", "Route", "explain", "factory_filter", "command", "at_hq"}  # fmt: skip
 
 
 def _policy() -> tuple[set[str], set[str]]:

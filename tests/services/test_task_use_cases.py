@@ -62,7 +62,9 @@ async def test_only_the_team_starts_its_task(db):
     planner = await session_for("east.planner")
     task = await _draft()
     task = await lifecycle.issue_task(planner, task_id=task.id, expected_version=task.version)
-    task = await team.assign_team(planner, task.id, task.version, "east.inspector1", [], None)
+    task = await team.assign_team(
+        planner, task_id=task.id, expected_version=task.version, leader="east.inspector1", members=[], reason=None
+    )
     with pytest.raises(Forbidden):
         await lifecycle.start_task(await session_for("east.inspector2"), task_id=task.id, expected_version=task.version)
     started = await lifecycle.start_task(
