@@ -54,9 +54,14 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
 
     async def scheduled(code: str, offset: int = 0) -> SurveillanceTask:
         task = await demo.draft_of(code)
-        window = (start + timedelta(days=offset), start + timedelta(days=offset + 1))
         return await lifecycle.schedule_task(
-            east, task.id, task.version, *window, None, "Focus: incoming inspection of critical components"
+            east,
+            task_id=task.id,
+            expected_version=task.version,
+            planned_start=start + timedelta(days=offset),
+            planned_end=start + timedelta(days=offset + 1),
+            due_on=None,
+            requirements="Focus: incoming inspection of critical components",
         )
 
     issued = await scheduled("E001")  # issued, notice sent

@@ -4,6 +4,8 @@ decided by the caller (a visible scope, or a permission asked first)."""
 
 from __future__ import annotations
 
+from services.context import Session
+from services.gates import GATES
 from store.models import (
     AuditEntry,
     Dispute,
@@ -45,12 +47,21 @@ async def category_codes() -> dict[int, str]:
     return dict(await ProductCategory.all().values_list("id", "code"))
 
 
-async def audit_entries(entry_ids: list[int]) -> list[AuditEntry]:
-    return await AuditEntry.filter(id__in=entry_ids)
+async def audit_entries(session: Session, entry_ids: list[int]) -> list[AuditEntry]:
+    """The whole log, for whoever the AuditEntry gate lets read it (HQ's auditors)."""
+    return await AuditEntry.filter(id__in=entry_ids) if _read_at_hq(session, "AuditEntry") else []
 
 
-async def policy_rules(rule_ids: list[int]) -> list[PolicyRule]:
-    return await PolicyRule.filter(id__in=rule_ids)
+async def policy_rules(session: Session, rule_ids: list[int]) -> list[PolicyRule]:
+    """Policy lines, for whoever the PolicyRule gate lets read them (HQ's administrators)."""
+    return await PolicyRule.filter(id__in=rule_ids) if _read_at_hq(session, "PolicyRule") else []
+
+
+def _read_at_hq(session: Session, node_type: str) -> bool:
+    """Audit entries and policy lines all belong to HQ (their gates' loaders say so): one
+    decision covers every id asked."""
+    gate = GATES[node_type]
+    return session.perms.decide(gate.read_action, gate.kind, ["hq"]).allowed
 
 
 async def disputes(dispute_ids: list[int]) -> list[Dispute]:
