@@ -40,13 +40,30 @@ async def _sampling_task(demo, code: str, site: SamplingSite, method: SamplingMe
     certs = await Certificate.filter(factory_id=factory.id, status__in=planning.LIVE_CERTIFICATES)
     today = clock.today()
     task = await planning.create_task(
-        east, factory_id=factory.id, kind=TaskKind.SAMPLING, certificate_ids=[c.id for c in certs],
-        due_on=today + timedelta(days=60), planned_start=today, planned_end=today + timedelta(days=7),
-        trigger=None, trigger_details=None, with_sampling=True, requirements="Surveillance sampling 2026",
-    )  # fmt: skip
+        east,
+        factory_id=factory.id,
+        kind=TaskKind.SAMPLING,
+        certificate_ids=[c.id for c in certs],
+        due_on=today + timedelta(days=60),
+        planned_start=today,
+        planned_end=today + timedelta(days=7),
+        trigger=None,
+        trigger_details=None,
+        with_sampling=True,
+        requirements="Surveillance sampling 2026",
+    )
     task = await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
     category = await ProductCategory.get(id=certs[0].product_category_id)
-    return await samples.set_sampling_details(east, task.id, task.version, site, method, category.code, 2, lab)
+    return await samples.set_sampling_details(
+        east,
+        task_id=task.id,
+        expected_version=task.version,
+        site=site,
+        method=method,
+        category_code=category.code,
+        quantity=2,
+        lab_code=lab,
+    )
 
 
 async def _factory_sampling(demo) -> None:
@@ -58,22 +75,45 @@ async def _factory_sampling(demo) -> None:
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
     stops = ["SEALED", "SHIPPED", "RECEIVED", "TESTING", "PASSED", "FAILED"]
     for n, stop in enumerate(stops, start=1):
-        sample = await samples.record_sample(inspector, task.id, f"DEMO-E010-{n}", f"F-E010-{n}", 2, "Finished goods")
+        sample = await samples.record_sample(
+            inspector,
+            task_id=task.id,
+            identifier=f"DEMO-E010-{n}",
+            seal_number=f"F-E010-{n}",
+            quantity=2,
+            place="Finished goods",
+        )
         if stop == "SEALED":
             continue
-        sample = await samples.ship_sample(inspector, sample.id, sample.version, "SF Express", f"SF-DEMO-{n}")
+        sample = await samples.ship_sample(
+            inspector,
+            sample_id=sample.id,
+            expected_version=sample.version,
+            carrier="SF Express",
+            tracking=f"SF-DEMO-{n}",
+        )
         if stop == "SHIPPED":
             continue
-        sample = await samples.receive_sample(lab, sample.id, sample.version, "Seals intact, packaging dry")
+        sample = await samples.receive_sample(
+            lab, sample_id=sample.id, expected_version=sample.version, condition="Seals intact, packaging dry"
+        )
         if stop == "RECEIVED":
             continue
-        sample = await samples.start_testing(lab, sample.id, sample.version)
+        sample = await samples.start_testing(lab, sample_id=sample.id, expected_version=sample.version)
         if stop == "TESTING":
             continue
         passed = stop == "PASSED"
         items = [("conductor resistance", True), ("insulation thickness", True), ("marking", passed)]
         await samples.submit_report(
-            lab, sample.id, sample.version, items, passed, not passed, None, None, demo.config.max_upload_bytes
+            lab,
+            sample_id=sample.id,
+            expected_version=sample.version,
+            items=items,
+            passed=passed,
+            marking_nonconformity=not passed,
+            document=None,
+            store=None,
+            max_bytes=demo.config.max_upload_bytes,
         )
 
 
@@ -82,16 +122,30 @@ async def _market_purchase(demo) -> None:
     east = await demo.session("east.planner")
     task = await _sampling_task(demo, "E008", SamplingSite.MARKET, SamplingMethod.PURCHASE, "east-lab-2")
     assignment = await assignments.assign_buyer(
-        east, task.id, task.version, "buyer.east", "Buy two units of a current model; keep the receipt"
+        east,
+        task_id=task.id,
+        expected_version=task.version,
+        buyer_login="buyer.east",
+        instructions="Buy two units of a current model; keep the receipt",
     )
     facts = recording.PurchaseFacts(
-        shop_name="Hangzhou Digital Mall, unit 3-17", shop_address="1 Wensan Rd, Hangzhou", latitude=30.2797,
-        longitude=120.1312, gps_accuracy_m=12.0, purchased_at=datetime.now(UTC), price=Decimal("2399.00"),
-        currency="CNY", receipt_number="HZDM-0042", receipt=recording.Upload(RECEIPT_PDF, "receipt.pdf", None),
+        shop_name="Hangzhou Digital Mall, unit 3-17",
+        shop_address="1 Wensan Rd, Hangzhou",
+        latitude=30.2797,
+        longitude=120.1312,
+        gps_accuracy_m=12.0,
+        purchased_at=datetime.now(UTC),
+        price=Decimal("2399.00"),
+        currency="CNY",
+        receipt_number="HZDM-0042",
+        receipt=recording.Upload(RECEIPT_PDF, "receipt.pdf", None),
         photos=[recording.Upload(PHOTO_PNG, "front.png", None)],
         samples=[recording.BoughtSample("DEMO-E008-1", "F-E008-1", 1)],
-    )  # fmt: skip
+    )
     await recording.record_purchase(
-        await demo.session("buyer.east"), assignment.id, facts, BlobStore(demo.config.document_dir),
-        demo.config.max_upload_bytes,
-    )  # fmt: skip
+        await demo.session("buyer.east"),
+        assignment_id=assignment.id,
+        facts=facts,
+        store=BlobStore(demo.config.document_dir),
+        max_bytes=demo.config.max_upload_bytes,
+    )
