@@ -132,9 +132,13 @@ class PurchaseQuery:
         "Everything the buying-sample app needs offline is inside."
     )
     async def purchase_assignments(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        status: pt.AssignmentStatus | None = None, task_id: strawberry.ID | None = None,
-    ) -> Connection[pt.PurchaseAssignment]:  # fmt: skip
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: pt.AssignmentStatus | None = None,
+        task_id: strawberry.ID | None = None,
+    ) -> Connection[pt.PurchaseAssignment]:
         flt = {}
         if status is not None:
             flt["status"] = DomainAssignmentStatus(status.value)
@@ -153,10 +157,10 @@ class PurchaseMutation:
         return await _assignment_payload(
             assignments.assign_buyer(
                 info.context.require_session,
-                task_db_id(input),
-                input.expected_version,
-                input.buyer_login,
-                input.instructions,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                buyer_login=input.buyer_login,
+                instructions=input.instructions,
             )
         )
 
@@ -166,7 +170,10 @@ class PurchaseMutation:
     ) -> PurchaseAssignmentPayload:
         async def command():
             return await assignments.withdraw(
-                info.context.require_session, _assignment_id(input), input.expected_version, input.reason
+                info.context.require_session,
+                assignment_id=_assignment_id(input),
+                expected_version=input.expected_version,
+                reason=input.reason,
             )
 
         return await _assignment_payload(command())
@@ -181,9 +188,14 @@ class PurchaseMutation:
             assignment_id = _assignment_id(input)
             fields = {"id": assignment_id, "version": input.expected_version, "note": input.note}
             return await _idempotent(
-                session, input.idempotency_key, "completePurchaseAssignment", fields,
-                lambda: assignments.complete(session, assignment_id, input.expected_version, input.note),
-            )  # fmt: skip
+                session,
+                input.idempotency_key,
+                "completePurchaseAssignment",
+                fields,
+                lambda: assignments.complete(
+                    session, assignment_id=assignment_id, expected_version=input.expected_version, note=input.note
+                ),
+            )
 
         return await _assignment_payload(command())
 
@@ -200,11 +212,18 @@ class PurchaseMutation:
             reason = ExceptionReason(input.reason.value)
             fields = {"id": assignment_id, "version": input.expected_version, "reason": reason, "d": input.details}
             return await _idempotent(
-                session, input.idempotency_key, "reportPurchaseProblem", fields,
+                session,
+                input.idempotency_key,
+                "reportPurchaseProblem",
+                fields,
                 lambda: assignments.report_problem(
-                    session, assignment_id, input.expected_version, reason, input.details
+                    session,
+                    assignment_id=assignment_id,
+                    expected_version=input.expected_version,
+                    reason=reason,
+                    details=input.details,
                 ),
-            )  # fmt: skip
+            )
 
         return await _assignment_payload(command())
 
@@ -223,15 +242,23 @@ class PurchaseMutation:
                 raise DomainError(ErrorCode.INVALID, f"send 1 to {MAX_PHOTOS} product photos", ("photos",))
             limit = config.max_upload_bytes
             facts = recording.PurchaseFacts(
-                shop_name=input.shop_name, shop_address=input.shop_address, latitude=input.latitude,
-                longitude=input.longitude, purchased_at=input.purchased_at, price=input.price,
-                currency=input.currency, receipt_number=input.receipt_number,
+                shop_name=input.shop_name,
+                shop_address=input.shop_address,
+                latitude=input.latitude,
+                longitude=input.longitude,
+                purchased_at=input.purchased_at,
+                price=input.price,
+                currency=input.currency,
+                receipt_number=input.receipt_number,
                 receipt=await _read_upload(input.receipt, limit, ("receipt",)),
                 photos=[await _read_upload(p, limit, ("photos", str(i))) for i, p in enumerate(input.photos)],
                 samples=[recording.BoughtSample(s.identifier, s.seal_number, s.quantity) for s in input.samples],
-                gps_accuracy_m=input.gps_accuracy_meters, idempotency_key=input.idempotency_key,
-            )  # fmt: skip
-            return await recording.record_purchase(session, assignment_id, facts, config.blobs, limit)
+                gps_accuracy_m=input.gps_accuracy_meters,
+                idempotency_key=input.idempotency_key,
+            )
+            return await recording.record_purchase(
+                session, assignment_id=assignment_id, facts=facts, store=config.blobs, max_bytes=limit
+            )
 
         purchase, errors = await run(command())
         if purchase is None:

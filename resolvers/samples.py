@@ -102,9 +102,13 @@ async def _sample_payload(info: strawberry.Info, command) -> SamplePayload:
 class SampleQuery:
     @strawberry.field(description="样品 Samples you may see (labs: only those sent to them).")
     async def samples(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        status: sample_types.SampleStatus | None = None, task_id: strawberry.ID | None = None,
-    ) -> Connection[sample_types.Sample]:  # fmt: skip
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: sample_types.SampleStatus | None = None,
+        task_id: strawberry.ID | None = None,
+    ) -> Connection[sample_types.Sample]:
         flt = {}
         if status is not None:
             flt["status"] = DomainSampleStatus(status.value)
@@ -124,9 +128,15 @@ class SampleMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await samples.set_sampling_details(
-                info.context.require_session, task_db_id(input), input.expected_version, SamplingSite(input.site.value),
-                SamplingMethod(input.method.value), input.product_category, input.quantity, input.lab_code,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                site=SamplingSite(input.site.value),
+                method=SamplingMethod(input.method.value),
+                category_code=input.product_category,
+                quantity=input.quantity,
+                lab_code=input.lab_code,
+            )
 
         return await task_payload(info, command())
 
@@ -136,14 +146,27 @@ class SampleMutation:
 
         async def command():
             task_id = task_db_id(input)
-            fields = {"task": task_id, "id": input.identifier, "seal": input.seal_number, "n": input.quantity,
-                      "place": input.place}  # fmt: skip
+            fields = {
+                "task": task_id,
+                "id": input.identifier,
+                "seal": input.seal_number,
+                "n": input.quantity,
+                "place": input.place,
+            }
             return await _once(
-                session, input.idempotency_key, "recordSample", fields,
+                session,
+                input.idempotency_key,
+                "recordSample",
+                fields,
                 lambda: samples.record_sample(
-                    session, task_id, input.identifier, input.seal_number, input.quantity, input.place
+                    session,
+                    task_id=task_id,
+                    identifier=input.identifier,
+                    seal_number=input.seal_number,
+                    quantity=input.quantity,
+                    place=input.place,
                 ),
-            )  # fmt: skip
+            )
 
         return await _sample_payload(info, command())
 
@@ -153,14 +176,25 @@ class SampleMutation:
 
         async def command():
             sample_id = _sample_id(input)
-            fields = {"sample": sample_id, "v": input.expected_version, "carrier": input.carrier,
-                      "tracking": input.tracking_number}  # fmt: skip
+            fields = {
+                "sample": sample_id,
+                "v": input.expected_version,
+                "carrier": input.carrier,
+                "tracking": input.tracking_number,
+            }
             return await _once(
-                session, input.idempotency_key, "shipSample", fields,
+                session,
+                input.idempotency_key,
+                "shipSample",
+                fields,
                 lambda: samples.ship_sample(
-                    session, sample_id, input.expected_version, input.carrier, input.tracking_number
+                    session,
+                    sample_id=sample_id,
+                    expected_version=input.expected_version,
+                    carrier=input.carrier,
+                    tracking=input.tracking_number,
                 ),
-            )  # fmt: skip
+            )
 
         return await _sample_payload(info, command())
 
@@ -171,9 +205,14 @@ class SampleMutation:
         async def command():
             sample_id = _sample_id(input)
             return await _once(
-                session, input.idempotency_key, "receiveSample", {"input": replay.fingerprint(input)},
-                lambda: samples.receive_sample(session, sample_id, input.expected_version, input.condition),
-            )  # fmt: skip
+                session,
+                input.idempotency_key,
+                "receiveSample",
+                {"input": replay.fingerprint(input)},
+                lambda: samples.receive_sample(
+                    session, sample_id=sample_id, expected_version=input.expected_version, condition=input.condition
+                ),
+            )
 
         return await _sample_payload(info, command())
 
@@ -184,9 +223,12 @@ class SampleMutation:
         async def command():
             sample_id = _sample_id(input)
             return await _once(
-                session, input.idempotency_key, "startSampleTesting", {"input": replay.fingerprint(input)},
-                lambda: samples.start_testing(session, sample_id, input.expected_version),
-            )  # fmt: skip
+                session,
+                input.idempotency_key,
+                "startSampleTesting",
+                {"input": replay.fingerprint(input)},
+                lambda: samples.start_testing(session, sample_id=sample_id, expected_version=input.expected_version),
+            )
 
         return await _sample_payload(info, command())
 
@@ -202,10 +244,16 @@ class SampleMutation:
             if input.file is not None:
                 document = await read_upload(input.file, config.max_upload_bytes, ("file",))
             return await samples.submit_report(
-                session, _sample_id(input), input.expected_version, [(i.item, i.passed) for i in input.items],
-                input.conclusion_passed, input.marking_nonconformity, document, config.blobs,
-                config.max_upload_bytes,
-            )  # fmt: skip
+                session,
+                sample_id=_sample_id(input),
+                expected_version=input.expected_version,
+                items=[(i.item, i.passed) for i in input.items],
+                passed=input.conclusion_passed,
+                marking_nonconformity=input.marking_nonconformity,
+                document=document,
+                store=config.blobs,
+                max_bytes=config.max_upload_bytes,
+            )
 
         async def command():
             key, fields = input.idempotency_key, {"input": replay.fingerprint(input)}

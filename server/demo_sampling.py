@@ -54,7 +54,16 @@ async def _sampling_task(demo, code: str, site: SamplingSite, method: SamplingMe
     )
     task = await lifecycle.issue_task(east, task_id=task.id, expected_version=task.version)
     category = await ProductCategory.get(id=certs[0].product_category_id)
-    return await samples.set_sampling_details(east, task.id, task.version, site, method, category.code, 2, lab)
+    return await samples.set_sampling_details(
+        east,
+        task_id=task.id,
+        expected_version=task.version,
+        site=site,
+        method=method,
+        category_code=category.code,
+        quantity=2,
+        lab_code=lab,
+    )
 
 
 async def _factory_sampling(demo) -> None:
@@ -68,22 +77,45 @@ async def _factory_sampling(demo) -> None:
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
     stops = ["SEALED", "SHIPPED", "RECEIVED", "TESTING", "PASSED", "FAILED"]
     for n, stop in enumerate(stops, start=1):
-        sample = await samples.record_sample(inspector, task.id, f"DEMO-E010-{n}", f"F-E010-{n}", 2, "Finished goods")
+        sample = await samples.record_sample(
+            inspector,
+            task_id=task.id,
+            identifier=f"DEMO-E010-{n}",
+            seal_number=f"F-E010-{n}",
+            quantity=2,
+            place="Finished goods",
+        )
         if stop == "SEALED":
             continue
-        sample = await samples.ship_sample(inspector, sample.id, sample.version, "SF Express", f"SF-DEMO-{n}")
+        sample = await samples.ship_sample(
+            inspector,
+            sample_id=sample.id,
+            expected_version=sample.version,
+            carrier="SF Express",
+            tracking=f"SF-DEMO-{n}",
+        )
         if stop == "SHIPPED":
             continue
-        sample = await samples.receive_sample(lab, sample.id, sample.version, "Seals intact, packaging dry")
+        sample = await samples.receive_sample(
+            lab, sample_id=sample.id, expected_version=sample.version, condition="Seals intact, packaging dry"
+        )
         if stop == "RECEIVED":
             continue
-        sample = await samples.start_testing(lab, sample.id, sample.version)
+        sample = await samples.start_testing(lab, sample_id=sample.id, expected_version=sample.version)
         if stop == "TESTING":
             continue
         passed = stop == "PASSED"
         items = [("conductor resistance", True), ("insulation thickness", True), ("marking", passed)]
         await samples.submit_report(
-            lab, sample.id, sample.version, items, passed, not passed, None, None, demo.config.max_upload_bytes
+            lab,
+            sample_id=sample.id,
+            expected_version=sample.version,
+            items=items,
+            passed=passed,
+            marking_nonconformity=not passed,
+            document=None,
+            store=None,
+            max_bytes=demo.config.max_upload_bytes,
         )
 
 
@@ -92,7 +124,11 @@ async def _market_purchase(demo) -> None:
     east = await demo.session("east.planner")
     task = await _sampling_task(demo, "E008", SamplingSite.MARKET, SamplingMethod.PURCHASE, "east-lab-2")
     assignment = await assignments.assign_buyer(
-        east, task.id, task.version, "buyer.east", "Buy two units of a current model; keep the receipt"
+        east,
+        task_id=task.id,
+        expected_version=task.version,
+        buyer_login="buyer.east",
+        instructions="Buy two units of a current model; keep the receipt",
     )
     facts = recording.PurchaseFacts(
         shop_name="Hangzhou Digital Mall, unit 3-17",
@@ -110,8 +146,8 @@ async def _market_purchase(demo) -> None:
     )
     await recording.record_purchase(
         await demo.session("buyer.east"),
-        assignment.id,
-        facts,
-        BlobStore(demo.config.document_dir),
-        demo.config.max_upload_bytes,
+        assignment_id=assignment.id,
+        facts=facts,
+        store=BlobStore(demo.config.document_dir),
+        max_bytes=demo.config.max_upload_bytes,
     )

@@ -57,6 +57,8 @@ class Route:
     kind: str
     action: str
     read_action: str | None = None
+    read_kind: str | None = None  # the kind read_action is asked on, if not `kind`
+    condition: Condition | None = None  # who on the object's side, as for the gate's own actions
 
 
 @dataclass(frozen=True)
@@ -87,8 +89,11 @@ class Gate:
         """(what was found if readable, the decision, why not) — the one place both ask."""
         route = self.routes.get(action)
         found = await route.load(session, object_id) if route is not None else None
-        if found is not None and _readable(session, route.read_action, route.kind, found[1]):
-            return found, session.perms.decide(route.action, route.kind, found[1]), None
+        if found is not None and _readable(session, route.read_action, route.read_kind or route.kind, found[1]):
+            decision = session.perms.decide(route.action, route.kind, found[1])
+            if decision.allowed and route.condition is not None and (why := await route.condition(session, *found)):
+                return found, DENIED, why
+            return found, decision, None
         found = await self.load(session, object_id)
         if found is None or not _readable(session, self.read_action, self.kind, found[1]):
             return None, DENIED, None
@@ -190,6 +195,13 @@ async def _lab_request(session: Session, request_id: int):
     return (request, found[1]) if found else None
 
 
+async def _assignment_with_task_domains(session: Session, assignment_id: int):
+    """Purchase work as its task's planners see it: with the task's domains."""
+    assignment = await PurchaseAssignment.filter(id=assignment_id).first()
+    found = await _task(session, assignment.task_id) if assignment else None
+    return (assignment, found[1]) if found else None
+
+
 async def _org_unit(session: Session, unit_id: int):
     """Sub-centres, agencies and labs are known to all; an enterprise only to who reads its factory."""
     unit = await (await visible_units(session)).filter(id=unit_id).first()
@@ -237,7 +249,11 @@ GATES: dict[str, Gate] = {
             "submit_results": leads_team,
             "attach_form": files_forms,
         },
-        routes={"submit_results": Route(_bought_samples_task, "task", "plan", "read")},
+        routes={
+            "submit_results": Route(_bought_samples_task, "task", "plan", "read"),
+            # The team records the samples it takes (the sample policy, in the task's units).
+            "record_sample": Route(_task, "sample", "record", "read", "task", on_team),
+        },
     ),
     "Factory": Gate("factory", "factory", "factoryId", _factory),
     "Certificate": Gate("certificate", "certificate", "certificateId", _certificate),
@@ -256,8 +272,12 @@ GATES: dict[str, Gate] = {
         "assignmentId",
         _assignment,
         routes={
-            action: Route(_own_assignment, "purchase", {"read": "read_own"}.get(action, action), "read_own")
-            for action in ("read", "record", "ship")
+            **{
+                action: Route(_own_assignment, "purchase", {"read": "read_own"}.get(action, action), "read_own")
+                for action in ("read", "record", "ship")
+            },
+            # Work is taken back by whoever may assign its task's buyer.
+            "withdraw": Route(_assignment_with_task_domains, "task", "assign_buyer", "read"),
         },
     ),
     "Dispute": Gate("task", "dispute", "disputeId", _dispute),

@@ -17,10 +17,9 @@ from services.clock import local_date
 from services.context import ServiceConfig, Session
 from services.documents import checked_file
 from services.gates import GATES, SAMPLE_COLUMNS
-from services.runner import unconverted
+from services.runner import Work, command
 from services.scoping import in_units
-from services.tasks.common import check_version, load_for, save
-from services.tasks.lifecycle import require_team_member
+from services.tasks.common import save
 from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
@@ -48,99 +47,122 @@ def report_deadline(
     return ReportDeadline(due, late, calendar.note(received, due))
 
 
+@command(gate="Task", action="plan")
 async def set_sampling_details(
-    session: Session, task_id: int, expected_version: int, site: SamplingSite, method: SamplingMethod,
-    category_code: str, quantity: int, lab_code: str,
-) -> SurveillanceTask:  # fmt: skip
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "plan")
-        check_version(task, expected_version)
-        if not (task.with_sampling or task.kind == TaskKind.SAMPLING):
-            raise DomainError(ErrorCode.CONFLICT, "this task has no sampling", ("taskId",))
-        if TaskStatus(task.status) not in DETAILS_EDITABLE:
-            raise DomainError(ErrorCode.CONFLICT, "sampling details are fixed once the task started", ("taskId",))
-        if not 1 <= quantity <= 1000:
-            raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
-        category = await ProductCategory.filter(
-            code=clean_text(category_code, "productCategory", max_length=32)
-        ).first()
-        if category is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no product category {category_code!r}", ("productCategory",))
-        lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32), kind=UnitKind.LAB).first()
-        region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
-        allowed = lab is not None and (
-            lab.id in task.disclosed_labs if task.disclosed_labs else region[0] in lab.regions
+    work: Work,
+    *,
+    task_id: int,
+    expected_version: int,
+    site: SamplingSite,
+    method: SamplingMethod,
+    category_code: str,
+    quantity: int,
+    lab_code: str,
+) -> SurveillanceTask:
+    task = work.target
+    if not (task.with_sampling or task.kind == TaskKind.SAMPLING):
+        raise DomainError(ErrorCode.CONFLICT, "this task has no sampling", ("taskId",))
+    if TaskStatus(task.status) not in DETAILS_EDITABLE:
+        raise DomainError(ErrorCode.CONFLICT, "sampling details are fixed once the task started", ("taskId",))
+    if not 1 <= quantity <= 1000:
+        raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
+    category = await ProductCategory.filter(code=clean_text(category_code, "productCategory", max_length=32)).first()
+    if category is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"no product category {category_code!r}", ("productCategory",))
+    lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32), kind=UnitKind.LAB).first()
+    region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
+    allowed = lab is not None and (lab.id in task.disclosed_labs if task.disclosed_labs else region[0] in lab.regions)
+    if not allowed:
+        raise DomainError(
+            ErrorCode.INVALID, "choose a lab serving the task's region (one disclosed, if any)", ("labCode",)
         )
-        if not allowed:
-            raise DomainError(
-                ErrorCode.INVALID, "choose a lab serving the task's region (one disclosed, if any)", ("labCode",)
-            )
-        updates = {"sampling_site": site, "sampling_method": method, "sample_category_id": category.id,
-                   "sample_quantity": quantity, "lab_id": lab.id}  # fmt: skip
-        if method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
-            # Bought like a customer: the enterprise must not know, until the result is submitted.
-            updates |= {"unannounced": True, "enterprise_unit_id": None}
-        await save(task, **updates)
-        await audit_log.record(AuditAction.TASK_SAMPLING_DETAILS, "SurveillanceTask", task.id,
-            after={"site": site.value, "method": method.value, "category": category.code, "quantity": quantity,
-                   "lab": lab.code},
-        )  # fmt: skip
+    updates = {
+        "sampling_site": site,
+        "sampling_method": method,
+        "sample_category_id": category.id,
+        "sample_quantity": quantity,
+        "lab_id": lab.id,
+    }
+    if method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
+        # Bought like a customer: the enterprise must not know, until the result is submitted.
+        updates |= {"unannounced": True, "enterprise_unit_id": None}
+    await save(task, **updates)
+    await audit_log.record(
+        AuditAction.TASK_SAMPLING_DETAILS,
+        "SurveillanceTask",
+        task.id,
+        after={
+            "site": site.value,
+            "method": method.value,
+            "category": category.code,
+            "quantity": quantity,
+            "lab": lab.code,
+        },
+    )
     return task
 
 
+# The gate's route: sample `record` in the task's units, by the task's own team.
+@command(gate="Task", action="record_sample")
 async def record_sample(
-    session: Session, task_id: int, identifier: str, seal_number: str, quantity: int, place: str
+    work: Work, *, task_id: int, identifier: str, seal_number: str, quantity: int, place: str
 ) -> Sample:
-    async with unconverted(session):
-        task, codes = await load_for(session, task_id, "read")
-        session.perms.require("record", KIND, codes)
-        await require_team_member(session, task)
-        if TaskStatus(task.status) != TaskStatus.IN_PROGRESS:
-            raise DomainError(ErrorCode.CONFLICT, "samples are taken while the task is in progress", ("taskId",))
-        if task.lab_id is None:
-            raise DomainError(ErrorCode.CONFLICT, "the planner has not set the sampling details yet", ("taskId",))
-        if not 1 <= quantity <= 1000:
-            raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
-        ident = clean_text(identifier, "identifier", max_length=64)
-        if await Sample.filter(identifier=ident).exists():
-            raise DomainError(ErrorCode.CONFLICT, "a sample with this identifier exists", ("identifier",))
-        sample = await Sample.create(
-            task_id=task.id, identifier=ident, seal_number=clean_text(seal_number, "sealNumber", max_length=64),
-            quantity=quantity, place=clean_text(place, "place", max_length=300), taken_by_id=session.actor.user_id,
-            taken_at=datetime.now(UTC), status=SampleStatus.SEALED, responsible_unit_id=task.responsible_unit_id,
-            executing_unit_id=task.executing_unit_id,
-        )  # fmt: skip
-        await audit_log.record(
-            AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id}
-        )
+    task = work.target
+    if TaskStatus(task.status) != TaskStatus.IN_PROGRESS:
+        raise DomainError(ErrorCode.CONFLICT, "samples are taken while the task is in progress", ("taskId",))
+    if task.lab_id is None:
+        raise DomainError(ErrorCode.CONFLICT, "the planner has not set the sampling details yet", ("taskId",))
+    if not 1 <= quantity <= 1000:
+        raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
+    ident = clean_text(identifier, "identifier", max_length=64)
+    if await Sample.filter(identifier=ident).exists():
+        raise DomainError(ErrorCode.CONFLICT, "a sample with this identifier exists", ("identifier",))
+    sample = await Sample.create(
+        task_id=task.id,
+        identifier=ident,
+        seal_number=clean_text(seal_number, "sealNumber", max_length=64),
+        quantity=quantity,
+        place=clean_text(place, "place", max_length=300),
+        taken_by_id=work.actor.user_id,
+        taken_at=datetime.now(UTC),
+        status=SampleStatus.SEALED,
+        responsible_unit_id=task.responsible_unit_id,
+        executing_unit_id=task.executing_unit_id,
+    )
+    await audit_log.record(AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id})
     return sample
 
 
-async def ship_sample(session: Session, sample_id: int, expected_version: int, carrier: str, tracking: str) -> Sample:
-    async with unconverted(session):
-        sample = await _load(session, sample_id, "ship")  # the team, or the buyer of bought samples
-        task = await SurveillanceTask.get(id=sample.task_id)
-        updates = {"carrier": clean_text(carrier, "carrier", max_length=100),
-                   "tracking_number": clean_text(tracking, "trackingNumber", max_length=100),
-                   "shipped_at": datetime.now(UTC), "lab_id": task.lab_id}  # fmt: skip
-        await _step(session, sample, expected_version, SampleStatus.SHIPPED, CustodySide.SAMPLER, updates)
+# The Sample gate lets the task's team ship, and the buyer ship the samples they bought.
+@command(gate="Sample", action="ship")
+async def ship_sample(work: Work, *, sample_id: int, expected_version: int, carrier: str, tracking: str) -> Sample:
+    sample = work.target
+    task = await SurveillanceTask.get(id=sample.task_id)
+    updates = {
+        "carrier": clean_text(carrier, "carrier", max_length=100),
+        "tracking_number": clean_text(tracking, "trackingNumber", max_length=100),
+        "shipped_at": datetime.now(UTC),
+        "lab_id": task.lab_id,
+    }
+    await _step(sample, SampleStatus.SHIPPED, CustodySide.SAMPLER, updates)
     return sample
 
 
-async def receive_sample(session: Session, sample_id: int, expected_version: int, condition: str) -> Sample:
-    async with unconverted(session):
-        sample = await _load(session, sample_id, "receive")
-        updates = {"received_at": datetime.now(UTC),
-                   "condition_on_arrival": clean_text(condition, "condition", max_length=2000)}  # fmt: skip
-        await _step(session, sample, expected_version, SampleStatus.RECEIVED, CustodySide.LAB, updates)
+@command(gate="Sample", action="receive")
+async def receive_sample(work: Work, *, sample_id: int, expected_version: int, condition: str) -> Sample:
+    sample = work.target
+    updates = {
+        "received_at": datetime.now(UTC),
+        "condition_on_arrival": clean_text(condition, "condition", max_length=2000),
+    }
+    await _step(sample, SampleStatus.RECEIVED, CustodySide.LAB, updates)
     return sample
 
 
-async def start_testing(session: Session, sample_id: int, expected_version: int) -> Sample:
-    async with unconverted(session):
-        sample = await _load(session, sample_id, "test")
-        updates = {"testing_started_at": datetime.now(UTC)}
-        await _step(session, sample, expected_version, SampleStatus.TESTING, CustodySide.LAB, updates)
+@command(gate="Sample", action="test")
+async def start_testing(work: Work, *, sample_id: int, expected_version: int) -> Sample:
+    sample = work.target
+    await _step(sample, SampleStatus.TESTING, CustodySide.LAB, {"testing_started_at": datetime.now(UTC)})
     return sample
 
 
@@ -152,20 +174,29 @@ async def _load(session: Session, sample_id: int, action: str) -> Sample:
 
 async def reload_for(session: Session, sample_id: int, operation: str) -> Sample:
     """A replayed command's sample, if the caller may still do what the command did."""
-    actions = {"shipSample": "ship", "recordSample": "record", "receiveSample": "receive",
-               "startSampleTesting": "test", "submitLabReport": "report"}  # fmt: skip
+    actions = {
+        "shipSample": "ship",
+        "recordSample": "record",
+        "receiveSample": "receive",
+        "startSampleTesting": "test",
+        "submitLabReport": "report",
+    }
     return await _load(session, sample_id, actions[operation])
 
 
-async def _step(session, sample: Sample, expected: int, target: SampleStatus, side: CustodySide, updates) -> None:
-    versioning.check_version(sample, expected, "sample")
+async def _step(sample: Sample, target: SampleStatus, side: CustodySide, updates) -> None:
+    """One custody step of a sample the runner opened (and checked the version of)."""
     before = SampleStatus(sample.status)
     check_step(before, target, side)
     await versioning.save_versioned(sample, "sample", status=target, **updates)
     plain = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in updates.items()}
-    await audit_log.record(AuditAction(f"sample.{target.value.lower()}"), "Sample", sample.id,
-        before={"status": before.value}, after={"status": target.value, **plain},
-    )  # fmt: skip
+    await audit_log.record(
+        AuditAction(f"sample.{target.value.lower()}"),
+        "Sample",
+        sample.id,
+        before={"status": before.value},
+        after={"status": target.value, **plain},
+    )
 
 
 async def visible_samples(session: Session, qs_filter: dict | None = None):
@@ -173,40 +204,59 @@ async def visible_samples(session: Session, qs_filter: dict | None = None):
     return Sample.filter(scope, **(qs_filter or {}))
 
 
+@command(gate="Sample", action="report")
 async def submit_report(
-    session: Session, sample_id: int, expected_version: int, items: list[tuple[str, bool]], passed: bool,
-    marking_nonconformity: bool, document: tuple[bytes, str | None, str | None] | None, store, max_bytes: int,
-) -> Sample:  # fmt: skip
+    work: Work,
+    *,
+    sample_id: int,
+    expected_version: int,
+    items: list[tuple[str, bool]],
+    passed: bool,
+    marking_nonconformity: bool,
+    document: tuple[bytes, str | None, str | None] | None,
+    store,
+    max_bytes: int,
+) -> Sample:
     """The lab reports: per-item results, the conclusion, the marking finding, the document."""
     cleaned = [(clean_text(name, "items", max_length=200), ok) for name, ok in items]
     if len(cleaned) > 200:
         raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))
     check_report(cleaned, passed)
-    async with unconverted(session):
-        sample = await _load(session, sample_id, "report")
-        if await SurveillanceTask.filter(id=sample.task_id, status=TaskStatus.ARCHIVED).exists():
-            raise DomainError(ErrorCode.CONFLICT, "the task's record is archived and read-only", ("sampleId",))
-        doc_id = None
-        if document is not None:
-            data, filename, declared = document
-            content_type = checked_file(data, declared, max_bytes)
-            digest = store.put(data)
-            doc = await Document.create(
-                task_id=sample.task_id, purpose="LAB_REPORT", sha256=digest, size=len(data), content_type=content_type,
-                filename=clean_text(filename or "report.pdf", "filename", max_length=200),
-                uploaded_by_id=session.actor.user_id,
-            )  # fmt: skip
-            doc_id = doc.id
-        now = datetime.now(UTC)
-        await _step(session, sample, expected_version, SampleStatus.REPORTED, CustodySide.LAB, {"reported_at": now})
-        await LabReport.create(
-            sample_id=sample.id, items=[{"item": n, "passed": ok} for n, ok in cleaned], passed=passed,
-            marking_nonconformity=marking_nonconformity, document_id=doc_id, reported_by_id=session.actor.user_id,
-            reported_at=now,
-        )  # fmt: skip
-        await audit_log.record(AuditAction.SAMPLE_LAB_REPORT, "Sample", sample.id,
-            after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
-        )  # fmt: skip
+    sample = work.target
+    if await SurveillanceTask.filter(id=sample.task_id, status=TaskStatus.ARCHIVED).exists():
+        raise DomainError(ErrorCode.CONFLICT, "the task's record is archived and read-only", ("sampleId",))
+    doc_id = None
+    if document is not None:
+        data, filename, declared = document
+        content_type = checked_file(data, declared, max_bytes)
+        digest = store.put(data)
+        doc = await Document.create(
+            task_id=sample.task_id,
+            purpose="LAB_REPORT",
+            sha256=digest,
+            size=len(data),
+            content_type=content_type,
+            filename=clean_text(filename or "report.pdf", "filename", max_length=200),
+            uploaded_by_id=work.actor.user_id,
+        )
+        doc_id = doc.id
+    now = datetime.now(UTC)
+    await _step(sample, SampleStatus.REPORTED, CustodySide.LAB, {"reported_at": now})
+    await LabReport.create(
+        sample_id=sample.id,
+        items=[{"item": n, "passed": ok} for n, ok in cleaned],
+        passed=passed,
+        marking_nonconformity=marking_nonconformity,
+        document_id=doc_id,
+        reported_by_id=work.actor.user_id,
+        reported_at=now,
+    )
+    await audit_log.record(
+        AuditAction.SAMPLE_LAB_REPORT,
+        "Sample",
+        sample.id,
+        after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
+    )
     return sample
 
 

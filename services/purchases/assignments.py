@@ -13,46 +13,52 @@ from domain.tasks import ExceptionReason, SamplingMethod, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
-from services.purchases.access import bump, check_version, own_assignment
-from services.runner import unconverted
-from services.tasks.common import check_version as check_task_version
-from services.tasks.common import load_for, move, save
+from services.purchases.access import bump
+from services.runner import Work, command
+from services.tasks.common import move, save
 from services.tasks.lifecycle import refuse_if_split
 from store.models import OrgUnit, Purchase, PurchaseAssignment, SurveillanceTask, TaskException, User
 
 
+@command(gate="Task", action="assign_buyer")
 async def assign_buyer(
-    session: Session, task_id: int, expected_version: int, buyer_login: str, instructions: str | None
+    work: Work, *, task_id: int, expected_version: int, buyer_login: str, instructions: str | None
 ) -> PurchaseAssignment:
     login = clean_text(buyer_login, "buyerLogin", max_length=64)
     text = clean_text(instructions, "instructions", max_length=2000, required=False) or ""
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "assign_buyer")
-        check_task_version(task, expected_version)
-        method = SamplingMethod(task.sampling_method) if task.sampling_method else None
-        check_assignable(TaskKind(task.kind), method, TaskStatus(task.status), task.lab_id is not None)
-        await refuse_if_split(task)
-        buyer = await _buyer(session, task, login)
-        active = await PurchaseAssignment.filter(task_id=task.id, status=AssignmentStatus.ASSIGNED).first()
-        if active is not None:
-            same = active.buyer_id == buyer.id
-            raise DomainError(
-                ErrorCode.NO_CHANGE if same else ErrorCode.CONFLICT,
-                "that buyer has this work already" if same else "another buyer has this work: withdraw it first",
-                ("buyerLogin",),
-            )
-        assignment = await PurchaseAssignment.create(
-            task_id=task.id, buyer_id=buyer.id, assigned_by_id=session.actor.user_id, assigned_at=datetime.now(UTC),
-            instructions=text, status=AssignmentStatus.ASSIGNED, responsible_unit_id=task.responsible_unit_id,
-            executing_unit_id=task.executing_unit_id,
-        )  # fmt: skip
-        if TaskStatus(task.status) == TaskStatus.ISSUED:  # the buyer is the task's team
-            await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_BUYER_ASSIGNED, None)
-        else:
-            await save(task)
-        await audit_log.record(AuditAction.PURCHASE_ASSIGN, "PurchaseAssignment", assignment.id,
-            after={"task": task.id, "buyer": login, "instructions": text},
-        )  # fmt: skip
+    session, task = work.user, work.target
+    method = SamplingMethod(task.sampling_method) if task.sampling_method else None
+    check_assignable(TaskKind(task.kind), method, TaskStatus(task.status), task.lab_id is not None)
+    await refuse_if_split(task)
+    buyer = await _buyer(session, task, login)
+    active = await PurchaseAssignment.filter(task_id=task.id, status=AssignmentStatus.ASSIGNED).first()
+    if active is not None:
+        same = active.buyer_id == buyer.id
+        raise DomainError(
+            ErrorCode.NO_CHANGE if same else ErrorCode.CONFLICT,
+            "that buyer has this work already" if same else "another buyer has this work: withdraw it first",
+            ("buyerLogin",),
+        )
+    assignment = await PurchaseAssignment.create(
+        task_id=task.id,
+        buyer_id=buyer.id,
+        assigned_by_id=work.actor.user_id,
+        assigned_at=datetime.now(UTC),
+        instructions=text,
+        status=AssignmentStatus.ASSIGNED,
+        responsible_unit_id=task.responsible_unit_id,
+        executing_unit_id=task.executing_unit_id,
+    )
+    if TaskStatus(task.status) == TaskStatus.ISSUED:  # the buyer is the task's team
+        await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_BUYER_ASSIGNED, None)
+    else:
+        await save(task)
+    await audit_log.record(
+        AuditAction.PURCHASE_ASSIGN,
+        "PurchaseAssignment",
+        assignment.id,
+        after={"task": task.id, "buyer": login, "instructions": text},
+    )
     return assignment
 
 
@@ -66,60 +72,71 @@ async def _buyer(session: Session, task, login: str) -> User:
     return user
 
 
-async def withdraw(session: Session, assignment_id: int, expected_version: int, reason: str) -> PurchaseAssignment:
+# The gate's route: whoever may assign the task's buyer takes the work back.
+@command(gate="PurchaseAssignment", action="withdraw")
+async def withdraw(work: Work, *, assignment_id: int, expected_version: int, reason: str) -> PurchaseAssignment:
     why = require_reason(reason)
-    async with unconverted(session):
-        assignment = await PurchaseAssignment.filter(id=assignment_id).first()
-        if assignment is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",))
-        try:
-            await load_for(session, assignment.task_id, "assign_buyer")
-        except DomainError as exc:  # a task they may not read: the assignment is missing too
-            raise DomainError(ErrorCode.NOT_FOUND, "no such purchase assignment", ("assignmentId",)) from exc
-        check_version(assignment, expected_version)
-        check_open(AssignmentStatus(assignment.status))
-        await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
-        await audit_log.record(AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
-            before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
-        )  # fmt: skip
+    assignment = work.target
+    check_open(AssignmentStatus(assignment.status))
+    await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
+    await audit_log.record(
+        AuditAction.PURCHASE_WITHDRAW,
+        "PurchaseAssignment",
+        assignment.id,
+        before={"status": "ASSIGNED"},
+        after={"status": "WITHDRAWN"},
+        reason=why,
+    )
     return assignment
 
 
-async def complete(session: Session, assignment_id: int, expected_version: int, note: str | None):
+# The PurchaseAssignment gate lets only the buyer the work was assigned to `record` on it.
+@command(gate="PurchaseAssignment", action="record")
+async def complete(work: Work, *, assignment_id: int, expected_version: int, note: str | None) -> PurchaseAssignment:
     text = clean_text(note, "note", max_length=2000, required=False)
-    async with unconverted(session):
-        assignment = await own_assignment(session, assignment_id, "record")
-        check_version(assignment, expected_version)
-        check_open(AssignmentStatus(assignment.status))
-        if not await Purchase.filter(assignment_id=assignment.id).exists():
-            raise DomainError(
-                ErrorCode.CONFLICT, "record a purchase first (or report the product not found)", ("assignmentId",)
-            )
-        await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
-        await audit_log.record(AuditAction.PURCHASE_COMPLETE, "PurchaseAssignment", assignment.id,
-            before={"status": "ASSIGNED"}, after={"status": "COMPLETED"}, reason=text,
-        )  # fmt: skip
+    assignment = work.target
+    check_open(AssignmentStatus(assignment.status))
+    if not await Purchase.filter(assignment_id=assignment.id).exists():
+        raise DomainError(
+            ErrorCode.CONFLICT, "record a purchase first (or report the product not found)", ("assignmentId",)
+        )
+    await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
+    await audit_log.record(
+        AuditAction.PURCHASE_COMPLETE,
+        "PurchaseAssignment",
+        assignment.id,
+        before={"status": "ASSIGNED"},
+        after={"status": "COMPLETED"},
+        reason=text,
+    )
     return assignment
 
 
+@command(gate="PurchaseAssignment", action="record")
 async def report_problem(
-    session: Session, assignment_id: int, expected_version: int, reason: ExceptionReason, details: str | None
+    work: Work, *, assignment_id: int, expected_version: int, reason: ExceptionReason, details: str | None
 ) -> PurchaseAssignment:
     """The buyer cannot buy (市场上未找到产品 ...): the task becomes an exception for the
     planner to handle, and this assignment ends."""
     text = clean_text(details, "details", max_length=5000)
-    async with unconverted(session):
-        assignment = await own_assignment(session, assignment_id, "record")
-        check_version(assignment, expected_version)
-        check_open(AssignmentStatus(assignment.status))
-        task = await SurveillanceTask.get(id=assignment.task_id)
-        await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text)
-        await TaskException.create(
-            task_id=task.id, reason=reason, details=text, reported_by_id=session.actor.user_id,
-            reported_at=datetime.now(UTC),
-        )  # fmt: skip
-        await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
-        await audit_log.record(AuditAction.PURCHASE_PROBLEM, "PurchaseAssignment", assignment.id,
-            before={"status": "ASSIGNED"}, after={"status": "EXCEPTION", "reason": reason.value}, reason=text,
-        )  # fmt: skip
+    assignment = work.target
+    check_open(AssignmentStatus(assignment.status))
+    task = await SurveillanceTask.get(id=assignment.task_id)
+    await move(task, TaskStatus.EXCEPTION, AuditAction.TASK_EXCEPTION, text)
+    await TaskException.create(
+        task_id=task.id,
+        reason=reason,
+        details=text,
+        reported_by_id=work.actor.user_id,
+        reported_at=datetime.now(UTC),
+    )
+    await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
+    await audit_log.record(
+        AuditAction.PURCHASE_PROBLEM,
+        "PurchaseAssignment",
+        assignment.id,
+        before={"status": "ASSIGNED"},
+        after={"status": "EXCEPTION", "reason": reason.value},
+        reason=text,
+    )
     return assignment

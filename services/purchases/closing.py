@@ -15,9 +15,16 @@ from store.models import PurchaseAssignment
 async def withdraw_open_work(session: Session, task_id: int, why: str) -> None:
     for assignment in await PurchaseAssignment.filter(task_id=task_id, status=AssignmentStatus.ASSIGNED):
         await PurchaseAssignment.filter(id=assignment.id).update(
-            status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why,
+            status=AssignmentStatus.WITHDRAWN,
+            closed_at=datetime.now(UTC),
+            close_reason=why,
             version=assignment.version + 1,
-        )  # fmt: skip
-        await audit_log.record(AuditAction.PURCHASE_WITHDRAW, "PurchaseAssignment", assignment.id,
-            before={"status": "ASSIGNED"}, after={"status": "WITHDRAWN"}, reason=why,
-        )  # fmt: skip
+        )
+        await audit_log.record(
+            AuditAction.PURCHASE_WITHDRAW,
+            "PurchaseAssignment",
+            assignment.id,
+            before={"status": "ASSIGNED"},
+            after={"status": "WITHDRAWN"},
+            reason=why,
+        )

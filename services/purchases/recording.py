@@ -26,7 +26,7 @@ from services import audit_log, idempotency
 from services.context import Session
 from services.documents import checked_file
 from services.purchases.access import own_assignment
-from services.runner import unconverted
+from services.runner import Work, command
 from services.tasks.common import move
 from store.blobs import BlobStore
 from store.models import Document, Purchase, Sample, SurveillanceTask
@@ -71,20 +71,31 @@ class PurchaseFacts:
 
     def fingerprint(self, assignment_id: int) -> str:
         """Everything the buyer sent, with files as their SHA-256."""
-        return idempotency.fingerprint({
-            "assignment": assignment_id, "shop": [self.shop_name, self.shop_address],
-            "position": [self.latitude, self.longitude, self.gps_accuracy_m],
-            "purchasedAt": self.purchased_at.isoformat(), "price": str(self.price), "currency": self.currency,
-            "receipt": [self.receipt_number, self.receipt.sha256], "photos": [p.sha256 for p in self.photos],
-            "samples": [[s.identifier, s.seal_number, s.quantity] for s in self.samples],
-        })  # fmt: skip
+        return idempotency.fingerprint(
+            {
+                "assignment": assignment_id,
+                "shop": [self.shop_name, self.shop_address],
+                "position": [self.latitude, self.longitude, self.gps_accuracy_m],
+                "purchasedAt": self.purchased_at.isoformat(),
+                "price": str(self.price),
+                "currency": self.currency,
+                "receipt": [self.receipt_number, self.receipt.sha256],
+                "photos": [p.sha256 for p in self.photos],
+                "samples": [[s.identifier, s.seal_number, s.quantity] for s in self.samples],
+            }
+        )
 
 
 async def record_purchase(
-    session: Session, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
+    session: Session, *, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
 ) -> Purchase:
-    async def command() -> Purchase:
-        return await _record(session, assignment_id, facts, store, max_bytes)
+    """Record the purchase once per idempotency key: a replay answers with the first purchase
+    (if the assignment is still the caller's) and records nothing."""
+
+    async def first() -> Purchase:
+        return await record_new_purchase(
+            session, assignment_id=assignment_id, facts=facts, store=store, max_bytes=max_bytes
+        )
 
     async def replay(purchase_id: int) -> Purchase:
         purchase = await Purchase.get(id=purchase_id)
@@ -92,12 +103,21 @@ async def record_purchase(
         return purchase
 
     return await idempotency.once(
-        session, facts.idempotency_key, "recordPurchase", facts.fingerprint(assignment_id), command,
-        lambda p: p.id, replay,
-    )  # fmt: skip
+        session,
+        facts.idempotency_key,
+        "recordPurchase",
+        facts.fingerprint(assignment_id),
+        first,
+        lambda p: p.id,
+        replay,
+    )
 
 
-async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int):
+# The PurchaseAssignment gate lets only the buyer the work was assigned to `record` on it.
+@command(gate="PurchaseAssignment", action="record")
+async def record_new_purchase(
+    work: Work, *, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
+) -> Purchase:
     shop = clean_text(facts.shop_name, "shopName", max_length=200)
     address = clean_text(facts.shop_address, "shopAddress", max_length=500)
     receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100)
@@ -116,54 +136,84 @@ async def _record(session: Session, assignment_id: int, facts: PurchaseFacts, st
         checked_file(p.data, p.content_type, max_bytes, ("photos", str(i)), IMAGES, "photos are JPEG or PNG images")
         for i, p in enumerate(facts.photos)
     ]
-    async with unconverted(session):
-        assignment = await own_assignment(session, assignment_id, "record")
-        check_open(AssignmentStatus(assignment.status))
-        now = datetime.now(UTC)
-        check_purchase_time(facts.purchased_at, assignment.assigned_at, now)
-        task = await SurveillanceTask.get(id=assignment.task_id)
-        if TaskStatus(task.status) not in PURCHASABLE_TASK_STATUS:
-            raise DomainError(ErrorCode.CONFLICT, f"the task is {task.status.lower()}", ("assignmentId",))
-        taken = await Sample.filter(identifier__in=[s.identifier for s in samples]).values_list("identifier", flat=True)
-        if taken:
-            in_use = ", ".join(sorted(taken))
-            raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
-        if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
-            await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
-        purchase = await Purchase.create(
-            assignment_id=assignment.id, buyer_id=session.actor.user_id, shop_name=shop, shop_address=address,
-            latitude=facts.latitude, longitude=facts.longitude, gps_accuracy_m=facts.gps_accuracy_m,
-            purchased_at=facts.purchased_at, recorded_at=now, price_cents=cents, currency=facts.currency,
-            receipt_number=receipt_number,
-        )  # fmt: skip
-        files = [("RECEIPT", facts.receipt, receipt_type)] + [
-            ("PRODUCT_PHOTO", p, t) for p, t in zip(facts.photos, photo_types, strict=True)
-        ]
-        for purpose, upload, content_type in files:
-            await Document.create(
-                task_id=task.id, purchase_id=purchase.id, purpose=purpose, sha256=store.put(upload.data),
-                size=len(upload.data), content_type=content_type, uploaded_by_id=session.actor.user_id,
-                filename=_filename(upload, purpose),
-            )  # fmt: skip
-        for s in samples:
-            sample = await Sample.create(
-                task_id=task.id, purchase_id=purchase.id, identifier=s.identifier, seal_number=s.seal_number,
-                quantity=s.quantity, place=f"{shop}, {address}", taken_by_id=session.actor.user_id,
-                taken_at=facts.purchased_at, status=SampleStatus.SEALED, responsible_unit_id=task.responsible_unit_id,
-                executing_unit_id=task.executing_unit_id,
-            )  # fmt: skip
-            await audit_log.record(
-                AuditAction.SAMPLE_SEAL,
-                "Sample",
-                sample.id,
-                after={"identifier": s.identifier, "task": task.id},
-            )
-        await audit_log.record(AuditAction.PURCHASE_RECORD, "Purchase", purchase.id,
-            after={"assignment": assignment.id, "shop": shop, "price": str(facts.price), "currency": facts.currency,
-                   "receipt": receipt_number, "position": [facts.latitude, facts.longitude],
-                   "purchasedAt": facts.purchased_at.isoformat(), "samples": [s.identifier for s in samples],
-                   "files": [u.sha256 for _, u, _ in files]},
-        )  # fmt: skip
+    buyer_id = work.actor.user_id
+    assignment = work.target
+    check_open(AssignmentStatus(assignment.status))
+    now = datetime.now(UTC)
+    check_purchase_time(facts.purchased_at, assignment.assigned_at, now)
+    task = await SurveillanceTask.get(id=assignment.task_id)
+    if TaskStatus(task.status) not in PURCHASABLE_TASK_STATUS:
+        raise DomainError(ErrorCode.CONFLICT, f"the task is {task.status.lower()}", ("assignmentId",))
+    taken = await Sample.filter(identifier__in=[s.identifier for s in samples]).values_list("identifier", flat=True)
+    if taken:
+        in_use = ", ".join(sorted(taken))
+        raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
+    if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
+        await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
+    purchase = await Purchase.create(
+        assignment_id=assignment.id,
+        buyer_id=buyer_id,
+        shop_name=shop,
+        shop_address=address,
+        latitude=facts.latitude,
+        longitude=facts.longitude,
+        gps_accuracy_m=facts.gps_accuracy_m,
+        purchased_at=facts.purchased_at,
+        recorded_at=now,
+        price_cents=cents,
+        currency=facts.currency,
+        receipt_number=receipt_number,
+    )
+    files = [("RECEIPT", facts.receipt, receipt_type)] + [
+        ("PRODUCT_PHOTO", p, t) for p, t in zip(facts.photos, photo_types, strict=True)
+    ]
+    for purpose, upload, content_type in files:
+        await Document.create(
+            task_id=task.id,
+            purchase_id=purchase.id,
+            purpose=purpose,
+            sha256=store.put(upload.data),
+            size=len(upload.data),
+            content_type=content_type,
+            uploaded_by_id=buyer_id,
+            filename=_filename(upload, purpose),
+        )
+    for s in samples:
+        sample = await Sample.create(
+            task_id=task.id,
+            purchase_id=purchase.id,
+            identifier=s.identifier,
+            seal_number=s.seal_number,
+            quantity=s.quantity,
+            place=f"{shop}, {address}",
+            taken_by_id=buyer_id,
+            taken_at=facts.purchased_at,
+            status=SampleStatus.SEALED,
+            responsible_unit_id=task.responsible_unit_id,
+            executing_unit_id=task.executing_unit_id,
+        )
+        await audit_log.record(
+            AuditAction.SAMPLE_SEAL,
+            "Sample",
+            sample.id,
+            after={"identifier": s.identifier, "task": task.id},
+        )
+    await audit_log.record(
+        AuditAction.PURCHASE_RECORD,
+        "Purchase",
+        purchase.id,
+        after={
+            "assignment": assignment.id,
+            "shop": shop,
+            "price": str(facts.price),
+            "currency": facts.currency,
+            "receipt": receipt_number,
+            "position": [facts.latitude, facts.longitude],
+            "purchasedAt": facts.purchased_at.isoformat(),
+            "samples": [s.identifier for s in samples],
+            "files": [u.sha256 for _, u, _ in files],
+        },
+    )
     return purchase
 
 

@@ -67,9 +67,11 @@ def test_the_services_declare_their_commands():
 
 def test_every_gated_command_asks_an_action_the_seed_policy_grants_on_that_kind():
     granted = {(line[4], line[3]) for line in read_seed_policy() if line[0] == "p"}
-    unknown = {
-        name: (use_case.action, use_case.gate.kind)
-        for name, use_case in _service_commands().items()
-        if use_case.gate and use_case.action != "read" and (use_case.action, use_case.gate.kind) not in granted
-    }
+    asked = {}
+    for name, use_case in _service_commands().items():
+        if use_case.gate is None or use_case.action == "read":
+            continue
+        route = use_case.gate.routes.get(use_case.action)  # another way to the action, by another policy line
+        asked[name] = (route.action, route.kind) if route else (use_case.action, use_case.gate.kind)
+    unknown = {name: pair for name, pair in asked.items() if pair not in granted}
     assert not unknown, f"commands asking an action no seed policy line grants on their kind: {unknown}"
