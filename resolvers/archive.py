@@ -118,22 +118,29 @@ class ArchiveMutation:
     @mutation(description="上传归档表单 File a form (0402.03 ...); not once archived.")
     async def attach_task_form(self, info: strawberry.Info, input: AttachTaskFormInput) -> task_payloads.TaskPayload:
         session = info.context.require_session
-        config = session.config
 
         async def command():
-            data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
+            data, filename, declared = await read_upload(input.file, session.config.max_upload_bytes, ("file",))
             return await forms.attach_form(
-                session, task_db_id(input), Form(input.form.value), data, filename, declared,
-                input.description, config.blobs, config.max_upload_bytes,
-            )  # fmt: skip
+                session,
+                task_id=task_db_id(input),
+                form=Form(input.form.value),
+                data=data,
+                filename=filename,
+                declared=declared,
+                description=input.description,
+            )
 
         return await task_payload(info, command())
 
     @mutation(description="归档 Archive a decided task with a complete file; it becomes read-only.")
     async def archive_task(self, info: strawberry.Info, input: ArchiveTaskInput) -> task_payloads.TaskPayload:
-        return await task_payload(
-            info, archiving.archive_task(info.context.require_session, task_db_id(input), input.expected_version)
-        )
+        async def command():
+            return await archiving.archive_task(
+                info.context.require_session, task_id=task_db_id(input), expected_version=input.expected_version
+            )
+
+        return await task_payload(info, command())
 
     @mutation(description="计划人日数 Set the planned person-days (the planner).")
     async def set_planned_person_days(
@@ -141,7 +148,10 @@ class ArchiveMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await person_days.set_planned(
-                info.context.require_session, task_db_id(input), input.expected_version, input.days
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                days=input.days,
             )
 
         return await task_payload(info, command())
@@ -152,9 +162,11 @@ class ArchiveMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await person_days.record_actual(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                [(e.login, e.days) for e in input.entries],
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                entries=[(e.login, e.days) for e in input.entries],
+            )
 
         return await task_payload(info, command())
 
@@ -162,9 +174,12 @@ class ArchiveMutation:
     async def file_problem_report(self, info: strawberry.Info, input: FileProblemReportInput) -> ProblemReportPayload:
         async def command():
             return await problems.file_report(
-                info.context.require_session, problems.ProblemCategory(input.category.value), input.title,
-                input.description, [db_id(t, "Task", "taskIds") for t in input.task_ids],
-            )  # fmt: skip
+                info.context.require_session,
+                category=problems.ProblemCategory(input.category.value),
+                title=input.title,
+                description=input.description,
+                task_ids=[db_id(t, "Task", "taskIds") for t in input.task_ids],
+            )
 
         return await _report_payload(command())
 
@@ -172,7 +187,9 @@ class ArchiveMutation:
     async def post_problem_message(self, info: strawberry.Info, input: PostProblemMessageInput) -> ProblemReportPayload:
         async def command():
             return await problems.post_message(
-                info.context.require_session, db_id(input.report_id, "ProblemReport", "reportId"), input.text
+                info.context.require_session,
+                report_id=db_id(input.report_id, "ProblemReport", "reportId"),
+                text=input.text,
             )
 
         return await _report_payload(command())

@@ -219,13 +219,11 @@ class TaskMutation:
             data, filename, declared = await read_upload(input.file, config.max_upload_bytes, ("file",))
             await documents.attach_material(
                 session,
-                task_db_id(input),
-                data,
-                filename,
-                declared,
-                input.description,
-                config.max_upload_bytes,
-                config.blobs,
+                task_id=task_db_id(input),
+                data=data,
+                filename=filename,
+                declared_type=declared,
+                description=input.description,
             )
             return await _reload(info, task_db_id(input))
 

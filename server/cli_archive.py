@@ -92,8 +92,8 @@ def cmd_stats(args, settings, with_db) -> int:
     from services.calendar import build_calendar
 
     calendar = build_calendar(settings.holidays_file)
-    stats = asyncio.run(with_db(settings, lambda: compute(args.unit, date.fromisoformat(args.date_from),
-                                                           date.fromisoformat(args.date_to), calendar)))  # fmt: skip
+    period = date.fromisoformat(args.date_from), date.fromisoformat(args.date_to)
+    stats = asyncio.run(with_db(settings, lambda: compute(args.unit, *period, calendar)))
     text = statistics_csv(stats)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from domain.archive import Form
 from services.archive import archiving, forms, problems
-from store.blobs import BlobStore
 
 # A tiny but real PDF per form, so the demo's bundles carry files.
 PDF = b"%PDF-1.4\n%% demo form\n%%EOF\n"
@@ -13,9 +12,14 @@ PDF = b"%PDF-1.4\n%% demo form\n%%EOF\n"
 
 async def _file(demo, task, form: Form, login: str):
     return await forms.attach_form(
-        await demo.session(login), task.id, form, PDF + form.value.encode(), f"{form.value.lower()}.pdf", None, None,
-        BlobStore(demo.config.document_dir), demo.config.max_upload_bytes,
-    )  # fmt: skip
+        await demo.session(login),
+        task_id=task.id,
+        form=form,
+        data=PDF + form.value.encode(),
+        filename=f"{form.value.lower()}.pdf",
+        declared=None,
+        description=None,
+    )
 
 
 async def seed_demo_archive(demo, decided: dict) -> None:
@@ -23,15 +27,20 @@ async def seed_demo_archive(demo, decided: dict) -> None:
         task = decided[key]
         for form in (Form.INSPECTION_REPORT, Form.INSPECTION_RECORD):
             task = await _file(demo, task, form, archivist)
-        await archiving.archive_task(await demo.session(archivist), task.id, task.version)
+        await archiving.archive_task(await demo.session(archivist), task_id=task.id, expected_version=task.version)
     # S002 failed with a non-conformity: its NC report (0402.04) and record form are still missing.
     await _file(demo, decided["revoked"], Form.INSPECTION_REPORT, "south.planner")
     east = await demo.session("east.planner")
     report = await problems.file_report(
-        east, problems.ProblemCategory.RULES, "Seasonal factories and unannounced sampling",
-        "Factories closed out of season refuse unannounced sampling; is that a refusal or a production stop?",
-        [decided["maintained"].id],
-    )  # fmt: skip
+        east,
+        category=problems.ProblemCategory.RULES,
+        title="Seasonal factories and unannounced sampling",
+        description="Factories closed out of season refuse unannounced sampling; "
+        "is that a refusal or a production stop?",
+        task_ids=[decided["maintained"].id],
+    )
     await problems.post_message(
-        await demo.session("hq.planner"), report.id, "Record it as production stopped, not as a refusal."
+        await demo.session("hq.planner"),
+        report_id=report.id,
+        text="Record it as production stopped, not as a refusal.",
     )

@@ -13,7 +13,6 @@ from server.authn import Authenticator
 from services import documents
 from services.archive import bundle
 from services.errors import Forbidden
-from store.blobs import BlobStore
 
 
 async def _signed_in(authenticator: Authenticator, request: Request):
@@ -28,14 +27,12 @@ async def _signed_in(authenticator: Authenticator, request: Request):
 
 
 def download_route(authenticator: Authenticator):
-    store = BlobStore(authenticator.config.document_dir)
-
     async def download(request: Request):
         session, refused = await _signed_in(authenticator, request)
         if refused is not None:
             return refused
         document_id = request.path_params["document_id"]
-        found = await documents.for_download(session, document_id, store) if 0 < document_id <= MAX_DB_ID else None
+        found = await documents.for_download(session, document_id) if 0 < document_id <= MAX_DB_ID else None
         if found is None or not found[1].is_file():  # missing and forbidden look the same
             return JSONResponse({"error": "no such document", "code": "NOT_FOUND"}, status_code=404)
         document, path = found
@@ -51,7 +48,6 @@ def download_route(authenticator: Authenticator):
 
 def bundle_route(authenticator: Authenticator):
     """GET /archive/{task global id}.zip: the digitised bundle of an archived task."""
-    store = BlobStore(authenticator.config.document_dir)
 
     async def export(request: Request):
         session, refused = await _signed_in(authenticator, request)
@@ -64,15 +60,16 @@ def bundle_route(authenticator: Authenticator):
         if kind != "Task":
             return JSONResponse({"error": "no such task", "code": "NOT_FOUND"}, status_code=404)
         try:
-            name, data = await bundle.export_bundle(session, task_id, store)
+            name, data = await bundle.export_bundle(session, task_id)
         except Forbidden as exc:
             return JSONResponse({"error": str(exc), "code": "FORBIDDEN"}, status_code=403)
         except DomainError as exc:
             status = 404 if exc.code == ErrorCode.NOT_FOUND else 409
             return JSONResponse({"error": exc.message, "code": exc.code.value}, status_code=status)
         return Response(
-            data, media_type="application/zip",
+            data,
+            media_type="application/zip",
             headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"},
-        )  # fmt: skip
+        )
 
     return export

@@ -10,9 +10,8 @@ from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
-from services.runner import unconverted
-from services.tasks.common import INTERNAL, KIND, domain_codes, load_for
-from store.blobs import BlobStore
+from services.runner import Work, command
+from services.tasks.common import INTERNAL, KIND, domain_codes
 from store.models import Document, SurveillanceTask
 
 # Accepted types, recognised by their first bytes rather than by what the client claims.
@@ -34,9 +33,13 @@ def sniff(data: bytes, declared: str | None) -> str:
 
 
 def checked_file(
-    data: bytes, declared: str | None, max_bytes: int, field: tuple[str, ...] = ("file",),
-    accepted: tuple[str, ...] | None = None, message: str = "",
-) -> str:  # fmt: skip
+    data: bytes,
+    declared: str | None,
+    max_bytes: int,
+    field: tuple[str, ...] = ("file",),
+    accepted: tuple[str, ...] | None = None,
+    message: str = "",
+) -> str:
     """The content type of an upload that is neither empty nor too large, recognised by its
     first bytes (and, with `accepted`, one of those types)."""
     if not data:
@@ -52,29 +55,45 @@ def checked_file(
     return content_type
 
 
+@command(gate="Task", action="attach")
 async def attach_material(
-    session: Session, task_id: int, data: bytes, filename: str | None, declared_type: str | None,
-    description: str | None, max_bytes: int, store: BlobStore,
-) -> Document:  # fmt: skip
-    content_type = checked_file(data, declared_type, max_bytes)
+    work: Work,
+    *,
+    task_id: int,
+    data: bytes,
+    filename: str | None,
+    declared_type: str | None,
+    description: str | None,
+) -> Document:
+    config = work.user.config
+    content_type = checked_file(data, declared_type, config.max_upload_bytes)
     name = clean_text(Path(filename or "upload").name, "filename", max_length=200)
     text = clean_text(description, "description", max_length=2000, required=False) or ""
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "attach")
-        if task.status == "ARCHIVED":
-            raise DomainError(ErrorCode.CONFLICT, "the record is archived and read-only", ("taskId",))
-        digest = store.put(data)  # idempotent: the same bytes land on the same path
-        document = await Document.create(
-            task_id=task.id, purpose="MATERIAL", sha256=digest, size=len(data), content_type=content_type,
-            filename=name, description=text, uploaded_by_id=session.actor.user_id,
-        )  # fmt: skip
-        await audit_log.record(AuditAction.TASK_MATERIAL, "SurveillanceTask", task.id,
-            after={"document": document.id, "sha256": digest, "filename": name, "size": len(data)}, reason=text or None,
-        )  # fmt: skip
+    task = work.target
+    if task.status == "ARCHIVED":
+        raise DomainError(ErrorCode.CONFLICT, "the record is archived and read-only", ("taskId",))
+    digest = config.blobs.put(data)  # idempotent: the same bytes land on the same path
+    document = await Document.create(
+        task_id=task.id,
+        purpose="MATERIAL",
+        sha256=digest,
+        size=len(data),
+        content_type=content_type,
+        filename=name,
+        description=text,
+        uploaded_by_id=work.user.actor.user_id,
+    )
+    await audit_log.record(
+        AuditAction.TASK_MATERIAL,
+        "SurveillanceTask",
+        task.id,
+        after={"document": document.id, "sha256": digest, "filename": name, "size": len(data)},
+        reason=text or None,
+    )
     return document
 
 
-async def for_download(session: Session, document_id: int, store: BlobStore) -> tuple[Document, Path] | None:
+async def for_download(session: Session, document_id: int) -> tuple[Document, Path] | None:
     """The document and its file, or None when missing or not allowed (indistinguishable)."""
     document = await Document.filter(id=document_id).first()
     if document is None:
@@ -85,7 +104,7 @@ async def for_download(session: Session, document_id: int, store: BlobStore) -> 
         session.perms.decide("read", KIND, codes).allowed and session.perms.decide("read", INTERNAL, codes).allowed
     ):
         return None
-    return document, store.path(document.sha256)
+    return document, session.config.blobs.path(document.sha256)
 
 
 async def materials_of(task_ids: list[int]) -> dict[int, list[Document]]:

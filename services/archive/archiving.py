@@ -11,23 +11,24 @@ from domain.bundle import ARCHIVE_ACTION
 from domain.tasks import TaskStatus
 from services import audit_log
 from services.archive.completeness import completeness_of
-from services.context import Session
-from services.runner import unconverted
-from services.tasks.common import check_version, load_for, move
+from services.runner import Work, command
+from services.tasks.common import move
 from store.models import Decision, Document, SurveillanceTask
 
 
-async def archive_task(session: Session, task_id: int, expected_version: int) -> SurveillanceTask:
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "archive")
-        check_version(task, expected_version)
-        completeness = (await completeness_of([task]))[task.id]
-        check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
-        await move(task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
-        # What was archived, in the audit chain: a bundle exported later is checked against it.
-        files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))
-        decision = await Decision.get(task_id=task.id)
-        await audit_log.record(ARCHIVE_ACTION, "SurveillanceTask", task.id,
-            after={"files": {str(k): v for k, v in sorted(files.items())}, "decision": str(decision.outcome)},
-        )  # fmt: skip
+@command(gate="Task", action="archive")
+async def archive_task(work: Work, *, task_id: int, expected_version: int) -> SurveillanceTask:
+    task = work.target
+    completeness = (await completeness_of([task]))[task.id]
+    check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
+    await move(task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
+    # What was archived, in the audit chain: a bundle exported later is checked against it.
+    files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))
+    decision = await Decision.get(task_id=task.id)
+    await audit_log.record(
+        ARCHIVE_ACTION,
+        "SurveillanceTask",
+        task.id,
+        after={"files": {str(k): v for k, v in sorted(files.items())}, "decision": str(decision.outcome)},
+    )
     return task

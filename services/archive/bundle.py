@@ -11,7 +11,7 @@ from domain.bundle import FORMAT, MANIFEST, safe_name, verify
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from services.context import Session
-from services.tasks.common import KIND, load_for
+from services.tasks.common import load_for
 from store.audit import as_record
 from store.blobs import BlobStore
 from store.models import (
@@ -26,11 +26,10 @@ from store.models import (
 )
 
 
-async def export_bundle(session: Session, task_id: int, store: BlobStore) -> tuple[str, bytes]:
-    """(file name, zip bytes) of an archived task the caller may export."""
-    task, codes = await load_for(session, task_id, "read")
-    session.perms.require("export_archive", KIND, codes)
-    return await build_bundle(task, store, session.actor.login)
+async def export_bundle(session: Session, task_id: int) -> tuple[str, bytes]:
+    """(file name, zip bytes) of an archived task the caller may export (read-only: no audit)."""
+    task, _ = await load_for(session, task_id, "export_archive")
+    return await build_bundle(task, session.config.blobs, session.actor.login)
 
 
 async def build_bundle(task: SurveillanceTask, store: BlobStore, exported_by: str) -> tuple[str, bytes]:
@@ -45,21 +44,53 @@ async def build_bundle(task: SurveillanceTask, store: BlobStore, exported_by: st
     for doc in await Document.filter(task_id=task.id).order_by("id"):
         path = f"files/{doc.id:06d}-{safe_name(doc.filename)}"
         files[path] = store.path(doc.sha256).read_bytes()
-        entries.append({"path": path, "documentId": doc.id, "form": doc.purpose, "sha256": doc.sha256, "size": doc.size,
-                        "contentType": doc.content_type, "uploadedAt": doc.uploaded_at.isoformat()})  # fmt: skip
+        entries.append(
+            {
+                "path": path,
+                "documentId": doc.id,
+                "form": doc.purpose,
+                "sha256": doc.sha256,
+                "size": doc.size,
+                "contentType": doc.content_type,
+                "uploadedAt": doc.uploaded_at.isoformat(),
+            }
+        )
     results = await InspectionResult.filter(task_id=task.id).order_by("number")
     decision = await Decision.filter(task_id=task.id).first()
     trail = await AuditEntry.filter(object_type="SurveillanceTask", object_id=task.id).order_by("seq")
     manifest = {
-        "format": FORMAT, "exportedAt": datetime.now(UTC).isoformat(), "exportedBy": exported_by,
-        "task": {"id": task.id, "kind": task.kind, "year": task.year, "factory": factory.code,
-                 "certificates": sorted(certificates), "archivedAt": task.archived_at.isoformat()},
-        "results": [{"number": r.number, "conclusion": r.conclusion, "summary": r.summary,
-                     "changeReason": r.change_reason, "afterArchive": r.after_archive} for r in results],
-        "decision": {"outcome": decision.outcome, "ground": decision.ground, "reason": decision.reason,
-                     "decidedAt": decision.decided_at.isoformat()} if decision else None,
-        "files": entries, "auditTrail": [as_record(e) for e in trail],
-    }  # fmt: skip
+        "format": FORMAT,
+        "exportedAt": datetime.now(UTC).isoformat(),
+        "exportedBy": exported_by,
+        "task": {
+            "id": task.id,
+            "kind": task.kind,
+            "year": task.year,
+            "factory": factory.code,
+            "certificates": sorted(certificates),
+            "archivedAt": task.archived_at.isoformat(),
+        },
+        "results": [
+            {
+                "number": r.number,
+                "conclusion": r.conclusion,
+                "summary": r.summary,
+                "changeReason": r.change_reason,
+                "afterArchive": r.after_archive,
+            }
+            for r in results
+        ],
+        "decision": {
+            "outcome": decision.outcome,
+            "ground": decision.ground,
+            "reason": decision.reason,
+            "decidedAt": decision.decided_at.isoformat(),
+        }
+        if decision
+        else None,
+        "files": entries,
+        "auditTrail": [as_record(e) for e in trail],
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=str))

@@ -49,10 +49,13 @@ async def completeness_of(tasks: list) -> dict[int, Completeness]:
     found = {}
     for t in tasks:
         facts = ArchiveFacts(
-            factory_inspection=TaskKind(t.kind) != TaskKind.SAMPLING, nonconformities=t.id in nonconformities,
-            on_site_verification=t.id in on_site, samples_taken=t.id in taken, samples_bought=t.id in bought,
+            factory_inspection=TaskKind(t.kind) != TaskKind.SAMPLING,
+            nonconformities=t.id in nonconformities,
+            on_site_verification=t.id in on_site,
+            samples_taken=t.id in taken,
+            samples_bought=t.id in bought,
             person_days_recorded=t.id in with_days,
-        )  # fmt: skip
+        )
         required = sorted(required_forms(facts), key=list(Form).index)
         have = sorted(present[t.id], key=list(Form).index)
         found[t.id] = Completeness(required, have, missing_forms(facts, present[t.id]))

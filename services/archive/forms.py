@@ -11,11 +11,8 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
-from services.context import Session
 from services.documents import checked_file
-from services.runner import unconverted
-from services.tasks.common import load_for
-from store.blobs import BlobStore
+from services.runner import Work, command
 from store.models import Document, SurveillanceTask
 
 
@@ -26,23 +23,41 @@ def refuse_if_archived(task: SurveillanceTask) -> None:
         )
 
 
+# Planners and archivists file a task's forms; inspectors only for their own tasks (the gate).
+@command(gate="Task", action="attach_form")
 async def attach_form(
-    session: Session, task_id: int, form: Form, data: bytes, filename: str | None, declared: str | None,
-    description: str | None, store: BlobStore, max_bytes: int,
-) -> SurveillanceTask:  # fmt: skip
-    content_type = checked_file(data, declared, max_bytes)
+    work: Work,
+    *,
+    task_id: int,
+    form: Form,
+    data: bytes,
+    filename: str | None,
+    declared: str | None,
+    description: str | None,
+) -> SurveillanceTask:
+    config = work.user.config
+    content_type = checked_file(data, declared, config.max_upload_bytes)
     number = FORM_NUMBERS[form]
-    name = clean_text(Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename",
-                      max_length=200)  # fmt: skip
+    name = clean_text(
+        Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename", max_length=200
+    )
     text = clean_text(description, "description", max_length=2000, required=False) or (number or "")
-    async with unconverted(session):
-        task, _ = await load_for(session, task_id, "attach_form")  # inspectors: for their own tasks only
-        refuse_if_archived(task)
-        document = await Document.create(
-            task_id=task.id, purpose=form.value, sha256=store.put(data), size=len(data), content_type=content_type,
-            filename=name, description=text, uploaded_by_id=session.actor.user_id,
-        )  # fmt: skip
-        await audit_log.record(AuditAction.TASK_FORM, "SurveillanceTask", task.id,
-            after={"form": form.value, "number": number, "document": document.id, "sha256": document.sha256},
-        )  # fmt: skip
+    task = work.target
+    refuse_if_archived(task)
+    document = await Document.create(
+        task_id=task.id,
+        purpose=form.value,
+        sha256=config.blobs.put(data),
+        size=len(data),
+        content_type=content_type,
+        filename=name,
+        description=text,
+        uploaded_by_id=work.user.actor.user_id,
+    )
+    await audit_log.record(
+        AuditAction.TASK_FORM,
+        "SurveillanceTask",
+        task.id,
+        after={"form": form.value, "number": number, "document": document.id, "sha256": document.sha256},
+    )
     return task

@@ -24,8 +24,7 @@ from store.models import (
 )
 
 KIND = "monitoring"
-DONE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED,
-        TaskStatus.ARCHIVED)  # fmt: skip
+DONE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED, TaskStatus.REVIEWED, TaskStatus.DECIDED, TaskStatus.ARCHIVED)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -59,14 +58,20 @@ class Statistics:
         return rate(self.results_with_nonconformities, self.results)
 
 
-async def statistics(session: Session, unit_code: str | None, date_from: date, date_to: date) -> Statistics:
-    if date_from > date_to or (date_to - date_from).days > 3660 or not 2000 <= date_from.year <= date_to.year <= 2100:
-        raise BadInput("the period runs forwards, within 2000-2100, over at most ten years", "dateTo")
+def may_read(session: Session, unit_code: str | None) -> None:
+    """A unit's statistics for those who may read that unit's monitoring; all units' for HQ's."""
     if unit_code is None:  # all units: HQ's view
         if not session.perms.decide("read", KIND, ["hq"]).allowed:
             raise Forbidden("statistics over all units are HQ's")
     elif not session.perms.decide("read", KIND, [unit_code[:32]]).allowed:
         raise Forbidden("you may not read this unit's statistics")
+
+
+async def statistics(session: Session, unit_code: str | None, date_from: date, date_to: date) -> Statistics:
+    """A query, not a command: it changes nothing and records nothing."""
+    if date_from > date_to or (date_to - date_from).days > 3660 or not 2000 <= date_from.year <= date_to.year <= 2100:
+        raise BadInput("the period runs forwards, within 2000-2100, over at most ten years", "dateTo")
+    may_read(session, unit_code)
     return await compute(unit_code, date_from, date_to, session.config.calendar)
 
 
