@@ -28,26 +28,48 @@ async def seed_demo_results(demo) -> dict:
     restorable = await Certificate.filter(status=CertificateStatus.SUSPENDED, factory__code="N002").first()
     if restorable is not None:  # a restoration inspection passed: HQ restores North China's certificate
         await _decided(
-            demo, "N002", "hq", Conclusion.PASS, [], DecisionOutcome.RESTORE, kind=TaskKind.RESTORATION,
-            certificate_ids=[restorable.id], offset=9,
-        )  # fmt: skip
+            demo,
+            "N002",
+            "hq",
+            Conclusion.PASS,
+            [],
+            DecisionOutcome.RESTORE,
+            kind=TaskKind.RESTORATION,
+            certificate_ids=[restorable.id],
+            offset=9,
+        )
     decided = await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=40)
     decider = await demo.session("east.decider")
     await decide.change_result(
-        decider, decided.id, decided.version, Conclusion.PASS, "Clause 4.2 wording corrected in the report",
-        "The report misquoted clause 4.2; the conclusion stands",
-    )  # fmt: skip
+        decider,
+        task_id=decided.id,
+        expected_version=decided.version,
+        conclusion=Conclusion.PASS,
+        summary="Clause 4.2 wording corrected in the report",
+        reason="The report misquoted clause 4.2; the conclusion stands",
+    )
     await disputes.open_dispute(
-        await demo.session("ent.S001"), suspended.id, "We contest the finding on clause 4.3: the change was notified"
+        await demo.session("ent.S001"),
+        task_id=suspended.id,
+        subject="We contest the finding on clause 4.3: the change was notified",
     )
     await _two_spot_check_failures(demo)
     return {"maintained": maintained, "revoked": revoked, "cancelled": cancelled}
 
 
 async def _decided(
-    demo, code, unit, conclusion, findings, outcome, ground=None, *, kind=TaskKind.ROUTINE_NOTIFIED,
-    certificate_ids=None, offset=0,
-):  # fmt: skip
+    demo,
+    code,
+    unit,
+    conclusion,
+    findings,
+    outcome,
+    ground=None,
+    *,
+    kind=TaskKind.ROUTINE_NOTIFIED,
+    certificate_ids=None,
+    offset=0,
+):
     planner = await demo.session(f"{unit}.planner")
     leader = f"{unit}.inspector1" if unit == "east" else f"{unit}.inspector"
     factory = await Factory.get(code=code)
@@ -59,28 +81,60 @@ async def _decided(
         )
     start = clock.today() + timedelta(days=60 + offset)
     task = await planning.create_task(
-        planner, factory_id=factory.id, kind=kind, certificate_ids=certificate_ids,
-        due_on=start + timedelta(days=10), planned_start=start, planned_end=start + timedelta(days=1), trigger=None,
-        trigger_details=None, with_sampling=False, requirements="Routine surveillance",
-    )  # fmt: skip
+        planner,
+        factory_id=factory.id,
+        kind=kind,
+        certificate_ids=certificate_ids,
+        due_on=start + timedelta(days=10),
+        planned_start=start,
+        planned_end=start + timedelta(days=1),
+        trigger=None,
+        trigger_details=None,
+        with_sampling=False,
+        requirements="Routine surveillance",
+    )
     task = await lifecycle.issue_task(planner, task_id=task.id, expected_version=task.version)
     task = await team.assign_team(planner, task.id, task.version, leader, [], None)
     inspector = await demo.session(leader)
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
-    task = await submit.submit_results(inspector, task.id, task.version, conclusion, "Demo result", findings)
-    task = await review.review(await demo.session(f"{unit}.reviewer"), task.id, task.version, ReviewOutcome.AGREE, None)
+    task = await submit.submit_results(
+        inspector,
+        task_id=task.id,
+        expected_version=task.version,
+        conclusion=conclusion,
+        summary="Demo result",
+        findings=findings,
+    )
+    task = await review.review(
+        await demo.session(f"{unit}.reviewer"),
+        task_id=task.id,
+        expected_version=task.version,
+        outcome=ReviewOutcome.AGREE,
+        comments=None,
+    )
     return await decide.decide(
-        await demo.session(f"{unit}.decider"), task.id, task.version, outcome, ground,
-        f"Demo decision: {outcome.value.lower()}",
-    )  # fmt: skip
+        await demo.session(f"{unit}.decider"),
+        task_id=task.id,
+        expected_version=task.version,
+        outcome=outcome,
+        ground=ground,
+        reason=f"Demo decision: {outcome.value.lower()}",
+    )
 
 
 async def _two_spot_check_failures(demo) -> None:
     planner = await demo.session("east.planner")
     certificate = await Certificate.filter(factory__code="E010", status=CertificateStatus.VALID).first()
     day = clock.today() - timedelta(days=200)
-    for n, (level, ref) in enumerate(((SpotCheckLevel.NATIONAL, "GJ-2026-0113"), (SpotCheckLevel.PROVINCIAL,
-                                                                                   "SJ-2026-0457"))):  # fmt: skip
+    for n, (level, ref) in enumerate(
+        ((SpotCheckLevel.NATIONAL, "GJ-2026-0113"), (SpotCheckLevel.PROVINCIAL, "SJ-2026-0457"))
+    ):
         await spot_checks.record_spot_check(
-            planner, certificate.id, level, day + timedelta(days=90 * n), False, ref, "Insulation thickness below spec"
+            planner,
+            certificate_id=certificate.id,
+            level=level,
+            checked_on=day + timedelta(days=90 * n),
+            passed=False,
+            reference=ref,
+            notes="Insulation thickness below spec",
         )
