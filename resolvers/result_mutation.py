@@ -162,9 +162,13 @@ class ResultMutation:
 
         async def command():
             return await submit.submit_results(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                Conclusion(input.conclusion.value), input.summary, findings,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                conclusion=Conclusion(input.conclusion.value),
+                summary=input.summary,
+                findings=findings,
+            )
 
         return await task_payload(info, command())
 
@@ -178,10 +182,16 @@ class ResultMutation:
             if input.report is not None:
                 report = await read_upload(input.report, config.max_upload_bytes, ("report",))
             return await submit.verify_correction(
-                session, db_id(input.nonconformity_id, "Nonconformity", "nonconformityId"),
-                VerificationMethod(input.method.value), input.closed, input.corrective_action, input.note, report,
-                config.blobs, config.max_upload_bytes,
-            )  # fmt: skip
+                session,
+                nonconformity_id=db_id(input.nonconformity_id, "Nonconformity", "nonconformityId"),
+                method=VerificationMethod(input.method.value),
+                closed=input.closed,
+                corrective_action=input.corrective_action,
+                note=input.note,
+                report=report,
+                store=config.blobs,
+                max_bytes=config.max_upload_bytes,
+            )
 
         return await task_payload(info, command())
 
@@ -189,9 +199,12 @@ class ResultMutation:
     async def review_results(self, info: strawberry.Info, input: ReviewResultsInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.review(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                ReviewOutcome(input.outcome.value), input.comments,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                outcome=ReviewOutcome(input.outcome.value),
+                comments=input.comments,
+            )
 
         return await task_payload(info, command())
 
@@ -199,7 +212,11 @@ class ResultMutation:
     async def flag_task_complex(self, info: strawberry.Info, input: FlagTaskComplexInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.flag_complex(
-                info.context.require_session, task_db_id(input), input.expected_version, input.complex, input.reason
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                complex_=input.complex,
+                reason=input.reason,
             )
 
         return await task_payload(info, command())
@@ -208,9 +225,12 @@ class ResultMutation:
     async def assess_risk(self, info: strawberry.Info, input: AssessRiskInput) -> task_payloads.TaskPayload:
         async def command():
             return await review.assess_risk(
-                info.context.require_session, task_db_id(input), input.expected_version, RiskLevel(input.level.value),
-                input.recommendation,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                level=RiskLevel(input.level.value),
+                recommendation=input.recommendation,
+            )
 
         return await task_payload(info, command())
 
@@ -220,10 +240,13 @@ class ResultMutation:
     ) -> task_payloads.TaskPayload:
         async def command():
             return await decide.decide(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                DecisionOutcome(input.outcome.value),
-                SuspensionGround(input.ground.value) if input.ground else None, input.reason,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                outcome=DecisionOutcome(input.outcome.value),
+                ground=SuspensionGround(input.ground.value) if input.ground else None,
+                reason=input.reason,
+            )
 
         return await task_payload(info, command())
 
@@ -231,16 +254,22 @@ class ResultMutation:
     async def change_result(self, info: strawberry.Info, input: ChangeResultInput) -> task_payloads.TaskPayload:
         async def command():
             return await decide.change_result(
-                info.context.require_session, task_db_id(input), input.expected_version,
-                Conclusion(input.conclusion.value), input.summary, input.reason,
-            )  # fmt: skip
+                info.context.require_session,
+                task_id=task_db_id(input),
+                expected_version=input.expected_version,
+                conclusion=Conclusion(input.conclusion.value),
+                summary=input.summary,
+                reason=input.reason,
+            )
 
         return await task_payload(info, command())
 
     @mutation(description="提出技术争议 Open a dispute (the enterprise or the responsible unit).")
     async def open_dispute(self, info: strawberry.Info, input: OpenDisputeInput) -> DisputePayload:
         async def command():
-            return await disputes.open_dispute(info.context.require_session, task_db_id(input), input.subject)
+            return await disputes.open_dispute(
+                info.context.require_session, task_id=task_db_id(input), subject=input.subject
+            )
 
         return await _dispute_payload(command())
 
@@ -248,7 +277,10 @@ class ResultMutation:
     async def escalate_dispute(self, info: strawberry.Info, input: EscalateDisputeInput) -> DisputePayload:
         async def command():
             return await disputes.escalate(
-                info.context.require_session, _dispute_id(input), input.expected_version, input.analysis
+                info.context.require_session,
+                dispute_id=_dispute_id(input),
+                expected_version=input.expected_version,
+                analysis=input.analysis,
             )
 
         return await _dispute_payload(command())
@@ -257,9 +289,12 @@ class ResultMutation:
     async def settle_dispute(self, info: strawberry.Info, input: SettleDisputeInput) -> DisputePayload:
         async def command():
             return await disputes.settle(
-                info.context.require_session, _dispute_id(input), input.expected_version, input.analysis,
-                input.settlement,
-            )  # fmt: skip
+                info.context.require_session,
+                dispute_id=_dispute_id(input),
+                expected_version=input.expected_version,
+                analysis=input.analysis,
+                settlement=input.settlement,
+            )
 
         return await _dispute_payload(command())
 
@@ -267,9 +302,14 @@ class ResultMutation:
     async def record_spot_check(self, info: strawberry.Info, input: RecordSpotCheckInput) -> CertificatePayload:
         async def command():
             return await spot_checks.record_spot_check(
-                info.context.require_session, db_id(input.certificate_id, "Certificate", "certificateId"),
-                SpotCheckLevel(input.level.value), input.checked_on, input.passed, input.reference, input.notes,
-            )  # fmt: skip
+                info.context.require_session,
+                certificate_id=db_id(input.certificate_id, "Certificate", "certificateId"),
+                level=SpotCheckLevel(input.level.value),
+                checked_on=input.checked_on,
+                passed=input.passed,
+                reference=input.reference,
+                notes=input.notes,
+            )
 
         found, errors = await run(command())
         return CertificatePayload(

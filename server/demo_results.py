@@ -42,14 +42,16 @@ async def seed_demo_results(demo) -> dict:
     decider = await demo.session("east.decider")
     await decide.change_result(
         decider,
-        decided.id,
-        decided.version,
-        Conclusion.PASS,
-        "Clause 4.2 wording corrected in the report",
-        "The report misquoted clause 4.2; the conclusion stands",
+        task_id=decided.id,
+        expected_version=decided.version,
+        conclusion=Conclusion.PASS,
+        summary="Clause 4.2 wording corrected in the report",
+        reason="The report misquoted clause 4.2; the conclusion stands",
     )
     await disputes.open_dispute(
-        await demo.session("ent.S001"), suspended.id, "We contest the finding on clause 4.3: the change was notified"
+        await demo.session("ent.S001"),
+        task_id=suspended.id,
+        subject="We contest the finding on clause 4.3: the change was notified",
     )
     await _two_spot_check_failures(demo)
     return {"maintained": maintained, "revoked": revoked, "cancelled": cancelled}
@@ -97,15 +99,28 @@ async def _decided(
     )
     inspector = await demo.session(leader)
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
-    task = await submit.submit_results(inspector, task.id, task.version, conclusion, "Demo result", findings)
-    task = await review.review(await demo.session(f"{unit}.reviewer"), task.id, task.version, ReviewOutcome.AGREE, None)
+    task = await submit.submit_results(
+        inspector,
+        task_id=task.id,
+        expected_version=task.version,
+        conclusion=conclusion,
+        summary="Demo result",
+        findings=findings,
+    )
+    task = await review.review(
+        await demo.session(f"{unit}.reviewer"),
+        task_id=task.id,
+        expected_version=task.version,
+        outcome=ReviewOutcome.AGREE,
+        comments=None,
+    )
     return await decide.decide(
         await demo.session(f"{unit}.decider"),
-        task.id,
-        task.version,
-        outcome,
-        ground,
-        f"Demo decision: {outcome.value.lower()}",
+        task_id=task.id,
+        expected_version=task.version,
+        outcome=outcome,
+        ground=ground,
+        reason=f"Demo decision: {outcome.value.lower()}",
     )
 
 
@@ -117,5 +132,11 @@ async def _two_spot_check_failures(demo) -> None:
         ((SpotCheckLevel.NATIONAL, "GJ-2026-0113"), (SpotCheckLevel.PROVINCIAL, "SJ-2026-0457"))
     ):
         await spot_checks.record_spot_check(
-            planner, certificate.id, level, day + timedelta(days=90 * n), False, ref, "Insulation thickness below spec"
+            planner,
+            certificate_id=certificate.id,
+            level=level,
+            checked_on=day + timedelta(days=90 * n),
+            passed=False,
+            reference=ref,
+            notes="Insulation thickness below spec",
         )

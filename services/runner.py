@@ -10,8 +10,9 @@ and called as `await start_task(session, task_id=..., expected_version=...)`. Th
 
 1. opens the transaction (one per command; a command run inside another nests as a savepoint);
 2. authorizes: opens the object through its gate (`services/gates.py`: one the caller may not
-   read answers like a missing one, an action the policy does not give is FORBIDDEN), or runs
-   the command's own `authorize` for commands that create rather than open something;
+   read answers like a missing one, an action the policy does not give is FORBIDDEN), and/or
+   runs the command's own `authorize` (commands that create rather than open something, or
+   whose action depends on the object's state);
 3. checks `expected_version` against the opened object;
 4. runs the handler with a `Work` (the session, the opened object and its domains);
 5. refuses to commit a command that recorded no audit event, unless it declared that it
@@ -86,10 +87,11 @@ class UseCase:
     async def _authorize(self, work: Work, arguments: dict[str, Any]) -> None:
         if self.gate is not None:
             work.target, work.domains = await self.gate.open_for(work.user, arguments[self.id_arg], self.action)
-            if self.checks_version and "expected_version" in arguments:
-                versioning.check_version(work.target, arguments["expected_version"], self.gate.noun)
         if self.authorize is not None:
             await self.authorize(work.user, arguments)
+        # Only an authorized caller learns that the object changed meanwhile.
+        if self.gate is not None and self.checks_version and "expected_version" in arguments:
+            versioning.check_version(work.target, arguments["expected_version"], self.gate.noun)
 
 
 def command(

@@ -15,36 +15,50 @@ from services import audit_log
 from services.certificate_expiry import expire_certificate
 from services.clock import today
 from services.context import Session
-from services.gates import GATES
 from services.results.decide import move_certificate
-from services.runner import unconverted
+from services.runner import Work, command
 from store.models import Certificate, SpotCheck
 
 FACTORY_COLUMNS = ("responsible_unit_id", "agency_unit_id", "enterprise_unit_id")
 
 
+@command(gate="Certificate", action="record_spot_check")
 async def record_spot_check(
-    session: Session, certificate_id: int, level: SpotCheckLevel, checked_on: date, passed: bool,
-    reference: str, notes: str | None,
-) -> Certificate:  # fmt: skip
+    work: Work,
+    *,
+    certificate_id: int,
+    level: SpotCheckLevel,
+    checked_on: date,
+    passed: bool,
+    reference: str,
+    notes: str | None,
+) -> Certificate:
     ref = clean_text(reference, "reference", max_length=100)
     text = clean_text(notes, "notes", max_length=5000, required=False) or ""
     if not date(2000, 1, 1) <= checked_on <= today():
         raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))
-    async with unconverted(session):
-        certificate, _ = await GATES["Certificate"].open_for(session, certificate_id, "record_spot_check")
-        await expire_certificate(certificate, today())  # past its date, it is no longer revoked by a third failure
-        if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
-            raise DomainError(ErrorCode.CONFLICT, "this spot check is recorded already", ("reference",))
-        check = await SpotCheck.create(
-            certificate_id=certificate.id, level=level.value, checked_on=checked_on, passed=passed, reference=ref,
-            notes=text, recorded_by_id=session.actor.user_id, recorded_at=datetime.now(UTC),
-        )  # fmt: skip
-        await audit_log.record(AuditAction.CERTIFICATE_SPOT_CHECK, "Certificate", certificate.id,
-            after={"level": level.value, "checkedOn": checked_on.isoformat(), "passed": passed, "reference": ref},
-        )  # fmt: skip
-        if not passed:
-            await _revoke_on_third_failure(session, certificate, check)
+    session, certificate = work.user, work.target
+    await expire_certificate(certificate, today())  # past its date, it is no longer revoked by a third failure
+    if await SpotCheck.filter(certificate_id=certificate.id, reference=ref).exists():
+        raise DomainError(ErrorCode.CONFLICT, "this spot check is recorded already", ("reference",))
+    check = await SpotCheck.create(
+        certificate_id=certificate.id,
+        level=level.value,
+        checked_on=checked_on,
+        passed=passed,
+        reference=ref,
+        notes=text,
+        recorded_by_id=session.actor.user_id,
+        recorded_at=datetime.now(UTC),
+    )
+    await audit_log.record(
+        AuditAction.CERTIFICATE_SPOT_CHECK,
+        "Certificate",
+        certificate.id,
+        after={"level": level.value, "checkedOn": checked_on.isoformat(), "passed": passed, "reference": ref},
+    )
+    if not passed:
+        await _revoke_on_third_failure(session, certificate, check)
     return await Certificate.get(id=certificate_id)
 
 

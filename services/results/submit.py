@@ -17,9 +17,10 @@ from services.clock import local_date, today
 from services.context import Session
 from services.documents import checked_file
 from services.errors import Forbidden
+from services.gates import GATES
 from services.results.facts import current_result
-from services.runner import unconverted
-from services.tasks.common import check_version, load_for, move
+from services.runner import Work, command
+from services.tasks.common import move
 from services.tasks.lifecycle import refuse_if_split
 from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
 
@@ -41,10 +42,17 @@ async def require_leader(session: Session, task: SurveillanceTask) -> None:
         raise Forbidden("only the task's team leader may do this")
 
 
+# The team leader submits; bought samples have no team, so their planner concludes (the gate's route).
+@command(gate="Task", action="submit_results")
 async def submit_results(
-    session: Session, task_id: int, expected_version: int, conclusion: Conclusion, summary: str | None,
+    work: Work,
+    *,
+    task_id: int,
+    expected_version: int,
+    conclusion: Conclusion,
+    summary: str | None,
     findings: list[FindingInput],
-) -> SurveillanceTask:  # fmt: skip
+) -> SurveillanceTask:
     cleaned = [
         Finding(
             clean_text(f.clause, "clause", max_length=64),
@@ -55,82 +63,111 @@ async def submit_results(
     ]
     check_result(conclusion, cleaned)
     text = clean_text(summary, "summary", max_length=10000, required=False) or ""
-    async with unconverted(session):
-        # The team leader submits; bought samples have no team, so their planner concludes (the gate's route).
-        task, _ = await load_for(session, task_id, "submit_results")
-        check_version(task, expected_version)
-        await refuse_if_split(task)
-        status = TaskStatus(task.status)
-        refused = status == TaskStatus.EXCEPTION and task.suspension_ground is not None
-        if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED) and not refused:
-            raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
-        if refused and conclusion != Conclusion.FAIL:
-            raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
-        previous = await InspectionResult.filter(task_id=task.id, current=True).first()
-        if previous is not None:
-            await InspectionResult.filter(id=previous.id).update(current=False)
-        now = datetime.now(UTC)
-        result = await InspectionResult.create(
-            task_id=task.id, number=(previous.number + 1) if previous else 1, conclusion=conclusion, summary=text,
-            submitted_by_id=session.actor.user_id, submitted_at=now,
-            change_reason="resubmitted after the review returned it" if previous else None,
-        )  # fmt: skip
-        # The deadline runs from the first submission: a return and resubmission does not restart it.
-        earlier = await NonConformity.filter(result__task_id=task.id).order_by("correction_due").first()
-        first = await InspectionResult.filter(task_id=task.id, number=1).first()
-        due = (
-            earlier.correction_due
-            if earlier
-            else correction_due(local_date(first.submitted_at) if first else today(), session.config.correction_months)
+    session, task = work.user, work.target
+    await refuse_if_split(task)
+    status = TaskStatus(task.status)
+    refused = status == TaskStatus.EXCEPTION and task.suspension_ground is not None
+    if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED) and not refused:
+        raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
+    if refused and conclusion != Conclusion.FAIL:
+        raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
+    previous = await InspectionResult.filter(task_id=task.id, current=True).first()
+    if previous is not None:
+        await InspectionResult.filter(id=previous.id).update(current=False)
+    now = datetime.now(UTC)
+    result = await InspectionResult.create(
+        task_id=task.id,
+        number=(previous.number + 1) if previous else 1,
+        conclusion=conclusion,
+        summary=text,
+        submitted_by_id=session.actor.user_id,
+        submitted_at=now,
+        change_reason="resubmitted after the review returned it" if previous else None,
+    )
+    # The deadline runs from the first submission: a return and resubmission does not restart it.
+    earlier = await NonConformity.filter(result__task_id=task.id).order_by("correction_due").first()
+    first = await InspectionResult.filter(task_id=task.id, number=1).first()
+    due = (
+        earlier.correction_due
+        if earlier
+        else correction_due(local_date(first.submitted_at) if first else today(), session.config.correction_months)
+    )
+    for f in cleaned:
+        await NonConformity.create(
+            result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
         )
-        for f in cleaned:
-            await NonConformity.create(
-                result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
-            )
-        reveal = {}
-        if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
-            factory = await Factory.get(id=task.factory_id)
-            reveal = {"enterprise_unit_id": factory.enterprise_unit_id}
-        await move(task, TaskStatus.RESULTS_SUBMITTED, AuditAction.TASK_RESULTS, None, **reveal)
-        await audit_log.record(AuditAction.RESULT_SUBMIT, "SurveillanceTask", task.id,
-            after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
-        )  # fmt: skip
+    reveal = {}
+    if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
+        factory = await Factory.get(id=task.factory_id)
+        reveal = {"enterprise_unit_id": factory.enterprise_unit_id}
+    await move(task, TaskStatus.RESULTS_SUBMITTED, AuditAction.TASK_RESULTS, None, **reveal)
+    await audit_log.record(
+        AuditAction.RESULT_SUBMIT,
+        "SurveillanceTask",
+        task.id,
+        after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
+    )
     return task
 
 
+async def _leads_the_findings_team(session: Session, arguments: dict) -> None:
+    """A non-conformity has no gate of its own: it is verified by the leader of its task's
+    team, and one on a task the caller may not read looks missing."""
+    item = await NonConformity.filter(id=arguments["nonconformity_id"]).select_related("result").first()
+    if item is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such non-conformity", ("nonconformityId",))
+    task, _ = await GATES["Task"].open_for(session, item.result.task_id, "submit_results")
+    await require_leader(session, task)  # also for bought samples, whose planner may conclude but finds nothing
+
+
+@command(authorize=_leads_the_findings_team)
 async def verify_correction(
-    session: Session, nonconformity_id: int, method: VerificationMethod, closed: bool,
-    corrective_action: str | None, note: str | None, report: tuple[bytes, str | None, str | None] | None,
-    store, max_bytes: int,
-) -> SurveillanceTask:  # fmt: skip
+    work: Work,
+    *,
+    nonconformity_id: int,
+    method: VerificationMethod,
+    closed: bool,
+    corrective_action: str | None,
+    note: str | None,
+    report: tuple[bytes, str | None, str | None] | None,
+    store,
+    max_bytes: int,
+) -> SurveillanceTask:
     """Verification of one non-conformity of the task's current result."""
     action = clean_text(corrective_action, "correctiveAction", max_length=5000)
     text = clean_text(note, "note", max_length=5000, required=False)
     if method == VerificationMethod.ON_SITE and report is None:
         raise DomainError(ErrorCode.REQUIRED, "an on-site verification comes with its report (0402.05)", ("report",))
-    async with unconverted(session):
-        item = await NonConformity.filter(id=nonconformity_id).select_related("result").first()
-        if item is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such non-conformity", ("nonconformityId",))
-        task, _ = await load_for(session, item.result.task_id, "submit_results")
-        await require_leader(session, task)
-        if TaskStatus(task.status) not in VERIFIABLE:
-            raise DomainError(ErrorCode.CONFLICT, "corrections are verified before the review agrees", ("taskId",))
-        if item.result_id != (await current_result(task.id)).id:
-            raise DomainError(ErrorCode.CONFLICT, "that finding belongs to an older result", ("nonconformityId",))
-        if today() > item.correction_due:
-            raise DomainError(
-                ErrorCode.CONFLICT, "the correction deadline has passed: the result stands as a fail",
-                ("nonconformityId",),
-            )  # fmt: skip
-        document_id = await _store_report(session, task, report, store, max_bytes) if report else None
-        await NonConformity.filter(id=item.id).update(
-            verification_method=method, verified_closed=closed, corrective_action=action, verification_note=text,
-            verification_document_id=document_id, verified_by_id=session.actor.user_id, verified_at=datetime.now(UTC),
-        )  # fmt: skip
-        await audit_log.record(AuditAction.RESULT_VERIFY_CORRECTION, "SurveillanceTask", task.id,
-            after={"nonconformity": item.clause, "method": method.value, "closed": closed}, reason=text,
-        )  # fmt: skip
+    session = work.user
+    item = await NonConformity.get(id=nonconformity_id).select_related("result")
+    task = await SurveillanceTask.get(id=item.result.task_id)
+    if TaskStatus(task.status) not in VERIFIABLE:
+        raise DomainError(ErrorCode.CONFLICT, "corrections are verified before the review agrees", ("taskId",))
+    if item.result_id != (await current_result(task.id)).id:
+        raise DomainError(ErrorCode.CONFLICT, "that finding belongs to an older result", ("nonconformityId",))
+    if today() > item.correction_due:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the correction deadline has passed: the result stands as a fail",
+            ("nonconformityId",),
+        )
+    document_id = await _store_report(session, task, report, store, max_bytes) if report else None
+    await NonConformity.filter(id=item.id).update(
+        verification_method=method,
+        verified_closed=closed,
+        corrective_action=action,
+        verification_note=text,
+        verification_document_id=document_id,
+        verified_by_id=session.actor.user_id,
+        verified_at=datetime.now(UTC),
+    )
+    await audit_log.record(
+        AuditAction.RESULT_VERIFY_CORRECTION,
+        "SurveillanceTask",
+        task.id,
+        after={"nonconformity": item.clause, "method": method.value, "closed": closed},
+        reason=text,
+    )
     return task
 
 
@@ -138,8 +175,13 @@ async def _store_report(session: Session, task, report, store, max_bytes: int) -
     data, filename, declared = report
     content_type = checked_file(data, declared, max_bytes, ("report",))
     doc = await Document.create(
-        task_id=task.id, purpose="VERIFICATION_REPORT", sha256=store.put(data), size=len(data),
-        content_type=content_type, filename=safe_name(filename or "0402.05.pdf"),
-        uploaded_by_id=session.actor.user_id, description="现场验证报告 0402.05",
-    )  # fmt: skip
+        task_id=task.id,
+        purpose="VERIFICATION_REPORT",
+        sha256=store.put(data),
+        size=len(data),
+        content_type=content_type,
+        filename=safe_name(filename or "0402.05.pdf"),
+        uploaded_by_id=session.actor.user_id,
+        description="现场验证报告 0402.05",
+    )
     return doc.id
