@@ -44,7 +44,11 @@ class Mutation:
 
         async def command():
             return await factories.correct_information(
-                session, factory_db_id(input.factory_id), input.expected_version, correction, input.reason
+                session,
+                factory_id=factory_db_id(input.factory_id),
+                expected_version=input.expected_version,
+                correction=correction,
+                reason=input.reason,
             )
 
         factory, errors = await run(command())
@@ -59,10 +63,10 @@ class Mutation:
         async def command():
             return await factories.change_class(
                 session,
-                factory_db_id(input.factory_id),
-                input.expected_version,
-                FactoryClass(input.classification.value),
-                input.reason,
+                factory_id=factory_db_id(input.factory_id),
+                expected_version=input.expected_version,
+                new_class=FactoryClass(input.classification.value),
+                reason=input.reason,
             )
 
         factory, errors = await run(command())
@@ -72,7 +76,9 @@ class Mutation:
     async def add_policy_rule(self, info: strawberry.Info, input: inputs.PolicyRuleInput) -> payloads.PolicyRulePayload:
         ctx = info.context
         rule, errors = await run(
-            policy_admin.add_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason)
+            policy_admin.add_rule(
+                ctx.require_session, sync=ctx.sync, ptype=input.ptype, values=input.values, reason=input.reason
+            )
         )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
@@ -82,7 +88,9 @@ class Mutation:
     ) -> payloads.PolicyRulePayload:
         ctx = info.context
         rule, errors = await run(
-            policy_admin.remove_rule(ctx.require_session, ctx.sync, input.ptype, input.values, input.reason)
+            policy_admin.remove_rule(
+                ctx.require_session, sync=ctx.sync, ptype=input.ptype, values=input.values, reason=input.reason
+            )
         )
         return payloads.PolicyRulePayload(rule=types.PolicyRule.from_model(rule) if rule else None, user_errors=errors)
 
@@ -93,7 +101,12 @@ class Mutation:
         ctx = info.context
         done, errors = await run(
             policy_admin.assign_role(
-                ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason
+                ctx.require_session,
+                sync=ctx.sync,
+                login=input.login,
+                role=input.role.value,
+                unit_code=input.unit_code,
+                reason=input.reason,
             )
         )
         held = types.HeldRole(role=input.role, unit_code=input.unit_code) if done else None
@@ -106,7 +119,12 @@ class Mutation:
         ctx = info.context
         _, errors = await run(
             policy_admin.revoke_role(
-                ctx.require_session, ctx.sync, input.login, input.role.value, input.unit_code, input.reason
+                ctx.require_session,
+                sync=ctx.sync,
+                login=input.login,
+                role=input.role.value,
+                unit_code=input.unit_code,
+                reason=input.reason,
             )
         )
         held = types.HeldRole(role=input.role, unit_code=input.unit_code) if not errors else None

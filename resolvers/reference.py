@@ -110,26 +110,47 @@ class ReferenceQuery:
 class ReferenceMutation:
     @mutation(description="调整监督频次 Change how often a class is surveilled (HQ planners).")
     async def update_frequency_rule(self, info: strawberry.Info, input: FrequencyRuleInput) -> FrequencyRulePayload:
-        row, errors = await run(reference.update_frequency_rule(
-            info.context.require_session, FactoryClass(input.classification.value), input.expected_version,
-            input.interval_months, input.unannounced, input.sampling, input.reason,
-        ))  # fmt: skip
+        row, errors = await run(
+            reference.update_frequency_rule(
+                info.context.require_session,
+                klass=FactoryClass(input.classification.value),
+                expected_version=input.expected_version,
+                interval_months=input.interval_months,
+                unannounced=input.unannounced,
+                sampling=input.sampling,
+                reason=input.reason,
+            )
+        )
         return FrequencyRulePayload(
             rule=reference_types.FrequencyRule.from_model(row) if row else None, user_errors=errors
         )
 
     @mutation(description="维护年度监督检查条款 Create or update a yearly clause (HQ planners).")
     async def upsert_surveillance_clause(self, info: strawberry.Info, input: SurveillanceClauseInput) -> ClausePayload:
-        clause, errors = await run(reference.upsert_clause(
-            info.context.require_session, input.year, input.code, input.title, input.text,
-            input.product_category, input.reason,
-        ))  # fmt: skip
+        clause, errors = await run(
+            reference.upsert_clause(
+                info.context.require_session,
+                year=input.year,
+                code=input.code,
+                title=input.title,
+                text=input.text,
+                category=input.product_category,
+                reason=input.reason,
+            )
+        )
         return ClausePayload(clause=(await present_clauses([clause]))[0] if clause else None, user_errors=errors)
 
     @mutation(description="维护监督抽样检测方案 Create or update a sampling scheme (HQ planners).")
     async def upsert_sampling_scheme(self, info: strawberry.Info, input: SamplingSchemeInput) -> SchemePayload:
-        scheme, errors = await run(reference.upsert_scheme(
-            info.context.require_session, input.product_category, input.title, input.test_items,
-            input.sample_quantity, [SamplingSite(s.value) for s in input.sites], input.reason,
-        ))  # fmt: skip
+        scheme, errors = await run(
+            reference.upsert_scheme(
+                info.context.require_session,
+                category=input.product_category,
+                title=input.title,
+                test_items=input.test_items,
+                quantity=input.sample_quantity,
+                sites=[SamplingSite(s.value) for s in input.sites],
+                reason=input.reason,
+            )
+        )
         return SchemePayload(scheme=(await present_schemes([scheme]))[0] if scheme else None, user_errors=errors)

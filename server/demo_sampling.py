@@ -28,7 +28,13 @@ async def seed_demo_sampling(demo) -> None:
     hq = await demo.session("hq.planner")
     for category, title, items, quantity in SCHEMES:
         await reference.upsert_scheme(
-            hq, category, title, items, quantity, [SamplingSite.FACTORY, SamplingSite.MARKET], "Demo scheme"
+            hq,
+            category=category,
+            title=title,
+            test_items=items,
+            quantity=quantity,
+            sites=[SamplingSite.FACTORY, SamplingSite.MARKET],
+            reason="Demo scheme",
         )
     await _factory_sampling(demo)
     await _market_purchase(demo)

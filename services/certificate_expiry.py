@@ -21,7 +21,7 @@ from domain.enums import CertificateStatus
 from services import audit_log
 from services.clock import end_of, today
 from services.context import SYSTEM_ACTOR
-from services.runner import unconverted
+from services.runner import Work, command
 from store.models import Certificate, CertificateStatusChange
 
 log = logging.getLogger("surveil.expiry")
@@ -36,15 +36,25 @@ async def expire_due(ids: Iterable[int] | None = None, day: date | None = None) 
     if ids is not None:
         due = due.filter(id__in=list(ids))
     moved = []
-    for certificate in await due.order_by("id"):
-        async with unconverted(None):
-            if await expire_certificate(certificate, day):
-                moved.append(certificate.number)
+    for certificate_id, number in await due.order_by("id").values_list("id", "number"):
+        if await expire_one(certificate_id=certificate_id, day=day):
+            moved.append(number)
     return moved
 
 
+@command(system=True)
+async def expire_one(work: Work, *, certificate_id: int, day: date) -> bool:
+    """One certificate of the sweep, in its own transaction (a savepoint when the sweep runs
+    inside another command), by the system. False when there was nothing (left) to do."""
+    certificate = await Certificate.filter(id=certificate_id).first()
+    if certificate is None or not await expire_certificate(certificate, day):
+        work.nothing_changed()
+        return False
+    return True
+
+
 async def expire_certificate(certificate: Certificate, day: date) -> bool:
-    """Inside the caller's transaction: move one certificate if it is still live and past its
+    """Inside the caller's command: move one certificate if it is still live and past its
     date. False when another writer moved or changed it first."""
     before = CertificateStatus(certificate.status)
     if before not in EXPIRING or day <= certificate.expires_on:
@@ -57,14 +67,21 @@ async def expire_certificate(certificate: Certificate, day: date) -> bool:
         return False
     why = expiry_reason(certificate.expires_on)
     await CertificateStatusChange.create(
-        certificate_id=certificate.id, from_status=before, to_status=CertificateStatus.EXPIRED, reason=why,
-        actor=SYSTEM_ACTOR.login, at=await _expired_at(certificate),
-    )  # fmt: skip
-    await audit_log.record(AuditAction.CERTIFICATE_STATUS, "Certificate", certificate.id,
+        certificate_id=certificate.id,
+        from_status=before,
+        to_status=CertificateStatus.EXPIRED,
+        reason=why,
+        actor=SYSTEM_ACTOR.login,
+        at=await _expired_at(certificate),
+    )
+    await audit_log.record(
+        AuditAction.CERTIFICATE_STATUS,
+        "Certificate",
+        certificate.id,
         before={"status": before.value, "suspendedUntil": _iso(certificate.suspended_until)},
         after={"status": CertificateStatus.EXPIRED.value, "expiresOn": certificate.expires_on.isoformat()},
         reason=why,
-    )  # fmt: skip
+    )
     certificate.status, certificate.version = CertificateStatus.EXPIRED, certificate.version + 1
     certificate.suspended_until = certificate.suspension_ground = None
     return True

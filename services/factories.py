@@ -9,16 +9,15 @@ from tortoise.expressions import Q
 from domain import factory as rules
 from domain.audit_events import AuditAction
 from domain.enums import FactoryClass, FactoryStatus
-from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import JurisdictionMap
 from domain.validation import require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import bounded
-from services.gates import GATES
-from services.runner import unconverted
+from services.runner import Work, command
 from services.scoping import factory_filter, factory_unit_ids
 from services.tasks.rerouting import follow_factory
+from services.versioning import save_versioned
 from store.models import Factory
 from store.pagination import Page, PageRequest, paginate
 from store.rows import FACTORY_FIELDS, fetch_rows
@@ -70,78 +69,62 @@ async def class_readable(session: Session, factories: list) -> set[int]:
     return {f.id for f in factories if factory_unit_ids(f) & allowed}
 
 
+@command(gate="Factory", action="update")
 async def correct_information(
-    session: Session,
+    work: Work,
+    *,
     factory_id: int,
     expected_version: int,
     correction: rules.FactoryCorrection,
     reason: str | None,
 ) -> Factory:
     why = require_reason(reason)
-    async with unconverted(session):
-        factory = await _load_for(session, factory_id, "update")
-        _check_version(factory, expected_version)
-        jurisdiction = await _jurisdiction(session)
-        change = rules.correct_information(_facts(factory), correction, jurisdiction)
-        old_unit = factory.responsible_unit_id
-        await _save(factory, change, jurisdiction)
-        if change.after.keys() & {"country", "province"}:  # moved: its open tasks follow
-            rerouted = await follow_factory(session, factory, why)
-            if rerouted or factory.responsible_unit_id != old_unit:
-                change.after["openTasksRerouted"] = rerouted
-        await audit_log.record(
-            AuditAction.FACTORY_CORRECT,
-            "Factory",
-            factory.id,
-            before=change.before,
-            after=change.after,
-            reason=why,
-        )
+    factory = await _with_units(work.target)
+    jurisdiction = await _jurisdiction(work.user)
+    change = rules.correct_information(_facts(factory), correction, jurisdiction)
+    old_unit = factory.responsible_unit_id
+    await _save(factory, change, jurisdiction)
+    if change.after.keys() & {"country", "province"}:  # moved: its open tasks follow
+        rerouted = await follow_factory(work.user, factory, why)
+        if rerouted or factory.responsible_unit_id != old_unit:
+            change.after["openTasksRerouted"] = rerouted
+    await audit_log.record(
+        AuditAction.FACTORY_CORRECT,
+        "Factory",
+        factory.id,
+        before=change.before,
+        after=change.after,
+        reason=why,
+    )
     return factory
 
 
+@command(gate="Factory", action="reclassify")
 async def change_class(
-    session: Session, factory_id: int, expected_version: int, new_class: FactoryClass, reason: str | None
+    work: Work, *, factory_id: int, expected_version: int, new_class: FactoryClass, reason: str | None
 ) -> Factory:
     why = require_reason(reason)
-    async with unconverted(session):
-        factory = await _load_for(session, factory_id, "reclassify")
-        _check_version(factory, expected_version)
-        change = rules.change_class(_facts(factory), new_class)
-        await _save(factory, change, None)
-        await audit_log.record(
-            AuditAction.FACTORY_RECLASSIFY,
-            "Factory",
-            factory.id,
-            before=change.before,
-            after=change.after,
-            reason=why,
-        )
+    factory = await _with_units(work.target)
+    change = rules.change_class(_facts(factory), new_class)
+    await _save(factory, change, None)
+    await audit_log.record(
+        AuditAction.FACTORY_RECLASSIFY,
+        "Factory",
+        factory.id,
+        before=change.before,
+        after=change.after,
+        reason=why,
+    )
     return factory
 
 
 # --- helpers -----------------------------------------------------------------------------
 
 
-async def _load_for(session: Session, factory_id: int, action: str) -> Factory:
-    """Load a factory the caller may act on. Invisible and missing look the same."""
-    factory, _ = await GATES["Factory"].open_for(session, factory_id, action)
+async def _with_units(factory: Factory) -> Factory:
+    """The factory the gate opened, with the units its facts name."""
     await factory.fetch_related("responsible_unit", "agency_unit", "enterprise_unit")
     return factory
-
-
-def _domain_codes(factory: Factory) -> list[str]:
-    units = (factory.responsible_unit, factory.agency_unit, factory.enterprise_unit)
-    return [u.code for u in units if u is not None]
-
-
-def _check_version(factory: Factory, expected: int) -> None:
-    if factory.version != expected:
-        raise DomainError(
-            ErrorCode.STALE_VERSION,
-            f"the factory changed meanwhile (version {factory.version}, you sent {expected}); reload and retry",
-            ("expectedVersion",),
-        )
 
 
 async def _jurisdiction(session: Session) -> JurisdictionMap:
@@ -169,7 +152,6 @@ async def _save(factory: Factory, change: rules.Change, jurisdiction: Jurisdicti
         "province": facts.province,
         "status": facts.status,
         "classification": facts.classification,
-        "version": factory.version + 1,
     }
     if jurisdiction is not None:
         agency = jurisdiction.serving_agency(facts.country)
@@ -177,9 +159,4 @@ async def _save(factory: Factory, change: rules.Change, jurisdiction: Jurisdicti
         updates["responsible_unit_id"] = ids[facts.responsible_unit]
         updates["agency_unit_id"] = ids.get(agency) if agency else None
     # Conditional on the version read: a concurrent writer makes this match no row.
-    matched = await Factory.filter(id=factory.id, version=factory.version).update(**updates)
-    if not matched:
-        raise DomainError(
-            ErrorCode.STALE_VERSION, "the factory changed meanwhile; reload and retry", ("expectedVersion",)
-        )
-    await factory.refresh_from_db()
+    await save_versioned(factory, "factory", **updates)

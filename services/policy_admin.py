@@ -14,7 +14,7 @@ from policies.authorizer import POLICY_ARITY
 from services import audit_log
 from services.context import Session
 from services.policy_sync import PolicySync
-from services.runner import unconverted
+from services.runner import Work, at_hq, command
 from store import policy_store
 from store.models import OrgUnit, PolicyRule, RoleAssignment, User
 
@@ -47,95 +47,87 @@ def _validate_line(ptype: str, values: list[str]) -> tuple[str, ...]:
     return (ptype, *values)
 
 
-async def add_rule(session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
+@command(authorize=at_hq("manage", POLICY))
+async def add_rule(work: Work, *, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
     why = require_reason(reason)
     line = _validate_line(ptype, values)
-    session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
-    async with unconverted(session):
-        if await policy_store.find_rule(line):
-            raise DomainError(ErrorCode.CONFLICT, "this policy line exists already", ("values",))
-        rule = await PolicyRule.create(**policy_store.rule_fields(line))
-        await policy_store.bump_revision()
-        await audit_log.record(AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
+    if await policy_store.find_rule(line):
+        raise DomainError(ErrorCode.CONFLICT, "this policy line exists already", ("values",))
+    rule = await PolicyRule.create(**policy_store.rule_fields(line))
+    await policy_store.bump_revision()
+    await audit_log.record(AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
     await sync.refresh(force=True)
     return rule
 
 
-async def remove_rule(
-    session: Session, sync: PolicySync, ptype: str, values: list[str], reason: str | None
-) -> PolicyRule:
+@command(authorize=at_hq("manage", POLICY))
+async def remove_rule(work: Work, *, sync: PolicySync, ptype: str, values: list[str], reason: str | None) -> PolicyRule:
     why = require_reason(reason)
     line = _validate_line(ptype, values)
-    session.perms.require("manage", POLICY, [ADMIN_DOMAIN])
-    async with unconverted(session):
-        rule = await policy_store.find_rule(line)
-        if rule is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no such policy line", ("values",))
-        if line[0] == "p" and line[3:] == (POLICY, "manage"):
-            others = await PolicyRule.filter(ptype="p", v2=POLICY, v3="manage").exclude(id=rule.id).count()
-            if not others:
-                raise DomainError(
-                    ErrorCode.CONFLICT, "this is the last line that lets anyone manage the policy", ("values",)
-                )
-        await rule.delete()
-        await policy_store.bump_revision()
-        await audit_log.record(
-            AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why
-        )
+    rule = await policy_store.find_rule(line)
+    if rule is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no such policy line", ("values",))
+    if line[0] == "p" and line[3:] == (POLICY, "manage"):
+        others = await PolicyRule.filter(ptype="p", v2=POLICY, v3="manage").exclude(id=rule.id).count()
+        if not others:
+            raise DomainError(
+                ErrorCode.CONFLICT, "this is the last line that lets anyone manage the policy", ("values",)
+            )
+    await rule.delete()
+    await policy_store.bump_revision()
+    await audit_log.record(AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why)
     await sync.refresh(force=True)
     return rule
 
 
+@command(authorize=at_hq("manage", ROLE_ASSIGNMENT))
 async def assign_role(
-    session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
+    work: Work, *, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
 ) -> RoleAssignment:
     why = require_reason(reason)
-    session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
-    if user.id == session.actor.user_id:
+    if user.id == work.actor.user_id:
         # Separation of duties: nobody grants themselves a role.
         raise DomainError(ErrorCode.CONFLICT, "another administrator must grant you a role", ("login",))
-    async with unconverted(session):
-        try:
-            assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
-        except IntegrityError:
-            raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
-        await policy_store.bump_revision()
-        await audit_log.record(
-            AuditAction.ROLE_ASSIGN,
-            "RoleAssignment",
-            assignment.id,
-            after={"user": login, "role": role, "unit": unit_code},
-            reason=why,
-        )
+    try:
+        assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
+    except IntegrityError:
+        raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
+    await policy_store.bump_revision()
+    await audit_log.record(
+        AuditAction.ROLE_ASSIGN,
+        "RoleAssignment",
+        assignment.id,
+        after={"user": login, "role": role, "unit": unit_code},
+        reason=why,
+    )
     await sync.refresh(force=True)
     return assignment
 
 
+@command(authorize=at_hq("manage", ROLE_ASSIGNMENT))
 async def revoke_role(
-    session: Session, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
+    work: Work, *, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
 ) -> None:
     why = require_reason(reason)
-    session.perms.require("manage", ROLE_ASSIGNMENT, [ADMIN_DOMAIN])
     user, unit = await _user_and_unit(login, role, unit_code)
-    async with unconverted(session):
-        assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
-        if assignment is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
-        if (
-            role == Role.POLICY_ADMIN.value
-            and not await RoleAssignment.filter(role=role, user__active=True).exclude(id=assignment.id).exists()
-        ):
-            raise DomainError(ErrorCode.CONFLICT, "this is the last policy administrator", ("login",))
-        await assignment.delete()
-        await policy_store.bump_revision()
-        await audit_log.record(
-            AuditAction.ROLE_REVOKE,
-            "RoleAssignment",
-            assignment.id,
-            before={"user": login, "role": role, "unit": unit_code},
-            reason=why,
-        )
+    assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
+    if assignment is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
+    if (
+        role == Role.POLICY_ADMIN.value
+        and not await RoleAssignment.filter(role=role, user__active=True).exclude(id=assignment.id).exists()
+    ):
+        raise DomainError(ErrorCode.CONFLICT, "this is the last policy administrator", ("login",))
+    await assignment.delete()
+    await policy_store.bump_revision()
+    await audit_log.record(
+        AuditAction.ROLE_REVOKE,
+        "RoleAssignment",
+        assignment.id,
+        before={"user": login, "role": role, "unit": unit_code},
+        reason=why,
+    )
     await sync.refresh(force=True)
 
 

@@ -11,22 +11,23 @@ from domain.errors import DomainError, ErrorCode
 from domain.frequency import DEFAULT_RULES, FrequencyRule
 from domain.tasks import SamplingSite, TaskKind
 from domain.validation import clean_text, require_reason
-from services import audit_log
+from services import audit_log, versioning
 from services.context import Session
 from services.errors import Forbidden
-from services.runner import unconverted
+from services.runner import Work, at_hq, command
 from services.tasks.common import INTERNAL
 from store.models import FrequencyRuleRow, ProductCategory, SamplingScheme, SurveillanceClause, TaskCertificate
 from store.pagination import Page, PageRequest, paginate
 
 KIND = "reference"
+NOUN_RULE = "frequency rule"
 
 
+@command(authorize=at_hq("manage", KIND))
 async def upsert_clause(
-    session: Session, year: int, code: str, title: str, text: str, category: str | None, reason: str | None
+    work: Work, *, year: int, code: str, title: str, text: str, category: str | None, reason: str | None
 ) -> SurveillanceClause:
     why = require_reason(reason)
-    session.perms.require("manage", KIND, ["hq"])
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
     values = {
@@ -35,28 +36,37 @@ async def upsert_clause(
         "product_category_id": await _category_id(category) if category else None,
     }
     code = clean_text(code, "code", max_length=32)
-    async with unconverted(session):
-        clause = await SurveillanceClause.filter(year=year, code=code).first()
-        if clause is None:
-            clause = await SurveillanceClause.create(year=year, code=code, **values)
-            before = None
-        else:
-            before = {"title": clause.title, "text": clause.text, "category": clause.product_category_id}
-            await SurveillanceClause.filter(id=clause.id).update(**values, version=clause.version + 1)
-            await clause.refresh_from_db()
-        await audit_log.record(AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id,
-            before=before, reason=why,
-            after={"year": year, "code": code, "title": values["title"], "category": category},
-        )  # fmt: skip
+    clause = await SurveillanceClause.filter(year=year, code=code).first()
+    if clause is None:
+        clause = await SurveillanceClause.create(year=year, code=code, **values)
+        before = None
+    else:
+        before = {"title": clause.title, "text": clause.text, "category": clause.product_category_id}
+        await SurveillanceClause.filter(id=clause.id).update(**values, version=clause.version + 1)
+        await clause.refresh_from_db()
+    await audit_log.record(
+        AuditAction.REFERENCE_CLAUSE,
+        "SurveillanceClause",
+        clause.id,
+        before=before,
+        reason=why,
+        after={"year": year, "code": code, "title": values["title"], "category": category},
+    )
     return clause
 
 
+@command(authorize=at_hq("manage", KIND))
 async def upsert_scheme(
-    session: Session, category: str, title: str, test_items: list[str], quantity: int, sites: list[SamplingSite],
+    work: Work,
+    *,
+    category: str,
+    title: str,
+    test_items: list[str],
+    quantity: int,
+    sites: list[SamplingSite],
     reason: str | None,
-) -> SamplingScheme:  # fmt: skip
+) -> SamplingScheme:
     why = require_reason(reason)
-    session.perms.require("manage", KIND, ["hq"])
     items = [clean_text(t, "testItems", max_length=200) for t in test_items]
     if not items or len(items) > 100:
         raise DomainError(ErrorCode.INVALID, "a scheme lists 1 to 100 test items", ("testItems",))
@@ -64,23 +74,26 @@ async def upsert_scheme(
         raise DomainError(ErrorCode.INVALID, "sample quantity must be 1 to 1000", ("sampleQuantity",))
     if not sites:
         raise DomainError(ErrorCode.REQUIRED, "name at least one sampling site", ("sites",))
-    values = {"title": clean_text(title, "title", max_length=200), "test_items": items,
-              "sample_quantity": quantity, "sites": sorted({s.value for s in sites})}  # fmt: skip
+    values = {
+        "title": clean_text(title, "title", max_length=200),
+        "test_items": items,
+        "sample_quantity": quantity,
+        "sites": sorted({s.value for s in sites}),
+    }
     category_id = await _category_id(category)
-    async with unconverted(session):
-        scheme = await SamplingScheme.filter(product_category_id=category_id).first()
-        if scheme is None:
-            scheme = await SamplingScheme.create(product_category_id=category_id, **values)
-        else:
-            await SamplingScheme.filter(id=scheme.id).update(**values, version=scheme.version + 1)
-            await scheme.refresh_from_db()
-        await audit_log.record(
-            AuditAction.REFERENCE_SCHEME,
-            "SamplingScheme",
-            scheme.id,
-            after={"category": category, **values},
-            reason=why,
-        )
+    scheme = await SamplingScheme.filter(product_category_id=category_id).first()
+    if scheme is None:
+        scheme = await SamplingScheme.create(product_category_id=category_id, **values)
+    else:
+        await SamplingScheme.filter(id=scheme.id).update(**values, version=scheme.version + 1)
+        await scheme.refresh_from_db()
+    await audit_log.record(
+        AuditAction.REFERENCE_SCHEME,
+        "SamplingScheme",
+        scheme.id,
+        after={"category": category, **values},
+        reason=why,
+    )
     return scheme
 
 
@@ -154,32 +167,35 @@ async def list_frequency_rules(session: Session) -> list[FrequencyRuleRow]:
     return list(await FrequencyRuleRow.all().order_by("classification"))
 
 
+@command(authorize=at_hq("manage", KIND))
 async def update_frequency_rule(
-    session: Session, klass: FactoryClass, expected_version: int, interval_months: int, unannounced: bool,
-    sampling: bool, reason: str | None,
-) -> FrequencyRuleRow:  # fmt: skip
+    work: Work,
+    *,
+    klass: FactoryClass,
+    expected_version: int,
+    interval_months: int,
+    unannounced: bool,
+    sampling: bool,
+    reason: str | None,
+) -> FrequencyRuleRow:
     why = require_reason(reason)
-    session.perms.require("manage", KIND, ["hq"])
     if not 1 <= interval_months <= 60:
         raise DomainError(ErrorCode.INVALID, "the interval is 1 to 60 months", ("intervalMonths",))
-    async with unconverted(session):
-        row = await FrequencyRuleRow.filter(classification=klass.value).first()
-        if row is None:
-            raise DomainError(ErrorCode.NOT_FOUND, "no rule for that class", ("classification",))
-        if row.version != expected_version:
-            raise DomainError(ErrorCode.STALE_VERSION, "the rule changed meanwhile; reload", ("expectedVersion",))
-        before = {"intervalMonths": row.interval_months, "unannounced": row.unannounced, "sampling": row.sampling}
-        after = {"intervalMonths": interval_months, "unannounced": unannounced, "sampling": sampling}
-        await FrequencyRuleRow.filter(id=row.id, version=row.version).update(
-            interval_months=interval_months, unannounced=unannounced, sampling=sampling, version=row.version + 1
-        )
-        await row.refresh_from_db()
-        await audit_log.record(
-            AuditAction.REFERENCE_FREQUENCY,
-            "FrequencyRule",
-            row.id,
-            before=before,
-            after=after,
-            reason=why,
-        )
+    row = await FrequencyRuleRow.filter(classification=klass.value).first()
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no rule for that class", ("classification",))
+    versioning.check_version(row, expected_version, NOUN_RULE)  # no gate opens a rule: checked here
+    before = {"intervalMonths": row.interval_months, "unannounced": row.unannounced, "sampling": row.sampling}
+    after = {"intervalMonths": interval_months, "unannounced": unannounced, "sampling": sampling}
+    await versioning.save_versioned(
+        row, NOUN_RULE, interval_months=interval_months, unannounced=unannounced, sampling=sampling
+    )
+    await audit_log.record(
+        AuditAction.REFERENCE_FREQUENCY,
+        "FrequencyRule",
+        row.id,
+        before=before,
+        after=after,
+        reason=why,
+    )
     return row
