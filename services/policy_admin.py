@@ -16,6 +16,7 @@ from services.context import Session
 from services.policy_sync import PolicySync
 from services.runner import Work, at_hq, command
 from store import policy_store
+from store.db import after_commit
 from store.models import OrgUnit, PolicyRule, RoleAssignment, User
 
 POLICY = "policy"
@@ -56,7 +57,7 @@ async def add_rule(work: Work, *, sync: PolicySync, ptype: str, values: list[str
     rule = await PolicyRule.create(**policy_store.rule_fields(line))
     await policy_store.bump_revision()
     await audit_log.record(AuditAction.POLICY_ADD, "PolicyRule", rule.id, after={"line": list(line)}, reason=why)
-    await sync.refresh(force=True)
+    after_commit(lambda: sync.refresh(force=True))  # this process's policy follows what committed
     return rule
 
 
@@ -76,7 +77,7 @@ async def remove_rule(work: Work, *, sync: PolicySync, ptype: str, values: list[
     await rule.delete()
     await policy_store.bump_revision()
     await audit_log.record(AuditAction.POLICY_REMOVE, "PolicyRule", rule.id, before={"line": list(line)}, reason=why)
-    await sync.refresh(force=True)
+    after_commit(lambda: sync.refresh(force=True))  # this process's policy follows what committed
     return rule
 
 
@@ -101,7 +102,7 @@ async def assign_role(
         after={"user": login, "role": role, "unit": unit_code},
         reason=why,
     )
-    await sync.refresh(force=True)
+    after_commit(lambda: sync.refresh(force=True))  # this process's policy follows what committed
     return assignment
 
 
@@ -128,7 +129,7 @@ async def revoke_role(
         before={"user": login, "role": role, "unit": unit_code},
         reason=why,
     )
-    await sync.refresh(force=True)
+    after_commit(lambda: sync.refresh(force=True))  # this process's policy follows what committed
 
 
 async def list_rules(session: Session) -> list[PolicyRule]:

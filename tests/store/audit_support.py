@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
 from tortoise import Tortoise
 
 from server.cli import main
-from services import audit_log
+from services import audit_log, work
 from services.context import Actor
 from store.config import tortoise_config
 from store.db import transaction
@@ -107,12 +108,24 @@ def cli(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@asynccontextmanager
+async def in_command(actor: Actor):
+    """A command's transaction and unit of work, as the runner opens them, for writing records
+    the application's way without a use case around them."""
+    async with transaction():
+        token = work.enter(work.Work("test", actor, None))
+        try:
+            yield
+        finally:
+            work.leave(token)
+
+
 async def append_records(n: int, reason: str = "test") -> None:
     """n records written the application's way (inside a command's transaction)."""
-    async with transaction():
+    async with in_command(PLANNER):
         for i in range(n):
             await audit_log.record(
-                PLANNER, "test.event", "Factory", i + 1, before={"i": i}, after={"i": i + 1}, reason=f"{reason} {i}"
+                "test.event", "Factory", i + 1, before={"i": i}, after={"i": i + 1}, reason=f"{reason} {i}"
             )
 
 

@@ -10,8 +10,9 @@ from server.settings import Settings
 from services import audit_log
 from services.context import SYSTEM_ACTOR
 from store.audit import iter_chain
-from store.db import dialect, transaction
+from store.db import dialect
 from store.models import AuditEntry, Certificate, Factory, OrgUnit, RoleAssignment, User
+from tests.store.audit_support import in_command
 
 pytestmark = pytest.mark.usefixtures("db")
 
@@ -94,9 +95,9 @@ async def test_audit_trail_is_append_only(world_url):
 
 async def test_chain_verifies_and_detects_tampering(world_url):
     seeded = await AuditEntry.all().count()  # the seed and the demo certificates' expiry
-    async with transaction():
+    async with in_command(SYSTEM_ACTOR):
         for i in range(5):
-            await audit_log.record(SYSTEM_ACTOR, "test.event", "Factory", 1, after={"i": i}, reason=f"event {i}")
+            await audit_log.record("test.event", "Factory", 1, after={"i": i}, reason=f"event {i}")
     records = [r async for r in iter_chain(batch=2)]
     assert verify_chain(records) == (seeded + 5, None)
 
@@ -114,8 +115,8 @@ async def test_chain_verifies_and_detects_tampering(world_url):
 async def test_failed_command_leaves_no_audit_record(world_url):
     before = await AuditEntry.all().count()
     with pytest.raises(RuntimeError):
-        async with transaction():
-            await audit_log.record(SYSTEM_ACTOR, "test.event", "Factory", 1, reason="will roll back")
+        async with in_command(SYSTEM_ACTOR):
+            await audit_log.record("test.event", "Factory", 1, reason="will roll back")
             await Factory.filter(code="E001").update(name="Half-written")
             raise RuntimeError("boom")
     assert await AuditEntry.all().count() == before
