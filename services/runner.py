@@ -31,12 +31,10 @@ import functools
 import inspect
 import re
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
 from typing import Any
 
 from services import versioning
 from services.context import SYSTEM_ACTOR, Session
-from services.errors import Forbidden
 from services.gates import GATES
 from services.work import UnitOfWorkError, Work, enter, leave
 from store.db import transaction
@@ -154,18 +152,4 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
-__all__ = ["USE_CASES", "Forbidden", "UseCase", "Work", "at_hq", "command"]
-
-
-@asynccontextmanager
-async def unconverted(session: Session | None):
-    """TEMPORARY, while issue 11 moves every command onto `@command`: a transaction with a
-    unit of work (so audit records have their actor) but none of the runner's checks.
-    `tests/contract/test_use_cases.py` fails while any use remains."""
-    async with transaction():
-        work = Work("unconverted", session.actor if session else SYSTEM_ACTOR, session)
-        token = enter(work)
-        try:
-            yield work
-        finally:
-            leave(token)
+__all__ = ["USE_CASES", "UseCase", "Work", "at_hq", "command"]

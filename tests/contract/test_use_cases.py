@@ -50,11 +50,6 @@ def test_only_the_audit_log_appends_to_the_chain():
     assert not _offenders(MAY_APPEND_AUDIT, forbidden)
 
 
-def test_no_command_runs_outside_the_runner():
-    shims = [str(p.relative_to(ROOT)) for p in CODE if "unconverted" in p.read_text(encoding="utf-8")]
-    assert not shims, f"commands still on the temporary unconverted() unit of work: {shims}"
-
-
 def _service_commands():
     for module in pkgutil.walk_packages(services.__path__, "services."):
         importlib.import_module(module.name)
