@@ -80,18 +80,11 @@ class ProblemReportPayload:
     user_errors: list[UserError]
 
 
-async def present_reports(rows) -> list[at.ProblemReport]:
-    messages = await problems.messages_of([r.id for r in rows])
-    units = await lookups.unit_codes({r.unit_id for r in rows})
-    filers = await lookups.user_logins({r.filed_by_id for r in rows})
-    return [
-        at.ProblemReport.from_model(r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, [])) for r in rows
-    ]
-
-
-async def _report_payload(command) -> ProblemReportPayload:
+async def _report_payload(info: strawberry.Info, command) -> ProblemReportPayload:
     found, errors = await run(command)
-    return ProblemReportPayload(report=(await present_reports([found]))[0] if found else None, user_errors=errors)
+    return ProblemReportPayload(
+        report=(await info.context.present.problem_reports([found]))[0] if found else None, user_errors=errors
+    )
 
 
 @strawberry.type
@@ -109,7 +102,7 @@ class ArchiveQuery:
     ) -> Connection[at.ProblemReport]:
         qs = await problems.visible_reports(info.context.require_session)
         page = await lookups.paginate(qs, page_request(info, first, after, None, None))
-        items = iter(await present_reports(page.items))
+        items = iter(await info.context.present.problem_reports(page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 
@@ -181,7 +174,7 @@ class ArchiveMutation:
                 task_ids=[db_id(t, "Task", "taskIds") for t in input.task_ids],
             )
 
-        return await _report_payload(command())
+        return await _report_payload(info, command())
 
     @mutation(description="答复共性问题 HQ answers a problem report; the sub-centre follows up.")
     async def post_problem_message(self, info: strawberry.Info, input: PostProblemMessageInput) -> ProblemReportPayload:
@@ -192,4 +185,4 @@ class ArchiveMutation:
                 text=input.text,
             )
 
-        return await _report_payload(command())
+        return await _report_payload(info, command())

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from domain.tasks import OPEN, TaskStatus, aggregate_status
-from resolvers import reference
+from domain.tasks import TaskStatus, aggregate_status
 from resolvers.loaders import Loaders
-from schema import task_enums, task_types, types
+from resolvers.presenters import Presenters
+from schema import task_enums
 from schema.relay import MAX_PAGE
 from services.clock import local_date, today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
-from services.factories import class_readable
 from services.policy_sync import PolicySync
-from services.results import queries as result_queries
-from services.tasks import queries as task_queries
 
 
 @dataclass
@@ -26,7 +23,6 @@ class GraphQLContext:
     request: object = None
     auth_error: str | None = None
     _loaders: Loaders | None = field(default=None, init=False)
-    _codes: object = field(default=None, init=False)
 
     @property
     def require_session(self) -> Session:
@@ -50,43 +46,10 @@ class GraphQLContext:
             self._loaders = Loaders(self.require_session)
         return self._loaders
 
-    async def present_factories(self, rows: list) -> list[types.Factory]:
-        """GraphQL factories for a batch of rows: class visibility and responsible units are
-        looked up once for the batch, not awaited field by field."""
-        readable = await class_readable(self.require_session, rows)
-        units = await self.loaders.unit.load_many([r.responsible_unit_id for r in rows])
-        return [
-            types.Factory.from_model(r, class_visible=r.id in readable, unit=u)
-            for r, u in zip(rows, units, strict=True)
-        ]
-
-    async def present_tasks(self, rows: list) -> list[task_types.Task]:
-        """GraphQL tasks for a batch of rows, internal-field visibility decided once per batch."""
-        rows = [r for r in rows if r is not None]
-        internal = await task_queries.internal_readable(self.require_session, rows)
-        risk = await result_queries.risk_readable(self.require_session, rows)
-        now = today()
-        return [
-            task_types.Task.from_model(
-                r,
-                internal=r.id in internal,
-                overdue=r.due_on < now and TaskStatus(r.status) in OPEN,
-                risk=r.id in risk,
-            )
-            for r in rows
-        ]
-
-    async def present_clauses(self, rows):
-        return await reference.present_clauses(rows, await self._category_codes())
-
-    async def present_schemes(self, rows):
-        return await reference.present_schemes(rows, await self._category_codes())
-
-    def _category_codes(self):
-        # One look-up per request, shared by every task of a list (avoids an N+1).
-        if self._codes is None:
-            self._codes = asyncio.ensure_future(reference.category_codes())
-        return self._codes
+    @cached_property
+    def present(self) -> Presenters:
+        """Rows → GraphQL objects with this viewer's visibility (resolvers/presenters.py)."""
+        return Presenters(self)
 
     @staticmethod
     def aggregate(children: list) -> task_enums.TaskStatus | None:

@@ -12,7 +12,7 @@ from services import factories, policy_admin
 
 
 async def _factory_payload(info: strawberry.Info, factory, errors) -> payloads.FactoryPayload:
-    presented = (await info.context.present_factories([factory]))[0] if factory else None
+    presented = (await info.context.present.factories([factory]))[0] if factory else None
     return payloads.FactoryPayload(factory=presented, user_errors=errors)
 
 

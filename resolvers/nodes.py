@@ -17,7 +17,7 @@ from services.tasks import queries as task_queries
 
 async def _factories(context, ids):
     found = list((await factories.visible_factories(context.require_session, ids)).values())
-    return {row.id: f for row, f in zip(found, await context.present_factories(found), strict=True)}
+    return {row.id: f for row, f in zip(found, await context.present.factories(found), strict=True)}
 
 
 async def _certificates(context, ids):
@@ -44,32 +44,25 @@ async def _rules(context, ids):
 
 async def _tasks(context, ids):
     found = list((await task_queries.visible_tasks(context.require_session, ids)).values())
-    return {row.id: t for row, t in zip(found, await context.present_tasks(found), strict=True)}
+    return {row.id: t for row, t in zip(found, await context.present.tasks(found), strict=True)}
 
 
 async def _purchase_assignments(context, ids):
-    from resolvers.purchases import present  # the purchase resolvers import this module's neighbours
-
     found = list((await purchase_queries.by_ids(context.require_session, ids)).values())
-    return {row.id: p for row, p in zip(found, await present(found), strict=True)}
+    return {row.id: p for row, p in zip(found, await context.present.purchase_assignments(found), strict=True)}
 
 
 async def _samples(context, ids):
     """The samples the `samples` list shows this viewer, presented the same way."""
-    from resolvers.samples import present  # the sample resolvers import this module's neighbours
-
     rows = await (await samples.visible_samples(context.require_session, {"id__in": ids})).select_related("taken_by")
-    return {row.id: p for row, p in zip(rows, await present(context, rows), strict=True)}
+    return {row.id: p for row, p in zip(rows, await context.present.samples(rows), strict=True)}
 
 
 async def _purchases(context, ids):
     """A purchase is seen by whoever sees its purchase work: its buyer and the task's staff."""
-    from resolvers.purchase_present import purchase
-
     owners = await lookups.purchase_owners(ids)
     visible = await purchase_queries.by_ids(context.require_session, list(set(owners.values())))
-    bundle = await purchase_queries.bundle(list(visible.values()))
-    return {p.id: purchase(p, bundle) for rows in bundle.purchases.values() for p in rows if p.id in owners}
+    return await context.present.purchases(list(visible.values()), set(owners))
 
 
 async def _disputes(context, ids):
@@ -81,10 +74,8 @@ async def _disputes(context, ids):
 
 
 async def _problem_reports(context, ids):
-    from resolvers.archive import present_reports
-
     rows = await (await problems.visible_reports(context.require_session)).filter(id__in=ids)
-    return {r.id: p for r, p in zip(rows, await present_reports(rows), strict=True)}
+    return {r.id: p for r, p in zip(rows, await context.present.problem_reports(rows), strict=True)}
 
 
 RESOLVERS = {

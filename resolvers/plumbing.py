@@ -60,7 +60,7 @@ def task_db_id(input) -> int:
 
 async def task_payload(info: strawberry.Info, command) -> task_payloads.TaskPayload:
     task, errors = await run(command)
-    presented = (await info.context.present_tasks([task]))[0] if task else None
+    presented = (await info.context.present.tasks([task]))[0] if task else None
     return task_payloads.TaskPayload(task=presented, user_errors=errors)
 
 

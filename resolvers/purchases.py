@@ -13,7 +13,6 @@ from domain.errors import DomainError, ErrorCode
 from domain.purchases import MAX_PHOTOS
 from domain.purchases import AssignmentStatus as DomainAssignmentStatus
 from domain.tasks import ExceptionReason
-from resolvers import purchase_present
 from resolvers.plumbing import db_id, mutation, run, task_db_id
 from resolvers.query import global_db_id, page_request
 from resolvers.uploads import read_upload
@@ -99,13 +98,11 @@ class RecordPurchasePayload:
     user_errors: list[UserError]
 
 
-async def present(rows) -> list[pt.PurchaseAssignment]:
-    return purchase_present.assignments(rows, await queries.bundle(rows))
-
-
-async def _assignment_payload(command) -> PurchaseAssignmentPayload:
+async def _assignment_payload(info: strawberry.Info, command) -> PurchaseAssignmentPayload:
     found, errors = await run(command)
-    return PurchaseAssignmentPayload(assignment=(await present([found]))[0] if found else None, user_errors=errors)
+    return PurchaseAssignmentPayload(
+        assignment=(await info.context.present.purchase_assignments([found]))[0] if found else None, user_errors=errors
+    )
 
 
 def _assignment_id(input) -> int:
@@ -146,7 +143,7 @@ class PurchaseQuery:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await queries.assignments(info.context.require_session, flt)
         page = await lookups.paginate(qs, page_request(info, first, after, None, None))
-        items = iter(await present(page.items))
+        items = iter(await info.context.present.purchase_assignments(page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 
@@ -155,13 +152,14 @@ class PurchaseMutation:
     @mutation(description="分派买样 Assign a market buyer to a sampling task with the purchase method.")
     async def assign_buyer(self, info: strawberry.Info, input: AssignBuyerInput) -> PurchaseAssignmentPayload:
         return await _assignment_payload(
+            info,
             assignments.assign_buyer(
                 info.context.require_session,
                 task_id=task_db_id(input),
                 expected_version=input.expected_version,
                 buyer_login=input.buyer_login,
                 instructions=input.instructions,
-            )
+            ),
         )
 
     @mutation(description="撤回买样 The planner takes open purchase work back.")
@@ -176,7 +174,7 @@ class PurchaseMutation:
                 reason=input.reason,
             )
 
-        return await _assignment_payload(command())
+        return await _assignment_payload(info, command())
 
     @mutation(description="完成买样 (mobile) The buyer reports the work done.", own_idempotency=True)
     async def complete_purchase_assignment(
@@ -197,7 +195,7 @@ class PurchaseMutation:
                 ),
             )
 
-        return await _assignment_payload(command())
+        return await _assignment_payload(info, command())
 
     @mutation(
         description="买样异常 (mobile) The buyer cannot buy: the task becomes an exception.", own_idempotency=True
@@ -225,7 +223,7 @@ class PurchaseMutation:
                 ),
             )
 
-        return await _assignment_payload(command())
+        return await _assignment_payload(info, command())
 
     @mutation(
         description="记录买样 (mobile) Record a purchase with receipt, photos and samples. Send it as a multipart "
@@ -264,8 +262,9 @@ class PurchaseMutation:
         if purchase is None:
             return RecordPurchasePayload(purchase=None, assignment=None, user_errors=errors)
         assignment = await lookups.assignment(purchase.assignment_id)
-        b = await queries.bundle([assignment])
-        presented = purchase_present.assignments([assignment], b)[0]
+        present = info.context.present
         return RecordPurchasePayload(
-            purchase=purchase_present.purchase(purchase, b), assignment=presented, user_errors=errors
+            purchase=(await present.purchases([assignment], {purchase.id}))[purchase.id],
+            assignment=(await present.purchase_assignments([assignment]))[0],
+            user_errors=errors,
         )

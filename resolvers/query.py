@@ -123,7 +123,7 @@ class Query:
         page = await factories.list_factories(info.context.require_session, flt, page_req)
         # Nested certificate.factory fields then need no second look-up of these rows.
         info.context.loaders.factory.prime_many({f.id: f for f in page.items})
-        presented = iter(await info.context.present_factories(page.items))
+        presented = iter(await info.context.present.factories(page.items))
         return _connection(page, lambda _: next(presented))
 
     @strawberry.field(description="Certificates 证书 you may see.")

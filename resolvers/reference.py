@@ -12,21 +12,7 @@ from schema import enums, reference_types, task_enums
 from schema.idempotency import idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
-from services import lookups, reference
-
-
-async def category_codes() -> dict[int, str]:
-    return await lookups.category_codes()
-
-
-async def present_clauses(rows, codes: dict[int, str] | None = None) -> list[reference_types.SurveillanceClause]:
-    codes = codes if codes is not None else await category_codes()
-    return [reference_types.SurveillanceClause.from_model(r, codes.get(r.product_category_id)) for r in rows]
-
-
-async def present_schemes(rows, codes: dict[int, str] | None = None) -> list[reference_types.SamplingScheme]:
-    codes = codes if codes is not None else await category_codes()
-    return [reference_types.SamplingScheme.from_model(r, codes[r.product_category_id]) for r in rows]
+from services import reference
 
 
 @strawberry.input(description="新增或修改年度监督检查条款 Create or update a yearly clause (HQ).")
@@ -94,7 +80,7 @@ class ReferenceQuery:
         page = await reference.list_clauses(
             info.context.require_session, year, page_request(info, first, after, None, None)
         )
-        presented = iter(await present_clauses(page.items))
+        presented = iter(await info.context.present.clauses(page.items))
         return build_connection(page.items, lambda _: next(presented), page.total, page.has_next, page.has_previous)
 
     @strawberry.field(description="监督抽样检测方案 The sampling test schemes (staff and agencies).")
@@ -102,7 +88,7 @@ class ReferenceQuery:
         self, info: strawberry.Info, first: int | None = None, after: str | None = None
     ) -> Connection[reference_types.SamplingScheme]:
         page = await reference.list_schemes(info.context.require_session, page_request(info, first, after, None, None))
-        presented = iter(await present_schemes(page.items))
+        presented = iter(await info.context.present.schemes(page.items))
         return build_connection(page.items, lambda _: next(presented), page.total, page.has_next, page.has_previous)
 
 
@@ -138,7 +124,9 @@ class ReferenceMutation:
                 reason=input.reason,
             )
         )
-        return ClausePayload(clause=(await present_clauses([clause]))[0] if clause else None, user_errors=errors)
+        return ClausePayload(
+            clause=(await info.context.present.clauses([clause]))[0] if clause else None, user_errors=errors
+        )
 
     @mutation(description="维护监督抽样检测方案 Create or update a sampling scheme (HQ planners).")
     async def upsert_sampling_scheme(self, info: strawberry.Info, input: SamplingSchemeInput) -> SchemePayload:
@@ -153,4 +141,6 @@ class ReferenceMutation:
                 reason=input.reason,
             )
         )
-        return SchemePayload(scheme=(await present_schemes([scheme]))[0] if scheme else None, user_errors=errors)
+        return SchemePayload(
+            scheme=(await info.context.present.schemes([scheme]))[0] if scheme else None, user_errors=errors
+        )

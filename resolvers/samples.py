@@ -16,24 +16,6 @@ from schema.idempotency import KEY_DESCRIPTION, idempotency_key_field
 from schema.relay import Connection, build_connection
 from schema.types import UserError
 from services import idempotency, lookups, samples
-from services.clock import today
-
-
-async def present(context, rows) -> list[sample_types.Sample]:
-    """Samples for the viewer (`context`: the GraphQL context). A buyer who ships what they
-    bought sees its custody, not the lab's findings: those need `sample read` in one of the
-    sample's units."""
-    session = context.require_session
-    now = today()
-    readers = await session.perms.unit_ids("read", samples.KIND)
-    return [
-        sample_types.Sample.from_model(
-            r,
-            samples.report_deadline(r.received_at, r.reported_at, now, session.config),
-            lab_details=any(getattr(r, c) in readers for c in samples.SAMPLE_DOMAIN_COLUMNS),
-        )
-        for r in rows
-    ]
 
 
 @strawberry.input(description="设定抽样要求 Where and how to sample, which category, how many, which lab.")
@@ -95,7 +77,9 @@ async def _sample_payload(info: strawberry.Info, command) -> SamplePayload:
     sample, errors = await run(command)
     if sample is not None:
         await sample.fetch_related("taken_by")
-    return SamplePayload(sample=(await present(info.context, [sample]))[0] if sample else None, user_errors=errors)
+    return SamplePayload(
+        sample=(await info.context.present.samples([sample]))[0] if sample else None, user_errors=errors
+    )
 
 
 @strawberry.type
@@ -116,7 +100,7 @@ class SampleQuery:
             flt["task_id"] = global_db_id(task_id, "Task", "taskId")
         qs = await samples.visible_samples(info.context.require_session, flt)
         page = await lookups.paginate(qs.select_related("taken_by"), page_request(info, first, after, None, None))
-        items = iter(await present(info.context, page.items))
+        items = iter(await info.context.present.samples(page.items))
         return build_connection(page.items, lambda _: next(items), page.total, page.has_next, page.has_previous)
 
 

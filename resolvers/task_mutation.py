@@ -22,7 +22,7 @@ class TaskMutation:
         created, errors = await run(
             planning.generate_plan(info.context.require_session, unit_code=input.unit_code, year=input.year)
         )
-        tasks = await info.context.present_tasks(created or [])
+        tasks = await info.context.present.tasks(created or [])
         return task_payloads.GeneratePlanPayload(created_count=len(tasks), tasks=tasks, user_errors=errors)
 
     @mutation(description="新建任务 Create a task (special inspections name their trigger).")
@@ -119,7 +119,7 @@ class TaskMutation:
         if result is None:
             return task_payloads.SplitTaskPayload(task=None, children=[], user_errors=errors)
         parent, children = result
-        presented = await info.context.present_tasks([parent, *children])
+        presented = await info.context.present.tasks([parent, *children])
         return task_payloads.SplitTaskPayload(task=presented[0], children=presented[1:], user_errors=[])
 
     @mutation(description="委托境外机构 Delegate an overseas factory's task to a foreign agency (HQ only).")

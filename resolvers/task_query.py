@@ -29,7 +29,7 @@ def _filter(f: task_inputs.TaskFilter | None) -> queries.TaskFilter:
 
 async def _connection(info: strawberry.Info, page) -> Connection[task_types.Task]:
     info.context.loaders.task.prime_many({t.id: t for t in page.items})
-    presented = iter(await info.context.present_tasks(page.items))
+    presented = iter(await info.context.present.tasks(page.items))
     return build_connection(page.items, lambda _: next(presented), page.total, page.has_next, page.has_previous)
 
 

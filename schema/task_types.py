@@ -93,7 +93,7 @@ class Task(TaskArchiveFields, TaskOutcomeFields, Node):
     @strawberry.field(description="The factory; null if you may not see it.")
     async def factory(self, info: strawberry.Info) -> Factory | None:
         f = await info.context.loaders.factory.load(self._model.factory_id)
-        return (await info.context.present_factories([f]))[0] if f else None
+        return (await info.context.present.factories([f]))[0] if f else None
 
     @strawberry.field(description="负责单位 Responsible unit (jurisdiction)")
     async def responsible_unit(self, info: strawberry.Info) -> OrgUnit:
@@ -112,11 +112,11 @@ class Task(TaskArchiveFields, TaskOutcomeFields, Node):
         if self._model.parent_id is None:
             return None
         row = await info.context.loaders.task.load(self._model.parent_id)
-        return (await info.context.present_tasks([row]))[0] if row else None
+        return (await info.context.present.tasks([row]))[0] if row else None
 
     @strawberry.field(description="Sub-tasks 子任务")
     async def children(self, info: strawberry.Info) -> list[Task]:
-        return await info.context.present_tasks(await info.context.loaders.task_children.load(self._model.id))
+        return await info.context.present.tasks(await info.context.loaders.task_children.load(self._model.id))
 
     @strawberry.field(description="汇总状态 The least advanced status among the sub-tasks; null without any")
     async def aggregate_status(self, info: strawberry.Info) -> task_enums.TaskStatus | None:
@@ -187,13 +187,13 @@ class Task(TaskArchiveFields, TaskOutcomeFields, Node):
     async def clauses(self, info: strawberry.Info) -> list[SurveillanceClause]:
         if not self._internal:
             return []
-        return await info.context.present_clauses(await info.context.loaders.task_clauses.load(self._model.id))
+        return await info.context.present.clauses(await info.context.loaders.task_clauses.load(self._model.id))
 
     @strawberry.field(description="适用的监督抽样检测方案 Sampling schemes for a task with sampling (internal)")
     async def sampling_schemes(self, info: strawberry.Info) -> list[SamplingScheme]:
         if not self._internal:
             return []
-        return await info.context.present_schemes(await info.context.loaders.task_schemes.load(self._model.id))
+        return await info.context.present.schemes(await info.context.loaders.task_schemes.load(self._model.id))
 
     @classmethod
     def from_model(cls, m, *, internal: bool, overdue: bool, risk: bool = False) -> Task:

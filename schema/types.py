@@ -85,7 +85,7 @@ class Factory(Node):
     @classmethod
     def from_model(cls, m, *, class_visible: bool, unit) -> Factory:
         """`class_visible` and the responsible `unit` are looked up for a whole page at once
-        (resolvers.context.present_factories), so these fields cost no await per row."""
+        (resolvers/presenters.py, Presenters.factories), so these fields cost no await per row."""
         return cls(
             id=to_global_id("Factory", m.id),
             code=m.code,
@@ -155,7 +155,7 @@ class Certificate(Node):
     @strawberry.field(description="The certified factory; null if you may not see it.")
     async def factory(self, info: strawberry.Info) -> Factory | None:
         f = await info.context.loaders.factory.load(self._model.factory_id)
-        return (await info.context.present_factories([f]))[0] if f else None
+        return (await info.context.present.factories([f]))[0] if f else None
 
     @strawberry.field
     async def product_category(self, info: strawberry.Info) -> ProductCategory:

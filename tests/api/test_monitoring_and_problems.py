@@ -131,7 +131,7 @@ def _statements(counter) -> int:
 
 
 async def test_problem_reports_load_in_constant_queries(api):
-    # Regression (fixed in cd0b10e): resolvers/archive.py present_reports awaits r.fetch_related("filed_by")
+    # Regression (fixed in cd0b10e): the problem-report presenter awaits r.fetch_related("filed_by")
     # for every report: one more SELECT per report on the problemReports page.
     async def statements() -> tuple[int, int]:
         await api.data(PROBLEMS, {"n": 50}, as_user="hq.planner")
