@@ -254,9 +254,7 @@ class PurchaseMutation:
                 gps_accuracy_m=input.gps_accuracy_meters,
                 idempotency_key=input.idempotency_key,
             )
-            return await recording.record_purchase(
-                session, assignment_id=assignment_id, facts=facts, store=config.blobs, max_bytes=limit
-            )
+            return await recording.record_purchase(session, assignment_id=assignment_id, facts=facts)
 
         purchase, errors = await run(command())
         if purchase is None:

@@ -189,8 +189,6 @@ class ResultMutation:
                 corrective_action=input.corrective_action,
                 note=input.note,
                 report=report,
-                store=config.blobs,
-                max_bytes=config.max_upload_bytes,
             )
 
         return await task_payload(info, command())

@@ -235,8 +235,6 @@ class SampleMutation:
                 passed=input.conclusion_passed,
                 marking_nonconformity=input.marking_nonconformity,
                 document=document,
-                store=config.blobs,
-                max_bytes=config.max_upload_bytes,
             )
 
         async def command():

@@ -11,7 +11,6 @@ from domain.tasks import SamplingMethod, SamplingSite, TaskKind
 from services import clock, reference, samples
 from services.purchases import assignments, recording
 from services.tasks import lifecycle, planning, team
-from store.blobs import BlobStore
 from store.models import Certificate, Factory, ProductCategory
 
 SCHEMES = [
@@ -120,8 +119,6 @@ async def _factory_sampling(demo) -> None:
             passed=passed,
             marking_nonconformity=not passed,
             document=None,
-            store=None,
-            max_bytes=demo.config.max_upload_bytes,
         )
 
 
@@ -154,6 +151,4 @@ async def _market_purchase(demo) -> None:
         await demo.session("buyer.east"),
         assignment_id=assignment.id,
         facts=facts,
-        store=BlobStore(demo.config.document_dir),
-        max_bytes=demo.config.max_upload_bytes,
     )

@@ -214,10 +214,9 @@ async def submit_report(
     passed: bool,
     marking_nonconformity: bool,
     document: tuple[bytes, str | None, str | None] | None,
-    store,
-    max_bytes: int,
 ) -> Sample:
     """The lab reports: per-item results, the conclusion, the marking finding, the document."""
+    store, max_bytes = work.user.config.blobs, work.user.config.max_upload_bytes
     cleaned = [(clean_text(name, "items", max_length=200), ok) for name, ok in items]
     if len(cleaned) > 200:
         raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))

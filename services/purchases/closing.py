@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 from domain.audit_events import AuditAction
 from domain.purchases import AssignmentStatus
 from services import audit_log
-from services.context import Session
 from store.models import PurchaseAssignment
 
 
-async def withdraw_open_work(session: Session, task_id: int, why: str) -> None:
+async def withdraw_open_work(task_id: int, why: str) -> None:
     for assignment in await PurchaseAssignment.filter(task_id=task_id, status=AssignmentStatus.ASSIGNED):
         await PurchaseAssignment.filter(id=assignment.id).update(
             status=AssignmentStatus.WITHDRAWN,

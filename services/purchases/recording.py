@@ -28,7 +28,6 @@ from services.documents import checked_file
 from services.purchases.access import own_assignment
 from services.runner import Work, command
 from services.tasks.common import move
-from store.blobs import BlobStore
 from store.models import Document, Purchase, Sample, SurveillanceTask
 
 IMAGES = ("image/jpeg", "image/png")
@@ -86,16 +85,12 @@ class PurchaseFacts:
         )
 
 
-async def record_purchase(
-    session: Session, *, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
-) -> Purchase:
+async def record_purchase(session: Session, *, assignment_id: int, facts: PurchaseFacts) -> Purchase:
     """Record the purchase once per idempotency key: a replay answers with the first purchase
     (if the assignment is still the caller's) and records nothing."""
 
     async def first() -> Purchase:
-        return await record_new_purchase(
-            session, assignment_id=assignment_id, facts=facts, store=store, max_bytes=max_bytes
-        )
+        return await record_new_purchase(session, assignment_id=assignment_id, facts=facts)
 
     async def replay(purchase_id: int) -> Purchase:
         purchase = await Purchase.get(id=purchase_id)
@@ -115,9 +110,8 @@ async def record_purchase(
 
 # The PurchaseAssignment gate lets only the buyer the work was assigned to `record` on it.
 @command(gate="PurchaseAssignment", action="record")
-async def record_new_purchase(
-    work: Work, *, assignment_id: int, facts: PurchaseFacts, store: BlobStore, max_bytes: int
-) -> Purchase:
+async def record_new_purchase(work: Work, *, assignment_id: int, facts: PurchaseFacts) -> Purchase:
+    store, max_bytes = work.user.config.blobs, work.user.config.max_upload_bytes
     shop = clean_text(facts.shop_name, "shopName", max_length=200)
     address = clean_text(facts.shop_address, "shopAddress", max_length=500)
     receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100)

@@ -130,8 +130,6 @@ async def verify_correction(
     corrective_action: str | None,
     note: str | None,
     report: tuple[bytes, str | None, str | None] | None,
-    store,
-    max_bytes: int,
 ) -> SurveillanceTask:
     """Verification of one non-conformity of the task's current result."""
     action = clean_text(corrective_action, "correctiveAction", max_length=5000)
@@ -151,7 +149,8 @@ async def verify_correction(
             "the correction deadline has passed: the result stands as a fail",
             ("nonconformityId",),
         )
-    document_id = await _store_report(session, task, report, store, max_bytes) if report else None
+    config = session.config
+    document_id = await _store_report(session, task, report, config.blobs, config.max_upload_bytes) if report else None
     await NonConformity.filter(id=item.id).update(
         verification_method=method,
         verified_closed=closed,

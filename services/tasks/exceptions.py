@@ -97,7 +97,7 @@ async def handle_exception(
             **back_to_issued,
         )
     elif handling == ExceptionHandling.CANCEL:
-        await withdraw_open_work(session, task.id, why)
+        await withdraw_open_work(task.id, why)
         await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
     else:  # ESCALATE: stays an exception, now for HQ only to handle
         await save(task, escalated=True)
@@ -126,7 +126,7 @@ def _hidden_again(task: SurveillanceTask) -> dict:
 
 async def _end_team(session: Session, task: SurveillanceTask, why: str) -> None:
     """A new window or a new kind needs the team (and any buyer) assigned again."""
-    await withdraw_open_work(session, task.id, why)
+    await withdraw_open_work(task.id, why)
     await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True).update(
         removed_at=datetime.now(UTC), reason=why
     )

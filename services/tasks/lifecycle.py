@@ -80,10 +80,10 @@ async def start_task(work: Work, *, task_id: int, expected_version: int) -> Surv
 async def cancel_task(work: Work, *, task_id: int, expected_version: int, reason: str | None) -> SurveillanceTask:
     why = require_reason(reason)
     task = work.target
-    await withdraw_open_work(work.user, task.id, why)
+    await withdraw_open_work(task.id, why)
     await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why)
     for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
-        await withdraw_open_work(work.user, child.id, f"parent cancelled: {why}")
+        await withdraw_open_work(child.id, f"parent cancelled: {why}")
         await move(child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
     return task
 

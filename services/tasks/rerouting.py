@@ -59,7 +59,7 @@ async def follow_factory(session: Session, factory: Factory, why: str) -> int:
 async def _old_unit_leaves(session: Session, task: SurveillanceTask, why: str) -> None:
     """The old executing unit's people leave the task (the team history keeps them, with the
     reason); a task that was staffed or under way becomes an exception for its new unit."""
-    await withdraw_open_work(session, task.id, why)
+    await withdraw_open_work(task.id, why)
     current = await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True)
     if current:
         await TeamAssignment.filter(id__in=[a.id for a in current]).update(removed_at=datetime.now(UTC), reason=why)
