@@ -24,6 +24,7 @@ from store.models import (
     Dispute,
     Factory,
     LabRequest,
+    NonConformity,
     OrgUnit,
     PolicyRule,
     ProblemReport,
@@ -188,18 +189,22 @@ async def _problem(session: Session, report_id: int):
     return (report, [report.unit.code]) if report else None
 
 
+async def _nonconformity(session: Session, item_id: int):
+    """A finding is acted on through its task's policy, by that task's team."""
+    item = await NonConformity.filter(id=item_id).select_related("result").first()
+    found = await _task(session, item.result.task_id) if item else None
+    return (item, found[1]) if found else None
+
+
+async def leads_findings_team(session: Session, item: NonConformity, codes: list[str]) -> str | None:
+    return await leads_team(session, await SurveillanceTask.get(id=item.result.task_id))
+
+
 async def _lab_request(session: Session, request_id: int):
     """An enterprise's lab request is answered through its task's policy."""
     request = await LabRequest.filter(id=request_id).first()
     found = await _task(session, request.task_id) if request else None
     return (request, found[1]) if found else None
-
-
-async def _assignment_with_task_domains(session: Session, assignment_id: int):
-    """Purchase work as its task's planners see it: with the task's domains."""
-    assignment = await PurchaseAssignment.filter(id=assignment_id).first()
-    found = await _task(session, assignment.task_id) if assignment else None
-    return (assignment, found[1]) if found else None
 
 
 async def _org_unit(session: Session, unit_id: int):
@@ -276,12 +281,21 @@ GATES: dict[str, Gate] = {
                 action: Route(_own_assignment, "purchase", {"read": "read_own"}.get(action, action), "read_own")
                 for action in ("read", "record", "ship")
             },
-            # Work is taken back by whoever may assign its task's buyer.
-            "withdraw": Route(_assignment_with_task_domains, "task", "assign_buyer", "read"),
+            # Work is taken back by whoever may assign its task's buyer (and may read the work).
+            "withdraw": Route(_assignment, "task", "assign_buyer", "read", "purchase"),
         },
     ),
     "Dispute": Gate("task", "dispute", "disputeId", _dispute),
     "LabRequest": Gate("task", "lab request", "requestId", _lab_request),
+    # Verified by the leader of the finding's task team (also for bought samples: their
+    # planner may conclude, but finds nothing to verify).
+    "NonConformity": Gate(
+        "task",
+        "non-conformity",
+        "nonconformityId",
+        _nonconformity,
+        conditions={"submit_results": leads_findings_team},
+    ),
     "ProblemReport": Gate("problem", "problem report", "reportId", _problem),
     "OrgUnit": Gate("org_unit", "unit", "unitId", _org_unit, None),  # the org chart is public inside
     "PolicyRule": Gate("policy", "policy rule", "ruleId", _policy_rule),

@@ -16,13 +16,11 @@ from services import audit_log
 from services.clock import local_date, today
 from services.context import Session
 from services.documents import checked_file
-from services.errors import Forbidden
-from services.gates import GATES
 from services.results.facts import current_result
 from services.runner import Work, command
 from services.tasks.common import move
 from services.tasks.lifecycle import refuse_if_split
-from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask, TeamAssignment
+from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask
 
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
 
@@ -32,14 +30,6 @@ class FindingInput:
     clause: str
     severity: Severity
     description: str
-
-
-async def require_leader(session: Session, task: SurveillanceTask) -> None:
-    leads = await TeamAssignment.filter(
-        task_id=task.id, user_id=session.actor.user_id, is_leader=True, removed_at__isnull=True
-    ).exists()
-    if not leads:
-        raise Forbidden("only the task's team leader may do this")
 
 
 # The team leader submits; bought samples have no team, so their planner concludes (the gate's route).
@@ -110,17 +100,7 @@ async def submit_results(
     return task
 
 
-async def _leads_the_findings_team(session: Session, arguments: dict) -> None:
-    """A non-conformity has no gate of its own: it is verified by the leader of its task's
-    team, and one on a task the caller may not read looks missing."""
-    item = await NonConformity.filter(id=arguments["nonconformity_id"]).select_related("result").first()
-    if item is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "no such non-conformity", ("nonconformityId",))
-    task, _ = await GATES["Task"].open_for(session, item.result.task_id, "submit_results")
-    await require_leader(session, task)  # also for bought samples, whose planner may conclude but finds nothing
-
-
-@command(authorize=_leads_the_findings_team)
+@command(gate="NonConformity", action="submit_results")  # the finding's team leader
 async def verify_correction(
     work: Work,
     *,
@@ -136,8 +116,7 @@ async def verify_correction(
     text = clean_text(note, "note", max_length=5000, required=False)
     if method == VerificationMethod.ON_SITE and report is None:
         raise DomainError(ErrorCode.REQUIRED, "an on-site verification comes with its report (0402.05)", ("report",))
-    session = work.user
-    item = await NonConformity.get(id=nonconformity_id).select_related("result")
+    session, item = work.user, work.target
     task = await SurveillanceTask.get(id=item.result.task_id)
     if TaskStatus(task.status) not in VERIFIABLE:
         raise DomainError(ErrorCode.CONFLICT, "corrections are verified before the review agrees", ("taskId",))

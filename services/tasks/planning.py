@@ -16,6 +16,7 @@ from domain.validation import clean_text
 from services import audit_log
 from services.clock import today
 from services.context import Session
+from services.org_units import visible_units
 from services.reference import frequency_rules
 from services.runner import Work, command
 from services.tasks.common import KIND
@@ -25,15 +26,17 @@ LIVE_CERTIFICATES = LIVE
 RISK_TRIGGERS = (SpecialTrigger.SPOT_CHECK_FAILURE, SpecialTrigger.COMPLAINT)
 
 
-async def _planning_unit(unit_code: str) -> OrgUnit:
-    unit = await OrgUnit.filter(code=clean_text(unit_code, "unitCode", max_length=32)).first()
+async def _planning_unit(session: Session, unit_code: str) -> OrgUnit:
+    """A unit the caller may see (an enterprise they may not see is not found)."""
+    code = clean_text(unit_code, "unitCode", max_length=32)
+    unit = await (await visible_units(session)).filter(code=code).first()
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))
     return unit
 
 
 async def _plans_for_unit(session: Session, arguments: dict) -> None:
-    session.perms.require("plan", KIND, [(await _planning_unit(arguments["unit_code"])).code])
+    session.perms.require("plan", KIND, [(await _planning_unit(session, arguments["unit_code"])).code])
 
 
 @command(authorize=_plans_for_unit)
@@ -42,7 +45,7 @@ async def generate_plan(work: Work, *, unit_code: str, year: int) -> list[Survei
     what is missing (the (factory, year, sequence) key is also unique in the database)."""
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
-    unit = await _planning_unit(unit_code)
+    unit = await _planning_unit(work.user, unit_code)
     facts = await _planning_facts(unit.id, year)
     # By factory, not by unit: a factory that moved keeps its earlier plan entries.
     existing = set(

@@ -1,6 +1,7 @@
-"""Defects found by an outside attack on the use-case runner change (branch `attack`).
-
-Each test states what a correct system must answer and fails on the current code."""
+"""An object the caller may not read answers exactly like a missing one, on the commands an
+outside attack on the use-case runner found telling them apart: a finding of another unit's
+task (verifyCorrection), an enterprise unit the caller cannot see (generatePlan), purchase
+work the enterprise may not read although it reads the task (withdrawPurchaseAssignment)."""
 
 import dataclasses
 
@@ -36,7 +37,7 @@ def _answer(body: dict, field: str):
 
 
 async def test_verify_correction_does_not_reveal_findings_of_unreadable_tasks(api):
-    """South's planner cannot read East's task, yet verifyCorrection tells an existing
+    """Regression: south's planner cannot read East's task, yet verifyCorrection told an existing
     non-conformity of it ("no such task", field taskId) from a missing one ("no such
     non-conformity", field nonconformityId): the ids of East's findings can be enumerated."""
     task = ok(await submit(api, await running_task(api), "FAIL", [NC]))
@@ -51,7 +52,7 @@ async def test_verify_correction_does_not_reveal_findings_of_unreadable_tasks(ap
 
 async def test_generate_plan_does_not_reveal_enterprise_units_the_caller_cannot_see(api):
     """Enterprise units are known only to who reads their factory (gates._org_unit). South's
-    planner cannot see East's enterprise ent-e001, yet generatePlan answers FORBIDDEN for it
+    planner cannot see East's enterprise ent-e001, yet generatePlan answered FORBIDDEN for it
     and NOT_FOUND for a unit that does not exist."""
     unit = await OrgUnit.get(code="ent-e001")
     assert (await api.data(NODE, {"id": to_global_id("OrgUnit", unit.id)}, as_user="south.planner"))["node"] is None
@@ -63,9 +64,9 @@ async def test_generate_plan_does_not_reveal_enterprise_units_the_caller_cannot_
 
 
 async def test_withdraw_route_does_not_reveal_purchase_work_to_the_enterprise(api):
-    """The new `withdraw` route lets whoever reads the *task* open the purchase assignment.
+    """Regression: the `withdraw` route let whoever reads the *task* open the purchase assignment.
     Once a market purchase's result is submitted the enterprise reads the task, but never its
-    purchase work (node(id) is null for it); withdrawPurchaseAssignment nevertheless answers
+    purchase work (node(id) is null for it); withdrawPurchaseAssignment nevertheless answered
     FORBIDDEN for its assignment and NOT_FOUND for a missing one."""
     task = await purchase_task(api)
     assignment = (await assign_buyer(api, task))["assignment"]
