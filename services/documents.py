@@ -55,6 +55,32 @@ def checked_file(
     return content_type
 
 
+async def keep_document(
+    work: Work,
+    *,
+    task_id: int,
+    purpose: str,
+    data: bytes,
+    content_type: str,
+    filename: str,
+    description: str = "",
+    purchase_id: int | None = None,
+) -> Document:
+    """Store a checked upload by its SHA-256 (the same bytes land on the same path) and record
+    it as one of the task's documents, uploaded by the caller."""
+    return await Document.create(
+        task_id=task_id,
+        purchase_id=purchase_id,
+        purpose=purpose,
+        sha256=work.user.config.blobs.put(data),
+        size=len(data),
+        content_type=content_type,
+        filename=filename,
+        description=description,
+        uploaded_by_id=work.actor.user_id,
+    )
+
+
 @command(gate="Task", action="attach")
 async def attach_material(
     work: Work,
@@ -72,17 +98,10 @@ async def attach_material(
     task = work.target
     if task.status == "ARCHIVED":
         raise DomainError(ErrorCode.CONFLICT, "the record is archived and read-only", ("taskId",))
-    digest = config.blobs.put(data)  # idempotent: the same bytes land on the same path
-    document = await Document.create(
-        task_id=task.id,
-        purpose="MATERIAL",
-        sha256=digest,
-        size=len(data),
-        content_type=content_type,
-        filename=name,
-        description=text,
-        uploaded_by_id=work.user.actor.user_id,
+    document = await keep_document(
+        work, task_id=task.id, purpose="MATERIAL", data=data, content_type=content_type, filename=name, description=text
     )
+    digest = document.sha256
     await audit_log.record(
         AuditAction.TASK_MATERIAL,
         "SurveillanceTask",

@@ -15,12 +15,12 @@ from domain.validation import clean_text
 from services import audit_log, versioning
 from services.clock import local_date
 from services.context import ServiceConfig, Session
-from services.documents import checked_file
+from services.documents import checked_file, keep_document
 from services.gates import GATES, SAMPLE_COLUMNS
 from services.runner import Work, command
 from services.scoping import in_units
 from services.tasks.common import save
-from store.models import Document, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
+from store.models import LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
 SAMPLE_DOMAIN_COLUMNS = SAMPLE_COLUMNS
@@ -216,7 +216,7 @@ async def submit_report(
     document: tuple[bytes, str | None, str | None] | None,
 ) -> Sample:
     """The lab reports: per-item results, the conclusion, the marking finding, the document."""
-    store, max_bytes = work.user.config.blobs, work.user.config.max_upload_bytes
+    max_bytes = work.user.config.max_upload_bytes
     cleaned = [(clean_text(name, "items", max_length=200), ok) for name, ok in items]
     if len(cleaned) > 200:
         raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))
@@ -228,15 +228,13 @@ async def submit_report(
     if document is not None:
         data, filename, declared = document
         content_type = checked_file(data, declared, max_bytes)
-        digest = store.put(data)
-        doc = await Document.create(
+        doc = await keep_document(
+            work,
             task_id=sample.task_id,
             purpose="LAB_REPORT",
-            sha256=digest,
-            size=len(data),
+            data=data,
             content_type=content_type,
             filename=clean_text(filename or "report.pdf", "filename", max_length=200),
-            uploaded_by_id=work.actor.user_id,
         )
         doc_id = doc.id
     now = datetime.now(UTC)

@@ -11,9 +11,9 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
-from services.documents import checked_file
+from services.documents import checked_file, keep_document
 from services.runner import Work, command
-from store.models import Document, SurveillanceTask
+from store.models import SurveillanceTask
 
 
 def refuse_if_archived(task: SurveillanceTask) -> None:
@@ -44,15 +44,8 @@ async def attach_form(
     text = clean_text(description, "description", max_length=2000, required=False) or (number or "")
     task = work.target
     refuse_if_archived(task)
-    document = await Document.create(
-        task_id=task.id,
-        purpose=form.value,
-        sha256=config.blobs.put(data),
-        size=len(data),
-        content_type=content_type,
-        filename=name,
-        description=text,
-        uploaded_by_id=work.user.actor.user_id,
+    document = await keep_document(
+        work, task_id=task.id, purpose=form.value, data=data, content_type=content_type, filename=name, description=text
     )
     await audit_log.record(
         AuditAction.TASK_FORM,

@@ -24,11 +24,11 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log, idempotency
 from services.context import Session
-from services.documents import checked_file
+from services.documents import checked_file, keep_document
 from services.purchases.access import own_assignment
 from services.runner import Work, command
 from services.tasks.common import move
-from store.models import Document, Purchase, Sample, SurveillanceTask
+from store.models import Purchase, Sample, SurveillanceTask
 
 IMAGES = ("image/jpeg", "image/png")
 RECEIPTS = (*IMAGES, "application/pdf")
@@ -111,7 +111,7 @@ async def record_purchase(session: Session, *, assignment_id: int, facts: Purcha
 # The PurchaseAssignment gate lets only the buyer the work was assigned to `record` on it.
 @command(gate="PurchaseAssignment", action="record")
 async def record_new_purchase(work: Work, *, assignment_id: int, facts: PurchaseFacts) -> Purchase:
-    store, max_bytes = work.user.config.blobs, work.user.config.max_upload_bytes
+    max_bytes = work.user.config.max_upload_bytes
     shop = clean_text(facts.shop_name, "shopName", max_length=200)
     address = clean_text(facts.shop_address, "shopAddress", max_length=500)
     receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100)
@@ -162,14 +162,13 @@ async def record_new_purchase(work: Work, *, assignment_id: int, facts: Purchase
         ("PRODUCT_PHOTO", p, t) for p, t in zip(facts.photos, photo_types, strict=True)
     ]
     for purpose, upload, content_type in files:
-        await Document.create(
+        await keep_document(
+            work,
             task_id=task.id,
             purchase_id=purchase.id,
             purpose=purpose,
-            sha256=store.put(upload.data),
-            size=len(upload.data),
+            data=upload.data,
             content_type=content_type,
-            uploaded_by_id=buyer_id,
             filename=_filename(upload, purpose),
         )
     for s in samples:

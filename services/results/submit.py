@@ -14,13 +14,12 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
 from services.clock import local_date, today
-from services.context import Session
-from services.documents import checked_file
+from services.documents import checked_file, keep_document
 from services.results.facts import current_result
 from services.runner import Work, command
 from services.tasks.common import move
 from services.tasks.lifecycle import refuse_if_split
-from store.models import Document, Factory, InspectionResult, NonConformity, SurveillanceTask
+from store.models import Factory, InspectionResult, NonConformity, SurveillanceTask
 
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
 
@@ -128,8 +127,7 @@ async def verify_correction(
             "the correction deadline has passed: the result stands as a fail",
             ("nonconformityId",),
         )
-    config = session.config
-    document_id = await _store_report(session, task, report, config.blobs, config.max_upload_bytes) if report else None
+    document_id = await _store_report(work, task, report) if report else None
     await NonConformity.filter(id=item.id).update(
         verification_method=method,
         verified_closed=closed,
@@ -149,17 +147,16 @@ async def verify_correction(
     return task
 
 
-async def _store_report(session: Session, task, report, store, max_bytes: int) -> int:
+async def _store_report(work: Work, task, report) -> int:
     data, filename, declared = report
-    content_type = checked_file(data, declared, max_bytes, ("report",))
-    doc = await Document.create(
+    content_type = checked_file(data, declared, work.user.config.max_upload_bytes, ("report",))
+    doc = await keep_document(
+        work,
         task_id=task.id,
         purpose="VERIFICATION_REPORT",
-        sha256=store.put(data),
-        size=len(data),
+        data=data,
         content_type=content_type,
         filename=safe_name(filename or "0402.05.pdf"),
-        uploaded_by_id=session.actor.user_id,
         description="现场验证报告 0402.05",
     )
     return doc.id
