@@ -13,7 +13,7 @@ from domain.tasks import ExceptionReason, SamplingMethod, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
-from services.purchases.access import bump
+from services.purchases.closing import close
 from services.runner import Work, command
 from services.tasks.common import move, save
 from services.tasks.lifecycle import refuse_if_split
@@ -78,15 +78,7 @@ async def withdraw(work: Work, *, assignment_id: int, expected_version: int, rea
     why = require_reason(reason)
     assignment = work.target
     check_open(AssignmentStatus(assignment.status))
-    await bump(assignment, status=AssignmentStatus.WITHDRAWN, closed_at=datetime.now(UTC), close_reason=why)
-    await audit_log.record(
-        AuditAction.PURCHASE_WITHDRAW,
-        "PurchaseAssignment",
-        assignment.id,
-        before={"status": "ASSIGNED"},
-        after={"status": "WITHDRAWN"},
-        reason=why,
-    )
+    await close(assignment, AssignmentStatus.WITHDRAWN, AuditAction.PURCHASE_WITHDRAW, why)
     return assignment
 
 
@@ -100,15 +92,7 @@ async def complete(work: Work, *, assignment_id: int, expected_version: int, not
         raise DomainError(
             ErrorCode.CONFLICT, "record a purchase first (or report the product not found)", ("assignmentId",)
         )
-    await bump(assignment, status=AssignmentStatus.COMPLETED, closed_at=datetime.now(UTC), close_reason=text)
-    await audit_log.record(
-        AuditAction.PURCHASE_COMPLETE,
-        "PurchaseAssignment",
-        assignment.id,
-        before={"status": "ASSIGNED"},
-        after={"status": "COMPLETED"},
-        reason=text,
-    )
+    await close(assignment, AssignmentStatus.COMPLETED, AuditAction.PURCHASE_COMPLETE, text)
     return assignment
 
 
@@ -130,13 +114,5 @@ async def report_problem(
         reported_by_id=work.actor.user_id,
         reported_at=datetime.now(UTC),
     )
-    await bump(assignment, status=AssignmentStatus.EXCEPTION, closed_at=datetime.now(UTC), close_reason=text)
-    await audit_log.record(
-        AuditAction.PURCHASE_PROBLEM,
-        "PurchaseAssignment",
-        assignment.id,
-        before={"status": "ASSIGNED"},
-        after={"status": "EXCEPTION", "reason": reason.value},
-        reason=text,
-    )
+    await close(assignment, AssignmentStatus.EXCEPTION, AuditAction.PURCHASE_PROBLEM, text, reason=reason.value)
     return assignment
