@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     RESULT_SUBMIT = "result.submit"
     RESULT_VERIFY_CORRECTION = "result.verify_correction"
     ROLE_ASSIGN = "role.assign"
+    USER_PROVISION = "user.provision"
     ROLE_REVOKE = "role.revoke"
     SAMPLE_LAB_REPORT = "sample.lab_report"
     SAMPLE_RECEIVED = "sample.received"

@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         suspension_months=settings.suspension_months,
         calendar=build_calendar(settings.holidays_file),
     )
-    authenticator = Authenticator(TokenVerifier(settings), sync, config)
+    authenticator = Authenticator(TokenVerifier(settings), sync, config, settings)
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)
 
     @asynccontextmanager

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from starlette.requests import Request
+from tortoise.exceptions import IntegrityError
 
 from server.auth import AuthError, TokenVerifier
+from server.oidc import OidcError, OidcVerifier
+from server.settings import Settings
+from services import people
 from services.context import Actor, ServiceConfig, Session
 from services.policy_sync import PolicySync
 from store.models import User
 
+log = logging.getLogger("surveil.authn")
+UNKNOWN = "the token's user is unknown or deactivated"
+
 
 class Authenticator:
-    def __init__(self, verifier: TokenVerifier, sync: PolicySync, config: ServiceConfig) -> None:
+    def __init__(
+        self, verifier: TokenVerifier, sync: PolicySync, config: ServiceConfig, settings: Settings | None = None
+    ) -> None:
         self.verifier = verifier
         self.sync = sync
         self.config = config
+        self.settings = settings
+        # With OIDC_JWKS_URL, people sign in with the provider's tokens only.
+        self.oidc = OidcVerifier(settings) if settings and settings.oidc_jwks_url else None
 
     async def session(self, request: Request) -> Session | None:
         """None without an Authorization header; AuthError for a bad one."""
@@ -26,11 +39,39 @@ class Authenticator:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise AuthError("use the Authorization: Bearer <token> header")
-        user_id = self.verifier.verify(token.strip())
-        user = await User.filter(id=user_id, active=True).select_related("unit").first()
-        if user is None:
-            raise AuthError("the token's user is unknown or deactivated")
+        user = await (self._provider_user(token.strip()) if self.oidc else self._dev_user(token.strip()))
         await self.sync.refresh()
         request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
         return Session.for_actor(actor, self.sync.authorizer, self.config)
+
+    async def _dev_user(self, token: str) -> User:
+        user_id = self.verifier.verify(token)
+        user = await User.filter(id=user_id, active=True).select_related("unit").first()
+        if user is None:
+            raise AuthError(UNKNOWN)
+        return user
+
+    async def _provider_user(self, token: str) -> User:
+        """The active user whose login the provider's token names; with auto-provisioning, a
+        login never seen before becomes a user without roles (a deactivated one stays out)."""
+        try:
+            login, name = await self.oidc.login(token)
+        except OidcError as exc:
+            raise AuthError(str(exc)) from None
+        user = await User.filter(login=login).select_related("unit").first()
+        if user is None and self.settings.oidc_auto_provision:
+            user = await self._provision(login, name)
+        if user is None or not user.active:
+            raise AuthError(f"{UNKNOWN}: ask an administrator to register this login")
+        return user
+
+    async def _provision(self, login: str, name: str | None) -> User:
+        try:
+            unit = self.settings.oidc_provision_unit
+            return await people.provision_user(login=login, display_name=name, unit_code=unit)
+        except IntegrityError:  # the same person's first requests raced: the other one created it
+            return await User.get(login=login).select_related("unit")
+        except people.ProvisioningError as exc:
+            log.error("%s", exc)
+            raise AuthError("sign-in is misconfigured: ask an administrator") from None

@@ -23,6 +23,15 @@ class Settings:
     jwt_issuer: str = "surveil"
     jwt_audience: str = "surveil-api"
     token_ttl_hours: int = 12
+    # Sign-in through the identity provider (server/oidc.py); set OIDC_JWKS_URL to turn it on.
+    oidc_jwks_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_login_claim: str = "preferred_username"  # the claim that holds a user's login
+    oidc_auto_provision: bool = False  # create an unknown login as a user without roles
+    oidc_provision_unit: str = "hq"  # where auto-provisioned users are placed
+    oidc_jwks_lifespan_seconds: float = 300
+    oidc_jwks_cooldown_seconds: float = 30  # at most one refetch for unknown key ids per period
     north_china: tuple[str, ...] = DEFAULT_NORTH_CHINA
     max_depth: int = 12
     max_aliases: int = 30
@@ -68,6 +77,12 @@ def load_settings() -> Settings:
         jwks_file=os.environ.get("JWKS_FILE"),
         jwt_issuer=os.environ.get("JWT_ISSUER", "surveil"),
         jwt_audience=os.environ.get("JWT_AUDIENCE", "surveil-api"),
+        oidc_jwks_url=os.environ.get("OIDC_JWKS_URL") or None,
+        oidc_issuer=os.environ.get("OIDC_ISSUER") or None,
+        oidc_audience=os.environ.get("OIDC_AUDIENCE") or None,
+        oidc_login_claim=os.environ.get("OIDC_LOGIN_CLAIM") or "preferred_username",
+        oidc_auto_provision=_flag("OIDC_AUTO_PROVISION", False),
+        oidc_provision_unit=os.environ.get("OIDC_PROVISION_UNIT") or "hq",
         north_china=tuple(p.strip() for p in north.split(",")) if north else DEFAULT_NORTH_CHINA,
         max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
         max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
@@ -97,12 +112,20 @@ def check(settings: Settings) -> None:
         zone_named(settings.time_zone)
     except ValueError as exc:
         raise RuntimeError(f"SURVEIL_TIME_ZONE: {exc}") from None
+    if settings.oidc_jwks_url:
+        if not settings.oidc_jwks_url.startswith(("https://", "http://")):
+            raise RuntimeError("OIDC_JWKS_URL must be an http(s) URL")
+        if not (settings.oidc_issuer and settings.oidc_audience):
+            raise RuntimeError("OIDC_JWKS_URL needs OIDC_ISSUER and OIDC_AUDIENCE to check tokens against")
+        if settings.production and not settings.oidc_jwks_url.startswith("https://"):
+            raise RuntimeError("production fetches the identity provider's keys over https only")
+        return
     if not settings.production:
         return
     if settings.jwt_algorithm == "HS256" and settings.jwt_secret in ("", DEV_SECRET):
         raise RuntimeError("production with HS256 needs JWT_SECRET set to a real secret")
     if settings.jwt_algorithm == "RS256" and not (settings.jwt_public_key_file or settings.jwks_file):
-        raise RuntimeError("production with RS256 needs JWT_PUBLIC_KEY_FILE or JWKS_FILE")
+        raise RuntimeError("production with RS256 needs OIDC_JWKS_URL, JWT_PUBLIC_KEY_FILE or JWKS_FILE")
     for path in (settings.jwt_public_key_file, settings.jwks_file):
         if path and not Path(path).is_file():
             raise RuntimeError(f"{path} does not exist")
