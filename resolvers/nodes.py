@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from schema import types
 from schema.relay import InvalidId, from_global_id
-from services import certificates, factories, lookups, org_units, samples
+from services import certificates, factories, lookups, org_units, people, samples
 from services.archive import problems
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
@@ -78,7 +78,14 @@ async def _problem_reports(context, ids):
     return {r.id: p for r, p in zip(rows, await context.present.problem_reports(rows), strict=True)}
 
 
+async def _people(context, ids):
+    visible = await people.directory(context.require_session, people.PeopleFilter(active=None))
+    rows = await visible.filter(id__in=ids)
+    return {r.id: p for r, p in zip(rows, await context.present.people(rows), strict=True)}
+
+
 RESOLVERS = {
+    "Person": _people,
     "Sample": _samples,
     "Purchase": _purchases,
     "ProblemReport": _problem_reports,

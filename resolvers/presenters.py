@@ -12,13 +12,13 @@ import asyncio
 from decimal import Decimal
 
 from domain.tasks import OPEN, TaskStatus
-from schema import archive_types, reference_types, sample_types, task_types, types
+from schema import archive_types, enums, reference_types, sample_types, task_types, types
 from schema import purchase_types as pt
 from schema.reference_types import SamplingScheme
 from schema.relay import to_global_id
 from schema.sample_types import SampleStatus
 from schema.types import OrgUnit, ProductCategory
-from services import lookups, samples
+from services import lookups, people, samples
 from services.archive import problems
 from services.clock import today
 from services.factories import class_readable
@@ -92,6 +92,28 @@ class Presenters:
         """The purchases among `purchase_ids` made under `assignments` (already scoped)."""
         bundle = await purchase_queries.bundle(assignments)
         return {p.id: _purchase(p, bundle) for rows in bundle.purchases.values() for p in rows if p.id in purchase_ids}
+
+    async def people(self, rows) -> list[types.Person]:
+        """People with their units (one look-up per batch) and, where the viewer may read the
+        people of their unit, their roles (from the policy in memory)."""
+        session = self._session
+        units = await self._context.loaders.unit.load_many([r.unit_id for r in rows])
+        return [
+            types.Person(
+                id=to_global_id("Person", r.id),
+                login=r.login,
+                display_name=r.display_name,
+                active=r.active,
+                unit=OrgUnit.from_model(u),
+                roles=[
+                    types.HeldRole(role=enums.Role(role), unit_code=code)
+                    for role, code in people.roles_of(session, r.id)
+                ]
+                if people.roles_readable(session, u.code)
+                else [],
+            )
+            for r, u in zip(rows, units, strict=True)
+        ]
 
     async def problem_reports(self, rows) -> list[archive_types.ProblemReport]:
         messages = await problems.messages_of([r.id for r in rows])

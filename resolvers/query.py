@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, UnitKind
+from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, Role, UnitKind
 from resolvers.nodes import resolve_nodes
 from schema import enums, inputs, types
 from schema.relay import MAX_PAGE, Connection, InvalidId, Node, build_connection, from_cursor, from_global_id
-from services import audit_queries, authorization, certificates, factories, lookups, org_units, policy_admin
+from services import audit_queries, authorization, certificates, factories, lookups, org_units, people, policy_admin
 from services.errors import BadInput
 
 
@@ -86,6 +86,31 @@ class Query:
             qs = qs.filter(kind=UnitKind(kind.value))
         page = await lookups.paginate(qs, page_request(info, first, after, last, before))
         return _connection(page, types.OrgUnit.from_model)
+
+    @strawberry.field(
+        description="人员 People you may choose from: a planner sees their unit's people, HQ's planners, "
+        "policy administrators and auditors everyone; others see no one."
+    )
+    async def people(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: inputs.PeopleFilter | None = None,
+    ) -> Connection[types.Person]:
+        f = filter or inputs.PeopleFilter()
+        flt = people.PeopleFilter(
+            unit_code=f.unit_code,
+            role=Role(f.role.value) if f.role else None,
+            search=f.search,
+            active=None if f.include_deactivated else True,
+        )
+        qs = await people.directory(info.context.require_session, flt)
+        page = await lookups.paginate(qs, page_request(info, first, after, last, before))
+        presented = iter(await info.context.present.people(page.items))
+        return _connection(page, lambda _: next(presented))
 
     @strawberry.field(description="Product categories 产品类别.")
     async def product_categories(

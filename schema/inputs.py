@@ -31,6 +31,16 @@ class CertificateFilter:
     )
 
 
+@strawberry.input(description="Which people to list 人员筛选.")
+class PeopleFilter:
+    unit_code: str | None = strawberry.field(default=None, description="Only people of this unit.")
+    role: enums.Role | None = strawberry.field(
+        default=None, description="Only people holding this role (in `unitCode`, when given)."
+    )
+    search: str | None = strawberry.field(default=None, description="Part of the login or the name.")
+    include_deactivated: bool = strawberry.field(default=False, description="Also list deactivated people.")
+
+
 @strawberry.input(description="Correct factory information 工厂信息维护 (§4.9). Omitted fields stay as they are.")
 class CorrectFactoryInformationInput:
     factory_id: strawberry.ID

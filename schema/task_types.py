@@ -12,7 +12,7 @@ from schema.archive_types import TaskArchiveFields
 from schema.reference_types import SamplingScheme, SurveillanceClause
 from schema.relay import Connection, Node, build_connection, slice_connection, to_global_id
 from schema.result_types import RISK_ACTIONS, TaskOutcomeFields
-from schema.types import AuditEntry, Certificate, Factory, OrgUnit
+from schema.types import AuditEntry, Certificate, Factory, OrgUnit, Person
 
 
 @strawberry.type(description="检查组成员 A member of a task's inspection team, current or past.")
@@ -23,6 +23,7 @@ class TeamMember:
     assigned_at: dt.datetime
     removed_at: dt.datetime | None = strawberry.field(description="Null while on the team.")
     reason: str | None = strawberry.field(description="Why the team was changed 变更原因")
+    person: Person = strawberry.field(description="The member as a person of the directory (`people`).")
 
 
 @strawberry.type(description="任务异常 A report that the task cannot go as planned (§4.3), and its handling.")
@@ -124,11 +125,13 @@ class Task(TaskArchiveFields, TaskOutcomeFields, Node):
 
     @strawberry.field(description="检查组 The inspection team; with includeRemoved, its whole history")
     async def team(self, info: strawberry.Info, include_removed: bool = False) -> list[TeamMember]:
-        rows = await info.context.loaders.task_team.load(self._model.id)
+        rows = [a for a in await info.context.loaders.task_team.load(self._model.id)
+                if include_removed or a.removed_at is None]  # fmt: skip
+        people = await info.context.present.people([a.user for a in rows])
         return [
             TeamMember(login=a.user.login, display_name=a.user.display_name, is_leader=a.is_leader,
-                       assigned_at=a.assigned_at, removed_at=a.removed_at, reason=a.reason)
-            for a in rows if include_removed or a.removed_at is None
+                       assigned_at=a.assigned_at, removed_at=a.removed_at, reason=a.reason, person=person)
+            for a, person in zip(rows, people, strict=True)
         ]  # fmt: skip
 
     @strawberry.field(description="异常 Exceptions reported on this task (internal)")

@@ -243,6 +243,17 @@ class HeldRole:
     unit_code: str
 
 
+@strawberry.type(description="A person 人员: staff of a unit, for choosing inspectors, team leaders and buyers.")
+class Person(Node):
+    login: str = strawberry.field(description="The login (the identity provider's login claim).")
+    display_name: str = strawberry.field(description="姓名 The name shown to others.")
+    active: bool = strawberry.field(description="False once deactivated: such a person cannot sign in.")
+    unit: OrgUnit = strawberry.field(description="The unit the person belongs to.")
+    roles: list[HeldRole] = strawberry.field(
+        description="岗位 Roles held, by unit; empty unless you may read the people of the person's unit."
+    )
+
+
 @strawberry.type(description="The signed-in person 当前用户.")
 class Viewer:
     login: str

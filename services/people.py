@@ -2,11 +2,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from tortoise.expressions import Q, Subquery
+
 from domain.audit_events import AuditAction
+from domain.enums import Role
 from domain.validation import clean_text
 from services import audit_log
+from services.context import Session
+from services.errors import bounded
 from services.runner import Work, command
-from store.models import OrgUnit, User
+from store.models import OrgUnit, RoleAssignment, User
+
+KIND = "person"
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    unit_code: str | None = None
+    role: Role | None = None
+    search: str | None = None  # part of the login or the name
+    active: bool | None = True  # None: active and deactivated
+
+
+async def directory(session: Session, flt: PeopleFilter):
+    """The people of the units where the caller may read people (a planner: their unit; HQ's
+    planners, administrators and auditors: everyone), for choosing inspectors, leaders and buyers."""
+    query = User.filter(unit_id__in=list(await session.perms.unit_ids("read", KIND)))
+    if flt.active is not None:
+        query = query.filter(active=flt.active)
+    if flt.unit_code is not None:
+        query = query.filter(unit__code=bounded(flt.unit_code, "unitCode", 32))
+    if flt.role is not None:
+        holders = RoleAssignment.filter(role=flt.role.value)
+        if flt.unit_code is not None:
+            holders = holders.filter(unit__code=flt.unit_code)
+        query = query.filter(id__in=Subquery(holders.values("user_id")))
+    if flt.search:
+        text = bounded(flt.search, "search", 100)
+        query = query.filter(Q(login__icontains=text) | Q(display_name__icontains=text))
+    return query
+
+
+def roles_readable(session: Session, unit_code: str) -> bool:
+    """A person's roles are shown to who may read the people of their unit."""
+    return session.perms.decide("read", KIND, [unit_code]).allowed
+
+
+def roles_of(session: Session, user_id: int) -> list[tuple[str, str]]:
+    """(role, unit code) pairs, from the policy already in memory (no query)."""
+    return sorted((role, dom.removeprefix("unit:")) for role, dom in session.perms.authorizer.roles_of(user_id))
 
 
 class ProvisioningError(Exception):
