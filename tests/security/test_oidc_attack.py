@@ -12,15 +12,12 @@ import dataclasses
 import json
 import threading
 import time
-import uuid
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from domain.audit_events import AuditAction
 from server.app import create_app
@@ -324,7 +321,7 @@ async def test_held_forged_headers_and_key_confusion(world_url, idp):
             )
         )
         # the download routes refuse the same way, with nothing internal in the body
-        for token in tokens[:3] + [dev]:
+        for token in [*tokens[:3], dev]:
             response = await http.get("/documents/1", headers={"authorization": f"Bearer {token}"})
             assert response.status_code == 401 and response.json()["code"] == "UNAUTHENTICATED", response.text
             _no_leak(response.text)
