@@ -59,7 +59,7 @@ class Authenticator:
             login, name = await self.oidc.login(token)
         except OidcError as exc:
             raise AuthError(str(exc)) from None
-        user = await User.filter(login=login).select_related("unit").first()
+        user = await User.filter(login__iexact=login).select_related("unit").first()
         if user is None and self.settings.oidc_auto_provision:
             user = await self._provision(login, name)
         if user is None or not user.active:
@@ -71,7 +71,7 @@ class Authenticator:
             unit = self.settings.oidc_provision_unit
             return await people.provision_user(login=login, display_name=name, unit_code=unit)
         except IntegrityError:  # the same person's first requests raced: the other one created it
-            return await User.get(login=login).select_related("unit")
+            return await User.get(login__iexact=login).select_related("unit")
         except people.ProvisioningError as exc:
             log.error("%s", exc)
             raise AuthError("sign-in is misconfigured: ask an administrator") from None

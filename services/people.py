@@ -64,7 +64,7 @@ async def provision_user(work: Work, *, login: str, display_name: str | None, un
     """OIDC_AUTO_PROVISION: the first sign-in of a login the registry does not know creates the
     user, without any role (an administrator grants roles). A login that exists — active or
     deactivated — is never touched."""
-    existing = await User.filter(login=login).select_related("unit").first()
+    existing = await User.filter(login__iexact=login).select_related("unit").first()
     if existing is not None:
         work.nothing_changed()
         return existing

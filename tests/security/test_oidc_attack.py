@@ -1,8 +1,7 @@
-"""Outside attack on sign-in through the identity provider (server/oidc.py, server/authn.py).
-
-Each test drives the real app over HTTP (/graphql, /documents/{id}, /health) against a real
-loopback JWKS server. Tests named `test_defect_*` pin a confirmed defect and fail until it is
-fixed; the others pin what held."""
+"""What an outside attack on sign-in through the identity provider found (server/oidc.py,
+server/authn.py), pinned: each test drives the real app over HTTP (/graphql, /documents/{id},
+/health) against a real loopback JWKS server. `test_regression_*` were defects (docstrings
+describe the defect as found), fixed; `test_held_*` held from the start."""
 
 from __future__ import annotations
 
@@ -155,7 +154,7 @@ def claims(login: str = "east.planner", **extra) -> dict:
 # ---------------------------------------------------------------- confirmed defects
 
 
-async def test_defect_provider_answering_html_is_a_500_not_a_refusal(world_url, idp):
+async def test_regression_provider_answering_html_is_a_500_not_a_refusal(world_url, idp):
     """A provider (or a proxy in front of it) answering its key URL with a 200 HTML maintenance
     page, or any non-JSON body: json.load's JSONDecodeError is not a PyJWTError, escapes
     OidcVerifier._key and Authenticator.session, and every sign-in is an HTTP 500."""
@@ -171,7 +170,7 @@ async def test_defect_provider_answering_html_is_a_500_not_a_refusal(world_url, 
         refused(await ask(http, idp.token("rsa-1", "east.planner")), "cannot be reached")
 
 
-async def test_defect_long_or_odd_display_name_breaks_first_sign_in(world_url, idp):
+async def test_regression_long_or_odd_display_name_breaks_first_sign_in(world_url, idp):
     """OIDC_AUTO_PROVISION: the provider's `name` goes through clean_text(max_length=200), whose
     DomainError (too long / control character) is not caught by Authenticator._provision: a
     legitimate newcomer whose directory name is long (or carries a stray control character)
@@ -182,7 +181,7 @@ async def test_defect_long_or_odd_display_name_breaks_first_sign_in(world_url, i
         signed_in_as(await ask(http, idp.token("rsa-1", "bell.name", name="Ada\x07 Lovelace")), "bell.name")
 
 
-async def test_defect_login_with_line_break_or_padding_provisions_a_lookalike_account(world_url, idp):
+async def test_regression_login_with_line_break_or_padding_provisions_a_lookalike_account(world_url, idp):
     """The login claim is checked with has_control_characters, which lets tab, CR and LF
     through, and it is not trimmed: with auto-provisioning `"east.planner\\n"` or
     `" east.planner"` becomes a second account that lists and audits exactly like the real
@@ -194,7 +193,7 @@ async def test_defect_login_with_line_break_or_padding_provisions_a_lookalike_ac
             assert not await User.filter(login=lookalike).exists(), repr(lookalike)
 
 
-async def test_defect_a_made_up_key_id_during_a_slow_refresh_stalls_signed_in_people(world_url, idp):
+async def test_regression_a_made_up_key_id_during_a_slow_refresh_stalls_signed_in_people(world_url, idp):
     """PyJWKClient holds one lock while it fetches, and every lookup (even of a cached key)
     takes it. A token with a made-up kid forces a refetch; while the provider is slow, every
     other sign-in waits behind it although its key is cached."""
@@ -213,7 +212,7 @@ async def test_defect_a_made_up_key_id_during_a_slow_refresh_stalls_signed_in_pe
         assert elapsed < 1.5, f"a signed-in person with a cached key waited {elapsed:.1f} s"
 
 
-async def test_defect_sign_ins_waiting_on_the_provider_starve_anonymous_graphql(world_url, idp):
+async def test_regression_sign_ins_waiting_on_the_provider_starve_anonymous_graphql(world_url, idp):
     """The key lookup runs with asyncio.to_thread, on the loop's default pool (6 threads on 2
     cores) that also runs every GraphQL document's validation (query_limits.DocumentLimits).
     A burst of sign-ins while the provider is slow fills that pool: an anonymous
@@ -236,7 +235,7 @@ async def test_defect_sign_ins_waiting_on_the_provider_starve_anonymous_graphql(
         assert anonymous_elapsed < 1.5, f"an anonymous {ANONYMOUS} waited {anonymous_elapsed:.1f} s for the provider"
 
 
-async def test_defect_a_trickling_provider_holds_sign_in_past_its_timeout(world_url, idp):
+async def test_regression_a_trickling_provider_holds_sign_in_past_its_timeout(world_url, idp):
     """PyJWKClient(timeout=5) is a per-read socket timeout, not a deadline: a provider (or a
     broken proxy) sending a byte every second keeps a sign-in (and, through the client's lock,
     every other sign-in) waiting as long as it likes. Sign-in must give up in about 5 s."""
@@ -381,5 +380,6 @@ async def test_held_provider_down_then_up(world_url, idp):
         refused(await ask(http, idp.token("rsa-1", "east.planner")), "cannot be reached")
         refused(await ask(http, idp.token("rsa-1", "east.planner")), "cannot be reached")
         idp.mode = "json"
+        await asyncio.sleep(1.1)  # while it fails, the provider is asked at most once a second
         signed_in_as(await ask(http, idp.token("rsa-1", "east.planner")), "east.planner")
         assert (await http.get("/health")).status_code == 200
