@@ -7,107 +7,29 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import dataclasses
 import json
-import threading
 import time
-from contextlib import asynccontextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import jwt
 import pytest
 
 from domain.audit_events import AuditAction
-from server.app import create_app
 from server.auth import issue_dev_token
 from server.settings import Settings
 from store.models import AuditEntry, User
-from tests.security.test_oidc_sign_in import AUDIENCE, ISSUER, VIEWER, Provider
+from tests.security.oidc_support import AUDIENCE, ISSUER, VIEWER, Provider, app_client, serving
 
 ANONYMOUS = "{ __typename }"
 
 
-class Idp(Provider):
-    """A provider whose JWKS endpoint can misbehave: `mode` is json, html, garbage, down,
-    slow (answers after `delay` seconds) or trickle (one body byte per second)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.mode = "json"
-        self.delay = 0.0
-        self.extra_keys: list[dict] = []
-
-    def jwks(self) -> dict:
-        return {"keys": [*super().jwks()["keys"], *self.extra_keys]}
-
-
 @pytest.fixture
 def idp():
-    state = Idp()
-
-    class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self):
-            state.fetches += 1
-            mode = state.mode
-            if mode == "down":
-                self.send_response(503)
-                self.send_header("content-length", "0")
-                self.end_headers()
-                return
-            if mode == "html":
-                body, kind = b"<html><body><h1>Maintenance</h1></body></html>", "text/html"
-            elif mode == "garbage":
-                body, kind = b"\x89PNG\r\n\x1a\n\x00\xff\xfe garbage", "application/octet-stream"
-            else:
-                body, kind = json.dumps(state.jwks()).encode(), "application/json"
-            if mode == "slow":
-                time.sleep(state.delay)
-            self.send_response(200)
-            self.send_header("content-type", kind)
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            if mode == "trickle":  # a byte a second: each read is well inside the 5 s timeout
-                for i in range(len(body)):
-                    self.wfile.write(body[i : i + 1])
-                    self.wfile.flush()
-                    time.sleep(1)
-                    if i >= 14:  # 15 s is plenty to show the point
-                        return
-            else:
-                self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="test-jwks-attack")
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/realms/cnca/protocol/openid-connect/certs"
-    try:
+    with serving(Provider()) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
-@asynccontextmanager
-async def client(world_url: str, provider: Provider, **overrides):
-    settings = dataclasses.replace(
-        Settings(),
-        database_url=world_url,
-        oidc_jwks_url=provider.url,
-        oidc_issuer=ISSUER,
-        oidc_audience=AUDIENCE,
-        **overrides,
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as http:
-            yield http
+client = app_client
 
 
 async def ask(http: httpx.AsyncClient, token: str | None, query: str = VIEWER) -> httpx.Response:

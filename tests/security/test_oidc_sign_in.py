@@ -6,122 +6,37 @@ HS256 signed with a public key, unknown or deactivated logins, auto-provisioning
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
-import threading
 import time
 import uuid
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from domain.audit_events import AuditAction
-from server.app import create_app
-from server.settings import Settings
 from store.models import AuditEntry, RoleAssignment, User
 from tests.client import error_codes
-
-ISSUER = "https://id.example.test/realms/cnca"
-AUDIENCE = "surveil-api"
-VIEWER = "{ viewer { login unit { code } roles { role } } }"
-
-
-class Provider:
-    """The identity provider's key material and the JWKS it currently publishes."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, object] = {}
-        self.published: list[str] = []
-        self.fetches = 0
-        self.url = ""
-
-    def new_key(self, kid: str, kind: str = "RSA") -> str:
-        self.keys[kid] = (
-            rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            if kind == "RSA"
-            else ec.generate_private_key(ec.SECP256R1())
-        )
-        return kid
-
-    def jwks(self) -> dict:
-        found = []
-        for kid in self.published:
-            key = self.keys[kid]
-            if isinstance(key, rsa.RSAPrivateKey):
-                jwk, alg = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key())), "RS256"
-            else:
-                jwk, alg = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key.public_key())), "ES256"
-            found.append({**jwk, "kid": kid, "alg": alg, "use": "sig"})
-        return {"keys": found}
-
-    def token(self, kid: str, login: str | None, **claims) -> str:
-        key = self.keys[kid]
-        now = datetime.now(UTC)
-        body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + timedelta(minutes=5), "sub": str(uuid.uuid4())}
-        if login is not None:
-            body["preferred_username"] = login
-        body.update(claims)
-        algorithm = "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256"
-        return jwt.encode(body, key, algorithm=algorithm, headers={"kid": kid})
+from tests.security.oidc_support import AUDIENCE, ISSUER, VIEWER, Provider, app_client, serving
 
 
 @pytest.fixture
 def provider():
-    state = Provider()
-
-    class Jwks(BaseHTTPRequestHandler):
-        def do_GET(self):
-            state.fetches += 1
-            body = json.dumps(state.jwks()).encode()
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):  # keep the test output clean
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Jwks)
-    thread = threading.Thread(target=server.serve_forever, name="test-jwks-provider")
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/protocol/openid-connect/certs"
-    try:
+    with serving(Provider()) as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @asynccontextmanager
 async def signed_in_app(world_url: str, provider: Provider, **overrides):
-    settings = dataclasses.replace(
-        Settings(),
-        database_url=world_url,
-        oidc_jwks_url=provider.url,
-        oidc_issuer=ISSUER,
-        oidc_audience=AUDIENCE,
-        **overrides,
-    )
-    application = create_app(settings)
-    async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with app_client(world_url, provider, **overrides) as http:
 
-            async def ask(token: str) -> dict:
-                response = await http.post(
-                    "/graphql", json={"query": VIEWER}, headers={"authorization": f"Bearer {token}"}
-                )
-                assert response.status_code == 200, response.text
-                return response.json()
+        async def ask(token: str) -> dict:
+            response = await http.post("/graphql", json={"query": VIEWER}, headers={"authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.text
+            return response.json()
 
-            yield ask
+        yield ask
 
 
 def _refused(body: dict, message_part: str) -> None:
