@@ -86,12 +86,18 @@ class Presenters:
 
     async def purchase_assignments(self, rows) -> list[pt.PurchaseAssignment]:
         """Purchase work with what its buyer needs (target, schemes, lab), in one bundle."""
-        return _assignments(rows, await purchase_queries.bundle(rows))
+        bundle = await purchase_queries.bundle(rows)
+        return _assignments(rows, bundle, await self._buyers(bundle))
 
     async def purchases(self, assignments, purchase_ids) -> dict[int, pt.Purchase]:
         """The purchases among `purchase_ids` made under `assignments` (already scoped)."""
         bundle = await purchase_queries.bundle(assignments)
-        return {p.id: _purchase(p, bundle) for rows in bundle.purchases.values() for p in rows if p.id in purchase_ids}
+        buyers = await self._buyers(bundle)
+        made = [p for rows in bundle.purchases.values() for p in rows if p.id in purchase_ids]
+        return {p.id: _purchase(p, bundle, buyers) for p in made}
+
+    async def _buyers(self, bundle: WorkBundle) -> dict[int, types.Person]:
+        return dict(zip(bundle.users, await self.people(list(bundle.users.values())), strict=True))
 
     async def people(self, rows) -> list[types.Person]:
         """People with their units (one look-up per batch) and, where the viewer may read the
@@ -131,11 +137,11 @@ class Presenters:
         return self._codes
 
 
-def _assignments(rows, b: WorkBundle) -> list[pt.PurchaseAssignment]:
-    return [_assignment(r, b) for r in rows]
+def _assignments(rows, b: WorkBundle, buyers: dict[int, types.Person]) -> list[pt.PurchaseAssignment]:
+    return [_assignment(r, b, buyers) for r in rows]
 
 
-def _assignment(a, b: WorkBundle) -> pt.PurchaseAssignment:
+def _assignment(a, b: WorkBundle, buyers: dict[int, types.Person]) -> pt.PurchaseAssignment:
     task = b.tasks[a.task_id]
     factory = b.factories[task.factory_id]
     category = b.categories.get(task.sample_category_id) if task.sample_category_id else None
@@ -151,6 +157,7 @@ def _assignment(a, b: WorkBundle) -> pt.PurchaseAssignment:
         status=pt.AssignmentStatus(a.status),
         version=a.version,
         buyer=b.users[a.buyer_id].login,
+        buyer_person=buyers[a.buyer_id],
         assigned_at=a.assigned_at,
         instructions=a.instructions,
         closed_at=a.closed_at,
@@ -164,11 +171,11 @@ def _assignment(a, b: WorkBundle) -> pt.PurchaseAssignment:
         sampling_schemes=[SamplingScheme.from_model(s, category.code) for s in schemes],
         target=pt.PurchaseTarget(factory_code=factory.code, manufacturer=factory.name, certificates=certs),
         lab=OrgUnit.from_model(b.units[task.lab_id]) if task.lab_id else None,
-        purchases=[_purchase(p, b) for p in b.purchases.get(a.id, [])],
+        purchases=[_purchase(p, b, buyers) for p in b.purchases.get(a.id, [])],
     )
 
 
-def _purchase(p, b: WorkBundle) -> pt.Purchase:
+def _purchase(p, b: WorkBundle, buyers: dict[int, types.Person]) -> pt.Purchase:
     files = [_file(d) for d in b.documents.get(p.id, [])]
     return pt.Purchase(
         id=to_global_id("Purchase", p.id),
@@ -183,6 +190,7 @@ def _purchase(p, b: WorkBundle) -> pt.Purchase:
         currency=p.currency,
         receipt_number=p.receipt_number,
         buyer=b.users[p.buyer_id].login,
+        buyer_person=buyers[p.buyer_id],
         receipt=next((f for f in files if f.purpose == "RECEIPT"), None),
         photos=[f for f in files if f.purpose == "PRODUCT_PHOTO"],
         samples=[_sample(s) for s in b.samples.get(p.id, [])],

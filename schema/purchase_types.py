@@ -12,7 +12,7 @@ from schema import enums
 from schema.reference_types import SamplingScheme
 from schema.relay import Node
 from schema.sample_types import SampleStatus
-from schema.types import OrgUnit, ProductCategory
+from schema.types import OrgUnit, Person, ProductCategory
 
 AssignmentStatus = enums._mirror(
     purchases.AssignmentStatus, "PurchaseAssignmentStatus", "买样任务状态 Status of a buyer's purchase work", {
@@ -74,7 +74,8 @@ class Purchase(Node):
     price: Decimal = strawberry.field(description="价格")
     currency: str = strawberry.field(description="ISO 4217, e.g. CNY")
     receipt_number: str = strawberry.field(description="票据号")
-    buyer: str
+    buyer: str = strawberry.field(description="The buyer's login.")
+    buyer_person: Person = strawberry.field(description="The buyer as a person of the directory (`people`).")
     receipt: PurchaseFile | None
     photos: list[PurchaseFile]
     samples: list[PurchasedSample]
@@ -84,7 +85,8 @@ class Purchase(Node):
 class PurchaseAssignment(Node):
     status: AssignmentStatus
     version: int = strawberry.field(description="Send as expectedVersion")
-    buyer: str
+    buyer: str = strawberry.field(description="The buyer's login.")
+    buyer_person: Person = strawberry.field(description="The buyer as a person of the directory (`people`).")
     assigned_at: dt.datetime
     instructions: str = strawberry.field(description="买样要求 The planner's instructions")
     closed_at: dt.datetime | None

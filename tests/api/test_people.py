@@ -11,6 +11,7 @@ from tortoise.connection import get_connection
 
 from schema.relay import to_global_id
 from store.models import PolicyRule, User
+from tests.api.purchase_support import assign_buyer, purchase_input, purchase_task, record
 from tests.api.tasks_support import assign, create, issue, ok
 
 PEOPLE = """query($f: PeopleFilter, $first: Int) { people(filter: $f, first: $first) {
@@ -95,3 +96,21 @@ async def test_the_migration_gives_a_database_seeded_earlier_the_directory_lines
     await migration.add_people_policy(None, SimpleNamespace(client=get_connection("default")))
     lines = {tuple(r.values()) for r in await PolicyRule.filter(v2="person")}
     assert lines == {tuple(line[1:]) for line in migration.PEOPLE_LINES}
+
+
+BUYER = """query($id: ID!) { node(id: $id) { ... on PurchaseAssignment {
+  buyer buyerPerson { login unit { code } roles { role } } purchases { buyer buyerPerson { login } } } } }"""
+
+
+async def test_the_buyer_of_purchase_work_is_a_person_too(api):
+    task = await purchase_task(api)
+    assignment = (await assign_buyer(api, task))["assignment"]
+    assert (await record(api, purchase_input(assignment["id"], "people-1")))["data"]["recordPurchase"][
+        "userErrors"
+    ] == []
+    staff = (await api.data(BUYER, {"id": assignment["id"]}, as_user="east.planner"))["node"]
+    assert staff["buyerPerson"]["login"] == staff["buyer"] == "buyer.east"
+    assert staff["buyerPerson"]["roles"]  # the planner reads the people of the buyer's unit
+    assert [p["buyerPerson"]["login"] for p in staff["purchases"]] == ["buyer.east"]
+    own = (await api.data(BUYER, {"id": assignment["id"]}, as_user="buyer.east"))["node"]
+    assert own["buyerPerson"]["login"] == "buyer.east" and own["buyerPerson"]["roles"] == []
