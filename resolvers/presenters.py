@@ -100,8 +100,8 @@ class Presenters:
         return dict(zip(bundle.users, await self.people(list(bundle.users.values())), strict=True))
 
     async def people(self, rows) -> list[types.Person]:
-        """People with their units (one look-up per batch) and, where the viewer may read the
-        people of their unit, their roles (from the policy in memory)."""
+        """People with their units (one look-up per batch) and the roles they hold in units whose
+        people the viewer may read (from the policy in memory)."""
         session = self._session
         units = await self._context.loaders.unit.load_many([r.unit_id for r in rows])
         return [
@@ -114,9 +114,7 @@ class Presenters:
                 roles=[
                     types.HeldRole(role=enums.Role(role), unit_code=code)
                     for role, code in people.roles_of(session, r.id)
-                ]
-                if people.roles_readable(session, u.code)
-                else [],
+                ],
             )
             for r, u in zip(rows, units, strict=True)
         ]

@@ -88,8 +88,9 @@ class Query:
         return _connection(page, types.OrgUnit.from_model)
 
     @strawberry.field(
-        description="人员 People you may choose from: a planner sees their unit's people, HQ's planners, "
-        "policy administrators and auditors everyone; others see no one."
+        description="人员 Staff you may choose from: a planner sees their unit's people; HQ's planners, "
+        "policy administrators and auditors the staff of every sub-centre, agency, lab and HQ "
+        "(enterprises' people are not in the directory); others see no one."
     )
     async def people(
         self,

@@ -250,7 +250,7 @@ class Person(Node):
     active: bool = strawberry.field(description="False once deactivated: such a person cannot sign in.")
     unit: OrgUnit = strawberry.field(description="The unit the person belongs to.")
     roles: list[HeldRole] = strawberry.field(
-        description="岗位 Roles held, by unit; empty unless you may read the people of the person's unit."
+        description="岗位 Roles held, by unit: only those in units whose people you may read."
     )
 
 

@@ -29,13 +29,14 @@ class PeopleFilter:
 async def directory(session: Session, flt: PeopleFilter):
     """The people of the units where the caller may read people (a planner: their unit; HQ's
     planners, administrators and auditors: everyone), for choosing inspectors, leaders and buyers."""
-    query = User.filter(unit_id__in=list(await session.perms.unit_ids("read", KIND)))
+    readable = list(await session.perms.unit_ids("read", KIND))
+    query = User.filter(unit_id__in=readable)
     if flt.active is not None:
         query = query.filter(active=flt.active)
     if flt.unit_code is not None:
         query = query.filter(unit__code=bounded(flt.unit_code, "unitCode", 32))
     if flt.role is not None:
-        holders = RoleAssignment.filter(role=flt.role.value)
+        holders = RoleAssignment.filter(role=flt.role.value, unit_id__in=readable)  # no oracle for other units
         if flt.unit_code is not None:
             holders = holders.filter(unit__code=flt.unit_code)
         query = query.filter(id__in=Subquery(holders.values("user_id")))
@@ -45,14 +46,11 @@ async def directory(session: Session, flt: PeopleFilter):
     return query
 
 
-def roles_readable(session: Session, unit_code: str) -> bool:
-    """A person's roles are shown to who may read the people of their unit."""
-    return session.perms.decide("read", KIND, [unit_code]).allowed
-
-
 def roles_of(session: Session, user_id: int) -> list[tuple[str, str]]:
-    """(role, unit code) pairs, from the policy already in memory (no query)."""
-    return sorted((role, dom.removeprefix("unit:")) for role, dom in session.perms.authorizer.roles_of(user_id))
+    """(role, unit code) pairs the viewer may see: roles held in units whose people they may
+    read (a role held elsewhere would tell them who belongs there). From the policy in memory."""
+    held = sorted((role, dom.removeprefix("unit:")) for role, dom in session.perms.authorizer.roles_of(user_id))
+    return [(role, code) for role, code in held if session.perms.decide("read", KIND, [code]).allowed]
 
 
 class ProvisioningError(Exception):
