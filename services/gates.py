@@ -16,6 +16,14 @@ from domain.tasks import SamplingMethod, TaskKind
 from policies.authorizer import Decision
 from services.context import Session
 from services.errors import Forbidden
+from services.gate_conditions import (
+    executing_side,
+    files_forms,
+    leads_findings_team,
+    leads_team,
+    on_sample_team,
+    on_team,
+)
 from services.org_units import visible_units
 from store import units
 from store.models import (
@@ -25,14 +33,12 @@ from store.models import (
     Factory,
     LabRequest,
     NonConformity,
-    OrgUnit,
     PolicyRule,
     ProblemReport,
     ProductCategory,
     PurchaseAssignment,
     Sample,
     SurveillanceTask,
-    TeamAssignment,
 )
 
 DENIED = Decision(False, None, None)
@@ -120,37 +126,6 @@ async def _task(session: Session, task_id: int):
     return await _by_columns(SurveillanceTask, TASK_COLUMNS, task_id)
 
 
-async def on_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
-    on = await TeamAssignment.filter(task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True).exists()
-    return None if on else "only the task's inspection team may do this"
-
-
-async def leads_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
-    leads = await TeamAssignment.filter(
-        task_id=task.id, user_id=session.actor.user_id, is_leader=True, removed_at__isnull=True
-    ).exists()
-    return None if leads else "only the task's team leader may do this"
-
-
-async def files_forms(session: Session, task: SurveillanceTask, codes: list[str]) -> str | None:
-    """Planners and archivists file a task's forms; inspectors only for their own tasks."""
-    if any(session.perms.decide(a, "task", codes).allowed for a in ("attach", "archive")):
-        return None
-    return await on_team(session, task)
-
-
-async def on_sample_team(session: Session, sample: Sample, codes: list[str]) -> str | None:
-    return await on_team(session, await SurveillanceTask.get(id=sample.task_id))
-
-
-async def executing_side(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
-    """The team reports, or (before a team exists) someone of the executing unit."""
-    if await on_team(session, task) is None:
-        return None
-    executing = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
-    return None if session.actor.unit_code in executing else "only the executing side reports an exception"
-
-
 async def _factory(session: Session, factory_id: int):
     return await _by_columns(Factory, FACTORY_COLUMNS, factory_id)
 
@@ -194,10 +169,6 @@ async def _nonconformity(session: Session, item_id: int):
     item = await NonConformity.filter(id=item_id).select_related("result").first()
     found = await _task(session, item.result.task_id) if item else None
     return (item, found[1]) if found else None
-
-
-async def leads_findings_team(session: Session, item: NonConformity, codes: list[str]) -> str | None:
-    return await leads_team(session, await SurveillanceTask.get(id=item.result.task_id))
 
 
 async def _lab_request(session: Session, request_id: int):

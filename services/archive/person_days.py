@@ -12,7 +12,7 @@ from domain.tasks import TaskStatus
 from services import audit_log
 from services.archive.forms import refuse_if_archived
 from services.errors import Forbidden
-from services.gates import leads_team
+from services.gate_conditions import leads_team
 from services.runner import Work, command
 from services.tasks.common import save
 from store.models import PersonDayEntry, SurveillanceTask, TeamAssignment, User

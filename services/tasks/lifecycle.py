@@ -17,7 +17,7 @@ from services import audit_log
 from services.clock import today
 from services.context import Session
 from services.errors import Forbidden
-from services.gates import on_team
+from services.gate_conditions import on_team
 from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
 from services.tasks.common import KIND, move, save
