@@ -14,7 +14,7 @@ and called as `await start_task(session, task_id=..., expected_version=...)`. Th
    runs the command's own `authorize` (commands that create rather than open something, or
    whose action depends on the object's state);
 3. checks `expected_version` against the opened object;
-4. runs the handler with a `Work` (the session, the opened object and its domains);
+4. runs the handler with a `Work` (the session and the opened object);
 5. refuses to commit a command that recorded no audit event, unless it declared that it
    changed nothing (`work.nothing_changed()`).
 
@@ -84,7 +84,7 @@ class UseCase:
 
     async def _authorize(self, work: Work, arguments: dict[str, Any]) -> None:
         if self.gate is not None:
-            work.target, work.domains = await self.gate.open_for(work.user, arguments[self.id_arg], self.action)
+            work.target, _ = await self.gate.open_for(work.user, arguments[self.id_arg], self.action)
         if self.authorize is not None:
             await self.authorize(work.user, arguments)
         # Only an authorized caller learns that the object changed meanwhile.

@@ -8,7 +8,7 @@ programming error the runner reports, not a silent gap in the trail."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from services.context import Actor, Session
@@ -24,7 +24,6 @@ class Work:
     actor: Actor
     session: Session | None  # None for the system's own commands (expiry sweep)
     target: Any = None  # the object the gate opened, if the command opens one
-    domains: list[str] = field(default_factory=list)  # its domains' unit codes
     recorded: int = 0  # audit records written so far
     unchanged: bool = False  # the handler declared that it changed nothing
 
