@@ -120,11 +120,17 @@ class Presenters:
         ]
 
     async def problem_reports(self, rows) -> list[archive_types.ProblemReport]:
+        """The linked tasks' numbers only where the viewer may read the task (one scoped look-up)."""
         messages = await problems.messages_of([r.id for r in rows])
         units = await lookups.unit_codes({r.unit_id for r in rows})
         filers = await lookups.user_logins({r.filed_by_id for r in rows})
+        linked = sorted({i for r in rows for i in r.task_ids})
+        readable = await task_queries.visible_tasks(self._session, linked) if linked else {}
+        numbers = {i: t.number for i, t in readable.items()}
         return [
-            archive_types.ProblemReport.from_model(r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, []))
+            archive_types.ProblemReport.from_model(
+                r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, []), numbers
+            )
             for r in rows
         ]
 
@@ -161,6 +167,7 @@ def _assignment(a, b: WorkBundle, buyers: dict[int, types.Person]) -> pt.Purchas
         closed_at=a.closed_at,
         close_reason=a.close_reason,
         task_id=to_global_id("Task", task.id),
+        task_number=task.number,
         planned_start=task.planned_start,
         planned_end=task.planned_end,
         due_on=task.due_on,

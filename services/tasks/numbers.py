@@ -1,14 +1,12 @@
-"""Giving tasks their numbers (domain/task_numbers.py), and finding a task by its number.
+"""Giving tasks their numbers (domain/task_numbers.py); finding one by its number is a read
+(services/tasks/queries.py, `task_by_number`).
 
 Every path that creates a task takes its number here, inside its own command: a plan takes a
 block of numbers at once, a hand-made task one, a sub-task its parent's number and its place."""
 
 from __future__ import annotations
 
-from domain.task_numbers import MAX_LENGTH, normalized, prefix_of, sub_task_number, task_number
-from services.context import Session
-from services.errors import bounded
-from services.tasks.queries import scope
+from domain.task_numbers import prefix_of, sub_task_number, task_number
 from store import task_numbers
 from store.models import OrgUnit, SurveillanceTask
 
@@ -30,18 +28,3 @@ async def sub_task_number_of(parent: SurveillanceTask) -> str:
     index would refuse a clash rather than give a number twice."""
     made = await SurveillanceTask.filter(parent_id=parent.id).count()
     return sub_task_number(parent.number, made + 1)
-
-
-def number_text(text: str, field: str) -> str:
-    """A number or part of one, as typed, in the stored form; over-long or unprintable input is
-    refused as a bad argument (it could match nothing anyway)."""
-    return normalized(bounded(text, field, MAX_LENGTH))
-
-
-async def task_by_number(session: Session, number: str) -> SurveillanceTask | None:
-    """The task with this number if the caller may read it; None otherwise, whether it does not
-    exist or is not theirs to see (the same answer as `node(id)`: no oracle)."""
-    wanted = number_text(number, "number")
-    if not wanted:
-        return None
-    return await SurveillanceTask.filter(await scope(session), number=wanted).first()

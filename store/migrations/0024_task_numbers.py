@@ -22,6 +22,8 @@ from tortoise.migrations import operations as ops
 
 UNIQUE_NAME = "uid_surveillanc_number_2e49ae"  # tortoise's "uid" name for (surveillance_task, number)
 BATCH = 5000
+UPDATE = "UPDATE surveillance_task SET number = ? WHERE id = ?"
+INSERT = "INSERT INTO task_number_counter (unit_code, year, last_sequence) VALUES (?, ?, ?)"
 NOT_NULL = "NOT NULL constraint failed: surveillance_task.number"
 SQLITE_GUARDS = {
     "surveillance_task_number_on_insert": "BEFORE INSERT ON surveillance_task",
@@ -67,13 +69,12 @@ async def number_tasks(apps, schema_editor) -> None:
         "FROM surveillance_task t JOIN org_unit u ON u.id = t.responsible_unit_id"
     )
     numbers, last = numbered([(r["id"], r["parent_id"], r["year"], r["code"]) for r in rows])
-    p1, p2, p3 = ("$1", "$2", "$3") if postgres else ("?", "?", "?")
-    update = f"UPDATE surveillance_task SET number = {p1} WHERE id = {p2}"
+    update = UPDATE.replace("?", "$1", 1).replace("?", "$2", 1) if postgres else UPDATE
     values = [[number, task_id] for task_id, number in sorted(numbers.items())]
     for start in range(0, len(values), BATCH):
         await client.execute_many(update, values[start : start + BATCH])
     if last:
-        insert = f"INSERT INTO task_number_counter (unit_code, year, last_sequence) VALUES ({p1}, {p2}, {p3})"
+        insert = INSERT.replace("?, ?, ?", "$1, $2, $3") if postgres else INSERT
         await client.execute_many(insert, [[prefix, year, n] for (prefix, year), n in sorted(last.items())])
     if postgres:
         await client.execute_query(f'ALTER TABLE surveillance_task ADD CONSTRAINT "{UNIQUE_NAME}" UNIQUE ("number")')
