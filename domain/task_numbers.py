@@ -14,7 +14,6 @@ from __future__ import annotations
 
 SEQUENCE_WIDTH = 4
 MAX_LENGTH = 64  # a unit code has at most 32 characters
-SEARCH_MAX_LENGTH = MAX_LENGTH
 
 
 def prefix_of(unit_code: str) -> str:
