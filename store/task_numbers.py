@@ -12,7 +12,7 @@ same number:
   the row being inserted) until the transaction ends; a second planner's upsert waits for it,
   then adds to the committed value (READ COMMITTED re-reads the row on conflict). This holds
   without store.db's advisory lock on the audit chain, which serialises commands today anyway.
-- SQLite: one writer at a time; the statement is atomic.
+- SQLite: one writer at a time; the statement is atomic (RETURNING needs SQLite 3.35, 2021).
 The unique index on surveillance_task.number is the last line of defence.
 
 (A MAX(number)+1 read would race under READ COMMITTED; a sequence object per unit and year
