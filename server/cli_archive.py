@@ -55,9 +55,11 @@ async def task_named(target: str):
     from store.models import SurveillanceTask
 
     text = normalized(target)
-    if text.isascii() and text.isdigit():
+    if len(text) > MAX_LENGTH or not text.isprintable() or not text.isascii():  # no number is (argv may
+        return None  # hold bytes that are not UTF-8, as lone surrogates the database drivers refuse)
+    if text.isdigit():
         return await SurveillanceTask.filter(id=int(text)).first() if 0 < int(text) <= MAX_DB_ID else None
-    return await SurveillanceTask.filter(number=text).first() if len(text) <= MAX_LENGTH else None
+    return await SurveillanceTask.filter(number=text).first()
 
 
 async def _compare_with_chain(data: bytes) -> list[str]:

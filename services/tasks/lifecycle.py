@@ -22,7 +22,7 @@ from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
 from services.tasks.common import KIND, move, save
 from services.tasks.labs import labs_to_disclose
-from services.tasks.numbers import sub_task_number_of
+from services.tasks.numbers import new_number
 from services.tasks.planning import check_window
 from services.tasks.relocation import needs_its_sampling
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
@@ -136,7 +136,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
 
 async def _child(parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
     child = await SurveillanceTask.create(
-        number=await sub_task_number_of(parent),  # EAST-2026-0042-1: read as part of its parent
+        number=await new_number(parent.responsible_unit_id, parent.year),  # no suffix: domain/task_numbers.py
         kind=kind,
         status=parent.status,
         factory_id=parent.factory_id,

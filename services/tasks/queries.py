@@ -79,7 +79,7 @@ async def task_by_number(session: Session, number: str) -> SurveillanceTask | No
     """The task with this number if the caller may read it; None otherwise, whether it does not
     exist or is not theirs to see (the same answer as `node(id)`: no oracle)."""
     wanted = number_text(number, "number")
-    if not wanted:
+    if not wanted or len(wanted) > NUMBER_MAX_LENGTH:  # "ß" grows when upper-cased: no number is that long
         return None
     return await SurveillanceTask.filter(await scope(session), number=wanted).first()
 

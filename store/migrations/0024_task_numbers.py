@@ -3,8 +3,8 @@
 1. `surveillance_task.number`, nullable at first, and the counters (`task_number_counter`).
 2. Existing tasks are numbered deterministically, as the code numbers new ones: top-level tasks
    per (responsible unit's code upper-case, year) in id order (its current responsible unit: a
-   moved factory's tasks are numbered where they are now); a sub-task as its parent's number and
-   its place among the parent's sub-tasks by id (EAST-2026-0042-1). The counters start after the
+   moved factory's tasks are numbered where they are now), sub-tasks like any task (never their
+   parent's number with a suffix: domain/task_numbers.py says why). The counters start after the
    highest sequence given.
 3. Then the number is required and unique:
    - unique on both databases, by an index of the name tortoise gives a unique field;
@@ -37,27 +37,13 @@ def _number(prefix: str, year: int, sequence: int) -> str:
 
 def numbered(rows) -> tuple[dict[int, str], dict[tuple[str, int], int]]:
     """Numbers by task id and the last sequence per (prefix, year), from (id, parent id, year,
-    unit code) rows."""
-    rows = sorted(rows)  # by id: a parent is older than its sub-tasks
+    unit code) rows: every task, sub-tasks included, in id order within its (unit, year)."""
     numbers: dict[int, str] = {}
     last: dict[tuple[str, int], int] = {}
-    children: dict[int, int] = {}
-    pending = rows
-    while pending:
-        waiting = []
-        for task_id, parent_id, year, code in pending:
-            if parent_id is None:
-                key = (code.strip().upper(), year)
-                last[key] = last.get(key, 0) + 1
-                numbers[task_id] = _number(*key, last[key])
-            elif parent_id in numbers:
-                children[parent_id] = children.get(parent_id, 0) + 1
-                numbers[task_id] = f"{numbers[parent_id]}-{children[parent_id]}"
-            else:
-                waiting.append((task_id, parent_id, year, code))
-        if len(waiting) == len(pending):  # a parent that is not a task: cannot happen (foreign key)
-            raise RuntimeError(f"tasks whose parents could not be numbered: {[r[0] for r in waiting[:20]]}")
-        pending = waiting
+    for task_id, _parent_id, year, code in sorted(rows):
+        key = (code.strip().upper(), year)
+        last[key] = last.get(key, 0) + 1
+        numbers[task_id] = _number(*key, last[key])
     return numbers, last
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from domain.task_numbers import MAX_LENGTH, normalized, sub_task_number, task_number
+from domain.task_numbers import MAX_LENGTH, normalized, task_number
 
 
 def test_unit_code_upper_case_year_and_a_four_digit_sequence():
@@ -12,17 +12,10 @@ def test_unit_code_upper_case_year_and_a_four_digit_sequence():
     assert task_number("hq", 2026, 10000) == "HQ-2026-10000"  # more digits, never cut
 
 
-def test_a_sub_task_is_numbered_after_its_parent():
-    assert sub_task_number("EAST-2026-0042", 1) == "EAST-2026-0042-1"
-    assert sub_task_number("EAST-2026-0042", 12) == "EAST-2026-0042-12"
-
-
 @pytest.mark.parametrize("bad", [0, -1])
-def test_sequences_and_positions_start_at_one(bad):
+def test_sequences_start_at_one(bad):
     with pytest.raises(ValueError):
         task_number("east", 2026, bad)
-    with pytest.raises(ValueError):
-        sub_task_number("EAST-2026-0001", bad)
 
 
 def test_typed_numbers_are_compared_in_the_stored_form():
@@ -30,4 +23,4 @@ def test_typed_numbers_are_compared_in_the_stored_form():
 
 
 def test_the_longest_unit_code_fits():
-    assert len(sub_task_number(task_number("x" * 32, 2100, 9_999_999), 20)) <= MAX_LENGTH
+    assert len(task_number("x" * 32, 2100, 9_999_999)) <= MAX_LENGTH

@@ -3,12 +3,14 @@ enterprise, any signed-in user and the operator's CLI can do with them. Each tes
 when it was written, for a defect found through the endpoint, the CLI or the bundle file:
 
 - a sub-task's number tells the enterprise that an unannounced part of its task is still to come;
-- an enterprise reads its unit's running count of tasks off the numbers it is shown;
 - `taskByNumber` answers INTERNAL_SERVER_ERROR to any signed-in user for text that grows when
   upper-cased ("ß" → "SS"), though it stays within the 64 characters checked;
 - `surveil archive export` dies with a traceback on an over-long id or a non-UTF-8 argument;
 - `surveil archive verify` calls a bundle intact whose manifest names another task's number
   than its own audit trail does.
+
+(That an enterprise reads its unit's yearly count off its own task's number was also found, and
+accepted: docs/domain.md, Task numbers.)
 
 What held (partial and exact look-ups scoped like `node`, LIKE wildcards, NUL and control
 characters, concurrent creation and plans, rolled-back splits) is in the report, not here."""
@@ -16,6 +18,7 @@ characters, concurrent creation and plans, rolled-back splits) is in the report,
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -39,10 +42,10 @@ async def visible_numbers(api, login: str) -> set[str]:
 
 
 async def test_a_sub_task_number_does_not_tell_the_enterprise_of_an_unannounced_part_still_to_come(api):
-    """Medium. An unannounced routine task for E003 is split into the inspection (-1) and the
-    sampling (-2). The sampling team arrives first: from then on E003 sees EAST-2026-0001-2, so
-    it knows its task was split and that part -1, an unannounced visit, has not happened yet
-    (`parent` is null and `taskByNumber` hides -1, as they should: the number gives it away)."""
+    """An unannounced routine task for E003 is split into the inspection and the sampling; the
+    sampling team arrives first. The enterprise then sees the sampling part's number, which must
+    say nothing of the part it may not see yet (it once read EAST-2026-0001-2: so a part -1
+    existed and had not happened)."""
     task = ok(await create(api, "E003", "ROUTINE_UNANNOUNCED", as_user="east.planner"))
     task = ok(await issue(api, task, as_user="east.planner"))
     body = {"taskId": task["id"], "expectedVersion": task["version"], "reason": "Sampling team goes first",
@@ -50,37 +53,17 @@ async def test_a_sub_task_number_does_not_tell_the_enterprise_of_an_unannounced_
     split = (await api.data(SPLIT, {"i": body}, as_user="east.planner"))["splitTask"]
     assert split["userErrors"] == []
     inspection, sampling = split["children"]
-    assert inspection["number"] == "EAST-2026-0001-1" and inspection["kind"] == "ROUTINE_UNANNOUNCED"
+    assert inspection["kind"] == "ROUTINE_UNANNOUNCED"
+    number = sampling["number"]
     sampling = (await api.data(NUMBER, {"id": sampling["id"]}, as_user="east.planner"))["node"]
     sampling = ok(await assign(api, sampling, "east.inspector1", as_user="east.planner"))
     ok(await start(api, sampling, as_user="east.inspector1"))
 
-    seen = await visible_numbers(api, "ent.E003")
-    assert seen, "the enterprise sees the started sampling part"
+    assert await visible_numbers(api, "ent.E003") == {number}
     hidden = await api.data(BY_NUMBER, {"n": inspection["number"]}, as_user="ent.E003")
     assert hidden["taskByNumber"] is None  # the unannounced inspection is not its to see yet
-    # What the enterprise can infer: every number P-k it sees implies parts P-1 .. P-(k-1).
-    implied = set()
-    for number in seen:
-        head, _, place = number.rpartition("-")
-        if head.count("-") >= 2:  # a sub-task: UNIT-YEAR-SEQ-k
-            implied |= {f"{head}-{i}" for i in range(1, int(place))}
-    assert implied <= seen, f"the enterprise learns of parts it may not see: {sorted(implied - seen)}"
-
-
-async def test_the_enterprise_does_not_read_its_units_task_count_off_its_own_number(api):
-    """Low (a design question). docs/domain.md: "A unit's sequence tells its own staff how many
-    tasks it numbered; an enterprise sees only the numbers of its own tasks." But the sequence
-    is in the number the enterprise is shown: E003 learns how many tasks East numbered this
-    year before its own (here three, for other enterprises' factories)."""
-    for code in ("E001", "E002", "E004"):
-        ok(await create(api, code, as_user="east.planner"))
-    ok(await issue(api, ok(await create(api, "E003", as_user="east.planner")), as_user="east.planner"))
-    seen = await visible_numbers(api, "ent.E003")
-    assert len(seen) == 1
-    (number,) = seen
-    sequence = int(number.split("-")[2])
-    assert sequence <= len(seen), f"{number}: the enterprise learns East numbered {sequence - 1} other tasks"
+    assert re.fullmatch(r"EAST-2026-\d{4}", number), "a plain number: no place under a parent"
+    assert not number.startswith(split["task"]["number"])
 
 
 # Fewer than 64 characters as typed, more once upper-cased (the stored form is compared).
