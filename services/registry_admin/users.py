@@ -80,15 +80,16 @@ async def update_user(
     user_id: int,
     display_name: str | None,
     email: str | None,
-    clear_email: bool,
+    email_set: bool,
     reason: str | None,
 ) -> User:
-    """None leaves a field as it is; `clear_email` removes the address."""
+    """A None display name stays as it is; the e-mail address changes only when `email_set`
+    (None then removes it)."""
     why = require_reason(reason)
     user = await _user(user_id)
     with input_fields():
         name = user.display_name if display_name is None else registry.person_name(display_name)
-        address = None if clear_email else (user.email if email is None else registry.email_address(email))
+        address = registry.email_address(email) if email_set else user.email
     before, after = changed(
         {"displayName": user.display_name, "email": user.email}, {"displayName": name, "email": address}
     )
