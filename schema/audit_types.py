@@ -9,8 +9,8 @@ from strawberry.scalars import JSON
 
 from schema.relay import Node, to_global_id
 
-# Audit records name the stored object ("SurveillanceTask"); GraphQL names its type ("Task").
-NODE_TYPE = {"SurveillanceTask": "Task"}
+# Audit records name the stored object ("SurveillanceTask", "User"); GraphQL names its type ("Task", "Person").
+NODE_TYPE = {"SurveillanceTask": "Task", "User": "Person"}
 AUDIT_TYPE = {v: k for k, v in NODE_TYPE.items()}
 
 
