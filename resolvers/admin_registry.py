@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.enums import FactoryClass
+from domain.errors import DomainError
 from resolvers.plumbing import db_id, factory_db_id, mutation, run
 from resolvers.result_mutation import CertificatePayload
 from schema import admin_registry_inputs as inputs
@@ -79,13 +80,18 @@ class AdminRegistryMutation:
     )
     async def merge_factories(self, info: strawberry.Info, input: inputs.MergeFactoriesInput) -> MergeFactoriesPayload:
         async def command():
-            return await merging.merge_factories(
-                info.context.require_session,
-                duplicate_id=db_id(input.duplicate_id, "Factory", "duplicateId"),
-                survivor_id=db_id(input.survivor_id, "Factory", "survivorId"),
-                expected_version=input.expected_version,
-                reason=input.reason,
-            )
+            try:
+                return await merging.merge_factories(
+                    info.context.require_session,
+                    duplicate_id=db_id(input.duplicate_id, "Factory", "duplicateId"),
+                    survivor_id=db_id(input.survivor_id, "Factory", "survivorId"),
+                    expected_version=input.expected_version,
+                    reason=input.reason,
+                )
+            except DomainError as exc:  # the factory gate names the duplicate `factoryId`
+                if exc.field[:1] != ("factoryId",):
+                    raise
+                raise DomainError(exc.code, exc.message, ("duplicateId", *exc.field[1:])) from None
 
         done, errors = await run(command())
         if done is None:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from domain import factory_admin
 from domain.audit_events import AuditAction
 from domain.enums import FactoryStatus
+from domain.errors import DomainError
 from domain.validation import require_reason
 from services import audit_log
 from services.gates import GATES
@@ -32,7 +33,10 @@ async def merge_factories(
     duplicate's."""
     why = require_reason(reason)
     duplicate: Factory = work.target
-    survivor, _ = await GATES["Factory"].open_for(work.user, survivor_id, "merge")
+    try:
+        survivor, _ = await GATES["Factory"].open_for(work.user, survivor_id, "merge")
+    except DomainError as exc:  # the gate names the factory `factoryId`
+        raise DomainError(exc.code, exc.message, ("survivorId",)) from None
     status_before = FactoryStatus(duplicate.status).value
     enterprise = factory_admin.check_merge(await standing(duplicate), await standing(survivor))
     certificates = await _move_certificates(duplicate, survivor, why)
