@@ -112,3 +112,25 @@ async def test_a_missing_duplicate_is_named_by_its_own_field(api):
     missing = {"id": "RmFjdG9yeTo5OTk5", "version": 1}
     async with writes_nothing():
         assert errors(await merge(api, missing, e001)) == {"duplicateId": "NOT_FOUND"}
+
+
+async def test_merged_into_and_implementation_rules_cost_the_same_queries_for_few_or_many(api):
+    """Merged duplicates listed without their survivors: each survivor is looked up for the page."""
+    for n, (survivor, province) in enumerate((("E001", "Shanghai"), ("E002", "Jiangsu"), ("E003", "Zhejiang"))):
+        body = {**DUPLICATE, "code": f"X90{n}", "province": province, "enterpriseUnitCode": None}
+        made = ok(await send(api, "createFactory", "CreateFactoryInput", f"factory {{ {FACTORY} }}", body,
+                             as_user="hq.planner"), "factory")  # fmt: skip
+        ok(await merge(api, made, await factory(api, survivor)), "duplicate")
+    query = """query($n: Int) { factories(first: $n, filter: {status: MERGED}) { nodes { code mergedInto { code }
+      certificates(first: 5) { nodes { implementationRule } } } } }"""
+    await api.token("hq.planner")
+    with api.count_queries() as few:
+        await api.data(query, {"n": 1}, as_user="hq.planner")
+    with api.count_queries() as many:
+        found = await api.data(query, {"n": 3}, as_user="hq.planner")
+    assert len(many.statements) == len(few.statements)
+    assert [(n["code"], n["mergedInto"]["code"]) for n in found["factories"]["nodes"]] == [
+        ("X900", "E001"), ("X901", "E002"), ("X902", "E003")
+    ]  # fmt: skip
+    listed = await api.data("{ certificates(first: 30) { nodes { implementationRule } } }", as_user="hq.planner")
+    assert all(c["implementationRule"].startswith("CNCA-") for c in listed["certificates"]["nodes"])

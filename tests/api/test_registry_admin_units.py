@@ -4,8 +4,13 @@ routed to it; provinces moved between sub-centres take their factories and open 
 
 from __future__ import annotations
 
-import pytest
+import importlib
+from types import SimpleNamespace
 
+import pytest
+from tortoise.connection import get_connection
+
+from policies.authorizer import read_seed_policy
 from store.models import AuditEntry, Factory, PolicyRule
 from tests.api.registry_admin_support import (
     FACTORY,
@@ -142,3 +147,14 @@ async def test_updating_nothing_is_no_change(api):
     body = {"unitId": await unit_id("east"), "name": "East China Sub-centre", "reason": "Same"}
     async with writes_nothing():
         assert errors(await update_unit(api, body)) == {"": "NO_CHANGE"}
+
+
+async def test_the_migration_gives_a_database_seeded_earlier_the_administration_lines(db):
+    migration = importlib.import_module("store.migrations.0023_registry_admin")
+    frozen = {tuple(line) for line in migration.REGISTRY_ADMIN_LINES}
+    assert frozen <= set(read_seed_policy())  # the seed has them too
+    for _, role, domain, kind, action in frozen:
+        await PolicyRule.filter(ptype="p", v0=role, v1=domain, v2=kind, v3=action).delete()
+    await migration.add_registry_admin_policy(None, SimpleNamespace(client=get_connection("default")))
+    found = {("p", *r.values()) for r in await PolicyRule.filter(ptype="p")}
+    assert frozen <= found
