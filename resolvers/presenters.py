@@ -104,6 +104,7 @@ class Presenters:
         people the viewer may read (from the policy in memory)."""
         session = self._session
         units = await self._context.loaders.unit.load_many([r.unit_id for r in rows])
+        readable = await session.perms.unit_ids("read", people.KIND)  # e-mail addresses: as the directory
         return [
             types.Person(
                 id=to_global_id("Person", r.id),
@@ -115,6 +116,7 @@ class Presenters:
                     types.HeldRole(role=enums.Role(role), unit_code=code)
                     for role, code in people.roles_of(session, r.id)
                 ],
+                email=r.email if r.unit_id in readable else None,
             )
             for r, u in zip(rows, units, strict=True)
         ]
