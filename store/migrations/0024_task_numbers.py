@@ -97,7 +97,7 @@ class DeclareField(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0022_people_policy")]
+    dependencies = [("models", "0023_registry_admin")]
 
     operations = [
         ops.CreateModel(

@@ -20,7 +20,7 @@ from store.task_numbers import take
 from tests.databases import POSTGRES_URL, _admin, reset_orm_caches, skip_without_postgres, with_database
 from tests.store.migrations_support import _migrate_to
 
-BEFORE = "models.0022_people_policy"  # the migration 0024_task_numbers follows
+BEFORE = "models.0023_registry_admin"  # the migration 0024_task_numbers follows
 INSERT_TASK = (
     "INSERT INTO surveillance_task (kind, status, factory_id, parent_id, responsible_unit_id, executing_unit_id, "
     "year, due_on, with_sampling, requirements, version, created_at, updated_at, disclosed_labs, escalated, "
