@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
+from domain.provinces import canonical_provinces
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
@@ -83,7 +84,8 @@ def load_settings() -> Settings:
         oidc_login_claim=os.environ.get("OIDC_LOGIN_CLAIM") or "preferred_username",
         oidc_auto_provision=_flag("OIDC_AUTO_PROVISION", False),
         oidc_provision_unit=os.environ.get("OIDC_PROVISION_UNIT") or "hq",
-        north_china=tuple(p.strip() for p in north.split(",")) if north else DEFAULT_NORTH_CHINA,
+        # canonical names (北京, beijing -> Beijing); an unknown province stops the start
+        north_china=canonical_provinces(p for p in north.split(",") if p.strip()) if north else DEFAULT_NORTH_CHINA,
         max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
         max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
         max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),
