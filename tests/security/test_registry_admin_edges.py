@@ -1,6 +1,9 @@
-"""An outside attack on registry administration (issue 12), through the GraphQL endpoint as each
-kind of user would send it. Every test here names a defect found and fails until it is fixed;
-what held is listed in the report of the attack, not tested twice here."""
+"""Registry administration (issue 12) at its edges, as an outside attack found them and as they
+are now pinned, through the GraphQL endpoint as each kind of user would send it: a province
+spelt in another case or width names the same province (North China is not taken, no second
+Shanghai); a unit emptied by a take-over can still be updated; certificate numbers and factory
+codes are unique regardless of case and width; a far-future issue date is a user error, not a
+crash; a unit's lists are bounded."""
 
 from __future__ import annotations
 
