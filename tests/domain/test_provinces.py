@@ -46,3 +46,13 @@ def test_north_china_and_the_demo_world_use_canonical_names():
     located = [row[4] for row in demo_world.FACTORIES if row[3] == "CN"]
     assert listed and located
     assert all(canonical_province(p) == p for p in listed + located)
+
+
+def test_north_china_configured_in_any_spelling_is_canonical_and_a_typo_stops_the_start(monkeypatch):
+    from server.settings import load_settings
+
+    monkeypatch.setenv("SURVEIL_NORTH_CHINA", "beijing, 天津市,ＨＥＢＥＩ,")
+    assert load_settings().north_china == ("Beijing", "Tianjin", "Hebei")
+    monkeypatch.setenv("SURVEIL_NORTH_CHINA", "Beijing,Peking")
+    with pytest.raises(RuntimeError, match=r"SURVEIL_NORTH_CHINA.*Peking"):
+        load_settings()
