@@ -32,8 +32,10 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# One worker per core (pytest-xdist): each builds its own template worlds, then takes tests as
+# they come. A single file runs faster without: `.venv/bin/pytest tests/api/test_x.py`.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 schema: $(VENV)/.installed
 	$(BIN)/surveil schema export
