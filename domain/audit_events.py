@@ -74,3 +74,8 @@ class AuditAction(StrEnum):
     TASK_TEAM_FORMED = "task.team_formed"
     SEED_DEMO = "seed.demo"  # the demo world loaded
     TASK_ARCHIVE_FILE = "task.archive_file"  # the archive record a bundle's manifest is bound to
+    # A registry import (surveil import / importRegistry): one record per row created or changed,
+    # naming the file, its SHA-256 and the row; one summary record per import that changed anything.
+    IMPORT_CREATE = "import.create"
+    IMPORT_UPDATE = "import.update"
+    IMPORT_RUN = "import.run"

@@ -9,6 +9,8 @@ from tortoise import connections
 from domain.audit_chain import CURRENT_FORMAT, GENESIS, record_hash
 from store.models import AuditEntry
 
+BULK_BATCH = 500  # rows per INSERT batch
+
 
 def canonical_time(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
@@ -70,6 +72,42 @@ async def append(
     entry.hash = record_hash(_content(entry), prev)
     await entry.save()
     return entry
+
+
+async def append_many(records: list[dict], *, actor_id: int | None, actor: str, unit: str, request_id: str) -> int:
+    """Append many records by one actor in bulk (batched INSERTs), chained exactly as `append`
+    chains one: each carries the next sequence and the previous record's hash. Each record is a
+    dict of action, object_type, object_id, before, after and reason. Must run inside
+    store.db.transaction(), which serialises chain writers."""
+    if not records:
+        return 0
+    last = await AuditEntry.all().order_by("-seq").only("seq", "hash").first()
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    at = datetime.now(UTC)
+    entries = []
+    for record in records:
+        seq += 1
+        entry = AuditEntry(
+            format=CURRENT_FORMAT,
+            seq=seq,
+            at=at,
+            actor_id=actor_id,
+            actor=actor,
+            unit=unit,
+            action=record["action"],
+            object_type=record["object_type"],
+            object_id=record["object_id"],
+            before=record.get("before"),
+            after=record.get("after"),
+            reason=record.get("reason"),
+            request_id=request_id,
+            prev_hash=prev,
+            hash="",
+        )
+        entry.hash = prev = record_hash(_content(entry), prev)
+        entries.append(entry)
+    await AuditEntry.bulk_create(entries, batch_size=BULK_BATCH)
+    return len(entries)
 
 
 async def iter_chain(batch: int = 1000):
