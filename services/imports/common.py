@@ -77,7 +77,6 @@ class Change:
     after: dict
     draft: Any = None  # what the kind writes
     existing: Any = None  # the stored record it updates
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +84,7 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unchanged: int = 0
+    extra: dict = field(default_factory=dict)  # what a kind writes besides the rows (enterprise units)
 
     @property
     def created(self) -> list[Change]:

@@ -1,0 +1,180 @@
+"""`surveil import certificates`: certificates by number, for existing factories and categories.
+
+An empty `implementation_rule` means the category's rule (stored as none). A status different from
+the stored one is a move of the certificate's status machine (refused when the machine forbids it)
+and is kept in its status history; a certificate the expiry sweep has moved to EXPIRED stays so
+while the file still gives the date that expired it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from domain.certificate import EXPIRING, check_move, effective_status
+from domain.enums import CertificateStatus
+from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.registry import NewCertificate, new_certificate
+from services import audit_log
+from services.clock import today
+from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
+from services.imports.context import Context
+from services.imports.parsing import optional, parse_date, parse_status, text
+from store.models import Certificate, CertificateStatusChange, Factory, ProductCategory
+
+FIELDS = ("holder", "factory", "category", "implementation_rule", "issued_on", "expires_on", "status")
+COLUMNS = ("holder", "factory_id", "product_category_id", "implementation_rule", "issued_on", "expires_on", "status")
+STORED = (
+    "id", "number", "holder", "factory__code", "product_category__code", "implementation_rule", "issued_on",
+    "expires_on", "status", "version", "suspended_until", "suspension_ground",
+)  # fmt: skip
+ISSUED = "Certificate issued (发证)"
+
+
+def _draft(row: Row) -> NewCertificate:
+    errors: list[DomainError] = []
+    values = {}
+    for name, parse in (("issued_on", parse_date), ("expires_on", parse_date), ("status", None)):
+        try:
+            values[name] = parse(row.get(name), name) if parse else parse_status(row.get(name))
+        except DomainError as exc:
+            errors.append(exc)
+    for name in ("factory_code", "category_code"):
+        if not text(row.get(name)):
+            errors.append(DomainError(ErrorCode.REQUIRED, f"{name} is required", (name,)))
+    try:
+        certificate = new_certificate(
+            number=text(row.get("number")), holder=text(row.get("holder")),
+            issued_on=values.get("issued_on", _PLACEHOLDER[0]), expires_on=values.get("expires_on", _PLACEHOLDER[1]),
+            status=values.get("status", CertificateStatus.VALID),
+            implementation_rule=optional(row.get("implementation_rule")),
+        )  # fmt: skip
+    except DomainErrors as exc:  # date checks only where both dates were read
+        errors.extend(e for e in exc.errors if e.field != ("expires_on",) or len(values) == 3)
+    if errors:
+        raise DomainErrors(errors)
+    return certificate
+
+
+_PLACEHOLDER = (datetime(2000, 1, 1).date(), datetime(2001, 1, 1).date())
+
+
+async def plan(ctx: Context, rows: list[Row]) -> Plan:
+    result = Plan()
+    rows = first_of_each_key(result, rows, lambda r: text(r.get("number")), "number")
+    drafts: list[tuple[Row, NewCertificate]] = []
+    for done, row in enumerate(rows, start=1):
+        try:
+            drafts.append((row, _draft(row)))
+        except DomainErrors as exc:
+            result.reject(row, exc)
+        ctx.tick("checking", done, len(rows))
+    categories = {code: (cid, rule) for cid, code, rule in await ProductCategory.all().values_list(
+        "id", "code", "implementation_rule")}  # fmt: skip
+    factories = {}
+    for batch in chunks(sorted({text(r.get("factory_code")) for r, _ in drafts})):
+        factories |= {code: (fid, status) for fid, code, status in await Factory.filter(code__in=batch).values_list(
+            "id", "code", "status")}  # fmt: skip
+    stored = {}
+    for batch in chunks([d.number for _, d in drafts]):
+        stored |= {c["number"]: c for c in await Certificate.filter(number__in=batch).values(*STORED)}
+    day = today()
+    for row, draft in drafts:
+        factory, category = text(row.get("factory_code")), text(row.get("category_code"))
+        if factory not in factories:
+            result.problem(
+                row, "factory_code", ErrorCode.NOT_FOUND, f"no factory {factory}: import the factories first"
+            )
+            continue
+        if factories[factory][1] == "MERGED":
+            result.problem(row, "factory_code", ErrorCode.CONFLICT, f"factory {factory} was merged into another")
+            continue
+        if category not in categories:
+            known = ", ".join(sorted(categories))
+            result.problem(row, "category_code", ErrorCode.NOT_FOUND, f"no product category {category} ({known})")
+            continue
+        wanted = {"holder": draft.holder, "factory": factory, "category": category,
+                  "implementation_rule": draft.implementation_rule, "issued_on": draft.issued_on,
+                  "expires_on": draft.expires_on, "status": draft.status}  # fmt: skip
+        ids = {"factory_id": factories[factory][0], "product_category_id": categories[category][0]}
+        current = stored.get(draft.number)
+        if current is None:
+            after = {"number": draft.number, **{k: plain(v) for k, v in wanted.items()}}
+            result.changes.append(Change(row.number, draft.number, None, after, wanted | ids))
+            continue
+        have = {"holder": current["holder"], "factory": current["factory__code"],
+                "category": current["product_category__code"], "implementation_rule": current["implementation_rule"],
+                "issued_on": current["issued_on"], "expires_on": current["expires_on"],
+                "status": CertificateStatus(current["status"])}  # fmt: skip
+        if have["status"] == CertificateStatus.EXPIRED and draft.status in EXPIRING:
+            if effective_status(draft.status, draft.expires_on, day) == CertificateStatus.EXPIRED:
+                wanted["status"] = CertificateStatus.EXPIRED  # the sweep's move, not the file's: no change
+        before, after = diff(have, wanted)
+        if "status" in after:
+            try:
+                check_move(have["status"], wanted["status"])
+            except DomainError as exc:
+                result.problem(row, "status", exc.code, f"{exc.message} (it is {have['status'].value})")
+                continue
+        if after:
+            result.changes.append(Change(row.number, draft.number, before, after, wanted | ids, current))
+        else:
+            result.unchanged += 1
+    return result
+
+
+async def apply(ctx: Context, result: Plan) -> None:
+    total, done = len(result.changes), 0
+    for batch in chunks(result.created):
+        await Certificate.bulk_create([_new(c) for c in batch], batch_size=500)
+        done += len(batch)
+        ctx.tick("writing", done, total)
+    ids = {c.key: c.existing["id"] for c in result.updated}
+    for batch in chunks([c.key for c in result.created]):
+        ids |= dict(await Certificate.filter(number__in=batch).values_list("number", "id"))
+    now = datetime.now(UTC)
+    for batch in chunks(result.updated):
+        await Certificate.bulk_update([_changed(c) for c in batch], fields=[*COLUMNS, "version", "suspended_until",
+                                      "suspension_ground"], batch_size=500)  # fmt: skip
+        done += len(batch)
+        ctx.tick("writing", done, total)
+    await CertificateStatusChange.bulk_create(list(_history(ctx, result, ids, now)), batch_size=500)
+    await audit_log.record_many(audit_records(ctx.source, "Certificate", result.changes, ids))
+
+
+def _columns(draft: dict) -> dict:
+    names = {"factory_id", "product_category_id", "holder", "implementation_rule", "issued_on", "expires_on", "status"}
+    return {k: v for k, v in draft.items() if k in names}
+
+
+def _new(change: Change) -> Certificate:
+    return Certificate(number=change.key, **_columns(change.draft))
+
+
+def _changed(change: Change) -> Certificate:
+    current = change.existing
+    certificate = Certificate(id=current["id"], number=change.key, **_columns(change.draft))
+    certificate.version = current["version"] + 1
+    # A suspension's end and ground belong to the decision that suspended: kept while the status
+    # stays, cleared when the register moves the status (it records no decision).
+    moved = "status" in change.after
+    certificate.suspended_until = None if moved else current["suspended_until"]
+    certificate.suspension_ground = None if moved else current["suspension_ground"]
+    return certificate
+
+
+def _history(ctx: Context, result: Plan, ids: dict[str, int], now: datetime):
+    """Issue (dated the issue day) and any status the file gives, for a new certificate; the move,
+    for a changed status. Actor: who ran the import."""
+    actor = ctx.work.actor.login
+    for change in result.changes:
+        status = change.draft["status"]
+        if change.before is None:
+            at = datetime.combine(change.draft["issued_on"], time(9), tzinfo=UTC)
+            yield CertificateStatusChange(certificate_id=ids[change.key], from_status=None,
+                                          to_status=CertificateStatus.VALID, reason=ISSUED, actor=actor, at=at)  # fmt: skip
+            if status != CertificateStatus.VALID:
+                yield CertificateStatusChange(certificate_id=ids[change.key], from_status=CertificateStatus.VALID,
+                                              to_status=status, reason=ctx.source.reason(change.row), actor=actor,
+                                              at=now)  # fmt: skip
+        elif "status" in change.after:
+            yield CertificateStatusChange(certificate_id=ids[change.key], from_status=change.existing["status"],
+                                          to_status=status, reason=ctx.source.reason(change.row), actor=actor, at=now)  # fmt: skip

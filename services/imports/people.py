@@ -1,0 +1,195 @@
+"""`surveil import people`: people by login (compared without regard to case, as sign-in does),
+each placed in a unit with the roles the row lists.
+
+The row's roles become the person's roles in that unit: missing ones are granted, others held
+there revoked (audited as role.assign / role.revoke, like assignRole and revokeRole); roles held
+in other units are left alone. A deactivated person stays deactivated. Through GraphQL nobody
+changes their own roles, and no import removes the last policy administrator."""
+
+from __future__ import annotations
+
+from tortoise.functions import Lower
+
+from domain.audit_events import AuditAction
+from domain.enums import Role, UnitKind
+from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.registry import NewPerson, new_person
+from services import audit_log
+from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key
+from services.imports.context import Context
+from services.imports.parsing import optional, parse_roles, text
+from store.models import OrgUnit, RoleAssignment, User
+
+FIELDS = ("display_name", "unit", "email")
+
+
+def _draft(row: Row, units: dict[str, OrgUnit]) -> NewPerson:
+    errors: list[DomainError] = []
+    code = text(row.get("unit_code"))
+    unit = units.get(code)
+    if unit is None:
+        errors.append(DomainError(ErrorCode.NOT_FOUND if code else ErrorCode.REQUIRED,
+                                  f"no unit {code}: import the units first" if code else "unit_code is required",
+                                  ("unit_code",)))  # fmt: skip
+    try:
+        roles = parse_roles(row.get("roles"))
+    except DomainError as exc:
+        errors.append(exc)
+        roles = []
+    try:
+        person = new_person(login=text(row.get("login")), display_name=text(row.get("display_name")), roles=roles,
+                            email=optional(row.get("email")), unit_kind=unit.kind if unit else UnitKind.HQ)  # fmt: skip
+    except DomainErrors as exc:
+        errors.extend(e for e in exc.errors if unit is not None or e.field != ("roles",))
+    if errors:
+        raise DomainErrors(errors)
+    return person
+
+
+async def plan(ctx: Context, rows: list[Row]) -> Plan:
+    result = Plan()
+    rows = first_of_each_key(result, rows, lambda r: text(r.get("login")).lower(), "login")
+    units: dict[str, OrgUnit] = {}
+    for batch in chunks(sorted({text(r.get("unit_code")) for r in rows})):
+        units |= {u.code: u for u in await OrgUnit.filter(code__in=batch)}
+    drafts: list[tuple[Row, NewPerson]] = []
+    for done, row in enumerate(rows, start=1):
+        try:
+            drafts.append((row, _draft(row, units)))
+        except DomainErrors as exc:
+            result.reject(row, exc)
+        ctx.tick("checking", done, len(rows))
+    stored = await _stored([d.login for _, d in drafts])
+    held = await _roles([u.id for u in stored.values()])
+    by_id = {u.id: u for u in units.values()} | {u.id: u for u in await OrgUnit.filter(id__in=list({
+        s.unit_id for s in stored.values()}))}  # fmt: skip
+    admins = await RoleAssignment.filter(role=Role.POLICY_ADMIN.value, user__active=True).count()
+    for row, draft in drafts:
+        unit = units[text(row.get("unit_code"))]
+        roles = sorted(r.value for r in draft.roles)
+        user = stored.get(draft.login.lower())
+        wanted = {"display_name": draft.display_name, "unit": unit.code, "email": draft.email}
+        if user is None:
+            after = {"login": draft.login, **wanted, "roles": roles}
+            result.changes.append(Change(row.number, draft.login, None, after, {**wanted, "roles": roles}))
+            continue
+        current = {"display_name": user.display_name, "unit": by_id[user.unit_id].code, "email": user.email}
+        before, after = diff(current, wanted)
+        had = sorted(held.get((user.id, unit.id), set()))
+        if had != roles:
+            before["roles"], after["roles"] = had, roles
+        if "roles" in after and ctx.work.session is not None and user.id == ctx.work.actor.user_id:
+            result.problem(row, "roles", ErrorCode.CONFLICT, "another administrator must change your own roles")
+            continue
+        if after:
+            result.changes.append(Change(row.number, user.login, before, after, {**wanted, "roles": roles}, user))
+        else:
+            result.unchanged += 1
+    _keep_a_policy_admin(result, admins)
+    return result
+
+
+def _keep_a_policy_admin(result: Plan, admins: int) -> None:
+    admin = Role.POLICY_ADMIN.value
+    revoking = [c for c in result.updated if admin in c.before.get("roles", []) and admin not in c.after["roles"]]
+    granting = [c for c in result.changes if admin in (c.after.get("roles") or []) and admin not in
+                (c.before or {}).get("roles", [])]  # fmt: skip
+    if revoking and admins - len(revoking) + len(granting) <= 0:
+        for change in revoking:
+            result.changes.remove(change)
+            result.problems.append(
+                _problem(change.row, "roles", "this would remove the last policy administrator", admin)
+            )
+
+
+def _problem(row: int, column: str, message: str, value: str):
+    from services.imports.report import Problem
+
+    return Problem(row, column, ErrorCode.CONFLICT, message, value)
+
+
+async def _stored(logins: list[str]) -> dict[str, User]:
+    """Stored users among `logins`, by lower-case login (one IN list per batch)."""
+    found: dict[str, User] = {}
+    wanted = {login.lower() for login in logins}
+    for batch in chunks(sorted(wanted)):
+        for user in await User.annotate(lower_login=Lower("login")).filter(lower_login__in=batch):
+            found[user.login.lower()] = user
+    return found
+
+
+async def _roles(user_ids: list[int]) -> dict[tuple[int, int], set[str]]:
+    held: dict[tuple[int, int], set[str]] = {}
+    for batch in chunks(user_ids):
+        for user_id, unit_id, role in await RoleAssignment.filter(user_id__in=batch).values_list(
+            "user_id", "unit_id", "role"
+        ):
+            held.setdefault((user_id, unit_id), set()).add(role)
+    return held
+
+
+async def apply(ctx: Context, result: Plan) -> None:
+    units = dict(
+        await OrgUnit.filter(code__in=list({c.draft["unit"] for c in result.changes})).values_list("code", "id")
+    )
+    total, done = len(result.changes), 0
+    for batch in chunks(result.created):
+        await User.bulk_create([User(login=c.key, display_name=c.draft["display_name"], unit_id=units[c.draft["unit"]],
+                                     email=c.draft["email"], active=True) for c in batch], batch_size=500)  # fmt: skip
+        done += len(batch)
+        ctx.tick("writing", done, total)
+    users = {c.key: c.existing for c in result.updated}
+    for batch in chunks([c.key for c in result.created]):
+        users |= {u.login: u for u in await User.filter(login__in=batch)}
+    changed = [c for c in result.updated if c.after.keys() - {"roles"}]
+    for change in changed:
+        user = change.existing
+        user.display_name, user.email = change.draft["display_name"], change.draft["email"]
+        user.unit_id = units[change.draft["unit"]]
+    if changed:
+        await User.bulk_update(
+            [c.existing for c in changed], fields=["display_name", "email", "unit_id"], batch_size=500
+        )
+    ids = {login: user.id for login, user in users.items()}
+    await audit_log.record_many(audit_records(ctx.source, "User", result.changes, ids))
+    await _roles_follow(ctx, result, users, units)
+    ctx.tick("writing", total, total)
+
+
+async def _roles_follow(ctx: Context, result: Plan, users: dict[str, User], units: dict[str, int]) -> None:
+    """Grant the missing roles and revoke the others held in the row's unit, each audited."""
+    grants, revokes = [], []
+    for change in result.changes:
+        if "roles" not in change.after:
+            continue
+        unit = change.draft["unit"]
+        before = set((change.before or {}).get("roles", []))
+        after = set(change.after["roles"])
+        grants += [(change, role, unit) for role in sorted(after - before)]
+        revokes += [(change, role, unit) for role in sorted(before - after)]
+    if not grants and not revokes:
+        return
+    await RoleAssignment.bulk_create(
+        [RoleAssignment(user_id=users[c.key].id, role=role, unit_id=units[unit]) for c, role, unit in grants],
+        batch_size=500,
+    )
+    assignments = {}
+    for batch in chunks(sorted({users[c.key].id for c, _, _ in grants + revokes})):
+        for a in await RoleAssignment.filter(user_id__in=batch).values("id", "user_id", "role", "unit_id"):
+            assignments[(a["user_id"], a["role"], a["unit_id"])] = a["id"]
+    revoked = [assignments[(users[c.key].id, role, units[unit])] for c, role, unit in revokes]
+    for batch in chunks(revoked):
+        await RoleAssignment.filter(id__in=batch).delete()
+    records = []
+    for action, items, side in (
+        (AuditAction.ROLE_ASSIGN, grants, "after"),
+        (AuditAction.ROLE_REVOKE, revokes, "before"),
+    ):
+        for change, role, unit in items:
+            records.append({
+                "action": action, "object_type": "RoleAssignment",
+                "object_id": assignments[(users[change.key].id, role, units[unit])],
+                side: {"user": change.key, "role": role, "unit": unit}, "reason": ctx.source.reason(change.row),
+            })  # fmt: skip
+    await audit_log.record_many(records)
+    await ctx.policy_changed()
