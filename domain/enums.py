@@ -27,6 +27,7 @@ class FactoryStatus(StrEnum):
     PRODUCTION_STOPPED = "PRODUCTION_STOPPED"  # 停产
     RELOCATED = "RELOCATED"  # 已搬迁
     CLOSED = "CLOSED"  # 关闭
+    MERGED = "MERGED"  # 已合并: a duplicate record merged into another factory (Factory.merged_into)
 
 
 class CertificateStatus(StrEnum):

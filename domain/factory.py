@@ -52,6 +52,7 @@ class Change:
 
 def correct_information(current: FactoryFacts, correction: FactoryCorrection, jurisdiction: JurisdictionMap) -> Change:
     """Apply a correction; re-route jurisdiction when the location changes."""
+    _refuse_merged(current, correction.status)
     errors: list[DomainError] = []
     updates: dict = {}
 
@@ -90,7 +91,23 @@ def correct_information(current: FactoryFacts, correction: FactoryCorrection, ju
     return _diff(current, candidate)
 
 
+def _refuse_merged(current: FactoryFacts, status: FactoryStatus | None) -> None:
+    """A merged duplicate (已合并) is history: it is not corrected, and a factory becomes merged
+    only by merging it into another (services/registry_admin), never by a correction."""
+    if current.status == FactoryStatus.MERGED:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED, "a merged factory (已合并) is kept as history, not changed", ("status",)
+        )
+    if status == FactoryStatus.MERGED:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            "a factory is merged (已合并) only by merging it into another",
+            ("status",),
+        )
+
+
 def change_class(current: FactoryFacts, new_class: FactoryClass) -> Change:
+    _refuse_merged(current, None)
     if new_class == current.classification:
         raise DomainError(ErrorCode.NO_CHANGE, f"the factory is already class {new_class.value}", ("classification",))
     return _diff(current, replace(current, classification=new_class))

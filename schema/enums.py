@@ -52,6 +52,7 @@ FactoryStatus = _mirror(
         "PRODUCTION_STOPPED": "停产 Production stopped",
         "RELOCATED": "已搬迁 Relocated",
         "CLOSED": "关闭 Closed",
+        "MERGED": "已合并 Merged: a duplicate record merged into another factory (mergedInto); kept as history",
     },
 )
 

@@ -33,6 +33,7 @@ class User(Model):
     display_name = fields.CharField(max_length=200)
     unit = fields.ForeignKeyField("models.OrgUnit", related_name="members", db_index=True, on_delete=fields.RESTRICT)
     active = fields.BooleanField(default=True)
+    email = fields.CharField(max_length=254, null=True)  # for notices; shown to who may read people
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

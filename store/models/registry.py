@@ -38,6 +38,10 @@ class Factory(Model):
     enterprise_unit = fields.ForeignKeyField(
         "models.OrgUnit", related_name="enterprise_factories", null=True, db_index=True, on_delete=fields.RESTRICT
     )
+    # Set when this factory was a duplicate merged into another (status MERGED); kept, never deleted.
+    merged_into = fields.ForeignKeyField(
+        "models.Factory", related_name="merged_duplicates", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -62,6 +66,9 @@ class Certificate(Model):
     # End of the initial factory inspection: the first surveillance falls within 12 months
     # of it, or of the issue date where there was none (docs/domain.md, Numbers and defaults).
     initial_inspection_end = fields.DateField(null=True)
+    # The implementation rule (实施规则) the certificate was issued under; its category's rule
+    # when not given. Older certificates have none recorded: their category's rule applies.
+    implementation_rule = fields.CharField(max_length=64, null=True)
     suspended_until = fields.DateField(null=True)  # end of the current suspension period
     suspension_ground = fields.CharField(max_length=32, null=True)
     version = fields.IntField(default=1)

@@ -332,3 +332,17 @@ def test_new_factory_code_is_trimmed_and_limited():
 def test_lone_surrogates_are_invalid(bad):
     # They are legal in a JSON escape but cannot be encoded as UTF-8 (store, audit hash).
     assert raises_one(ErrorCode.INVALID, name=bad).field == ("name",)
+
+
+def test_a_merged_factory_is_neither_corrected_nor_reclassified():
+    merged = replace(JIANGSU, status=FactoryStatus.MERGED)
+    for attempt in (lambda: correct(merged, name="Other"), lambda: change_class(merged, FactoryClass.A)):
+        with pytest.raises(DomainError) as exc:
+            attempt()
+        assert exc.value.code == ErrorCode.TRANSITION_NOT_ALLOWED
+
+
+def test_a_correction_cannot_merge_a_factory():
+    with pytest.raises(DomainError) as exc:
+        correct(status=FactoryStatus.MERGED)
+    assert exc.value.code == ErrorCode.TRANSITION_NOT_ALLOWED and exc.value.field == ("status",)

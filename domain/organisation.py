@@ -1,0 +1,187 @@
+"""Org units and people (issue 12, registry administration): what a new unit or person must
+satisfy before it is written, from a mutation or an import file. Typed values in, `DomainErrors`
+listing every bad field out (see domain/registry_checks.py)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.enums import Role, UnitKind
+from domain.errors import DomainError, ErrorCode
+from domain.factory import PROVINCE_MAX
+from domain.jurisdiction import CHINA
+from domain.registry_checks import Checks, distinct, optional_text, required_text
+from domain.validation import country_code
+
+HQ_CODE = "hq"
+UNIT_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,31}")
+UNIT_NAME_MAX = 200
+LOGIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")  # as server/oidc.py accepts a login
+DISPLAY_NAME_MAX = 200
+EMAIL_MAX = 254
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+# What a unit of each kind may hold (docs/domain.md §3): HQ's own roles (policy administration,
+# audit) are granted only at HQ; staff work in HQ and the sub-centres; the outside parties hold
+# their one role in their own unit.
+_STAFF = (Role.PLANNER, Role.INSPECTOR, Role.REVIEWER, Role.DECIDER, Role.ARCHIVIST, Role.MARKET_BUYER)
+ROLES_BY_UNIT_KIND: dict[UnitKind, frozenset[Role]] = {
+    UnitKind.HQ: frozenset({Role.POLICY_ADMIN, Role.AUDITOR, *_STAFF}),
+    UnitKind.SUBCENTER: frozenset(_STAFF),
+    UnitKind.FOREIGN_AGENCY: frozenset({Role.AGENCY_INSPECTOR}),
+    UnitKind.LAB: frozenset({Role.LAB_TESTER}),
+    UnitKind.ENTERPRISE: frozenset({Role.ENTERPRISE}),
+}
+
+# --- Org units -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewUnit:
+    code: str
+    kind: UnitKind
+    name: str
+    name_zh: str
+    provinces: tuple[str, ...]
+    countries: tuple[str, ...]
+    regions: tuple[str, ...]
+
+
+def unit_code(value: str, field: str = "code") -> str:
+    code = (value or "").strip()
+    if not code:
+        raise DomainError(ErrorCode.REQUIRED, f"{field} (单位代码) is required", (field,))
+    if not UNIT_CODE.fullmatch(code):
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{field} (单位代码) must be 1-32 lower-case letters, digits or '-', starting with a letter or digit",
+            (field,),
+        )
+    return code
+
+
+# The list each kind of unit needs (and only it may have): a sub-centre's provinces (管辖省份),
+# an agency's countries (服务国家), a lab's regions (服务分中心).
+_LISTS = {UnitKind.SUBCENTER: "provinces", UnitKind.FOREIGN_AGENCY: "countries", UnitKind.LAB: "regions"}
+_LIST_TERMS = {"provinces": "管辖省份", "countries": "服务国家", "regions": "服务分中心"}
+
+
+def new_unit(
+    *,
+    code: str,
+    kind: UnitKind,
+    name: str,
+    name_zh: str,
+    provinces: Sequence[str],
+    countries: Sequence[str],
+    regions: Sequence[str],
+) -> NewUnit:
+    """A new org unit. HQ is the one unit `hq` (a second HQ is refused); a sub-centre needs its
+    provinces, an agency its countries (ISO 3166 alpha-2, not CN), a lab the sub-centres it
+    serves; no other kind has any of these lists."""
+    checks = Checks()
+    clean_code = checks.run(lambda: unit_code(code))
+    if kind == UnitKind.HQ and clean_code is not None and clean_code != HQ_CODE:
+        checks.fail(ErrorCode.CONFLICT, f"there is one HQ (总部), {HQ_CODE!r}: a second one is refused", "kind")
+    clean_name = checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
+    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
+    lists = {
+        "provinces": checks.run(
+            lambda: distinct(provinces, "provinces", lambda p: required_text(p, "provinces", PROVINCE_MAX))
+        ),
+        "countries": checks.run(lambda: distinct(countries, "countries", _foreign_country)),
+        "regions": checks.run(lambda: distinct(regions, "regions", lambda r: unit_code(r, "regions"))),
+    }
+    needed = _LISTS.get(kind)
+    for field, values in lists.items():
+        if values is None:
+            continue
+        term = _LIST_TERMS[field]
+        if field == needed and not values:
+            checks.fail(ErrorCode.REQUIRED, f"a {kind.value.lower()} unit needs its {field} ({term})", field)
+        elif field != needed and values:
+            checks.fail(ErrorCode.INVALID, f"a {kind.value.lower()} unit has no {field} ({term})", field)
+    checks.raise_any()
+    return NewUnit(
+        code=clean_code,
+        kind=kind,
+        name=clean_name,
+        name_zh=clean_name_zh,
+        provinces=lists["provinces"],
+        countries=lists["countries"],
+        regions=lists["regions"],
+    )  # type: ignore[arg-type]
+
+
+def _foreign_country(value: str) -> str:
+    code = country_code(value or "", "countries")
+    if code == CHINA:
+        raise DomainError(
+            ErrorCode.INVALID, "a foreign agency (境外委托机构) serves countries other than CN", ("countries",)
+        )
+    return code
+
+
+# --- People ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    login: str
+    display_name: str
+    roles: tuple[Role, ...]
+    email: str | None
+
+
+def login_name(value: str) -> str:
+    login = (value or "").strip()
+    if not login:
+        raise DomainError(ErrorCode.REQUIRED, "login (登录名) is required", ("login",))
+    if not LOGIN.fullmatch(login):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "login (登录名) must be 1-64 ASCII letters, digits or . _ @ + -, starting with a letter or digit",
+            ("login",),
+        )
+    return login
+
+
+def email_address(value: str | None) -> str | None:
+    """A plausible address (one @, no spaces, a dotted domain) or None; blank means None."""
+    text = optional_text(value, "email", EMAIL_MAX)
+    if text is not None and not EMAIL.fullmatch(text):
+        raise DomainError(ErrorCode.INVALID, "email (电子邮箱) is not an e-mail address", ("email",))
+    return text
+
+
+def person_name(value: str) -> str:
+    return required_text(value, "display_name", DISPLAY_NAME_MAX)
+
+
+def roles_for(roles: Sequence[Role], unit_kind: UnitKind) -> tuple[Role, ...]:
+    """The roles (角色) a person may hold in a unit of that kind, each once, in the order given."""
+    allowed = ROLES_BY_UNIT_KIND[unit_kind]
+    refused = [r.value for r in roles if r not in allowed]
+    if refused:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"a {unit_kind.value.lower()} unit's people cannot hold {', '.join(refused)} (角色)",
+            ("roles",),
+        )
+    return tuple(dict.fromkeys(roles))
+
+
+def new_person(
+    *, login: str, display_name: str, roles: Sequence[Role], email: str | None, unit_kind: UnitKind
+) -> NewPerson:
+    """A new person (人员) of a unit of kind `unit_kind`: a login the identity provider may
+    name, a display name, the roles that unit kind allows, an optional e-mail address."""
+    checks = Checks()
+    clean_login = checks.run(lambda: login_name(login))
+    clean_display = checks.run(lambda: required_text(display_name, "display_name", DISPLAY_NAME_MAX))
+    clean_roles = checks.run(lambda: roles_for(roles, unit_kind))
+    clean_email = checks.run(lambda: email_address(email))
+    checks.raise_any()
+    return NewPerson(clean_login, clean_display, clean_roles, clean_email)  # type: ignore[arg-type]

@@ -1,0 +1,163 @@
+"""Registry administration (issue 12): the rules a new org unit, factory, certificate or person
+must satisfy before it is written, whether it comes from a mutation or an import file.
+
+Each function takes typed values (parsing files is the importer's job), checks every field and
+raises `DomainErrors` listing every bad one, each with the snake_case column name an import file
+uses (`code`, `provinces`, `expires_on` ...) as its field. Units and people live in
+domain/organisation.py and are re-exported here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.certificate import VALIDITY_YEARS
+from domain.enums import CertificateStatus, FactoryClass
+from domain.errors import ErrorCode
+from domain.factory import ADDRESS_MAX, CODE_MAX, NAME_MAX, PROVINCE_MAX
+from domain.jurisdiction import CHINA, JurisdictionMap
+from domain.organisation import (
+    HQ_CODE,
+    ROLES_BY_UNIT_KIND,
+    NewPerson,
+    NewUnit,
+    email_address,
+    login_name,
+    new_person,
+    new_unit,
+    person_name,
+    roles_for,
+    unit_code,
+)
+from domain.registry_checks import Checks, optional_text, required_text
+from domain.validation import country_code
+
+CERTIFICATE_NUMBER_MAX = 64
+HOLDER_MAX = 200
+RULE_MAX = 64
+# Certificates enter the registry in these statuses; EXPIRED is set by the expiry sweep alone.
+ENTRY_STATUSES = frozenset({CertificateStatus.VALID, CertificateStatus.SUSPENDED, CertificateStatus.REVOKED,
+                            CertificateStatus.CANCELLED})  # fmt: skip
+
+
+# --- Factories -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewFactory:
+    code: str
+    name: str
+    address: str
+    country: str
+    province: str | None
+    classification: FactoryClass
+
+
+def new_factory(
+    *,
+    code: str,
+    name: str,
+    address: str,
+    country: str,
+    province: str | None,
+    classification: FactoryClass,
+    jurisdiction: JurisdictionMap,
+) -> NewFactory:
+    """A new factory (生产厂). In China its province is required and must be one some unit's
+    jurisdiction covers (North China or a sub-centre's); abroad the province is optional."""
+    checks = Checks()
+    clean_code = checks.run(lambda: required_text(code, "code", CODE_MAX))
+    if clean_code is not None and any(c.isspace() for c in clean_code):
+        checks.fail(ErrorCode.INVALID, "code (工厂编号) must not contain spaces", "code")
+    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX))
+    clean_address = checks.run(lambda: required_text(address, "address", ADDRESS_MAX))
+    clean_country = checks.run(lambda: country_code(country or ""))
+    clean_province = checks.run(lambda: optional_text(province, "province", PROVINCE_MAX))
+    if clean_country == CHINA and not any(e.field == ("province",) for e in checks.errors):
+        if not clean_province:
+            checks.fail(ErrorCode.REQUIRED, "a factory in China needs a province (省份)", "province")
+        elif clean_province not in jurisdiction.known_provinces():
+            checks.fail(
+                ErrorCode.JURISDICTION,
+                f"no unit's jurisdiction (管辖) lists the province {clean_province!r}",
+                "province",
+            )
+    checks.raise_any()
+    return NewFactory(clean_code, clean_name, clean_address, clean_country, clean_province, classification)  # type: ignore[arg-type]
+
+
+# --- Certificates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCertificate:
+    number: str
+    holder: str
+    issued_on: date
+    expires_on: date
+    status: CertificateStatus
+    implementation_rule: str | None
+
+
+def latest_expiry(start: date) -> date:
+    """The last day a certificate issued (or renewed) on `start` may be valid: 5 years (有效期)."""
+    try:
+        return start.replace(year=start.year + VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + VALIDITY_YEARS, day=28)
+
+
+def new_certificate(
+    *,
+    number: str,
+    holder: str,
+    issued_on: date,
+    expires_on: date,
+    status: CertificateStatus,
+    implementation_rule: str | None,
+) -> NewCertificate:
+    """A certificate entering the registry (发证 or taken over from another register): valid
+    after its issue date for at most 5 years; EXPIRED is the expiry sweep's status, never
+    given. `implementation_rule` None means its category's rule."""
+    checks = Checks()
+    clean_number = checks.run(lambda: required_text(number, "number", CERTIFICATE_NUMBER_MAX))
+    if clean_number is not None and any(c.isspace() for c in clean_number):
+        checks.fail(ErrorCode.INVALID, "number (证书编号) must not contain spaces", "number")
+    clean_holder = checks.run(lambda: required_text(holder, "holder", HOLDER_MAX))
+    rule = checks.run(lambda: optional_text(implementation_rule, "implementation_rule", RULE_MAX))
+    if expires_on <= issued_on:
+        checks.fail(ErrorCode.INVALID, "expires_on (有效期至) must be after issued_on (发证日期)", "expires_on")
+    elif expires_on > latest_expiry(issued_on):
+        checks.fail(
+            ErrorCode.INVALID,
+            f"a certificate is valid (有效期) for at most {VALIDITY_YEARS} years after issued_on",
+            "expires_on",
+        )
+    if status not in ENTRY_STATUSES:
+        checks.fail(
+            ErrorCode.INVALID,
+            "status must be VALID, SUSPENDED, REVOKED or CANCELLED: 过期 (EXPIRED) is set by the expiry sweep",
+            "status",
+        )
+    checks.raise_any()
+    return NewCertificate(clean_number, clean_holder, issued_on, expires_on, status, rule)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "HQ_CODE",
+    "ROLES_BY_UNIT_KIND",
+    "NewCertificate",
+    "NewFactory",
+    "NewPerson",
+    "NewUnit",
+    "email_address",
+    "latest_expiry",
+    "login_name",
+    "new_certificate",
+    "new_factory",
+    "new_person",
+    "new_unit",
+    "person_name",
+    "roles_for",
+    "unit_code",
+]
