@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         north_china=settings.north_china,
         document_dir=settings.document_dir,
         max_upload_bytes=settings.max_upload_bytes,
+        max_import_rows=settings.max_import_rows,
         lab_turnaround_working_days=settings.lab_turnaround_working_days,
         correction_months=settings.correction_months,
         suspension_months=settings.suspension_months,

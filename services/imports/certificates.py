@@ -23,9 +23,19 @@ from store.models import Certificate, CertificateStatusChange, Factory, ProductC
 FIELDS = ("holder", "factory", "category", "implementation_rule", "issued_on", "expires_on", "status")
 COLUMNS = ("holder", "factory_id", "product_category_id", "implementation_rule", "issued_on", "expires_on", "status")
 STORED = (
-    "id", "number", "holder", "factory__code", "product_category__code", "implementation_rule", "issued_on",
-    "expires_on", "status", "version", "suspended_until", "suspension_ground",
-)  # fmt: skip
+    "id",
+    "number",
+    "holder",
+    "factory__code",
+    "product_category__code",
+    "implementation_rule",
+    "issued_on",
+    "expires_on",
+    "status",
+    "version",
+    "suspended_until",
+    "suspension_ground",
+)
 ISSUED = "Certificate issued (发证)"
 
 
@@ -42,11 +52,13 @@ def _draft(row: Row) -> NewCertificate:
             errors.append(DomainError(ErrorCode.REQUIRED, f"{name} is required", (name,)))
     try:
         certificate = new_certificate(
-            number=text(row.get("number")), holder=text(row.get("holder")),
-            issued_on=values.get("issued_on", _PLACEHOLDER[0]), expires_on=values.get("expires_on", _PLACEHOLDER[1]),
+            number=text(row.get("number")),
+            holder=text(row.get("holder")),
+            issued_on=values.get("issued_on", _PLACEHOLDER[0]),
+            expires_on=values.get("expires_on", _PLACEHOLDER[1]),
             status=values.get("status", CertificateStatus.VALID),
             implementation_rule=optional(row.get("implementation_rule")),
-        )  # fmt: skip
+        )
     except DomainErrors as exc:  # date checks only where both dates were read
         errors.extend(e for e in exc.errors if e.field != ("expires_on",) or len(values) == 3)
     if errors:
@@ -67,12 +79,16 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         except DomainErrors as exc:
             result.reject(row, exc)
         ctx.tick("checking", done, len(rows))
-    categories = {code: (cid, rule) for cid, code, rule in await ProductCategory.all().values_list(
-        "id", "code", "implementation_rule")}  # fmt: skip
+    categories = {
+        code: (cid, rule)
+        for cid, code, rule in await ProductCategory.all().values_list("id", "code", "implementation_rule")
+    }
     factories = {}
     for batch in chunks(sorted({text(r.get("factory_code")) for r, _ in drafts})):
-        factories |= {code: (fid, status) for fid, code, status in await Factory.filter(code__in=batch).values_list(
-            "id", "code", "status")}  # fmt: skip
+        factories |= {
+            code: (fid, status)
+            for fid, code, status in await Factory.filter(code__in=batch).values_list("id", "code", "status")
+        }
     stored = {}
     for batch in chunks([d.number for _, d in drafts]):
         stored |= {c["number"]: c for c in await Certificate.filter(number__in=batch).values(*STORED)}
@@ -91,22 +107,33 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             known = ", ".join(sorted(categories))
             result.problem(row, "category_code", ErrorCode.NOT_FOUND, f"no product category {category} ({known})")
             continue
-        wanted = {"holder": draft.holder, "factory": factory, "category": category,
-                  "implementation_rule": draft.implementation_rule, "issued_on": draft.issued_on,
-                  "expires_on": draft.expires_on, "status": draft.status}  # fmt: skip
+        wanted = {
+            "holder": draft.holder,
+            "factory": factory,
+            "category": category,
+            "implementation_rule": draft.implementation_rule,
+            "issued_on": draft.issued_on,
+            "expires_on": draft.expires_on,
+            "status": draft.status,
+        }
         ids = {"factory_id": factories[factory][0], "product_category_id": categories[category][0]}
         current = stored.get(draft.number)
         if current is None:
             after = {"number": draft.number, **{k: plain(v) for k, v in wanted.items()}}
             result.changes.append(Change(row.number, draft.number, None, after, wanted | ids))
             continue
-        have = {"holder": current["holder"], "factory": current["factory__code"],
-                "category": current["product_category__code"], "implementation_rule": current["implementation_rule"],
-                "issued_on": current["issued_on"], "expires_on": current["expires_on"],
-                "status": CertificateStatus(current["status"])}  # fmt: skip
-        if have["status"] == CertificateStatus.EXPIRED and draft.status in EXPIRING:
-            if effective_status(draft.status, draft.expires_on, day) == CertificateStatus.EXPIRED:
-                wanted["status"] = CertificateStatus.EXPIRED  # the sweep's move, not the file's: no change
+        have = {
+            "holder": current["holder"],
+            "factory": current["factory__code"],
+            "category": current["product_category__code"],
+            "implementation_rule": current["implementation_rule"],
+            "issued_on": current["issued_on"],
+            "expires_on": current["expires_on"],
+            "status": CertificateStatus(current["status"]),
+        }
+        expired = effective_status(draft.status, draft.expires_on, day) == CertificateStatus.EXPIRED
+        if have["status"] == CertificateStatus.EXPIRED and draft.status in EXPIRING and expired:
+            wanted["status"] = CertificateStatus.EXPIRED  # the sweep's move, not the file's: no change
         before, after = diff(have, wanted)
         if "status" in after:
             try:
@@ -132,8 +159,11 @@ async def apply(ctx: Context, result: Plan) -> None:
         ids |= dict(await Certificate.filter(number__in=batch).values_list("number", "id"))
     now = datetime.now(UTC)
     for batch in chunks(result.updated):
-        await Certificate.bulk_update([_changed(c) for c in batch], fields=[*COLUMNS, "version", "suspended_until",
-                                      "suspension_ground"], batch_size=500)  # fmt: skip
+        await Certificate.bulk_update(
+            [_changed(c) for c in batch],
+            fields=[*COLUMNS, "version", "suspended_until", "suspension_ground"],
+            batch_size=500,
+        )
         done += len(batch)
         ctx.tick("writing", done, total)
     await CertificateStatusChange.bulk_create(list(_history(ctx, result, ids, now)), batch_size=500)
@@ -169,12 +199,29 @@ def _history(ctx: Context, result: Plan, ids: dict[str, int], now: datetime):
         status = change.draft["status"]
         if change.before is None:
             at = datetime.combine(change.draft["issued_on"], time(9), tzinfo=UTC)
-            yield CertificateStatusChange(certificate_id=ids[change.key], from_status=None,
-                                          to_status=CertificateStatus.VALID, reason=ISSUED, actor=actor, at=at)  # fmt: skip
+            yield CertificateStatusChange(
+                certificate_id=ids[change.key],
+                from_status=None,
+                to_status=CertificateStatus.VALID,
+                reason=ISSUED,
+                actor=actor,
+                at=at,
+            )
             if status != CertificateStatus.VALID:
-                yield CertificateStatusChange(certificate_id=ids[change.key], from_status=CertificateStatus.VALID,
-                                              to_status=status, reason=ctx.source.reason(change.row), actor=actor,
-                                              at=now)  # fmt: skip
+                yield CertificateStatusChange(
+                    certificate_id=ids[change.key],
+                    from_status=CertificateStatus.VALID,
+                    to_status=status,
+                    reason=ctx.source.reason(change.row),
+                    actor=actor,
+                    at=now,
+                )
         elif "status" in change.after:
-            yield CertificateStatusChange(certificate_id=ids[change.key], from_status=change.existing["status"],
-                                          to_status=status, reason=ctx.source.reason(change.row), actor=actor, at=now)  # fmt: skip
+            yield CertificateStatusChange(
+                certificate_id=ids[change.key],
+                from_status=change.existing["status"],
+                to_status=status,
+                reason=ctx.source.reason(change.row),
+                actor=actor,
+                at=now,
+            )

@@ -43,9 +43,15 @@ def _draft(row: Row, jurisdiction) -> tuple[NewFactory, str | None]:
             DomainError(ErrorCode.REQUIRED, "enterprise_name needs its enterprise_code", ("enterprise_code",))
         )
     try:
-        factory = new_factory(code=text(row.get("code")), name=text(row.get("name")), address=text(row.get("address")),
-                              country=parse_country(row.get("country")), province=optional(row.get("province")),
-                              classification=classification, jurisdiction=jurisdiction)  # fmt: skip
+        factory = new_factory(
+            code=text(row.get("code")),
+            name=text(row.get("name")),
+            address=text(row.get("address")),
+            country=parse_country(row.get("country")),
+            province=optional(row.get("province")),
+            classification=classification,
+            jurisdiction=jurisdiction,
+        )
     except DomainErrors as exc:
         errors.extend(exc.errors)
     if errors:
@@ -65,7 +71,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             result.reject(row, exc)
         ctx.tick("checking", done, len(rows))
     routing = {}
-    for row, draft, _ in drafts:
+    for _, draft, _ in drafts:
         agency = jurisdiction.serving_agency(draft.country)
         routing[draft.code] = (jurisdiction.responsible_unit(draft.country, draft.province), agency)
     units = await _units({u for r in routing.values() for u in r if u} | {e for _, _, e in drafts if e})
@@ -79,8 +85,15 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         if enterprise and enterprise not in units:
             new_enterprises.setdefault(enterprise, (text(row.get("enterprise_name")) or draft.name, row.number))
         responsible, agency = routing[draft.code]
-        wanted = {"name": draft.name, "address": draft.address, "country": draft.country, "province": draft.province,
-                  "classification": draft.classification, "responsible_unit": responsible, "agency_unit": agency}  # fmt: skip
+        wanted = {
+            "name": draft.name,
+            "address": draft.address,
+            "country": draft.country,
+            "province": draft.province,
+            "classification": draft.classification,
+            "responsible_unit": responsible,
+            "agency_unit": agency,
+        }
         factory = stored.get(draft.code)
         if factory is None:
             after = {"code": draft.code, **{k: plain(v) for k, v in wanted.items()}, "enterprise_unit": enterprise}
@@ -96,9 +109,13 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         before, after = diff(current, wanted)
         moves = {"responsible_unit", "agency_unit"} & after.keys()
         if moves and factory.id in moved_with_tasks:
-            result.problem(row, "province" if draft.country == "CN" else "country", ErrorCode.CONFLICT,
-                           f"the move changes who is responsible for {moved_with_tasks[factory.id]} open task(s): "
-                           "correct the factory's information instead, which re-routes them")  # fmt: skip
+            result.problem(
+                row,
+                "province" if draft.country == "CN" else "country",
+                ErrorCode.CONFLICT,
+                f"the move changes who is responsible for {moved_with_tasks[factory.id]} open task(s): "
+                "correct the factory's information instead, which re-routes them",
+            )
         elif after:
             result.changes.append(Change(row.number, draft.code, before, after, wanted, factory))
         else:
@@ -158,7 +175,7 @@ async def apply(ctx: Context, result: Plan) -> None:
                 "object_id": ids[code],
                 "after": {"code": code, "kind": UnitKind.ENTERPRISE.value, "name": name, "name_zh": name},
                 "reason": ctx.source.reason(number),
-            }  # fmt: skip
+            }
             for code, name, number in enterprises
         ]
     )
@@ -172,8 +189,11 @@ async def apply(ctx: Context, result: Plan) -> None:
         factory_ids |= dict(await Factory.filter(code__in=batch).values_list("code", "id"))
     now = datetime.now(UTC)
     for batch in chunks(result.updated):
-        await Factory.bulk_update([_changed(c, ids, now) for c in batch], fields=[*FIELDS, *_ID_FIELDS, "version",
-                                  "updated_at"], batch_size=500)  # fmt: skip
+        await Factory.bulk_update(
+            [_changed(c, ids, now) for c in batch],
+            fields=[*FIELDS, *_ID_FIELDS, "version", "updated_at"],
+            batch_size=500,
+        )
         done += len(batch)
         ctx.tick("writing", done, total)
     await audit_log.record_many(audit_records(ctx.source, "Factory", result.changes, factory_ids))
@@ -185,10 +205,15 @@ _ID_FIELDS = tuple(f"{n}_id" for n in UNIT_FIELDS)
 def _new(change: Change, ids: dict[str, int]) -> Factory:
     d = change.draft
     return Factory(
-        code=change.key, name=d["name"], address=d["address"], country=d["country"], province=d["province"],
-        classification=d["classification"], status=FactoryStatus.ACTIVE,
+        code=change.key,
+        name=d["name"],
+        address=d["address"],
+        country=d["country"],
+        province=d["province"],
+        classification=d["classification"],
+        status=FactoryStatus.ACTIVE,
         **{f"{n}_id": ids[d[n]] if d[n] else None for n in UNIT_FIELDS},
-    )  # fmt: skip
+    )
 
 
 def _changed(change: Change, ids: dict[str, int], now: datetime) -> Factory:

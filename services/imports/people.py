@@ -28,17 +28,26 @@ def _draft(row: Row, units: dict[str, OrgUnit]) -> NewPerson:
     code = text(row.get("unit_code"))
     unit = units.get(code)
     if unit is None:
-        errors.append(DomainError(ErrorCode.NOT_FOUND if code else ErrorCode.REQUIRED,
-                                  f"no unit {code}: import the units first" if code else "unit_code is required",
-                                  ("unit_code",)))  # fmt: skip
+        errors.append(
+            DomainError(
+                ErrorCode.NOT_FOUND if code else ErrorCode.REQUIRED,
+                f"no unit {code}: import the units first" if code else "unit_code is required",
+                ("unit_code",),
+            )
+        )
     try:
         roles = parse_roles(row.get("roles"))
     except DomainError as exc:
         errors.append(exc)
         roles = []
     try:
-        person = new_person(login=text(row.get("login")), display_name=text(row.get("display_name")), roles=roles,
-                            email=optional(row.get("email")), unit_kind=unit.kind if unit else UnitKind.HQ)  # fmt: skip
+        person = new_person(
+            login=text(row.get("login")),
+            display_name=text(row.get("display_name")),
+            roles=roles,
+            email=optional(row.get("email")),
+            unit_kind=unit.kind if unit else UnitKind.HQ,
+        )
     except DomainErrors as exc:
         errors.extend(e for e in exc.errors if unit is not None or e.field != ("roles",))
     if errors:
@@ -61,8 +70,9 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         ctx.tick("checking", done, len(rows))
     stored = await _stored([d.login for _, d in drafts])
     held = await _roles([u.id for u in stored.values()])
-    by_id = {u.id: u for u in units.values()} | {u.id: u for u in await OrgUnit.filter(id__in=list({
-        s.unit_id for s in stored.values()}))}  # fmt: skip
+    by_id = {u.id: u for u in units.values()} | {
+        u.id: u for u in await OrgUnit.filter(id__in=list({s.unit_id for s in stored.values()}))
+    }
     admins = await RoleAssignment.filter(role=Role.POLICY_ADMIN.value, user__active=True).count()
     for row, draft in drafts:
         unit = units[text(row.get("unit_code"))]
@@ -92,8 +102,11 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
 def _keep_a_policy_admin(result: Plan, admins: int) -> None:
     admin = Role.POLICY_ADMIN.value
     revoking = [c for c in result.updated if admin in c.before.get("roles", []) and admin not in c.after["roles"]]
-    granting = [c for c in result.changes if admin in (c.after.get("roles") or []) and admin not in
-                (c.before or {}).get("roles", [])]  # fmt: skip
+    granting = [
+        c
+        for c in result.changes
+        if admin in (c.after.get("roles") or []) and admin not in (c.before or {}).get("roles", [])
+    ]
     if revoking and admins - len(revoking) + len(granting) <= 0:
         for change in revoking:
             result.changes.remove(change)
@@ -134,8 +147,19 @@ async def apply(ctx: Context, result: Plan) -> None:
     )
     total, done = len(result.changes), 0
     for batch in chunks(result.created):
-        await User.bulk_create([User(login=c.key, display_name=c.draft["display_name"], unit_id=units[c.draft["unit"]],
-                                     email=c.draft["email"], active=True) for c in batch], batch_size=500)  # fmt: skip
+        await User.bulk_create(
+            [
+                User(
+                    login=c.key,
+                    display_name=c.draft["display_name"],
+                    unit_id=units[c.draft["unit"]],
+                    email=c.draft["email"],
+                    active=True,
+                )
+                for c in batch
+            ],
+            batch_size=500,
+        )
         done += len(batch)
         ctx.tick("writing", done, total)
     users = {c.key: c.existing for c in result.updated}
@@ -186,10 +210,14 @@ async def _roles_follow(ctx: Context, result: Plan, users: dict[str, User], unit
         (AuditAction.ROLE_REVOKE, revokes, "before"),
     ):
         for change, role, unit in items:
-            records.append({
-                "action": action, "object_type": "RoleAssignment",
-                "object_id": assignments[(users[change.key].id, role, units[unit])],
-                side: {"user": change.key, "role": role, "unit": unit}, "reason": ctx.source.reason(change.row),
-            })  # fmt: skip
+            records.append(
+                {
+                    "action": action,
+                    "object_type": "RoleAssignment",
+                    "object_id": assignments[(users[change.key].id, role, units[unit])],
+                    side: {"user": change.key, "role": role, "unit": unit},
+                    "reason": ctx.source.reason(change.row),
+                }
+            )
     await audit_log.record_many(records)
     await ctx.policy_changed()

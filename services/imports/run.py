@@ -12,10 +12,12 @@ bad rows, and a rerun that finds nothing to change write nothing and no audit re
 from __future__ import annotations
 
 import asyncio
+from pathlib import PurePath
 from types import ModuleType
 from typing import Any
 
 from domain.audit_events import AuditAction
+from domain.errors import DomainError, ErrorCode
 from services import audit_log
 from services.context import Session
 from services.imports import certificates, factories, people, units
@@ -23,8 +25,10 @@ from services.imports.columns import ImportKind
 from services.imports.common import Outcome, Progress, Source, no_progress, prepare
 from services.imports.context import Context
 from services.imports.reading import Limits
+from services.imports.report import render
 from services.policy_sync import PolicySync
 from services.runner import Work, command
+from store.reports import KeptReport
 
 KINDS: dict[ImportKind, ModuleType] = {
     ImportKind.UNITS: units,
@@ -40,6 +44,7 @@ PERMISSIONS = {
     ImportKind.PEOPLE: ("manage", "user"),
 }
 CLI_LOGIN = "import:cli"
+UPLOAD_UNPACKED_BYTES = 64 << 20  # what an uploaded workbook may unpack to
 
 
 async def read_source(kind: ImportKind, data: bytes, filename: str | None, limits: Limits | None = None) -> Source:
@@ -108,3 +113,41 @@ async def _run(work: Work, source: Source, dry_run: bool, all_or_nothing: bool, 
     await kind.apply(ctx, plan)
     await audit_log.record(AuditAction.IMPORT_RUN, "Import", None, after=outcome.summary(), reason=source.reason())
     return outcome
+
+
+async def import_upload(
+    session: Session,
+    *,
+    kind: ImportKind,
+    data: bytes,
+    filename: str | None,
+    dry_run: bool,
+    all_or_nothing: bool,
+    sync: PolicySync | None,
+) -> tuple[Outcome, str | None]:
+    """An uploaded file (GraphQL): the caller's permission is checked before a byte is parsed;
+    the file is read in a worker thread within the upload's byte limit and the configured row
+    limit. Returns the outcome and, when rows were bad, the token of the error report kept for
+    this caller alone to download."""
+    action, object_kind = PERMISSIONS[kind]
+    session.perms.require(action, object_kind, ["hq"])
+    config = session.config
+    if len(data) > config.max_upload_bytes:
+        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {config.max_upload_bytes} bytes", ("file",))
+    limits = Limits(max_rows=config.max_import_rows, max_unpacked_bytes=UPLOAD_UNPACKED_BYTES)
+    source = await read_source(kind, data, filename, limits)
+    outcome = await import_registry(session, source=source, dry_run=dry_run, all_or_nothing=all_or_nothing, sync=sync)
+    if not outcome.problems:
+        return outcome, None
+    content, suffix, content_type = await asyncio.to_thread(render, outcome.problems, source.as_xlsx)
+    name = PurePath(source.filename).stem + suffix
+    token = await asyncio.to_thread(config.import_reports.put, session.actor.user_id, content, name, content_type)
+    return outcome, token
+
+
+def kept_report(session: Session, token: str) -> KeptReport | None:
+    """An error report, for the user who ran the import only (anyone else: as if missing)."""
+    report = session.config.import_reports.get(token)
+    if report is None or report.owner_id != session.actor.user_id:
+        return None
+    return report

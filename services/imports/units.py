@@ -20,8 +20,10 @@ from store.models import Factory, OrgUnit
 
 FIELDS = ("name", "name_zh", "provinces", "countries", "regions")
 # The list that routes factories, per kind, and the factory column routed by it.
-_ROUTING = {UnitKind.SUBCENTER: ("provinces", "responsible_unit_id", "province"),
-            UnitKind.FOREIGN_AGENCY: ("countries", "agency_unit_id", "country")}  # fmt: skip
+_ROUTING = {
+    UnitKind.SUBCENTER: ("provinces", "responsible_unit_id", "province"),
+    UnitKind.FOREIGN_AGENCY: ("countries", "agency_unit_id", "country"),
+}
 
 
 def _draft(row: Row) -> NewUnit:
@@ -33,8 +35,13 @@ def _draft(row: Row) -> NewUnit:
         kind = None
     lists = {name: parse_list(row.get(name)) for name in ("provinces", "countries", "regions")}
     try:
-        unit = new_unit(code=text(row.get("code")), kind=kind or UnitKind.HQ, name=text(row.get("name")),
-                        name_zh=text(row.get("name_zh")), **lists)  # fmt: skip
+        unit = new_unit(
+            code=text(row.get("code")),
+            kind=kind or UnitKind.HQ,
+            name=text(row.get("name")),
+            name_zh=text(row.get("name_zh")),
+            **lists,
+        )
     except DomainErrors as exc:
         errors.extend(e for e in exc.errors if kind is not None or e.field[:1] not in (("kind",), *_LIST_FIELDS))
     if errors:
@@ -46,8 +53,14 @@ _LIST_FIELDS = (("provinces",), ("countries",), ("regions",))
 
 
 def _wanted(unit: NewUnit) -> dict:
-    return {"kind": unit.kind, "name": unit.name, "name_zh": unit.name_zh, "provinces": list(unit.provinces),
-            "countries": list(unit.countries), "regions": list(unit.regions)}  # fmt: skip
+    return {
+        "kind": unit.kind,
+        "name": unit.name,
+        "name_zh": unit.name_zh,
+        "provinces": list(unit.provinces),
+        "countries": list(unit.countries),
+        "regions": list(unit.regions),
+    }
 
 
 async def plan(ctx: Context, rows: list[Row]) -> Plan:
