@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from resolvers.archive import ArchiveMutation, ArchiveQuery
+from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
@@ -60,6 +61,7 @@ Mutation = merge_types(
         PurchaseMutation,
         ResultMutation,
         ArchiveMutation,
+        ImportMutation,
     ),
 )
 
