@@ -17,7 +17,7 @@ from domain.tasks import OPEN
 from services import audit_log
 from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
 from services.imports.context import Context
-from services.imports.parsing import optional, parse_class, parse_country, text
+from services.imports.parsing import parse_class, parse_country, parse_province, text
 from store.models import Factory, OrgUnit, SurveillanceTask
 
 FIELDS = ("name", "address", "country", "province", "classification")
@@ -48,7 +48,7 @@ def _draft(row: Row, jurisdiction) -> tuple[NewFactory, str | None]:
             name=text(row.get("name")),
             address=text(row.get("address")),
             country=parse_country(row.get("country")),
-            province=optional(row.get("province")),
+            province=parse_province(row.get("province")),
             classification=classification,
             jurisdiction=jurisdiction,
         )
