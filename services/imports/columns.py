@@ -88,11 +88,13 @@ def _lookup(kind: ImportKind) -> dict[str, str]:
 
 
 def _candidates(header: str) -> list[str]:
-    """The header as a whole, then its parts around and inside parentheses."""
+    """The header as a whole, then its parts around and inside parentheses, then its words
+    (`省份 Province`, `name/名称`)."""
     whole = normalise(header)
-    outside = normalise(_PARENTHESES.sub("", header))
-    inside = [normalise(m) for m in _PARENTHESES.findall(header)]
-    return [c for c in (whole, outside, *inside) if c]
+    outside = _PARENTHESES.sub("", header)
+    inside = _PARENTHESES.findall(header)
+    words = [w for part in (outside, *inside) for w in re.split(r"[\s/|]+", part.strip())]
+    return [c for c in (whole, *(normalise(p) for p in (outside, *inside, *words))) if c]
 
 
 def map_headers(kind: ImportKind, headers: list[str]) -> dict[str, int]:
