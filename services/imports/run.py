@@ -22,7 +22,7 @@ from services import audit_log
 from services.context import Session
 from services.imports import certificates, factories, people, units
 from services.imports.columns import ImportKind
-from services.imports.common import Outcome, Progress, Source, no_progress, prepare
+from services.imports.common import Outcome, Progress, Source, known_columns, no_progress, prepare
 from services.imports.context import Context
 from services.imports.reading import Limits
 from services.imports.report import render
@@ -91,7 +91,8 @@ async def import_as_system(
 async def _run(work: Work, source: Source, dry_run: bool, all_or_nothing: bool, ctx: Context) -> Outcome:
     kind = KINDS[source.kind]
     plan = await kind.plan(ctx, source.rows)
-    plan.problems.sort(key=lambda p: p.row or 0)
+    order = {name: i for i, name in enumerate(known_columns(source.kind))}
+    plan.problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))  # as the file reads
     refused = all_or_nothing and bool(plan.problems)
     applied = not dry_run and not refused and bool(plan.changes)
     outcome = Outcome(
