@@ -110,6 +110,11 @@ async def _keep_jurisdiction_whole(ctx: Context, result: Plan, drafts: dict, sto
     """Reject rows that would give a province two sub-centres (or make it North China's), a
     country two agencies, a lab an unknown region, or take a routing entry from under factories.
     Repeated until stable: a rejected row keeps its unit as stored, which may clash again."""
+    for number, (row, draft) in list(drafts.items()):  # first: it depends on the store alone
+        routed = draft.code in stored and draft.kind in _ROUTING
+        if routed and (message := await _still_routed(stored[draft.code], draft)):
+            result.problem(row, _ROUTING[draft.kind][0], ErrorCode.CONFLICT, message)
+            del drafts[number]
     north = set(ctx.north_china)
     while True:
         bad: dict[int, tuple[str, str]] = {}
@@ -141,15 +146,6 @@ async def _keep_jurisdiction_whole(ctx: Context, result: Plan, drafts: dict, sto
         for number, (field, message) in bad.items():
             row, _ = drafts.pop(number)
             result.problem(row, field, ErrorCode.JURISDICTION, message)
-    for number, (row, draft) in list(drafts.items()):
-        if (
-            draft.code in stored
-            and draft.kind in _ROUTING
-            and (message := await _still_routed(stored[draft.code], draft))
-        ):
-            field = _ROUTING[draft.kind][0]
-            result.problem(row, field, ErrorCode.CONFLICT, message)
-            del drafts[number]
 
 
 async def _still_routed(unit: OrgUnit, draft: NewUnit) -> str | None:
@@ -172,9 +168,9 @@ async def apply(ctx: Context, result: Plan) -> None:
     updated = []
     for change in result.updated:
         unit = change.existing
-        for name, value in _wanted(change.draft).items():
-            if name in FIELDS:
-                setattr(unit, name, value)
+        wanted = _wanted(change.draft)
+        for name in change.after:  # only what changed: a list in another order stays as stored
+            setattr(unit, name, wanted[name])
         updated.append(unit)
     if updated:
         await OrgUnit.bulk_update(updated, fields=list(FIELDS), batch_size=500)
