@@ -4,7 +4,7 @@
 
 units.csv, factories.csv (UTF-8), factories-north.csv (GB18030, Chinese headers),
 certificates.xlsx (first sheet, real date cells and text dates), people.csv. The deliberately
-bad rows are listed in examples/README.md; tests/services/test_import_examples.py imports them
+bad rows are listed in examples/README.md; tests/api/test_import_examples.py imports them
 all on SQLite and PostgreSQL."""
 
 from __future__ import annotations
