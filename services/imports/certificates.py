@@ -78,7 +78,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             drafts.append((row, _draft(row)))
         except DomainErrors as exc:
             result.reject(row, exc)
-        ctx.tick("checking", done, len(rows))
+        await ctx.tick("checking", done, len(rows))
     categories = {
         code: (cid, rule)
         for cid, code, rule in await ProductCategory.all().values_list("id", "code", "implementation_rule")
@@ -153,7 +153,7 @@ async def apply(ctx: Context, result: Plan) -> None:
     for batch in chunks(result.created):
         await Certificate.bulk_create([_new(c) for c in batch], batch_size=500)
         done += len(batch)
-        ctx.tick("writing", done, total)
+        await ctx.tick("writing", done, total)
     ids = {c.key: c.existing["id"] for c in result.updated}
     for batch in chunks([c.key for c in result.created]):
         ids |= dict(await Certificate.filter(number__in=batch).values_list("number", "id"))
@@ -165,7 +165,7 @@ async def apply(ctx: Context, result: Plan) -> None:
             batch_size=500,
         )
         done += len(batch)
-        ctx.tick("writing", done, total)
+        await ctx.tick("writing", done, total)
     await CertificateStatusChange.bulk_create(list(_history(ctx, result, ids, now)), batch_size=500)
     await audit_log.record_many(audit_records(ctx.source, "Certificate", result.changes, ids))
 

@@ -3,6 +3,7 @@ configuration, the policy sync to refresh after commit, and the progress callbac
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from domain.audit_events import AuditAction
@@ -36,9 +37,12 @@ class Context:
             self._jurisdiction = await load_jurisdiction(self.north_china)
         return self._jurisdiction
 
-    def tick(self, phase: str, done: int, total: int) -> None:
+    async def tick(self, phase: str, done: int, total: int) -> None:
+        """Report progress every few hundred rows, and let other requests run meanwhile: checking
+        20,000 rows is CPU work that must not hold the event loop for its whole length."""
         if done == total or done % EVERY == 0:
             self.progress(phase, done, total)
+            await asyncio.sleep(0)
 
     async def policy_changed(self) -> None:
         """Roles or policy lines changed: every process reloads (revision), this one after commit."""

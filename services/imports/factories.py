@@ -69,7 +69,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             drafts.append((row, *_draft(row, jurisdiction)))
         except DomainErrors as exc:
             result.reject(row, exc)
-        ctx.tick("checking", done, len(rows))
+        await ctx.tick("checking", done, len(rows))
     routing = {}
     for _, draft, _ in drafts:
         agency = jurisdiction.serving_agency(draft.country)
@@ -183,7 +183,7 @@ async def apply(ctx: Context, result: Plan) -> None:
     for batch in chunks(result.created):
         await Factory.bulk_create([_new(c, ids) for c in batch], batch_size=500)
         done += len(batch)
-        ctx.tick("writing", done, total)
+        await ctx.tick("writing", done, total)
     factory_ids = {c.existing.code: c.existing.id for c in result.updated}
     for batch in chunks([c.key for c in result.created]):
         factory_ids |= dict(await Factory.filter(code__in=batch).values_list("code", "id"))
@@ -195,7 +195,7 @@ async def apply(ctx: Context, result: Plan) -> None:
             batch_size=500,
         )
         done += len(batch)
-        ctx.tick("writing", done, total)
+        await ctx.tick("writing", done, total)
     await audit_log.record_many(audit_records(ctx.source, "Factory", result.changes, factory_ids))
 
 

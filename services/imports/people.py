@@ -67,7 +67,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             drafts.append((row, _draft(row, units)))
         except DomainErrors as exc:
             result.reject(row, exc)
-        ctx.tick("checking", done, len(rows))
+        await ctx.tick("checking", done, len(rows))
     stored = await _stored([d.login for _, d in drafts])
     held = await _roles([u.id for u in stored.values()])
     by_id = {u.id: u for u in units.values()} | {
@@ -161,7 +161,7 @@ async def apply(ctx: Context, result: Plan) -> None:
             batch_size=500,
         )
         done += len(batch)
-        ctx.tick("writing", done, total)
+        await ctx.tick("writing", done, total)
     users = {c.key: c.existing for c in result.updated}
     for batch in chunks([c.key for c in result.created]):
         users |= {u.login: u for u in await User.filter(login__in=batch)}
@@ -177,7 +177,7 @@ async def apply(ctx: Context, result: Plan) -> None:
     ids = {login: user.id for login, user in users.items()}
     await audit_log.record_many(audit_records(ctx.source, "User", result.changes, ids))
     await _roles_follow(ctx, result, users, units)
-    ctx.tick("writing", total, total)
+    await ctx.tick("writing", total, total)
 
 
 async def _roles_follow(ctx: Context, result: Plan, users: dict[str, User], units: dict[str, int]) -> None:

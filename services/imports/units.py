@@ -72,7 +72,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             drafts[row.number] = (row, _draft(row))
         except DomainErrors as exc:
             result.reject(row, exc)
-        ctx.tick("checking", done, len(rows))
+        await ctx.tick("checking", done, len(rows))
     stored = {u.code: u for u in await OrgUnit.filter(kind__not=UnitKind.ENTERPRISE)}
     for batch in chunks([d.code for _, d in drafts.values() if d.code not in stored]):
         stored |= {u.code: u for u in await OrgUnit.filter(code__in=batch)}
@@ -174,6 +174,6 @@ async def apply(ctx: Context, result: Plan) -> None:
         updated.append(unit)
     if updated:
         await OrgUnit.bulk_update(updated, fields=list(FIELDS), batch_size=500)
-    ctx.tick("writing", len(result.changes), len(result.changes))
+    await ctx.tick("writing", len(result.changes), len(result.changes))
     await audit_log.record_many(audit_records(ctx.source, "OrgUnit", result.changes, ids))
     await oversee_by_hq(ctx, [(c.key, c.draft.kind) for c in result.created])
