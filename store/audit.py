@@ -10,6 +10,7 @@ from domain.audit_chain import CURRENT_FORMAT, GENESIS, record_hash
 from store.models import AuditEntry
 
 BULK_BATCH = 500  # rows per INSERT batch
+PLANNED_BULK = 200  # records from which PostgreSQL is asked to plan the trigger look-ups afresh
 
 
 def canonical_time(at: datetime) -> str:
@@ -106,7 +107,16 @@ async def append_many(records: list[dict], *, actor_id: int | None, actor: str, 
         )
         entry.hash = prev = record_hash(_content(entry), prev)
         entries.append(entry)
+    postgres = len(entries) >= PLANNED_BULK and connections.get("default").capabilities.dialect == "postgres"
+    if postgres:
+        # The append-only triggers look up the new record's neighbours once per row. PostgreSQL
+        # plans those look-ups from the table's statistics: on a young table it scans it, and
+        # the plan stays cached while the insert grows the table (seconds become minutes).
+        # Fresh statistics (ANALYZE also drops cached plans) and index plans for this insert.
+        await connections.get("default").execute_script("ANALYZE audit_entry; SET LOCAL enable_seqscan = off")
     await AuditEntry.bulk_create(entries, batch_size=BULK_BATCH)
+    if postgres:
+        await connections.get("default").execute_script("SET LOCAL enable_seqscan TO DEFAULT")
     return len(entries)
 
 

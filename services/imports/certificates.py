@@ -20,6 +20,8 @@ from services.imports.context import Context
 from services.imports.parsing import optional, parse_date, parse_status, text
 from store.models import Certificate, CertificateStatusChange, Factory, ProductCategory
 
+TABLES = ("certificate", "certificate_status_change")  # written by this kind
+
 FIELDS = ("holder", "factory", "category", "implementation_rule", "issued_on", "expires_on", "status")
 COLUMNS = ("holder", "factory_id", "product_category_id", "implementation_rule", "issued_on", "expires_on", "status")
 STORED = (

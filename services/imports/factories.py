@@ -20,6 +20,8 @@ from services.imports.context import Context
 from services.imports.parsing import parse_class, parse_country, parse_province, text
 from store.models import Factory, OrgUnit, SurveillanceTask
 
+TABLES = ("factory", "org_unit")  # written by this kind
+
 FIELDS = ("name", "address", "country", "province", "classification")
 UNIT_FIELDS = ("responsible_unit", "agency_unit", "enterprise_unit")
 MERGED = "MERGED"

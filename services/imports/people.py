@@ -20,6 +20,8 @@ from services.imports.context import Context
 from services.imports.parsing import optional, parse_roles, text
 from store.models import OrgUnit, RoleAssignment, User
 
+TABLES = ("app_user", "role_assignment")  # written by this kind
+
 FIELDS = ("display_name", "unit", "email")
 
 

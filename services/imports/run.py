@@ -28,6 +28,7 @@ from services.imports.reading import Limits
 from services.imports.report import render
 from services.policy_sync import PolicySync
 from services.runner import Work, command
+from store.db import refresh_statistics
 from store.reports import KeptReport
 
 KINDS: dict[ImportKind, ModuleType] = {
@@ -45,6 +46,7 @@ PERMISSIONS = {
 }
 CLI_LOGIN = "import:cli"
 UPLOAD_UNPACKED_BYTES = 64 << 20  # what an uploaded workbook may unpack to
+ANALYZE_AFTER = 1_000  # rows written from which PostgreSQL's statistics are refreshed
 
 
 async def read_source(kind: ImportKind, data: bytes, filename: str | None, limits: Limits | None = None) -> Source:
@@ -112,6 +114,8 @@ async def _run(work: Work, source: Source, dry_run: bool, all_or_nothing: bool, 
         work.nothing_changed()
         return outcome
     await kind.apply(ctx, plan)
+    if len(plan.changes) >= ANALYZE_AFTER:
+        await refresh_statistics(kind.TABLES)
     await audit_log.record(AuditAction.IMPORT_RUN, "Import", None, after=outcome.summary(), reason=source.reason())
     return outcome
 

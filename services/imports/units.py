@@ -18,6 +18,8 @@ from services.imports.context import Context, oversee_by_hq
 from services.imports.parsing import parse_kind, parse_list, text
 from store.models import Factory, OrgUnit
 
+TABLES = ("org_unit", "policy_rule")  # written by this kind
+
 FIELDS = ("name", "name_zh", "provinces", "countries", "regions")
 # The list that routes factories, per kind, and the factory column routed by it.
 _ROUTING = {
