@@ -18,6 +18,7 @@ from services.clock import today
 from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
 from services.imports.context import Context
 from services.imports.parsing import optional, parse_date, parse_status, text
+from store.bulk import insert_rows
 from store.models import Certificate, CertificateStatusChange, Factory, ProductCategory
 
 TABLES = ("certificate", "certificate_status_change")  # written by this kind
@@ -150,16 +151,18 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
     return result
 
 
+NEW_COLUMNS = ("number", "holder", "factory_id", "product_category_id", "implementation_rule", "issued_on",
+               "expires_on", "status", "version", "created_at")  # fmt: skip
+HISTORY_COLUMNS = ("certificate_id", "from_status", "to_status", "reason", "actor", "at")
+
+
 async def apply(ctx: Context, result: Plan) -> None:
-    total, done = len(result.changes), 0
-    for batch in chunks(result.created):
-        await Certificate.bulk_create([_new(c) for c in batch], batch_size=500)
-        done += len(batch)
-        await ctx.tick("writing", done, total)
+    total, now = len(result.changes), datetime.now(UTC)
+    done = await insert_rows(Certificate, NEW_COLUMNS, (_new(c, now) for c in result.created))
+    await ctx.tick("writing", done, total)
     ids = {c.key: c.existing["id"] for c in result.updated}
     for batch in chunks([c.key for c in result.created]):
         ids |= dict(await Certificate.filter(number__in=batch).values_list("number", "id"))
-    now = datetime.now(UTC)
     for batch in chunks(result.updated):
         await Certificate.bulk_update(
             [_changed(c) for c in batch],
@@ -168,7 +171,7 @@ async def apply(ctx: Context, result: Plan) -> None:
         )
         done += len(batch)
         await ctx.tick("writing", done, total)
-    await CertificateStatusChange.bulk_create(list(_history(ctx, result, ids, now)), batch_size=500)
+    await insert_rows(CertificateStatusChange, HISTORY_COLUMNS, _history(ctx, result, ids, now))
     await audit_log.record_many(audit_records(ctx.source, "Certificate", result.changes, ids))
 
 
@@ -177,8 +180,10 @@ def _columns(draft: dict) -> dict:
     return {k: v for k, v in draft.items() if k in names}
 
 
-def _new(change: Change) -> Certificate:
-    return Certificate(number=change.key, **_columns(change.draft))
+def _new(change: Change, now: datetime) -> tuple:
+    d = change.draft
+    return (change.key, d["holder"], d["factory_id"], d["product_category_id"], d["implementation_rule"],
+            d["issued_on"], d["expires_on"], d["status"].value, 1, now)  # fmt: skip
 
 
 def _changed(change: Change) -> Certificate:
@@ -197,33 +202,13 @@ def _history(ctx: Context, result: Plan, ids: dict[str, int], now: datetime):
     """Issue (dated the issue day) and any status the file gives, for a new certificate; the move,
     for a changed status. Actor: who ran the import."""
     actor = ctx.work.actor.login
+    valid = CertificateStatus.VALID.value
     for change in result.changes:
-        status = change.draft["status"]
+        status, number = change.draft["status"].value, ids[change.key]
         if change.before is None:
-            at = datetime.combine(change.draft["issued_on"], time(9), tzinfo=UTC)
-            yield CertificateStatusChange(
-                certificate_id=ids[change.key],
-                from_status=None,
-                to_status=CertificateStatus.VALID,
-                reason=ISSUED,
-                actor=actor,
-                at=at,
-            )
-            if status != CertificateStatus.VALID:
-                yield CertificateStatusChange(
-                    certificate_id=ids[change.key],
-                    from_status=CertificateStatus.VALID,
-                    to_status=status,
-                    reason=ctx.source.reason(change.row),
-                    actor=actor,
-                    at=now,
-                )
+            issued = datetime.combine(change.draft["issued_on"], time(9), tzinfo=UTC)
+            yield (number, None, valid, ISSUED, actor, issued)
+            if status != valid:
+                yield (number, valid, status, ctx.source.reason(change.row), actor, now)
         elif "status" in change.after:
-            yield CertificateStatusChange(
-                certificate_id=ids[change.key],
-                from_status=change.existing["status"],
-                to_status=status,
-                reason=ctx.source.reason(change.row),
-                actor=actor,
-                at=now,
-            )
+            yield (number, change.existing["status"], status, ctx.source.reason(change.row), actor, now)
