@@ -1,9 +1,11 @@
 """`surveil import certificates`: certificates by number, for existing factories and categories.
 
-An empty `implementation_rule` means the category's rule (stored as none). A status different from
-the stored one is a move of the certificate's status machine (refused when the machine forbids it)
-and is kept in its status history; a certificate the expiry sweep has moved to EXPIRED stays so
-while the file still gives the date that expired it."""
+An empty `implementation_rule` means the category's rule (stored as none); a file without that
+column leaves an existing certificate's rule, and one without `status` (or an empty cell) its
+status (a new certificate is VALID). A status different from the stored one is a move of the
+certificate's status machine (refused when the machine forbids it) and is kept in its status
+history; a certificate the expiry sweep has moved to EXPIRED stays so while the file still gives
+the date that expired it."""
 
 from __future__ import annotations
 
@@ -134,8 +136,12 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             "expires_on": current["expires_on"],
             "status": CertificateStatus(current["status"]),
         }
+        if "status" not in ctx.source.columns or not text(row.get("status")):
+            wanted["status"] = have["status"]  # no status given: an existing certificate keeps its own
+        if "implementation_rule" not in ctx.source.columns:
+            wanted["implementation_rule"] = have["implementation_rule"]  # a file without the column
         expired = effective_status(draft.status, draft.expires_on, day) == CertificateStatus.EXPIRED
-        if have["status"] == CertificateStatus.EXPIRED and draft.status in EXPIRING and expired:
+        if have["status"] == CertificateStatus.EXPIRED and wanted["status"] in EXPIRING and expired:
             wanted["status"] = CertificateStatus.EXPIRED  # the sweep's move, not the file's: no change
         before, after = diff(have, wanted)
         if "status" in after:

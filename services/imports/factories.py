@@ -78,14 +78,14 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         routing[draft.code] = (jurisdiction.responsible_unit(draft.country, draft.province), agency)
     units = await _units({u for r in routing.values() for u in r if u} | {e for _, _, e in drafts if e})
     stored = await _stored([d.code for _, d, _ in drafts])
-    new_enterprises: dict[str, tuple[str, int]] = {}  # code -> (name, row): enterprise units to create
+    new_enterprises: dict[str, str] = {}  # code -> name: enterprise units to create
     moved_with_tasks = await _open_tasks([f.id for f in stored.values()])
     for row, draft, enterprise in drafts:
         if enterprise and enterprise in units and units[enterprise].kind != UnitKind.ENTERPRISE:
             result.problem(row, "enterprise_code", ErrorCode.CONFLICT, f"{enterprise} is not an enterprise unit")
             continue
         if enterprise and enterprise not in units:
-            new_enterprises.setdefault(enterprise, (text(row.get("enterprise_name")) or draft.name, row.number))
+            new_enterprises.setdefault(enterprise, text(row.get("enterprise_name")) or draft.name)
         responsible, agency = routing[draft.code]
         wanted = {
             "name": draft.name,
@@ -122,7 +122,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             result.changes.append(Change(row.number, draft.code, before, after, wanted, factory))
         else:
             result.unchanged += 1
-    result.extra["enterprises"] = {code: name for code, (name, _) in new_enterprises.items()}
+    result.extra["enterprises"] = new_enterprises
     return result
 
 

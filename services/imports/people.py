@@ -18,6 +18,7 @@ from services import audit_log
 from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key
 from services.imports.context import Context
 from services.imports.parsing import optional, parse_roles, text
+from services.imports.report import Problem
 from store.models import OrgUnit, RoleAssignment, User
 
 TABLES = ("app_user", "role_assignment")  # written by this kind
@@ -86,6 +87,8 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             result.changes.append(Change(row.number, draft.login, None, after, {**wanted, "roles": roles}))
             continue
         current = {"display_name": user.display_name, "unit": by_id[user.unit_id].code, "email": user.email}
+        if "email" not in ctx.source.columns:
+            wanted["email"] = user.email  # a file without the column leaves the address as it is
         before, after = diff(current, wanted)
         had = sorted(held.get((user.id, unit.id), set()))
         if had != roles:
@@ -112,15 +115,9 @@ def _keep_a_policy_admin(result: Plan, admins: int) -> None:
     if revoking and admins - len(revoking) + len(granting) <= 0:
         for change in revoking:
             result.changes.remove(change)
-            result.problems.append(
-                _problem(change.row, "roles", "this would remove the last policy administrator", admin)
-            )
-
-
-def _problem(row: int, column: str, message: str, value: str):
-    from services.imports.report import Problem
-
-    return Problem(row, column, ErrorCode.CONFLICT, message, value)
+            message = "this would remove the last policy administrator"
+            value = ";".join(change.after["roles"])
+            result.problems.append(Problem(change.row, "roles", ErrorCode.CONFLICT, message, value))
 
 
 async def _stored(logins: list[str]) -> dict[str, User]:

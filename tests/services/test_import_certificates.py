@@ -118,3 +118,17 @@ async def test_an_xlsx_file_with_date_cells_and_chinese_headers():
     )
     assert stored == [("VALID", None, date(2025, 6, 1)), ("CANCELLED", "CNCA-C09-01:2014", date(2025, 6, 1))]
     assert await chain_intact()
+
+
+async def test_a_file_without_status_or_rule_leaves_those_of_existing_certificates():
+    suspended = await Certificate.filter(status="SUSPENDED").order_by("id").first()
+    await Certificate.filter(id=suspended.id).update(implementation_rule="CNCA-OWN:2020")
+    row = await _row_of(suspended.number)
+    short = [h for h in HEADER if h not in ("status", "implementation_rule")]
+    outcome = await run_import("certificates", [short, [v for h, v in zip(HEADER, row, strict=True) if h in short]])
+    assert (outcome.unchanged, outcome.problems) == (1, [])
+    blank = await run_import("certificates", [HEADER, [*row[:4], "CNCA-OWN:2020", *row[5:7], ""]])
+    assert (blank.unchanged, blank.problems) == (1, [])  # an empty status cell: the same
+    assert await Certificate.filter(id=suspended.id).values_list("status", "implementation_rule") == [
+        ("SUSPENDED", "CNCA-OWN:2020")
+    ]

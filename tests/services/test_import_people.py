@@ -87,3 +87,12 @@ async def test_rows_with_unknown_units_roles_the_unit_cannot_hold_and_bad_fields
     ]
     assert (await User.get(login="east.planner")).display_name == "Again"
     assert not await User.filter(login__in=["a.b", "c.d", "e.f"]).exists()
+
+
+async def test_a_file_without_the_email_column_leaves_addresses_alone():
+    await User.filter(login="east.planner").update(email="planner@east.example.org")
+    outcome = await run_import("people", [HEADER[:4], ["east.planner", "East planner", "east", "planner"]])
+    assert (outcome.unchanged, outcome.problems) == (1, [])
+    assert (await User.get(login="east.planner")).email == "planner@east.example.org"
+    cleared = await run_import("people", [HEADER, ["east.planner", "East planner", "east", "planner", ""]])
+    assert cleared.updated == 1 and (await User.get(login="east.planner")).email is None
