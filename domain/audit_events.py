@@ -74,6 +74,25 @@ class AuditAction(StrEnum):
     TASK_TEAM_FORMED = "task.team_formed"
     SEED_DEMO = "seed.demo"  # the demo world loaded
     TASK_ARCHIVE_FILE = "task.archive_file"  # the archive record a bundle's manifest is bound to
+    # Registry administration (issue 12)
+    UNIT_CREATE = "unit.create"
+    UNIT_UPDATE = "unit.update"
+    CATEGORY_CREATE = "category.create"
+    CATEGORY_UPDATE = "category.update"
+    FACTORY_CREATE = "factory.create"
+    FACTORY_CLOSE = "factory.close"
+    FACTORY_REOPEN = "factory.reopen"
+    FACTORY_MERGE = "factory.merge"  # on the duplicate and on the survivor
+    FACTORY_REROUTE = "factory.reroute"  # a unit's jurisdiction changed under the factory
+    TASK_FACTORY_MERGED = "task.factory_merged"  # the task's factory was merged into another
+    CERTIFICATE_ISSUE = "certificate.issue"
+    CERTIFICATE_RENEW = "certificate.renew"
+    CERTIFICATE_TRANSFER = "certificate.transfer"
+    CERTIFICATE_CANCEL = "certificate.cancel"
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    USER_DEACTIVATE = "user.deactivate"
+    USER_REACTIVATE = "user.reactivate"
     # A registry import (surveil import / importRegistry): one record per row created or changed,
     # naming the file, its SHA-256 and the row; one summary record per import that changed anything.
     IMPORT_CREATE = "import.create"

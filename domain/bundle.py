@@ -6,7 +6,8 @@ Checking a bundle needs nothing but the bundle:
 - every audit record must still match its own hash;
 - the manifest must agree with the audit trail it carries: the files and the decision with
   the archive record (written when the task was archived), each result version with the
-  record that submitted or changed it.
+  record that submitted or changed it, the task's number with every record naming it (its
+  creation, its archiving).
 
 Forging all of that consistently is still possible offline (the hashes are not keyed);
 `surveil archive verify --against-db` also compares the audit records with the live chain."""
@@ -23,6 +24,8 @@ FORMAT = "surveil-archive/1"
 MANIFEST = "manifest.json"
 ARCHIVE_ACTION = AuditAction.TASK_ARCHIVE_FILE
 RESULT_ACTIONS = ("result.submit", "result.change")
+# The records that name the task's own number (a form's record names the form's number).
+NUMBER_ACTIONS = (AuditAction.TASK_CREATE, AuditAction.TASK_PLAN, AuditAction.TASK_SPLIT, ARCHIVE_ACTION)
 
 
 def safe_name(name: str) -> str:
@@ -82,6 +85,15 @@ def _binding(manifest: Mapping, trail: list) -> list[str]:
     for doc_id in sorted(set(on_file) | set(in_bundle)):
         if on_file.get(doc_id) != in_bundle.get(doc_id):
             problems.append(f"document {doc_id}: differs from the file archived")
+    task = manifest.get("task")
+    number = task.get("number") if isinstance(task, Mapping) else None
+    named = {
+        r["after"]["number"]
+        for r in trail
+        if r["action"] in NUMBER_ACTIONS and isinstance(r.get("after"), Mapping) and "number" in r["after"]
+    }
+    if named - {number}:
+        problems.append("the task's number differs from the one its audit trail records")
     decision = manifest.get("decision") or {}
     if decision.get("outcome") != record.get("decision"):
         problems.append("the decision differs from the one archived")

@@ -39,6 +39,41 @@ def check_move(current: S, target: S, *, system: bool = False) -> None:
         )
 
 
+def latest_expiry(start: date) -> date:
+    """The last day a certificate issued (or renewed) on `start` may be valid: 5 years (有效期)."""
+    try:
+        return start.replace(year=start.year + VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + VALIDITY_YEARS, day=28)
+
+
+RENEWABLE = EXPIRING  # a valid or suspended certificate, before its date has passed
+
+
+def check_renewal(status: S, expires_on: date, new_expires_on: date, today: date) -> None:
+    """A renewal (延续) gives a live certificate a new validity: later than the current one and
+    at most 5 years from the day of renewal. Its status stays as it is (a suspended one stays
+    suspended). An expired certificate is cancelled (注销), not renewed; a revoked or cancelled
+    one is final."""
+    current = effective_status(status, expires_on, today)
+    if current not in RENEWABLE:
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            f"a {current.value.lower()} certificate is not renewed (延续); issue a new one",
+            ("certificateId",),
+        )
+    if new_expires_on <= expires_on:
+        raise DomainError(
+            ErrorCode.INVALID, "the new expiresOn (有效期至) must be later than the current one", ("expiresOn",)
+        )
+    if new_expires_on > latest_expiry(today):
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"a renewed certificate is valid (有效期) for at most {VALIDITY_YEARS} years from today",
+            ("expiresOn",),
+        )
+
+
 def past_expiry(expires_on: date, today: date) -> bool:
     return today > expires_on
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.certificate import VALIDITY_YEARS
+from domain.certificate import VALIDITY_YEARS, latest_expiry
 from domain.enums import CertificateStatus, FactoryClass
 from domain.errors import ErrorCode
 from domain.factory import ADDRESS_MAX, CODE_MAX, NAME_MAX, PROVINCE_MAX
@@ -86,6 +86,30 @@ def new_factory(
     return NewFactory(clean_code, clean_name, clean_address, clean_country, clean_province, classification)  # type: ignore[arg-type]
 
 
+# --- Product categories ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCategory:
+    code: str
+    name: str
+    name_zh: str
+    implementation_rule: str
+
+
+def new_category(*, code: str, name: str, name_zh: str, implementation_rule: str) -> NewCategory:
+    """A product category (产品类别) with the implementation rule (实施规则) it is certified under."""
+    checks = Checks()
+    clean_code = checks.run(lambda: required_text(code, "code", CODE_MAX))
+    if clean_code is not None and any(c.isspace() for c in clean_code):
+        checks.fail(ErrorCode.INVALID, "code (代码) must not contain spaces", "code")
+    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX))
+    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", NAME_MAX))
+    rule = checks.run(lambda: required_text(implementation_rule, "implementation_rule", RULE_MAX))
+    checks.raise_any()
+    return NewCategory(clean_code, clean_name, clean_name_zh, rule)  # type: ignore[arg-type]
+
+
 # --- Certificates ----------------------------------------------------------------------------
 
 
@@ -97,14 +121,6 @@ class NewCertificate:
     expires_on: date
     status: CertificateStatus
     implementation_rule: str | None
-
-
-def latest_expiry(start: date) -> date:
-    """The last day a certificate issued (or renewed) on `start` may be valid: 5 years (有效期)."""
-    try:
-        return start.replace(year=start.year + VALIDITY_YEARS)
-    except ValueError:  # 29 February
-        return start.replace(year=start.year + VALIDITY_YEARS, day=28)
 
 
 def new_certificate(
@@ -146,6 +162,7 @@ def new_certificate(
 __all__ = [
     "HQ_CODE",
     "ROLES_BY_UNIT_KIND",
+    "NewCategory",
     "NewCertificate",
     "NewFactory",
     "NewPerson",
@@ -153,6 +170,7 @@ __all__ = [
     "email_address",
     "latest_expiry",
     "login_name",
+    "new_category",
     "new_certificate",
     "new_factory",
     "new_person",

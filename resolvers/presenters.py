@@ -104,6 +104,7 @@ class Presenters:
         people the viewer may read (from the policy in memory)."""
         session = self._session
         units = await self._context.loaders.unit.load_many([r.unit_id for r in rows])
+        readable = await session.perms.unit_ids("read", people.KIND)  # e-mail addresses: as the directory
         return [
             types.Person(
                 id=to_global_id("Person", r.id),
@@ -115,16 +116,23 @@ class Presenters:
                     types.HeldRole(role=enums.Role(role), unit_code=code)
                     for role, code in people.roles_of(session, r.id)
                 ],
+                email=r.email if r.unit_id in readable else None,
             )
             for r, u in zip(rows, units, strict=True)
         ]
 
     async def problem_reports(self, rows) -> list[archive_types.ProblemReport]:
+        """The linked tasks' numbers only where the viewer may read the task (one scoped look-up)."""
         messages = await problems.messages_of([r.id for r in rows])
         units = await lookups.unit_codes({r.unit_id for r in rows})
         filers = await lookups.user_logins({r.filed_by_id for r in rows})
+        linked = sorted({i for r in rows for i in r.task_ids})
+        readable = await task_queries.visible_tasks(self._session, linked) if linked else {}
+        numbers = {i: t.number for i, t in readable.items()}
         return [
-            archive_types.ProblemReport.from_model(r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, []))
+            archive_types.ProblemReport.from_model(
+                r, units[r.unit_id], filers[r.filed_by_id], messages.get(r.id, []), numbers
+            )
             for r in rows
         ]
 
@@ -161,6 +169,7 @@ def _assignment(a, b: WorkBundle, buyers: dict[int, types.Person]) -> pt.Purchas
         closed_at=a.closed_at,
         close_reason=a.close_reason,
         task_id=to_global_id("Task", task.id),
+        task_number=task.number,
         planned_start=task.planned_start,
         planned_end=task.planned_end,
         due_on=task.due_on,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.tasks import TaskKind, TaskStatus
@@ -24,6 +26,7 @@ def _filter(f: task_inputs.TaskFilter | None) -> queries.TaskFilter:
         window_from=f.window_from,
         window_to=f.window_to,
         top_level_only=f.top_level_only,
+        number=f.number,
     )
 
 
@@ -52,3 +55,18 @@ class TaskQuery:
         page_req = page_request(info, first, after, None, None)
         page = await queries.list_tasks(info.context.require_session, _filter(filter), page_req, mine=True)
         return await _connection(info, page)
+
+    @strawberry.field(
+        description="按编号查任务 The task with this number (任务编号, any case), as `node` would show it: "
+        "null if there is none or you may not see it."
+    )
+    async def task_by_number(
+        self,
+        info: strawberry.Info,
+        number: Annotated[str, strawberry.argument(description="任务编号, e.g. EAST-2026-0042")],
+    ) -> task_types.Task | None:
+        found = await queries.task_by_number(info.context.require_session, number)
+        if found is None:
+            return None
+        info.context.loaders.task.prime(found.id, found)
+        return (await info.context.present.tasks([found]))[0]

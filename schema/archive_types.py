@@ -96,14 +96,19 @@ class ProblemReport(Node):
     filed_by: str
     filed_at: dt.datetime
     task_ids: list[strawberry.ID] = strawberry.field(description="Linked tasks")
+    task_numbers: list[str | None] = strawberry.field(
+        description="任务编号 The linked tasks' numbers, in the order of taskIds; null for a task you may no longer see"
+    )
     messages: list[ProblemMessage]
 
     @classmethod
-    def from_model(cls, m, unit_code: str, filed_by: str, messages) -> ProblemReport:
+    def from_model(cls, m, unit_code: str, filed_by: str, messages, numbers: dict[int, str]) -> ProblemReport:
+        """`numbers`: the numbers of the linked tasks the viewer may read, by task id."""
         return cls(
             id=to_global_id("ProblemReport", m.id), unit_code=unit_code, category=ProblemCategory(m.category),
             title=m.title, description=m.description, status=m.status, filed_by=filed_by,
             filed_at=m.filed_at, task_ids=[to_global_id("Task", i) for i in m.task_ids],
+            task_numbers=[numbers.get(i) for i in m.task_ids],
             messages=[ProblemMessage(author=x.author.login, from_hq=x.from_hq, text=x.text, at=x.at) for x in messages],
         )  # fmt: skip
 

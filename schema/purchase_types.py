@@ -92,6 +92,7 @@ class PurchaseAssignment(Node):
     closed_at: dt.datetime | None
     close_reason: str | None
     task_id: strawberry.ID = strawberry.field(description="The sampling task (staff may open it)")
+    task_number: str = strawberry.field(description="任务编号 The sampling task's number (EAST-2026-0042)")
     planned_start: dt.date | None
     planned_end: dt.date | None
     due_on: dt.date = strawberry.field(description="完成期限")

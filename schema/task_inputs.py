@@ -23,6 +23,11 @@ class TaskFilter:
     window_from: dt.date | None = strawberry.field(default=None, description="Planned window ends on or after")
     window_to: dt.date | None = strawberry.field(default=None, description="Planned window starts on or before")
     top_level_only: bool = strawberry.field(default=False, description="Leave out sub-tasks")
+    number: str | None = strawberry.field(
+        default=None,
+        description='任务编号 Tasks whose number contains this, in any case: "0042" finds EAST-2026-0042 '
+        "(and its sub-tasks)",
+    )
 
 
 @strawberry.input(description="生成年度计划 Draft the routine tasks of a unit for a year.")

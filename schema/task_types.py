@@ -71,6 +71,10 @@ class LabRequest:
 
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
 class Task(TaskArchiveFields, TaskOutcomeFields, Node):
+    number: str = strawberry.field(
+        description="任务编号 The task's number, its name on paper: responsible unit, year and sequence "
+        "(EAST-2026-0042); a sub-task adds its place under its parent (EAST-2026-0042-1). Never changes."
+    )
     kind: task_enums.TaskKind
     status: task_enums.TaskStatus
     year: int
@@ -201,8 +205,9 @@ class Task(TaskArchiveFields, TaskOutcomeFields, Node):
     @classmethod
     def from_model(cls, m, *, internal: bool, overdue: bool, risk: bool = False) -> Task:
         return cls(
-            id=to_global_id("Task", m.id), kind=task_enums.TaskKind(m.kind), status=task_enums.TaskStatus(m.status),
-            year=m.year, due_on=m.due_on, planned_start=m.planned_start, planned_end=m.planned_end, overdue=overdue,
+            id=to_global_id("Task", m.id), number=m.number, kind=task_enums.TaskKind(m.kind),
+            status=task_enums.TaskStatus(m.status), year=m.year, due_on=m.due_on, planned_start=m.planned_start,
+            planned_end=m.planned_end, overdue=overdue,
             special_trigger=task_enums.SpecialTrigger(m.special_trigger) if m.special_trigger else None,
             trigger_details=m.trigger_details if internal else None, with_sampling=m.with_sampling,
             risk_notice=m.risk_notice, notified_at=m.notified_at, started_at=m.started_at, version=m.version,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from strawberry.scalars import JSON
 
 from domain.certificate import effective_status
 from domain.decisions import suspension_expired
 from domain.enums import CertificateStatus
 from schema import enums
+from schema.audit_types import AUDIT_TYPE, NODE_TYPE, AuditEntry, PolicyRule  # noqa: F401 (their users import them here)
 from schema.relay import Connection, Node, slice_connection, to_global_id
 from schema.result_enums import SpotCheckLevel
 from schema.result_types import SpotCheck
@@ -81,6 +81,16 @@ class Factory(Node):
         info.context.check_page_size(first, None)
         items = await info.context.loaders.certificates_by_factory.load(self._model.id)
         return slice_connection(items, Certificate.from_model, first, after)
+
+    @strawberry.field(
+        description="已合并至 The factory this duplicate was merged into (status MERGED); null otherwise, or if you "
+        "may not see it."
+    )
+    async def merged_into(self, info: strawberry.Info) -> Factory | None:
+        if self._model.merged_into_id is None:
+            return None
+        f = await info.context.loaders.factory.load(self._model.merged_into_id)
+        return (await info.context.present.factories([f]))[0] if f else None
 
     @classmethod
     def from_model(cls, m, *, class_visible: bool, unit) -> Factory:
@@ -163,6 +173,13 @@ class Certificate(Node):
             await info.context.loaders.product_category.load(self._model.product_category_id)
         )
 
+    @strawberry.field(description="实施规则 The implementation rule it was issued under (else its category's).")
+    async def implementation_rule(self, info: strawberry.Info) -> str:
+        if self._model.implementation_rule:
+            return self._model.implementation_rule
+        category = await info.context.loaders.product_category.load(self._model.product_category_id)
+        return category.implementation_rule
+
     @strawberry.field(description="状态历史 Status history, oldest first.")
     async def status_history(self, info: strawberry.Info) -> list[CertificateStatusChange]:
         rows = await info.context.loaders.status_history.load(self._model.id)
@@ -183,60 +200,6 @@ class Certificate(Node):
         )
 
 
-# Audit records name the stored object ("SurveillanceTask"); GraphQL names its type ("Task").
-NODE_TYPE = {"SurveillanceTask": "Task"}
-AUDIT_TYPE = {v: k for k, v in NODE_TYPE.items()}
-
-
-@strawberry.type(description="Audit record 审计记录: who, when, what, why. Append-only, hash-chained.")
-class AuditEntry(Node):
-    seq: int
-    at: dt.datetime
-    actor: str = strawberry.field(description="Login of the person, or 'system'.")
-    unit: str = strawberry.field(description="Code of the unit the person acted for.")
-    action: str
-    object_type: str
-    object_id: strawberry.ID | None = strawberry.field(description="Global ID of the changed object.")
-    before: JSON | None
-    after: JSON | None
-    reason: str | None
-    request_id: str
-    hash: str
-
-    @classmethod
-    def from_model(cls, m, hidden: set[str] | frozenset[str] = frozenset()) -> AuditEntry:
-        """`hidden`: keys of before/after the viewer may not see (field-level rules)."""
-        return cls(
-            id=to_global_id("AuditEntry", m.id),
-            seq=m.seq,
-            at=m.at,
-            actor=m.actor,
-            unit=m.unit,
-            action=m.action,
-            object_type=m.object_type,
-            object_id=to_global_id(NODE_TYPE.get(m.object_type, m.object_type), m.object_id)
-            if m.object_id is not None
-            else None,
-            before=_without(m.before, hidden),
-            after=_without(m.after, hidden),
-            reason=m.reason,
-            request_id=m.request_id,
-            hash=m.hash,
-        )
-
-
-@strawberry.type(
-    description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit)."
-)
-class PolicyRule(Node):
-    ptype: str
-    values: list[str]
-
-    @classmethod
-    def from_model(cls, m) -> PolicyRule:
-        return cls(id=to_global_id("PolicyRule", m.id), ptype=m.ptype, values=m.values())
-
-
 @strawberry.type(description="A role held inside a unit 岗位.")
 class HeldRole:
     role: enums.Role
@@ -251,6 +214,9 @@ class Person(Node):
     unit: OrgUnit = strawberry.field(description="The unit the person belongs to.")
     roles: list[HeldRole] = strawberry.field(
         description="岗位 Roles held, by unit: only those in units whose people you may read."
+    )
+    email: str | None = strawberry.field(
+        default=None, description="电子邮箱: null unless you may read the people of the person's unit."
     )
 
 
@@ -276,9 +242,3 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
     message: str
     code: enums.UserErrorCode
-
-
-def _without(values: dict | None, hidden) -> dict | None:
-    if not values or not hidden:
-        return values
-    return {k: v for k, v in values.items() if k not in hidden}

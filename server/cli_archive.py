@@ -25,10 +25,9 @@ def cmd_archive(args, settings, with_db) -> int:
     from domain.errors import DomainError
     from services.archive.bundle import build_bundle
     from store.blobs import BlobStore
-    from store.models import SurveillanceTask
 
     async def export():
-        task = await SurveillanceTask.filter(id=int(args.target)).first()
+        task = await task_named(args.target)
         if task is None:
             return None
         return await build_bundle(task, BlobStore(settings.document_dir), "cli")
@@ -46,6 +45,21 @@ def cmd_archive(args, settings, with_db) -> int:
     out.write_bytes(data)
     print(f"wrote {out} ({len(data)} bytes)")
     return 0
+
+
+async def task_named(target: str):
+    """A task by its number (EAST-2026-0042, any case) or its database id (digits only: no
+    number is all digits); None if there is none."""
+    from domain.task_numbers import MAX_LENGTH, normalized
+    from schema.relay import MAX_DB_ID
+    from store.models import SurveillanceTask
+
+    text = normalized(target)
+    if len(text) > MAX_LENGTH or not text.isprintable() or not text.isascii():  # no number is (argv may
+        return None  # hold bytes that are not UTF-8, as lone surrogates the database drivers refuse)
+    if text.isdigit():
+        return await SurveillanceTask.filter(id=int(text)).first() if 0 < int(text) <= MAX_DB_ID else None
+    return await SurveillanceTask.filter(number=text).first()
 
 
 async def _compare_with_chain(data: bytes) -> list[str]:
@@ -106,7 +120,9 @@ def cmd_stats(args, settings, with_db) -> int:
 def add_commands(sub, with_db) -> None:
     archive = sub.add_parser("archive", help="digitised archive bundles")
     archive.add_argument("action", choices=["export", "verify"])
-    archive.add_argument("target", help="export: the task's number (database id); verify: a bundle file")
+    archive.add_argument(
+        "target", help="export: the task's number (任务编号, e.g. EAST-2026-0042) or database id; verify: a bundle file"
+    )
     archive.add_argument("--out", help="export: where to write the zip")
     archive.add_argument("--against-db", action="store_true", help="verify: also compare with the live audit chain")
     archive.set_defaults(fn=lambda a, s: cmd_archive(a, s, with_db))

@@ -10,6 +10,8 @@ from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, Schema
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from resolvers.admin_org import AdminOrgMutation
+from resolvers.admin_registry import AdminRegistryMutation
 from resolvers.archive import ArchiveMutation, ArchiveQuery
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
@@ -61,6 +63,8 @@ Mutation = merge_types(
         PurchaseMutation,
         ResultMutation,
         ArchiveMutation,
+        AdminOrgMutation,
+        AdminRegistryMutation,
         ImportMutation,
     ),
 )

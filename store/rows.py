@@ -10,11 +10,11 @@ from tortoise.queryset import QuerySet
 
 FACTORY_FIELDS = (
     "id", "code", "name", "address", "country", "province", "classification", "status",
-    "responsible_unit_id", "agency_unit_id", "enterprise_unit_id", "version",
+    "responsible_unit_id", "agency_unit_id", "enterprise_unit_id", "version", "merged_into_id",
 )  # fmt: skip
 CERTIFICATE_FIELDS = (
     "id", "number", "holder", "factory_id", "product_category_id", "status", "issued_on", "expires_on", "version",
-    "suspended_until", "suspension_ground",
+    "suspended_until", "suspension_ground", "implementation_rule",
 )  # fmt: skip
 
 

@@ -29,6 +29,10 @@ async def archive_task(work: Work, *, task_id: int, expected_version: int) -> Su
         ARCHIVE_ACTION,
         "SurveillanceTask",
         task.id,
-        after={"files": {str(k): v for k, v in sorted(files.items())}, "decision": str(decision.outcome)},
+        after={
+            "number": task.number,
+            "files": {str(k): v for k, v in sorted(files.items())},
+            "decision": str(decision.outcome),
+        },
     )
     return task

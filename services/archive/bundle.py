@@ -64,6 +64,7 @@ async def build_bundle(task: SurveillanceTask, store: BlobStore, exported_by: st
         "exportedBy": exported_by,
         "task": {
             "id": task.id,
+            "number": task.number,
             "kind": task.kind,
             "year": task.year,
             "factory": factory.code,
@@ -96,7 +97,7 @@ async def build_bundle(task: SurveillanceTask, store: BlobStore, exported_by: st
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
         for path, data in files.items():
             archive.writestr(path, data)
-    return f"task-{task.id}-{factory.code}.zip", buffer.getvalue()
+    return f"task-{safe_name(task.number)}-{factory.code}.zip", buffer.getvalue()
 
 
 def verify_bundle(data: bytes) -> list[str]:

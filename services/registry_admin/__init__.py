@@ -1,11 +1,6 @@
-"""Registry administration (issue 12): HQ keeps the org units, people, product categories,
-factories and certificates (policies/policy.csv, "Registry administration")."""
-
-# The policy actions of registry administration, per object kind; the commands ask them.
-ACTIONS = {
-    "factory": ("create", "close", "reopen", "merge"),
-    "certificate": ("issue", "renew", "transfer", "cancel"),
-    "product_category": ("manage",),
-    "org_unit": ("manage",),
-    "user": ("manage",),
-}
+"""Registry administration (issue 12): HQ keeps the org units and people (policy
+administrators: `org_unit manage`, `user manage`) and the product categories, factories and
+certificates (planners: `product_category manage`, `factory create|close|reopen|merge`,
+`certificate issue|renew|transfer|cancel`). Every command goes through the runner, audited,
+with a reason; the rules of new records are in domain/registry.py, a factory's life in
+domain/factory_admin.py."""

@@ -139,8 +139,17 @@ async def _suspend_again(session, certificate: Certificate, ground, why: str) ->
     )
 
 
-async def move_certificate(session, certificate: Certificate, target: CertificateStatus, why: str, ground=None):
-    """One audited move of the certificate status machine, kept in its history."""
+async def move_certificate(
+    session,
+    certificate: Certificate,
+    target: CertificateStatus,
+    why: str,
+    ground=None,
+    *,
+    action: AuditAction = AuditAction.CERTIFICATE_STATUS,
+):
+    """One audited move of the certificate status machine, kept in its history (a decision's
+    move, or an administrator's cancellation: `action` names which)."""
     before = CertificateStatus(certificate.status)
     updates: dict = {"status": target, "version": certificate.version + 1}
     if target == CertificateStatus.SUSPENDED:
@@ -163,7 +172,7 @@ async def move_certificate(session, certificate: Certificate, target: Certificat
         at=datetime.now(UTC),
     )
     await audit_log.record(
-        AuditAction.CERTIFICATE_STATUS,
+        action,
         "Certificate",
         certificate.id,
         before={"status": before.value},

@@ -22,6 +22,7 @@ from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
 from services.tasks.common import KIND, move, save
 from services.tasks.labs import labs_to_disclose
+from services.tasks.numbers import new_number
 from services.tasks.planning import check_window
 from services.tasks.relocation import needs_its_sampling
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
@@ -135,6 +136,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
 
 async def _child(parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
     child = await SurveillanceTask.create(
+        number=await new_number(parent.responsible_unit_id, parent.year),  # no suffix: domain/task_numbers.py
         kind=kind,
         status=parent.status,
         factory_id=parent.factory_id,
@@ -162,7 +164,12 @@ async def _child(parent, kind, certificate_ids, why, requirements=None) -> Surve
         AuditAction.TASK_SPLIT,
         "SurveillanceTask",
         child.id,
-        after={"parent": parent.id, "kind": kind.value, "status": TaskStatus(parent.status).value},
+        after={
+            "number": child.number,
+            "parent": parent.id,
+            "kind": kind.value,
+            "status": TaskStatus(parent.status).value,
+        },
         reason=why,
     )
     return child

@@ -20,6 +20,7 @@ from services.org_units import visible_units
 from services.reference import frequency_rules
 from services.runner import Work, command
 from services.tasks.common import KIND
+from services.tasks.numbers import new_number, new_numbers
 from store.models import Certificate, Factory, OrgUnit, SurveillanceTask, TaskCertificate
 
 LIVE_CERTIFICATES = LIVE
@@ -54,9 +55,11 @@ async def generate_plan(work: Work, *, unit_code: str, year: int) -> list[Survei
         )
     )
     created = []
-    rules = await frequency_rules()
-    for draft in frequency.plan_year(year, facts.values(), existing, rules):
+    drafts = list(frequency.plan_year(year, facts.values(), existing, rules=await frequency_rules()))
+    numbers = await new_numbers(unit.id, year, len(drafts)) if drafts else []
+    for draft, number in zip(drafts, numbers, strict=True):
         task = await SurveillanceTask.create(
+            number=number,
             kind=draft.kind,
             status=TaskStatus.DRAFT,
             factory_id=draft.factory_id,
@@ -74,7 +77,7 @@ async def generate_plan(work: Work, *, unit_code: str, year: int) -> list[Survei
             "SurveillanceTask",
             task.id,
             # No class here: the timeline is shown to agencies, which never see it.
-            after={"kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
+            after={"number": number, "kind": draft.kind.value, "dueOn": draft.due_on.isoformat()},
             reason=f"yearly plan {year}",
         )
         created.append(task)
@@ -168,6 +171,7 @@ async def create_task(
     details = clean_text(trigger_details, "triggerDetails", max_length=2000, required=False)
     text = clean_text(requirements, "requirements", max_length=10000, required=False) or ""
     task = await SurveillanceTask.create(
+        number=await new_number(factory.responsible_unit_id, due_on.year),
         kind=kind,
         status=TaskStatus.DRAFT,
         factory_id=factory.id,
@@ -188,7 +192,7 @@ async def create_task(
         AuditAction.TASK_CREATE,
         "SurveillanceTask",
         task.id,
-        after={"kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()},
+        after={"number": task.number, "kind": kind.value, "factory": factory.code, "dueOn": due_on.isoformat()},
         reason=details,
     )
     return task

@@ -8,6 +8,8 @@ from datetime import date
 
 from tortoise.expressions import Q, Subquery
 
+from domain.task_numbers import MAX_LENGTH as NUMBER_MAX_LENGTH
+from domain.task_numbers import normalized
 from domain.tasks import OPEN, TaskKind, TaskStatus
 from services.clock import today
 from services.context import Session
@@ -30,6 +32,7 @@ class TaskFilter:
     window_from: date | None = None
     window_to: date | None = None
     top_level_only: bool = False
+    number: str | None = None  # part of a task number, any case
 
 
 async def scope(session: Session, action: str = "read", kind: str = KIND) -> Q:
@@ -61,7 +64,24 @@ async def list_tasks(session: Session, flt: TaskFilter, page: PageRequest, mine:
         qs = qs.filter(planned_start__lte=flt.window_to)
     if flt.top_level_only:
         qs = qs.filter(parent_id__isnull=True)
+    if flt.number is not None and (part := number_text(flt.number, "number")):
+        qs = qs.filter(number__contains=part)  # stored upper-case, so any case finds it
     return await paginate(qs, page)
+
+
+def number_text(text: str, field: str) -> str:
+    """A task number or part of one, as typed, in the stored form; over-long or unprintable
+    input is refused as a bad argument (it could match nothing anyway)."""
+    return normalized(bounded(text, field, NUMBER_MAX_LENGTH))
+
+
+async def task_by_number(session: Session, number: str) -> SurveillanceTask | None:
+    """The task with this number if the caller may read it; None otherwise, whether it does not
+    exist or is not theirs to see (the same answer as `node(id)`: no oracle)."""
+    wanted = number_text(number, "number")
+    if not wanted or len(wanted) > NUMBER_MAX_LENGTH:  # "ß" grows when upper-cased: no number is that long
+        return None
+    return await SurveillanceTask.filter(await scope(session), number=wanted).first()
 
 
 def _my_task_ids(session: Session):

@@ -55,5 +55,5 @@ async def create_hq_and_categories(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0023_registry_admin")]
+    dependencies = [("models", "0024_task_numbers")]
     operations = [ops.RunPython(create_hq_and_categories, ops.RunPython.noop)]

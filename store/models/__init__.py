@@ -17,7 +17,14 @@ from store.models.results import (
     SpotCheck,
 )
 from store.models.samples import LabReport, Sample
-from store.models.tasks import LabRequest, SurveillanceTask, TaskCertificate, TaskException, TeamAssignment
+from store.models.tasks import (
+    LabRequest,
+    SurveillanceTask,
+    TaskCertificate,
+    TaskException,
+    TaskNumberCounter,
+    TeamAssignment,
+)
 
 __all__ = [
     "AuditEntry",
@@ -52,6 +59,7 @@ __all__ = [
     "SurveillanceTask",
     "TaskCertificate",
     "TaskException",
+    "TaskNumberCounter",
     "TeamAssignment",
     "User",
 ]

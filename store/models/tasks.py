@@ -16,6 +16,10 @@ from domain.tasks import (
 
 class SurveillanceTask(Model):
     id = fields.IntField(primary_key=True)
+    # 任务编号, e.g. EAST-2026-0042 (domain/task_numbers.py): given once, at creation, by
+    # services/tasks/numbers.py; never changed. NOT NULL on PostgreSQL; on SQLite triggers
+    # refuse a missing one (migration 0024_task_numbers says why).
+    number = fields.CharField(max_length=64, unique=True)
     kind = fields.CharEnumField(TaskKind, max_length=24, db_index=True)
     status = fields.CharEnumField(TaskStatus, max_length=24, db_index=True)
     factory = fields.ForeignKeyField("models.Factory", related_name="tasks", db_index=True, on_delete=fields.RESTRICT)
@@ -73,6 +77,21 @@ class SurveillanceTask(Model):
     class Meta:
         table = "surveillance_task"
         unique_together = (("factory", "year", "plan_sequence"),)
+
+
+class TaskNumberCounter(Model):
+    """The last sequence number given to a top-level task, per (number prefix, year)."""
+
+    # The prefix is the responsible unit's code, upper-case; store/task_numbers.py bumps it.
+
+    id = fields.IntField(primary_key=True)
+    unit_code = fields.CharField(max_length=32)
+    year = fields.IntField()
+    last_sequence = fields.IntField()
+
+    class Meta:
+        table = "task_number_counter"
+        unique_together = (("unit_code", "year"),)
 
 
 class TaskCertificate(Model):

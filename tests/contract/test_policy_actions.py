@@ -31,7 +31,8 @@ def _asked_strings() -> set[str]:
             name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
             if name not in ASKING:
                 continue
-            arguments = [*node.args, *(k.value for k in node.keywords)]
+            # `id_arg` names a handler's argument, not a policy word.
+            arguments = [*node.args, *(k.value for k in node.keywords if k.arg != "id_arg")]
             asked |= {a.value for a in arguments if isinstance(a, ast.Constant) and _is_name(a.value)}
     return asked
 

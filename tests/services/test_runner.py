@@ -89,7 +89,7 @@ async def test_an_action_the_policy_does_not_give_is_forbidden(db):
 async def test_a_stale_version_is_refused_before_the_handler_runs(db):
     factory = await Factory.get(code="E006")
     task = await SurveillanceTask.create(
-        kind="SPECIAL", status="DRAFT", factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
+        number="EAST-2026-9001", kind="SPECIAL", status="DRAFT", factory_id=factory.id, responsible_unit_id=factory.responsible_unit_id,
         executing_unit_id=factory.responsible_unit_id, year=2026, due_on=date(2026, 12, 20),
     )  # fmt: skip
 

@@ -1,0 +1,69 @@
+"""Audit records and policy lines as GraphQL objects (HQ's auditors and administrators)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.relay import Node, to_global_id
+
+# Audit records name the stored object ("SurveillanceTask", "User"); GraphQL names its type ("Task", "Person").
+NODE_TYPE = {"SurveillanceTask": "Task", "User": "Person"}
+AUDIT_TYPE = {v: k for k, v in NODE_TYPE.items()}
+
+
+@strawberry.type(description="Audit record 审计记录: who, when, what, why. Append-only, hash-chained.")
+class AuditEntry(Node):
+    seq: int
+    at: dt.datetime
+    actor: str = strawberry.field(description="Login of the person, or 'system'.")
+    unit: str = strawberry.field(description="Code of the unit the person acted for.")
+    action: str
+    object_type: str
+    object_id: strawberry.ID | None = strawberry.field(description="Global ID of the changed object.")
+    before: JSON | None
+    after: JSON | None
+    reason: str | None
+    request_id: str
+    hash: str
+
+    @classmethod
+    def from_model(cls, m, hidden: set[str] | frozenset[str] = frozenset()) -> AuditEntry:
+        """`hidden`: keys of before/after the viewer may not see (field-level rules)."""
+        return cls(
+            id=to_global_id("AuditEntry", m.id),
+            seq=m.seq,
+            at=m.at,
+            actor=m.actor,
+            unit=m.unit,
+            action=m.action,
+            object_type=m.object_type,
+            object_id=to_global_id(NODE_TYPE.get(m.object_type, m.object_type), m.object_id)
+            if m.object_id is not None
+            else None,
+            before=_without(m.before, hidden),
+            after=_without(m.after, hidden),
+            reason=m.reason,
+            request_id=m.request_id,
+            hash=m.hash,
+        )
+
+
+@strawberry.type(
+    description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit)."
+)
+class PolicyRule(Node):
+    ptype: str
+    values: list[str]
+
+    @classmethod
+    def from_model(cls, m) -> PolicyRule:
+        return cls(id=to_global_id("PolicyRule", m.id), ptype=m.ptype, values=m.values())
+
+
+def _without(values: dict | None, hidden) -> dict | None:
+    if not values or not hidden:
+        return values
+    return {k: v for k, v in values.items() if k not in hidden}
