@@ -225,3 +225,28 @@ def test_the_xlsx_report_holds_text_never_formulas():
 
 def test_a_problem_reads_well_in_a_terminal():
     assert describe(PROBLEMS[0]) == "row 3, class ('=1+2'): class: '=1+2' is not one of A, B, C, D [INVALID]"
+
+
+def _with_sheet(sheet_xml: bytes) -> bytes:
+    """A real workbook whose first sheet is replaced by `sheet_xml`."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["code", "name"], ["F1", "x"]]))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(info.filename, sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return out.getvalue()
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10) for i in range(1, 10)) + b"]>"
+          + SHEET % b'<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>')  # fmt: skip
+EXTERNAL = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+            + SHEET % b'<row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row>')  # fmt: skip
+
+
+@pytest.mark.parametrize("sheet", [LAUGHS, EXTERNAL], ids=["entity expansion", "external entity"])
+def test_xml_entity_tricks_in_a_sheet_are_refused_quickly(sheet):
+    with pytest.raises(DomainError) as refused:
+        read_table(_with_sheet(sheet), "f.xlsx")
+    assert refused.value.field == ("file",) and "XLSX" in refused.value.message
