@@ -20,6 +20,8 @@ FILE = ("file",)
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the binary .xls of Excel 97-2003
 MAX_CELL_CHARS = 10_000  # no column of the registry comes near it
+MAX_COLUMNS = 64  # columns read from a sheet (a registry file has at most 8)
+MAX_BLANK_RUN = 1_000  # blank sheet rows in a row that end the table
 # XLSX is a zip of XML: an archive whose parts unpack to far more than the file itself is a zip
 # bomb. Refused before any XML is parsed, from the sizes the archive declares (and openpyxl reads
 # through zipfile, which stops at the declared size).
@@ -162,11 +164,9 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
     try:
         if not workbook.worksheets:
             raise DomainError(ErrorCode.INVALID, "the workbook has no sheet", FILE)
-        sheet = workbook.worksheets[0]
         table: Table | None = None
         try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                cells = [_cell(v) for v in values]
+            for number, cells in _sheet_rows(workbook.worksheets[0]):
                 if table is None:
                     if not any(cells):
                         continue  # blank rows above the header
@@ -183,6 +183,23 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
         return table
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet):
+    """(row number, cells) of a read-only sheet, each row at most MAX_COLUMNS wide and without its
+    trailing blanks. The sheet's declared size is the file's say (A1:XFD1048576 would pad every
+    row to 16,384 cells), and the gap before a far-away row is filled with blank rows: reading
+    ends after MAX_BLANK_RUN blank rows in a row, as the end of the table."""
+    sheet.reset_dimensions()
+    blank_run = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        width = len(values)
+        while width and values[width - 1] is None:
+            width -= 1
+        blank_run = blank_run + 1 if width == 0 else 0
+        if blank_run > MAX_BLANK_RUN:
+            return
+        yield number, [_cell(v) for v in values[:width]]
 
 
 def _cell(value) -> str | date:

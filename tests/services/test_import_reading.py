@@ -250,3 +250,20 @@ def test_xml_entity_tricks_in_a_sheet_are_refused_quickly(sheet):
     with pytest.raises(DomainError) as refused:
         read_table(_with_sheet(sheet), "f.xlsx")
     assert refused.value.field == ("file",) and "XLSX" in refused.value.message
+
+
+def test_a_sheet_declaring_every_cell_or_a_far_away_one_is_read_as_it_is():
+    import time
+
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c><c r="B%d" t="inlineStr"><is><t>%s</t></is></c>'
+        b"</row>" % (n, n, a, n, b)
+        for n, (a, b) in enumerate([(b"code", b"name"), (b"F1", b"x"), (b"F2", b"y")], start=1)
+    )
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>'
+    sheet = SHEET.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>') % (rows + far)
+    started = time.monotonic()
+    table = read_table(_with_sheet(sheet), "f.xlsx")
+    assert time.monotonic() - started < 2  # not a million padded rows of 16,384 cells
+    assert table.headers == ["code", "name"]
+    assert table.rows == [(2, ["F1", "x"]), (3, ["F2", "y"])]
