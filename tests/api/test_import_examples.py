@@ -5,8 +5,6 @@ for an imported factory. The CLI's exit codes, reports and reruns are checked on
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from server.cli import main
 from store.models import Certificate, Factory, User
 from tests.api.tasks_support import create, ok
-from tests.databases import POSTGRES_URL, SqliteWorlds, _admin, reset_orm_caches, with_database
+from tests.databases import empty_database, reset_orm_caches
 from tests.services.import_support import EXAMPLES
 
 ORDER = [("units", "units.csv"), ("factories", "factories.csv"), ("factories", "factories-north.csv"),
@@ -28,25 +26,16 @@ COUNT = "query { factories(first: 1) { totalCount } }"
 def fresh_registry(worlds, tmp_path, monkeypatch, capsys):
     """An empty database migrated by `surveil migrate`, then the examples imported in order
     (copies in tmp_path, so their reports land there). Yields (url, {file: (exit, output)})."""
-    reset_orm_caches()
-    if isinstance(worlds, SqliteWorlds):
-        url, name = f"sqlite://{tmp_path / 'fresh.sqlite3'}", None
-    else:
-        name = f"surveil_import_{os.getpid()}_{id(tmp_path)}"
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-        url = with_database(POSTGRES_URL, name)
-    monkeypatch.setenv("DATABASE_URL", url)
-    assert main(["migrate"]) == 0
-    results = {}
-    for kind, file in ORDER:
-        shutil.copy(EXAMPLES / file, tmp_path / file)
-        code = main(["import", kind, str(tmp_path / file), "--quiet"])
-        results[file] = (code, capsys.readouterr().out)
-    reset_orm_caches()
-    yield url, results
-    if name:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    with empty_database(worlds, tmp_path, "import") as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        assert main(["migrate"]) == 0
+        results = {}
+        for kind, file in ORDER:
+            shutil.copy(EXAMPLES / file, tmp_path / file)
+            code = main(["import", kind, str(tmp_path / file), "--quiet"])
+            results[file] = (code, capsys.readouterr().out)
+        reset_orm_caches()
+        yield url, results
 
 
 @pytest.fixture

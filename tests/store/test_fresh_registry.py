@@ -3,9 +3,6 @@ categories, so that a registry can be imported into it; a database that has them
 
 from __future__ import annotations
 
-import asyncio
-import os
-
 import pytest
 from tortoise import Tortoise
 
@@ -13,21 +10,14 @@ from policies.authorizer import read_seed_policy
 from store.config import tortoise_config
 from store.migrate import apply_migrations
 from store.models import OrgUnit, ProductCategory
-from tests.databases import POSTGRES_URL, SqliteWorlds, _admin, reset_orm_caches, with_database
+from tests.databases import empty_database
 from tests.store.migrations_support import _migrate_to
 
 
 @pytest.fixture
 def empty_url(worlds, tmp_path):
-    reset_orm_caches()
-    if isinstance(worlds, SqliteWorlds):
-        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
-        return
-    name = f"surveil_fresh_{os.getpid()}_{id(tmp_path)}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    yield with_database(POSTGRES_URL, name)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    with empty_database(worlds, tmp_path, "fresh") as url:
+        yield url
 
 
 async def _contents(url: str) -> tuple[list, dict]:
