@@ -15,13 +15,15 @@ from domain.certificate import EXPIRING, check_move, effective_status
 from domain.enums import CertificateStatus
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.registry import NewCertificate, new_certificate
+from domain.tasks import OPEN
 from services import audit_log
 from services.clock import today
 from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
 from services.imports.context import Context
 from services.imports.parsing import optional, parse_date, parse_status, text
+from services.imports.report import Problem
 from store.bulk import insert_rows
-from store.models import Certificate, CertificateStatusChange, Factory, ProductCategory
+from store.models import Certificate, CertificateStatusChange, Factory, ProductCategory, TaskCertificate
 
 TABLES = ("certificate", "certificate_status_change")  # written by this kind
 
@@ -154,7 +156,28 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             result.changes.append(Change(row.number, draft.number, before, after, wanted | ids, current))
         else:
             result.unchanged += 1
+    await _not_from_under_open_tasks(result)
     return result
+
+
+async def _not_from_under_open_tasks(result: Plan) -> None:
+    """A certificate moving to another factory (证书转移) while an open task surveils it at its
+    factory is refused, as transferCertificate refuses it."""
+    moving = {c.existing["id"]: c for c in result.updated if "factory" in c.after}
+    surveilled: set[int] = set()
+    for batch in chunks(sorted(moving)):
+        surveilled |= set(
+            await TaskCertificate.filter(certificate_id__in=batch, task__status__in=list(OPEN)).values_list(
+                "certificate_id", flat=True
+            )
+        )
+    for certificate_id in sorted(surveilled):
+        change = moving[certificate_id]
+        result.changes.remove(change)
+        message = "an open task surveils this certificate at its factory: finish or cancel it before moving it"
+        result.problems.append(
+            Problem(change.row, "factory_code", ErrorCode.CONFLICT, message, change.after["factory"])
+        )
 
 
 NEW_COLUMNS = ("number", "holder", "factory_id", "product_category_id", "implementation_rule", "issued_on",

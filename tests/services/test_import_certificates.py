@@ -132,3 +132,24 @@ async def test_a_file_without_status_or_rule_leaves_those_of_existing_certificat
     assert await Certificate.filter(id=suspended.id).values_list("status", "implementation_rule") == [
         ("SUSPENDED", "CNCA-OWN:2020")
     ]
+
+
+async def test_a_certificate_an_open_task_surveils_stays_at_its_factory():
+    from domain.tasks import TaskKind
+    from services.tasks import planning
+    from store.models import Factory
+    from tests.services.services_support import session_for
+
+    factory = await Factory.get(code="E006")
+    certificate = await Certificate.filter(factory_id=factory.id, status="VALID").order_by("id").first()
+    await planning.create_task(
+        await session_for("east.planner"), factory_id=factory.id, kind=TaskKind.ROUTINE_NOTIFIED,
+        certificate_ids=[certificate.id], due_on=date(2026, 12, 20), planned_start=date(2026, 12, 14),
+        planned_end=date(2026, 12, 15), trigger=None, trigger_details=None, with_sampling=False, requirements=None,
+        unannounced=False,
+    )  # fmt: skip
+    moved = await run_import("certificates", [HEADER, await _row_of(certificate.number, factory_code="E007")])
+    assert problems(moved) == [(2, "factory_code", "CONFLICT")] and not moved.applied
+    renamed = await run_import("certificates", [HEADER, await _row_of(certificate.number, holder="Renamed Holder")])
+    assert (renamed.updated, renamed.problems) == (1, [])  # anything but the factory may change
+    assert (await Certificate.get(id=certificate.id)).factory_id == factory.id
