@@ -7,7 +7,7 @@ left. The move to EXPIRED is the system's (the expiry sweep), never a person's d
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import MAXYEAR, date
 
 from domain.enums import CertificateStatus as S
 from domain.errors import DomainError, ErrorCode
@@ -40,7 +40,11 @@ def check_move(current: S, target: S, *, system: bool = False) -> None:
 
 
 def latest_expiry(start: date) -> date:
-    """The last day a certificate issued (or renewed) on `start` may be valid: 5 years (有效期)."""
+    """The last day a certificate issued (or renewed) on `start` may be valid: 5 years (有效期);
+    the last day there is for a start within 5 years of it (no record carries such dates:
+    domain/registry_checks.py bounds them, but the arithmetic never fails)."""
+    if start.year + VALIDITY_YEARS > MAXYEAR:
+        return date.max
     try:
         return start.replace(year=start.year + VALIDITY_YEARS)
     except ValueError:  # 29 February

@@ -51,7 +51,8 @@ class Change:
 
 
 def correct_information(current: FactoryFacts, correction: FactoryCorrection, jurisdiction: JurisdictionMap) -> Change:
-    """Apply a correction; re-route jurisdiction when the location changes."""
+    """Apply a correction; re-route jurisdiction when the location changes. A province in China
+    is stored by its canonical name (`jiangsu`, 江苏 -> Jiangsu)."""
     _refuse_merged(current, correction.status)
     errors: list[DomainError] = []
     updates: dict = {}
@@ -81,10 +82,8 @@ def correct_information(current: FactoryFacts, correction: FactoryCorrection, ju
     candidate = replace(current, **updates)
     if candidate.country != CHINA and "province" not in updates:
         candidate = replace(candidate, province=None)
-    if candidate.country == CHINA and not candidate.province:
-        raise DomainError(ErrorCode.REQUIRED, "a factory in China needs a province", ("province",))
-    if candidate.country == CHINA and candidate.province not in jurisdiction.known_provinces():
-        raise DomainError(ErrorCode.JURISDICTION, f"unknown province {candidate.province!r}", ("province",))
+    if candidate.country == CHINA:  # stored by its canonical name (domain/provinces.py)
+        candidate = replace(candidate, province=jurisdiction.china_province(candidate.province))
     candidate = replace(
         candidate, responsible_unit=jurisdiction.responsible_unit(candidate.country, candidate.province)
     )

@@ -2,6 +2,7 @@
 
 Overseas or North China -> HQ; any other province -> the sub-centre whose jurisdiction
 lists it. The North China provinces are configuration, passed in, never hard-coded here.
+Provinces here are canonical names (domain/provinces.py): every write stores them so.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from domain.errors import DomainError, ErrorCode
+from domain.provinces import canonical_province
 
 CHINA = "CN"
 DEFAULT_NORTH_CHINA = ("Beijing", "Tianjin", "Hebei", "Shanxi", "Inner Mongolia")
@@ -52,6 +54,24 @@ class JurisdictionMap:
 
     def known_provinces(self) -> frozenset[str]:
         return self.north_china.union(*self.subcenter_provinces.values())
+
+    def china_province(self, text: str | None) -> str:
+        """The canonical name (domain/provinces.py) of a Chinese factory's province, which some
+        unit's jurisdiction must cover."""
+        if not text:
+            raise DomainError(ErrorCode.REQUIRED, "province (省份): a factory in China needs one", ("province",))
+        province = canonical_province(text)
+        if province is None:
+            raise DomainError(
+                ErrorCode.JURISDICTION,
+                f"province (省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
+                ("province",),
+            )
+        if province not in self.known_provinces():
+            raise DomainError(
+                ErrorCode.JURISDICTION, f"no unit's jurisdiction (管辖) lists the province {province!r}", ("province",)
+            )
+        return province
 
     def responsible_unit(self, country: str, province: str | None) -> str:
         """The code of the unit responsible for a factory located in country/province."""

@@ -5,13 +5,14 @@ listing every bad field out (see domain/registry_checks.py)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from domain.enums import Role, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.factory import PROVINCE_MAX
 from domain.jurisdiction import CHINA
+from domain.provinces import canonical_province
 from domain.registry_checks import Checks, distinct, optional_text, required_text
 from domain.validation import country_code
 
@@ -77,42 +78,88 @@ def new_unit(
     provinces: Sequence[str],
     countries: Sequence[str],
     regions: Sequence[str],
+    north_china: Collection[str] = (),
 ) -> NewUnit:
     """A new org unit. HQ is the one unit `hq` (a second HQ is refused); a sub-centre needs its
-    provinces, an agency its countries (ISO 3166 alpha-2, not CN), a lab the sub-centres it
-    serves; no other kind has any of these lists."""
+    provinces (China's provincial-level divisions, stored by their canonical names, see
+    domain/provinces.py; none of `north_china`, HQ's own), an agency its countries (ISO 3166 alpha-2, not CN), a lab the
+    sub-centres it serves; no other kind has any of these lists."""
     checks = Checks()
     clean_code = checks.run(lambda: unit_code(code))
     if kind == UnitKind.HQ and clean_code is not None and clean_code != HQ_CODE:
         checks.fail(ErrorCode.CONFLICT, f"there is one HQ (总部), {HQ_CODE!r}: a second one is refused", "kind")
     clean_name = checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
     clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
-    lists = {
-        "provinces": checks.run(
-            lambda: distinct(provinces, "provinces", lambda p: required_text(p, "provinces", PROVINCE_MAX))
-        ),
-        "countries": checks.run(lambda: distinct(countries, "countries", _foreign_country)),
-        "regions": checks.run(lambda: distinct(regions, "regions", lambda r: unit_code(r, "regions"))),
+    lists = _lists(checks, kind, {"provinces": provinces, "countries": countries, "regions": regions}, north_china)
+    checks.raise_any()
+    return NewUnit(clean_code, kind, clean_name, clean_name_zh, **lists)  # type: ignore[arg-type]
+
+
+def changed_unit(
+    current: NewUnit,
+    *,
+    name: str | None,
+    name_zh: str | None,
+    provinces: Sequence[str] | None,
+    countries: Sequence[str] | None,
+    regions: Sequence[str] | None,
+    north_china: Collection[str] = (),
+) -> NewUnit:
+    """An update of a unit: None leaves a field as it is, unchecked. A list may have been
+    emptied by another unit's take-over (services/registry_admin/routing.py: a sub-centre
+    that lists all of another's provinces takes them all); the unit stays valid and can still
+    be renamed. Setting a list checks it as a new unit's."""
+    checks = Checks()
+    clean_name = current.name if name is None else checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
+    clean_name_zh = (
+        current.name_zh if name_zh is None else checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
+    )
+    given = {"provinces": provinces, "countries": countries, "regions": regions}
+    lists = {field: getattr(current, field) for field, values in given.items() if values is None}
+    lists.update(_lists(checks, current.kind, {f: v for f, v in given.items() if v is not None}, north_china))
+    checks.raise_any()
+    return NewUnit(current.code, current.kind, clean_name, clean_name_zh, **lists)  # type: ignore[arg-type]
+
+
+def _lists(
+    checks: Checks, kind: UnitKind, given: dict[str, Sequence[str]], north_china: Collection[str]
+) -> dict[str, tuple[str, ...]]:
+    """The lists given, cleaned: the one the kind needs is not empty, the others are."""
+    north = frozenset(north_china)
+    cleaners = {
+        "provinces": lambda p: _province(p, north),
+        "countries": _foreign_country,
+        "regions": lambda r: unit_code(r, "regions"),
     }
     needed = _LISTS.get(kind)
-    for field, values in lists.items():
-        if values is None:
+    lists = {}
+    for field, values in given.items():
+        clean = checks.run(lambda: distinct(values, field, cleaners[field]))  # noqa: B023 (called at once)
+        if clean is None:
             continue
+        lists[field] = clean
         term = _LIST_TERMS[field]
-        if field == needed and not values:
+        if field == needed and not clean:
             checks.fail(ErrorCode.REQUIRED, f"a {kind.value.lower()} unit needs its {field} ({term})", field)
-        elif field != needed and values:
+        elif field != needed and clean:
             checks.fail(ErrorCode.INVALID, f"a {kind.value.lower()} unit has no {field} ({term})", field)
-    checks.raise_any()
-    return NewUnit(
-        code=clean_code,
-        kind=kind,
-        name=clean_name,
-        name_zh=clean_name_zh,
-        provinces=lists["provinces"],
-        countries=lists["countries"],
-        regions=lists["regions"],
-    )  # type: ignore[arg-type]
+    return lists
+
+
+def _province(value: str, north_china: frozenset[str]) -> str:
+    text = required_text(value, "provinces", PROVINCE_MAX)
+    province = canonical_province(text)
+    if province is None:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"provinces (管辖省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
+            ("provinces",),
+        )
+    if province in north_china:
+        raise DomainError(
+            ErrorCode.JURISDICTION, f"{province}: North China (华北) is HQ's own jurisdiction", ("provinces",)
+        )
+    return province
 
 
 def _foreign_country(value: str) -> str:

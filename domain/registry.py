@@ -21,6 +21,7 @@ from domain.organisation import (
     ROLES_BY_UNIT_KIND,
     NewPerson,
     NewUnit,
+    changed_unit,
     email_address,
     login_name,
     new_person,
@@ -29,7 +30,7 @@ from domain.organisation import (
     roles_for,
     unit_code,
 )
-from domain.registry_checks import Checks, optional_text, required_text
+from domain.registry_checks import Checks, natural_key, optional_text, required_text, within_dates
 from domain.validation import country_code
 
 CERTIFICATE_NUMBER_MAX = 64
@@ -63,10 +64,12 @@ def new_factory(
     classification: FactoryClass,
     jurisdiction: JurisdictionMap,
 ) -> NewFactory:
-    """A new factory (生产厂). In China its province is required and must be one some unit's
-    jurisdiction covers (North China or a sub-centre's); abroad the province is optional."""
+    """A new factory (生产厂). Its code is a natural key (trimmed, NFKC: `Ｅ001` is `E001`). In
+    China its province is required, stored by its canonical name (`jiangsu`, 江苏省 -> Jiangsu,
+    domain/provinces.py) and must be one some unit's jurisdiction covers (North China or a
+    sub-centre's); abroad the province is optional free text."""
     checks = Checks()
-    clean_code = checks.run(lambda: required_text(code, "code", CODE_MAX))
+    clean_code = checks.run(lambda: natural_key(code, "code", CODE_MAX))
     if clean_code is not None and any(c.isspace() for c in clean_code):
         checks.fail(ErrorCode.INVALID, "code (工厂编号) must not contain spaces", "code")
     clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX))
@@ -74,14 +77,7 @@ def new_factory(
     clean_country = checks.run(lambda: country_code(country or ""))
     clean_province = checks.run(lambda: optional_text(province, "province", PROVINCE_MAX))
     if clean_country == CHINA and not any(e.field == ("province",) for e in checks.errors):
-        if not clean_province:
-            checks.fail(ErrorCode.REQUIRED, "a factory in China needs a province (省份)", "province")
-        elif clean_province not in jurisdiction.known_provinces():
-            checks.fail(
-                ErrorCode.JURISDICTION,
-                f"no unit's jurisdiction (管辖) lists the province {clean_province!r}",
-                "province",
-            )
+        clean_province = checks.run(lambda: jurisdiction.china_province(clean_province))
     checks.raise_any()
     return NewFactory(clean_code, clean_name, clean_address, clean_country, clean_province, classification)  # type: ignore[arg-type]
 
@@ -134,14 +130,19 @@ def new_certificate(
 ) -> NewCertificate:
     """A certificate entering the registry (发证 or taken over from another register): valid
     after its issue date for at most 5 years; EXPIRED is the expiry sweep's status, never
-    given. `implementation_rule` None means its category's rule."""
+    given. `implementation_rule` None means its category's rule. The number is a natural key
+    (trimmed, NFKC: `ＡＢ－１` is `AB-1`); both dates lie within 1950-2100."""
     checks = Checks()
-    clean_number = checks.run(lambda: required_text(number, "number", CERTIFICATE_NUMBER_MAX))
+    clean_number = checks.run(lambda: natural_key(number, "number", CERTIFICATE_NUMBER_MAX))
     if clean_number is not None and any(c.isspace() for c in clean_number):
         checks.fail(ErrorCode.INVALID, "number (证书编号) must not contain spaces", "number")
     clean_holder = checks.run(lambda: required_text(holder, "holder", HOLDER_MAX))
     rule = checks.run(lambda: optional_text(implementation_rule, "implementation_rule", RULE_MAX))
-    if expires_on <= issued_on:
+    issued = checks.run(lambda: within_dates(issued_on, "issued_on"))
+    expires = checks.run(lambda: within_dates(expires_on, "expires_on"))
+    if issued is None or expires is None:
+        pass  # reported: no validity is computed from a date out of range
+    elif expires_on <= issued_on:
         checks.fail(ErrorCode.INVALID, "expires_on (有效期至) must be after issued_on (发证日期)", "expires_on")
     elif expires_on > latest_expiry(issued_on):
         checks.fail(
@@ -167,6 +168,7 @@ __all__ = [
     "NewFactory",
     "NewPerson",
     "NewUnit",
+    "changed_unit",
     "email_address",
     "latest_expiry",
     "login_name",

@@ -4,13 +4,20 @@ the column as import files do and its Chinese term."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TypeVar
 
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.validation import clean_text
 
 T = TypeVar("T")
+
+LIST_MAX = 64  # entries of a unit's provinces, countries or regions (China has 34 provinces)
+# The dates a record may carry: a certificate's issue and expiry dates, a validity computed from them.
+EARLIEST_DATE = date(1950, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
 
 
 class Checks:
@@ -41,7 +48,7 @@ TERMS = {
     "code": "代码", "name": "名称", "name_zh": "中文名称", "address": "地址", "province": "省份",
     "provinces": "管辖省份", "countries": "服务国家", "regions": "服务分中心", "number": "证书编号",
     "holder": "持证人", "implementation_rule": "实施规则", "login": "登录名", "display_name": "姓名",
-    "email": "电子邮箱", "roles": "角色",
+    "email": "电子邮箱", "roles": "角色", "issued_on": "发证日期", "expires_on": "有效期至",
 }  # fmt: skip
 
 
@@ -68,12 +75,34 @@ def required_text(value: str | None, field: str, max_length: int) -> str:
     return text
 
 
+def natural_key(value: str | None, field: str, max_length: int) -> str:
+    """A code or number that names a record (a factory code, a certificate number): trimmed and
+    NFKC-normalised, so a full-width `ＡＢ－１` is `AB-1`. Its case is kept as given; uniqueness
+    is checked without regard to case (services/registry_admin)."""
+    text = required_text(value, field, max_length)  # bounded before it is normalised
+    return required_text(unicodedata.normalize("NFKC", text), field, max_length)
+
+
+def within_dates(value: date, field: str) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"{field} ({TERMS.get(field, field)}) must be between {EARLIEST_DATE.isoformat()} and "
+            f"{LATEST_DATE.isoformat()}",
+            (field,),
+        )
+    return value
+
+
 def distinct(values: Sequence[str], field: str, clean: Callable[[str], str]) -> tuple[str, ...]:
-    """Clean every entry of a list; the first bad one, or a repeated one, is the list's error."""
-    cleaned: list[str] = []
+    """Clean every entry of a list of at most LIST_MAX; the first bad one, or one repeated
+    (perhaps under another spelling of the same name), is the list's error."""
+    if len(values) > LIST_MAX:
+        raise DomainError(ErrorCode.TOO_LONG, f"{field} lists more than {LIST_MAX} entries", (field,))
+    cleaned: dict[str, None] = {}
     for value in values:
         item = clean(value)
         if item in cleaned:
             raise DomainError(ErrorCode.INVALID, f"{field} lists {item!r} twice", (field,))
-        cleaned.append(item)
+        cleaned[item] = None
     return tuple(cleaned)

@@ -18,16 +18,18 @@ class CreateOrgUnitInput:
     name_zh: str = strawberry.field(description="中文名称")
     provinces: list[str] = strawberry.field(
         default_factory=list,
-        description="Sub-centres only, required: 管辖省份. A province another sub-centre had moves to this one, "
-        "with its factories and their open tasks.",
+        description="Sub-centres only, required: 管辖省份, at most 64, each a provincial-level division of China "
+        "(Jiangsu, jiangsu, 江苏 or 江苏省; stored by its English name), not North China. A province another "
+        "sub-centre had moves to this one, with its factories and their open tasks.",
     )
     countries: list[str] = strawberry.field(
         default_factory=list,
-        description="Foreign agencies only, required: countries served (ISO 3166 alpha-2, not CN). A country another "
-        "agency served moves to this one.",
+        description="Foreign agencies only, required: countries served (ISO 3166 alpha-2, not CN; at most 64). A "
+        "country another agency served moves to this one.",
     )
     regions: list[str] = strawberry.field(
-        default_factory=list, description="Labs only, required: codes of the sub-centres served 服务分中心."
+        default_factory=list,
+        description="Labs only, required: codes of the sub-centres served 服务分中心 (at most 64).",
     )
     reason: str = strawberry.field(description=REASON)
     idempotency_key: str | None = idempotency_key_field()
@@ -40,8 +42,9 @@ class UpdateOrgUnitInput:
     name_zh: str | None = strawberry.field(default=None, description="中文名称")
     provinces: list[str] | None = strawberry.field(
         default=None,
-        description="A sub-centre's whole new list of provinces 管辖省份: those another sub-centre had move here; one "
-        "removed while it still has factories is refused unless another sub-centre lists it.",
+        description="A sub-centre's whole new list of provinces 管辖省份 (as in createOrgUnit): those another "
+        "sub-centre had move here; one removed while it still has factories is refused unless another sub-centre "
+        "lists it. A list left out is not checked again (one emptied by another unit's take-over stays empty).",
     )
     countries: list[str] | None = strawberry.field(
         default=None, description="An agency's whole new list of countries (ISO 3166 alpha-2)."

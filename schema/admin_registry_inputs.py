@@ -13,12 +13,16 @@ from schema.idempotency import idempotency_key_field
 
 @strawberry.input(description="新建工厂 Register a factory; it is routed to its unit by the jurisdiction map.")
 class CreateFactoryInput:
-    code: str = strawberry.field(description="工厂编号, unique, without spaces.")
+    code: str = strawberry.field(
+        description="工厂编号, without spaces; unique regardless of case and width (Ｅ001 is E001, e001 its duplicate)."
+    )
     name: str = strawberry.field(description="工厂名称")
     address: str = strawberry.field(description="地址")
     country: str = strawberry.field(description="ISO 3166 alpha-2; CN for China")
     province: str | None = strawberry.field(
-        default=None, description="省份: required in China, one some unit's jurisdiction lists."
+        default=None,
+        description="省份: required in China, a provincial-level division some unit's jurisdiction lists (Jiangsu, "
+        "jiangsu, 江苏 or 江苏省; stored by its English name); free text abroad.",
     )
     classification: enums.FactoryClass = strawberry.field(description="分类 Class A-D.")
     enterprise_unit_code: str | None = strawberry.field(
@@ -50,13 +54,16 @@ class MergeFactoriesInput:
 @strawberry.input(description="发证 Issue a certificate to a factory in the registry.")
 class IssueCertificateInput:
     factory_id: strawberry.ID = strawberry.field(description="The certified factory.")
-    number: str = strawberry.field(description="证书编号, unique, without spaces.")
+    number: str = strawberry.field(
+        description="证书编号, without spaces; unique regardless of case and width (ＡＢ－１ is AB-1, ab-1 its "
+        "duplicate)."
+    )
     holder: str = strawberry.field(description="持证人")
     category_code: str = strawberry.field(description="产品类别 code.")
     implementation_rule: str | None = strawberry.field(
         default=None, description="实施规则; the category's rule when omitted."
     )
-    issued_on: dt.date = strawberry.field(description="发证日期, not in the future.")
+    issued_on: dt.date = strawberry.field(description="发证日期, not in the future, not before 1950.")
     expires_on: dt.date = strawberry.field(description="有效期至: after issuedOn, at most 5 years later.")
     reason: str = strawberry.field(description=REASON)
     idempotency_key: str | None = idempotency_key_field()

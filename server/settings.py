@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
+from domain.provinces import canonical_provinces
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
@@ -65,6 +66,14 @@ def _flag(name: str, default: bool) -> bool:
     return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _north_china(listed: str) -> tuple[str, ...]:
+    """Canonical province names (北京, beijing -> Beijing); an unknown one stops the start."""
+    try:
+        return canonical_provinces(p for p in listed.split(",") if p.strip())
+    except ValueError as exc:
+        raise RuntimeError(f"SURVEIL_NORTH_CHINA: {exc}") from None
+
+
 def load_settings() -> Settings:
     env = os.environ.get("SURVEIL_ENV", "development")
     production = env == "production"
@@ -84,7 +93,7 @@ def load_settings() -> Settings:
         oidc_login_claim=os.environ.get("OIDC_LOGIN_CLAIM") or "preferred_username",
         oidc_auto_provision=_flag("OIDC_AUTO_PROVISION", False),
         oidc_provision_unit=os.environ.get("OIDC_PROVISION_UNIT") or "hq",
-        north_china=tuple(p.strip() for p in north.split(",")) if north else DEFAULT_NORTH_CHINA,
+        north_china=_north_china(north) if north else DEFAULT_NORTH_CHINA,
         max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
         max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
         max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),

@@ -68,8 +68,9 @@ async def issue_certificate(
     factory = await factory_by_id(factory_id, "factoryId")
     _in_registry(factory, "factoryId")
     category = await category_by_code(category_code)
-    if await Certificate.filter(number=new.number).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"a certificate {new.number} exists already", ("number",))
+    twin = await Certificate.filter(number__iexact=new.number).first()  # AB-1 and ab-1 print alike
+    if twin is not None:
+        raise DomainError(ErrorCode.CONFLICT, f"a certificate {twin.number} exists already", ("number",))
     rule = new.implementation_rule or category.implementation_rule
     try:
         certificate = await Certificate.create(

@@ -49,8 +49,9 @@ async def create_factory(
             classification=classification,
             jurisdiction=jurisdiction,
         )
-    if await Factory.filter(code=new.code).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"a factory {new.code!r} exists already", ("code",))
+    twin = await Factory.filter(code__iexact=new.code).first()  # E001 and e001 name one factory
+    if twin is not None:
+        raise DomainError(ErrorCode.CONFLICT, f"a factory {twin.code!r} exists already", ("code",))
     enterprise = None
     if enterprise_unit_code is not None:
         enterprise = await unit_by_code(enterprise_unit_code, "enterpriseUnitCode")

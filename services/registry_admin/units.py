@@ -48,11 +48,18 @@ async def create_org_unit(
     why = require_reason(reason)
     with input_fields():
         new = registry.new_unit(
-            code=code, kind=kind, name=name, name_zh=name_zh, provinces=provinces, countries=countries, regions=regions
+            code=code,
+            kind=kind,
+            name=name,
+            name_zh=name_zh,
+            provinces=provinces,
+            countries=countries,
+            regions=regions,
+            north_china=work.user.config.north_china,
         )
     if await OrgUnit.filter(code=new.code).exists():
         raise DomainError(ErrorCode.CONFLICT, f"a unit {new.code!r} exists already", ("code",))
-    await _check_lists(work, new)
+    await _check_regions(new)
     gave = await take_over(new.code, new.kind, new.provinces or new.countries, why)
     try:
         unit = await OrgUnit.create(
@@ -104,16 +111,20 @@ async def update_org_unit(
     unit = await OrgUnit.filter(id=unit_id).first()
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitId",))
-    given = {"provinces": provinces, "countries": countries, "regions": regions}
+    current = registry.NewUnit(
+        unit.code, UnitKind(unit.kind), unit.name, unit.name_zh, *(tuple(getattr(unit, field)) for field in LISTS)
+    )
     with input_fields():
-        new = registry.new_unit(
-            code=unit.code,
-            kind=unit.kind,
-            name=unit.name if name is None else name,
-            name_zh=unit.name_zh if name_zh is None else name_zh,
-            **{field: getattr(unit, field) if given[field] is None else given[field] for field in LISTS},
+        new = registry.changed_unit(
+            current,
+            name=name,
+            name_zh=name_zh,
+            provinces=provinces,
+            countries=countries,
+            regions=regions,
+            north_china=work.user.config.north_china,
         )
-    await _check_lists(work, new)
+    await _check_regions(new)
     before_values, after_values = changed(describe(unit), describe_new(new))
     if not after_values:
         raise DomainError(ErrorCode.NO_CHANGE, "the update changes nothing")
@@ -164,13 +175,8 @@ def describe_new(new: registry.NewUnit) -> dict:
     }
 
 
-async def _check_lists(work: Work, new: registry.NewUnit) -> None:
-    """North China is HQ's own (configuration, not a sub-centre's); a lab serves sub-centres."""
-    north = sorted(set(new.provinces) & set(work.user.config.north_china))
-    if north:
-        raise DomainError(
-            ErrorCode.JURISDICTION, f"{', '.join(north)}: North China (华北) is HQ's own jurisdiction", ("provinces",)
-        )
+async def _check_regions(new: registry.NewUnit) -> None:
+    """A lab serves sub-centres (North China, HQ's own, is the domain rules' check)."""
     if new.regions:
         known = set(
             await OrgUnit.filter(kind=UnitKind.SUBCENTER, code__in=list(new.regions)).values_list("code", flat=True)

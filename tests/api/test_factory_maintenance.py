@@ -69,6 +69,14 @@ async def test_move_to_another_jurisdiction_reroutes_responsibility(api):
     assert (await factory(api, "E002", as_user="south.planner"))["responsibleUnit"] == {"code": "south"}
 
 
+async def test_a_corrected_province_is_stored_by_its_canonical_name(api):
+    f = await factory(api, "E002", as_user="east.planner")
+    body = {"factoryId": f["id"], "expectedVersion": 1, "reason": "Province spelt in Chinese", "province": "广东省"}
+    payload = (await api.data(CORRECT, {"input": body}, as_user="east.planner"))["correctFactoryInformation"]
+    assert payload["userErrors"] == []
+    assert (payload["factory"]["province"], payload["factory"]["responsibleUnit"]) == ("Guangdong", {"code": "south"})
+
+
 async def test_move_overseas_drops_province_and_routes_to_hq_and_agency(api):
     f = await factory(api, "E003", as_user="east.planner")
     payload = (

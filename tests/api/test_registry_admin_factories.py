@@ -85,6 +85,13 @@ async def test_a_created_factory_is_routed_and_visible_to_its_subcentre(api):
     assert "classification" not in entry["after"] and entry["after"]["agency"] == "agency-de"
 
 
+async def test_a_factorys_code_and_province_are_stored_normalised(api):
+    made = ok(await create_factory(api, {**SUZHOU, "code": "Ｅ９００", "province": "江苏省"}), "factory")
+    assert (made["code"], made["province"], made["responsibleUnit"]) == ("E900", "Jiangsu", {"code": "east"})
+    made = ok(await create_factory(api, {**SUZHOU, "code": "E901", "province": "beijing"}), "factory")
+    assert (made["province"], made["responsibleUnit"]) == ("Beijing", {"code": "hq"})  # North China, HQ's
+
+
 async def test_bad_factories_are_refused_field_by_field(api):
     async with writes_nothing():
         before = await Factory.all().count()
@@ -96,7 +103,8 @@ async def test_bad_factories_are_refused_field_by_field(api):
         }  # fmt: skip
         assert errors(await create_factory(api, {**SUZHOU, "province": "Atlantis"})) == {"province": "JURISDICTION"}
         assert errors(await create_factory(api, {**SUZHOU, "province": None})) == {"province": "REQUIRED"}
-        assert errors(await create_factory(api, {**SUZHOU, "code": "E001"})) == {"code": "CONFLICT"}
+        for twin in ("E001", "e001", " Ｅ００１ "):  # one code, however cased or wide
+            assert errors(await create_factory(api, {**SUZHOU, "code": twin})) == {"code": "CONFLICT"}, twin
         assert errors(await create_factory(api, {**SUZHOU, "enterpriseUnitCode": "east"})) == {
             "enterpriseUnitCode": "INVALID"
         }

@@ -11,7 +11,7 @@ import pytest
 from tortoise.connection import get_connection
 
 from policies.authorizer import read_seed_policy
-from store.models import AuditEntry, Factory, PolicyRule
+from store.models import AuditEntry, Factory, OrgUnit, PolicyRule
 from tests.api.registry_admin_support import (
     FACTORY,
     OUTSIDERS,
@@ -120,6 +120,34 @@ async def test_a_province_given_to_another_subcentre_takes_its_factories_and_ope
     assert len(reroutes) == len(jiangsu) and all(r == body["reason"] for _, r in reroutes)
     assert await AuditEntry.filter(action="task.reroute", reason=body["reason"]).exists()
     assert await AuditEntry.filter(action="unit.update").count() == 2  # east gave, north took
+
+
+async def test_provinces_are_named_in_chinese_or_any_case_and_stored_canonically(api):
+    unit = ok(await create_unit(api, {**NORTH, "provinces": ["辽宁省", "ＪＩＬＩＮ"]}), "unit")
+    assert unit["provinces"] == ["Liaoning", "Jilin"]
+    async with writes_nothing():
+        for bad, code in ((["Liaoning", "atlantis"], "INVALID"), (["jiangsu", "江苏"], "INVALID"),
+                          (["河北省"], "JURISDICTION"), (["Jilin"] * 65, "TOO_LONG")):  # fmt: skip
+            change = {"unitId": unit["id"], "provinces": bad, "reason": "Wrong list"}
+            assert errors(await update_unit(api, change)) == {"provinces": code}, bad
+    east = {"unitId": await unit_id("east"), "reason": "Sichuan named in Chinese",
+            "provinces": ["Shanghai", "Jiangsu", "Zhejiang", "Anhui", "Fujian", "Jiangxi", "Shandong", "四川"]}  # fmt: skip
+    assert ok(await update_unit(api, east), "unit")["provinces"][-1] == "Sichuan"  # taken from west, by its name
+    assert "Sichuan" not in (await OrgUnit.get(code="west")).provinces
+    assert await Factory.filter(code="W001", responsible_unit__code="east").exists()
+
+
+async def test_a_subcentre_emptied_by_a_take_over_is_renamed_and_given_provinces_again(api):
+    west = (await OrgUnit.get(code="west")).provinces
+    ok(await create_unit(api, {**NORTH, "code": "west2", "provinces": west}), "unit")
+    assert (await OrgUnit.get(code="west")).provinces == []
+    renamed = ok(await update_unit(api, {"unitId": await unit_id("west"), "name": "West (former)", "reason": "r"}),
+                 "unit")  # fmt: skip
+    assert (renamed["name"], renamed["provinces"]) == ("West (former)", [])
+    emptied = {"unitId": await unit_id("west"), "provinces": [], "reason": "r"}
+    assert errors(await update_unit(api, emptied)) == {"provinces": "REQUIRED"}  # never emptied by hand
+    back = {"unitId": await unit_id("west"), "provinces": ["Tibet"], "reason": "西藏 Tibet to the west"}
+    assert ok(await update_unit(api, back), "unit")["provinces"] == ["Tibet"]
 
 
 async def test_a_province_whose_factories_would_be_left_to_no_unit_stays(api):

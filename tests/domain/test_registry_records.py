@@ -16,6 +16,7 @@ from domain.registry import (
     NewFactory,
     NewPerson,
     NewUnit,
+    changed_unit,
     latest_expiry,
     new_certificate,
     new_factory,
@@ -101,6 +102,46 @@ def test_an_agency_serves_foreign_countries_by_iso_code():
     assert errors_of(unit, **base, countries=["DE", "de"]) == {"countries": ErrorCode.INVALID}
 
 
+@pytest.mark.parametrize("spelt", ["liaoning", "ＬＩＡＯＮＩＮＧ", "辽宁", "辽宁省", " Liaoning "])
+def test_a_subcentres_provinces_are_stored_by_their_canonical_names(spelt):
+    assert unit(provinces=[spelt, "吉林省"]).provinces == ("Liaoning", "Jilin")
+
+
+def test_a_province_listed_under_two_spellings_is_listed_twice():
+    assert errors_of(unit, provinces=["Liaoning", "liaoning"]) == {"provinces": ErrorCode.INVALID}
+    assert errors_of(unit, provinces=["Liaoning", "辽宁"]) == {"provinces": ErrorCode.INVALID}
+
+
+@pytest.mark.parametrize("province", ["Atlantis", "P1", "Bavaria", "辽"])
+def test_a_subcentre_lists_only_provinces_of_china(province):
+    assert errors_of(unit, provinces=["Liaoning", province]) == {"provinces": ErrorCode.INVALID}
+
+
+@pytest.mark.parametrize("spelt", ["Beijing", "beijing", "ＢＥＩＪＩＮＧ", "北京市"])
+def test_north_china_is_no_subcentres_however_spelt(spelt):
+    found = errors_of(unit, provinces=[spelt, "Jilin"], north_china=DEFAULT_NORTH_CHINA)
+    assert found == {"provinces": ErrorCode.JURISDICTION}
+
+
+@pytest.mark.parametrize(("field", "entry"), [("provinces", "Liaoning"), ("countries", "DE"), ("regions", "east")])
+def test_a_units_lists_are_bounded(field, entry):
+    kind = {"provinces": UnitKind.SUBCENTER, "countries": UnitKind.FOREIGN_AGENCY, "regions": UnitKind.LAB}[field]
+    lists = {"provinces": [], "countries": [], "regions": [], field: [entry] * 65}
+    assert errors_of(unit, kind=kind, **lists) == {field: ErrorCode.TOO_LONG}
+
+
+def test_an_update_leaves_a_list_it_does_not_give_unchecked():
+    emptied = NewUnit("west", UnitKind.SUBCENTER, "West", "西部分中心", (), (), ())  # all taken over
+    same = dict(provinces=None, countries=None, regions=None)
+    renamed = changed_unit(emptied, name=" West (former) ", name_zh=None, **same)
+    assert renamed == NewUnit("west", UnitKind.SUBCENTER, "West (former)", "西部分中心", (), (), ())
+    with pytest.raises(DomainErrors) as exc:
+        changed_unit(emptied, name=None, name_zh=None, **{**same, "provinces": []})
+    assert [(e.field, e.code) for e in exc.value.errors] == [(("provinces",), ErrorCode.REQUIRED)]
+    given = changed_unit(emptied, name=None, name_zh=None, **{**same, "provinces": ["四川"]})
+    assert given.provinces == ("Sichuan",)
+
+
 def test_a_second_hq_is_refused():
     assert errors_of(unit, code="hq2", kind=UnitKind.HQ, provinces=[]) == {"kind": ErrorCode.CONFLICT}
 
@@ -152,7 +193,18 @@ def test_a_north_china_province_is_known(province):
 def test_a_factory_in_china_needs_a_province_some_unit_covers():
     assert errors_of(factory, province=None) == {"province": ErrorCode.REQUIRED}
     assert errors_of(factory, province="Atlantis") == {"province": ErrorCode.JURISDICTION}
-    assert errors_of(factory, province="jiangsu") == {"province": ErrorCode.JURISDICTION}
+    assert errors_of(factory, province="Tibet") == {"province": ErrorCode.JURISDICTION}  # a province no unit lists
+
+
+@pytest.mark.parametrize("spelt", ["jiangsu", " JIANGSU ", "Ｊｉａｎｇｓｕ", "江苏", "江苏省"])
+def test_a_factory_province_is_stored_by_its_canonical_name(spelt):
+    assert factory(province=spelt).province == "Jiangsu"
+
+
+def test_a_factory_code_is_stored_nfkc_normalised_in_its_case():
+    assert factory(code=" Ｅ９００ ").code == "E900"
+    assert factory(code="e900").code == "e900"  # uniqueness ignores case: services/registry_admin
+    assert errors_of(factory, code="Ｅ\u3000900") == {"code": ErrorCode.INVALID}  # an ideographic space
 
 
 def test_every_bad_factory_field_is_reported_together():
@@ -211,6 +263,32 @@ def test_a_certificate_is_valid_for_at_most_five_years():
     assert certificate(expires_on=date(2031, 1, 5)).expires_on == date(2031, 1, 5)
     assert errors_of(certificate, expires_on=date(2031, 1, 6)) == {"expires_on": ErrorCode.INVALID}
     assert latest_expiry(date(2024, 2, 29)) == date(2029, 2, 28)
+
+
+@pytest.mark.parametrize("spelt", ["ＡＢ－１", " AB-1 "])
+def test_a_certificate_number_is_stored_nfkc_normalised(spelt):
+    assert certificate(number=spelt).number == "AB-1"
+
+
+@pytest.mark.parametrize(
+    ("dates", "expected"),
+    [
+        (dict(issued_on=date(9999, 1, 1), expires_on=date(9999, 12, 31)),
+         {"issued_on": ErrorCode.INVALID, "expires_on": ErrorCode.INVALID}),
+        (dict(issued_on=date(2099, 1, 1), expires_on=date(2101, 1, 1)), {"expires_on": ErrorCode.INVALID}),
+        (dict(issued_on=date(1, 1, 1), expires_on=date(2, 1, 1)),
+         {"issued_on": ErrorCode.INVALID, "expires_on": ErrorCode.INVALID}),
+        (dict(issued_on=date(1949, 12, 31)), {"issued_on": ErrorCode.INVALID}),
+    ],
+)  # fmt: skip
+def test_certificate_dates_lie_between_1950_and_2100(dates, expected):
+    assert errors_of(certificate, **dates) == expected
+
+
+def test_the_validity_limit_never_overflows():
+    assert latest_expiry(date(9999, 1, 1)) == date.max
+    assert latest_expiry(date(9994, 12, 31)) == date(9999, 12, 31)
+    assert certificate(issued_on=date(2100, 1, 1), expires_on=date(2100, 12, 31)).expires_on == date(2100, 12, 31)
 
 
 def test_every_bad_certificate_field_is_reported_together():
