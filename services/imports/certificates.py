@@ -18,7 +18,18 @@ from domain.registry import NewCertificate, new_certificate
 from domain.tasks import OPEN
 from services import audit_log
 from services.clock import today
-from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
+from services.imports.common import (
+    Change,
+    Plan,
+    Row,
+    audit_records,
+    chunks,
+    diff,
+    first_of_each_key,
+    plain,
+    same_key,
+    stored_by_key,
+)
 from services.imports.context import Context
 from services.imports.parsing import optional, parse_date, parse_status, text
 from services.imports.report import Problem
@@ -90,24 +101,19 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         code: (cid, rule)
         for cid, code, rule in await ProductCategory.all().values_list("id", "code", "implementation_rule")
     }
-    factories = {}
-    for batch in chunks(sorted({text(r.get("factory_code")) for r, _ in drafts})):
-        factories |= {
-            code: (fid, status)
-            for fid, code, status in await Factory.filter(code__in=batch).values_list("id", "code", "status")
-        }
-    stored = {}
-    for batch in chunks([d.number for _, d in drafts]):
-        stored |= {c["number"]: c for c in await Certificate.filter(number__in=batch).values(*STORED)}
+    found = await stored_by_key(
+        Factory, "code", [text(r.get("factory_code")) for r, _ in drafts], ("id", "code", "status")
+    )
+    factories = {key: (f["id"], f["code"], f["status"]) for key, f in found.items()}
+    stored = await stored_by_key(Certificate, "number", [d.number for _, d in drafts], STORED)
     day = today()
     for row, draft in drafts:
-        factory, category = text(row.get("factory_code")), text(row.get("category_code"))
-        if factory not in factories:
-            result.problem(
-                row, "factory_code", ErrorCode.NOT_FOUND, f"no factory {factory}: import the factories first"
-            )
+        given, category = text(row.get("factory_code")), text(row.get("category_code"))
+        if same_key(given) not in factories:
+            result.problem(row, "factory_code", ErrorCode.NOT_FOUND, f"no factory {given}: import the factories first")
             continue
-        if factories[factory][1] == "MERGED":
+        factory_id, factory, factory_status = factories[same_key(given)]
+        if factory_status == "MERGED":
             result.problem(row, "factory_code", ErrorCode.CONFLICT, f"factory {factory} was merged into another")
             continue
         if category not in categories:
@@ -123,8 +129,8 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             "expires_on": draft.expires_on,
             "status": draft.status,
         }
-        ids = {"factory_id": factories[factory][0], "product_category_id": categories[category][0]}
-        current = stored.get(draft.number)
+        ids = {"factory_id": factory_id, "product_category_id": categories[category][0]}
+        current = stored.get(same_key(draft.number))
         if current is None:
             after = {"number": draft.number, **{k: plain(v) for k, v in wanted.items()}}
             result.changes.append(Change(row.number, draft.number, None, after, wanted | ids))
@@ -153,7 +159,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
                 result.problem(row, "status", exc.code, f"{exc.message} (it is {have['status'].value})")
                 continue
         if after:
-            result.changes.append(Change(row.number, draft.number, before, after, wanted | ids, current))
+            result.changes.append(Change(row.number, current["number"], before, after, wanted | ids, current))
         else:
             result.unchanged += 1
     await _not_from_under_open_tasks(result)

@@ -4,11 +4,14 @@ small tools the kinds use (row problems, batched look-ups, audit records naming 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
 from typing import Any, TypeVar
+
+from tortoise.functions import Lower
 
 from domain.audit_events import AuditAction
 from domain.errors import DomainError, DomainErrors, ErrorCode
@@ -145,14 +148,32 @@ def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
         yield batch
 
 
+def same_key(value: str) -> str:
+    """How natural keys compare (factory codes, certificate numbers, logins): NFKC, trimmed,
+    without regard to case — `Ｅ001`, `e001` and `E001` name one factory, as createFactory and
+    issueCertificate hold (services/registry_admin)."""
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
+async def stored_by_key(model, field: str, keys: Iterable[str], fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The stored rows whose `field` is among `keys` in the sense of `same_key`, by that key, in
+    batches of one IN list each: models, or with `fields` dicts of those fields only."""
+    found: dict[str, Any] = {}
+    for batch in chunks(sorted({same_key(k) for k in keys if k})):
+        query = model.annotate(key_lower=Lower(field)).filter(key_lower__in=batch)
+        for row in await (query.values(*fields) if fields else query):
+            found[same_key(row[field] if fields else getattr(row, field))] = row
+    return found
+
+
 def first_of_each_key(plan: Plan, rows: list[Row], key: Callable[[Row], str], column: str) -> list[Row]:
     """The rows whose key is not repeated from an earlier row (a later copy is a problem)."""
     seen: dict[str, int] = {}
     kept = []
     for row in rows:
-        k = key(row)
+        k = same_key(key(row))
         if k and k in seen:
-            message = f"{column} {k!r} is also on row {seen[k]}: one row per {column}"
+            message = f"{column} {key(row)!r} is also on row {seen[k]}: one row per {column}"
             plan.problem(row, column, ErrorCode.CONFLICT, message)
             continue
         if k:

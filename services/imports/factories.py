@@ -15,9 +15,20 @@ from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.registry import NewFactory, new_factory, unit_code
 from domain.tasks import OPEN
 from services import audit_log
-from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key, plain
+from services.imports.common import (
+    Change,
+    Plan,
+    Row,
+    audit_records,
+    chunks,
+    diff,
+    first_of_each_key,
+    plain,
+    same_key,
+    stored_by_key,
+)
 from services.imports.context import Context
-from services.imports.parsing import parse_class, parse_country, parse_province, text
+from services.imports.parsing import optional, parse_class, parse_country, text
 from store.models import Factory, OrgUnit, SurveillanceTask
 
 TABLES = ("factory", "org_unit")  # written by this kind
@@ -50,7 +61,7 @@ def _draft(row: Row, jurisdiction) -> tuple[NewFactory, str | None]:
             name=text(row.get("name")),
             address=text(row.get("address")),
             country=parse_country(row.get("country")),
-            province=parse_province(row.get("province")),
+            province=optional(row.get("province")),  # 江苏省, jiangsu: Jiangsu (domain/provinces.py)
             classification=classification,
             jurisdiction=jurisdiction,
         )
@@ -96,7 +107,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             "responsible_unit": responsible,
             "agency_unit": agency,
         }
-        factory = stored.get(draft.code)
+        factory = stored.get(same_key(draft.code))
         if factory is None:
             after = {"code": draft.code, **{k: plain(v) for k, v in wanted.items()}, "enterprise_unit": enterprise}
             result.changes.append(Change(row.number, draft.code, None, after, wanted | {"enterprise_unit": enterprise}))
@@ -119,7 +130,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
                 "correct the factory's information instead, which re-routes them",
             )
         elif after:
-            result.changes.append(Change(row.number, draft.code, before, after, wanted, factory))
+            result.changes.append(Change(row.number, factory.code, before, after, wanted, factory))
         else:
             result.unchanged += 1
     result.extra["enterprises"] = new_enterprises
@@ -134,10 +145,8 @@ async def _units(codes: set[str]) -> dict[str, OrgUnit]:
 
 
 async def _stored(codes: list[str]) -> dict[str, Factory]:
-    """The stored factories among `codes`, each with the codes of its units (`.codes`)."""
-    found: dict[str, Factory] = {}
-    for batch in chunks(codes):
-        found |= {f.code: f for f in await Factory.filter(code__in=batch)}
+    """The stored factories among `codes` (by `same_key`), each with the codes of its units (`.codes`)."""
+    found: dict[str, Factory] = await stored_by_key(Factory, "code", codes)
     unit_ids = {getattr(f, f"{n}_id") for f in found.values() for n in UNIT_FIELDS} - {None}
     names = {}
     for batch in chunks(sorted(unit_ids)):

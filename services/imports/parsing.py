@@ -114,26 +114,6 @@ COUNTRY_NAMES = {
 }
 
 
-# Provinces as Chinese registers write them, to the names the jurisdiction map uses.
-PROVINCE_NAMES = {
-    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
-    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
-    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong", "河南": "Henan",
-    "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi", "海南": "Hainan", "重庆": "Chongqing",
-    "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan", "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu",
-    "青海": "Qinghai", "宁夏": "Ningxia", "新疆": "Xinjiang",
-}  # fmt: skip
-_PROVINCE_SUFFIX = re.compile(r"(省|市|自治区|壮族自治区|回族自治区|维吾尔自治区)$")
-
-
-def parse_province(cell: str | date | None) -> str | None:
-    """A province by its name (Jiangsu) or Chinese name (江苏, 江苏省, 广西壮族自治区); None if blank."""
-    value = text(cell)
-    if not value:
-        return None
-    return PROVINCE_NAMES.get(value) or PROVINCE_NAMES.get(_PROVINCE_SUFFIX.sub("", value)) or value
-
-
 def parse_status(cell: str | date | None) -> CertificateStatus:
     return _choice(cell, "status", _STATUS, default=CertificateStatus.VALID)
 

@@ -28,7 +28,7 @@ _ROUTING = {
 }
 
 
-def _draft(row: Row) -> NewUnit:
+def _draft(row: Row, north_china: tuple[str, ...]) -> NewUnit:
     errors: list[DomainError] = []
     try:
         kind = parse_kind(row.get("kind"))
@@ -42,6 +42,7 @@ def _draft(row: Row) -> NewUnit:
             kind=kind or UnitKind.HQ,
             name=text(row.get("name")),
             name_zh=text(row.get("name_zh")),
+            north_china=north_china,
             **lists,
         )
     except DomainErrors as exc:
@@ -71,7 +72,7 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
     drafts: dict[int, tuple[Row, NewUnit]] = {}
     for done, row in enumerate(rows, start=1):
         try:
-            drafts[row.number] = (row, _draft(row))
+            drafts[row.number] = (row, _draft(row, ctx.north_china))
         except DomainErrors as exc:
             result.reject(row, exc)
         await ctx.tick("checking", done, len(rows))

@@ -153,3 +153,12 @@ async def test_a_certificate_an_open_task_surveils_stays_at_its_factory():
     renamed = await run_import("certificates", [HEADER, await _row_of(certificate.number, holder="Renamed Holder")])
     assert (renamed.updated, renamed.problems) == (1, [])  # anything but the factory may change
     assert (await Certificate.get(id=certificate.id)).factory_id == factory.id
+
+
+async def test_numbers_and_factory_codes_compare_without_case_or_width():
+    valid = await Certificate.filter(status="VALID").order_by("id").first()
+    row = await _row_of(valid.number, holder="Another Holder")
+    row[0], row[2] = row[0].lower(), "ｅ" + row[2][1:].lower()  # e.g. e001 for E001
+    outcome = await run_import("certificates", [HEADER, row])
+    assert (outcome.created, outcome.updated, outcome.problems) == (0, 1, [])
+    assert (await Certificate.get(id=valid.id)).holder == "Another Holder"

@@ -145,3 +145,15 @@ async def test_writes_are_batched_not_one_statement_per_row():
     few, many = await statements(10_000, 20), await statements(20_000, 400)
     assert many == few, (few, many)  # 20 times the rows, not one statement more
     assert await chain_intact()
+
+
+async def test_codes_compare_as_createfactory_compares_them():
+    count = await Factory.all().count()
+    twin = ["ｅ001", *E001[1:]]  # full-width and lower case: E001 all the same
+    outcome = await run_import("factories", [HEADER, twin, ["Ｆ7001", *NEW[1:]], ["f7001", *NEW[1:]]])
+    assert (outcome.created, outcome.updated) == (1, 1)
+    assert problems(outcome) == [(4, "code", "CONFLICT")]
+    assert await Factory.all().count() == count + 1 and await Factory.exists(code="F7001")
+    assert (await Factory.get(code="E001")).name == E001[1]
+    record = await AuditEntry.filter(action="import.update", object_type="Factory").order_by("-seq").first()
+    assert record.object_id == (await Factory.get(code="E001")).id

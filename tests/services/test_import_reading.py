@@ -187,8 +187,6 @@ def test_enumerations_by_value_or_chinese_term():
     assert parsing.parse_kind("分中心") == UnitKind.SUBCENTER
     assert parsing.parse_roles("planner; 检查员；MARKET_BUYER") == [Role.PLANNER, Role.INSPECTOR, Role.MARKET_BUYER]
     assert parsing.parse_country("德国") == "DE"
-    assert parsing.parse_province("广西壮族自治区") == "Guangxi"
-    assert parsing.parse_province("江苏省") == "Jiangsu"
     with pytest.raises(DomainError, match="is not one of"):
         parsing.parse_status("EXPIRED")
 
