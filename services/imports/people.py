@@ -3,8 +3,11 @@ each placed in a unit with the roles the row lists.
 
 The row's roles become the person's roles in that unit: missing ones are granted, others held
 there revoked (audited as role.assign / role.revoke, like assignRole and revokeRole); roles held
-in other units are left alone. A deactivated person stays deactivated. Through GraphQL nobody
-changes their own roles, and no import removes the last policy administrator."""
+in other units are left alone. A person's unit is not changed by a file (a row naming another
+unit is refused: that is administration's). A deactivated person stays deactivated. Through
+GraphQL, changing roles needs what assignRole needs (`role_assignment manage` at HQ) besides
+`user manage`, and nobody changes their own roles; no import leaves no active policy
+administrator."""
 
 from __future__ import annotations
 
@@ -15,15 +18,19 @@ from domain.enums import Role, UnitKind
 from domain.errors import DomainError, DomainErrors, ErrorCode
 from domain.registry import NewPerson, new_person
 from services import audit_log
+from services.errors import Forbidden
 from services.imports.common import Change, Plan, Row, audit_records, chunks, diff, first_of_each_key
 from services.imports.context import Context
 from services.imports.parsing import optional, parse_roles, text
 from services.imports.report import Problem
+from services.policy_admin import may_assign_roles
+from services.registry_admin.users import active_policy_admins
 from store.models import OrgUnit, RoleAssignment, User
 
 TABLES = ("app_user", "role_assignment")  # written by this kind
 
 FIELDS = ("display_name", "unit", "email")
+NO_ROLES = "granting or revoking roles (角色) needs role_assignment manage at HQ, as assignRole does"
 
 
 def _draft(row: Row, units: dict[str, OrgUnit]) -> NewPerson:
@@ -76,17 +83,26 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
     by_id = {u.id: u for u in units.values()} | {
         u.id: u for u in await OrgUnit.filter(id__in=list({s.unit_id for s in stored.values()}))
     }
-    admins = await RoleAssignment.filter(role=Role.POLICY_ADMIN.value, user__active=True).count()
+    admins = await active_policy_admins().count()
+    may_assign = await _may_assign_roles(ctx)
     for row, draft in drafts:
         unit = units[text(row.get("unit_code"))]
         roles = sorted(r.value for r in draft.roles)
         user = stored.get(draft.login.lower())
         wanted = {"display_name": draft.display_name, "unit": unit.code, "email": draft.email}
+        if roles and user is None and not may_assign:
+            result.problem(row, "roles", ErrorCode.CONFLICT, NO_ROLES)
+            continue
         if user is None:
             after = {"login": draft.login, **wanted, "roles": roles}
             result.changes.append(Change(row.number, draft.login, None, after, {**wanted, "roles": roles}))
             continue
         current = {"display_name": user.display_name, "unit": by_id[user.unit_id].code, "email": user.email}
+        if current["unit"] != unit.code:
+            held = current["unit"]
+            message = f"已属于单位 {held} / belongs to unit {held}; change it through administration"
+            result.problem(row, "unit_code", ErrorCode.CONFLICT, message)
+            continue
         if "email" not in ctx.source.columns:
             wanted["email"] = user.email  # a file without the column leaves the address as it is
         before, after = diff(current, wanted)
@@ -96,6 +112,9 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         if "roles" in after and ctx.work.session is not None and user.id == ctx.work.actor.user_id:
             result.problem(row, "roles", ErrorCode.CONFLICT, "another administrator must change your own roles")
             continue
+        if "roles" in after and not may_assign:
+            result.problem(row, "roles", ErrorCode.CONFLICT, NO_ROLES)
+            continue
         if after:
             result.changes.append(Change(row.number, user.login, before, after, {**wanted, "roles": roles}, user))
         else:
@@ -104,18 +123,37 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
     return result
 
 
+async def _may_assign_roles(ctx: Context) -> bool:
+    """Whether this import may grant and revoke roles: assignRole's own check through GraphQL;
+    the CLI is the trusted system actor."""
+    if ctx.work.session is None:
+        return True
+    try:
+        await may_assign_roles(ctx.work.session, {})
+    except Forbidden:
+        return False
+    return True
+
+
 def _keep_a_policy_admin(result: Plan, admins: int) -> None:
+    """`admins`: the policy administrator roles active people hold now. After the import's
+    changes at least one must remain (as revokeRole and deactivateUser hold): a grant counts only
+    for an active person (a new one is active), a revocation only from an active one."""
     admin = Role.POLICY_ADMIN.value
+
+    def active(change: Change) -> bool:
+        return change.existing is None or change.existing.active
+
     revoking = [c for c in result.updated if admin in c.before.get("roles", []) and admin not in c.after["roles"]]
     granting = [
         c
         for c in result.changes
-        if admin in (c.after.get("roles") or []) and admin not in (c.before or {}).get("roles", [])
+        if admin in (c.after.get("roles") or []) and admin not in (c.before or {}).get("roles", []) and active(c)
     ]
-    if revoking and admins - len(revoking) + len(granting) <= 0:
+    if revoking and admins - sum(active(c) for c in revoking) + len(granting) <= 0:
         for change in revoking:
             result.changes.remove(change)
-            message = "this would remove the last policy administrator"
+            message = "this would leave no active policy administrator"
             value = ";".join(change.after["roles"])
             result.problems.append(Problem(change.row, "roles", ErrorCode.CONFLICT, message, value))
 
