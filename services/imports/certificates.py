@@ -1,20 +1,25 @@
 """`surveil import certificates`: certificates by number, for existing factories and categories.
 
+The rules of issueCertificate and transferCertificate hold (domain/certificate.py,
+domain/registry.py): a certificate is loaded for, or moved to, a factory in the registry only
+(not closed, not merged); no issue date lies in the future; only a live (valid or suspended)
+certificate moves to another factory, and not while an open task surveils it there.
+
 An empty `implementation_rule` means the category's rule (stored as none); a file without that
 column leaves an existing certificate's rule, and one without `status` (or an empty cell) its
-status (a new certificate is VALID). A status different from the stored one is a move of the
-certificate's status machine (refused when the machine forbids it) and is kept in its status
-history; a certificate the expiry sweep has moved to EXPIRED stays so while the file still gives
-the date that expired it."""
+status (a new certificate is VALID). The status column is for the initial load of a certificate
+(creating it): a row that would change an existing certificate's status is refused, status
+changes being decisions (暂停/撤销/注销 through the decision procedure). A certificate the
+expiry sweep has moved to EXPIRED stays so while the file still gives the date that expired it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from domain.certificate import EXPIRING, check_move, effective_status
-from domain.enums import CertificateStatus
+from domain.certificate import EXPIRING, check_issued_on, check_transfer, effective_status
+from domain.enums import CertificateStatus, FactoryStatus
 from domain.errors import DomainError, DomainErrors, ErrorCode
-from domain.registry import NewCertificate, new_certificate
+from domain.registry import NewCertificate, check_in_registry, new_certificate
 from domain.tasks import OPEN
 from services import audit_log
 from services.clock import today
@@ -55,6 +60,7 @@ STORED = (
     "suspension_ground",
 )
 ISSUED = "Certificate issued (发证)"
+STATUS_BY_DECISION = "status changes are decisions (暂停/撤销/注销 through the decision procedure)"
 
 
 def _draft(row: Row) -> NewCertificate:
@@ -113,9 +119,6 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             result.problem(row, "factory_code", ErrorCode.NOT_FOUND, f"no factory {given}: import the factories first")
             continue
         factory_id, factory, factory_status = factories[same_key(given)]
-        if factory_status == "MERGED":
-            result.problem(row, "factory_code", ErrorCode.CONFLICT, f"factory {factory} was merged into another")
-            continue
         if category not in categories:
             known = ", ".join(sorted(categories))
             result.problem(row, "category_code", ErrorCode.NOT_FOUND, f"no product category {category} ({known})")
@@ -131,6 +134,14 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
         }
         ids = {"factory_id": factory_id, "product_category_id": categories[category][0]}
         current = stored.get(same_key(draft.number))
+        try:
+            if current is None or current["factory__code"] != factory:  # issued to it, or moving to it
+                check_in_registry(factory, FactoryStatus(factory_status), "factory_code")
+            if current is None or current["issued_on"] != draft.issued_on:
+                check_issued_on(draft.issued_on, day, "issued_on")
+        except DomainError as exc:
+            result.reject(row, exc)
+            continue
         if current is None:
             after = {"number": draft.number, **{k: plain(v) for k, v in wanted.items()}}
             result.changes.append(Change(row.number, draft.number, None, after, wanted | ids))
@@ -153,10 +164,14 @@ async def plan(ctx: Context, rows: list[Row]) -> Plan:
             wanted["status"] = CertificateStatus.EXPIRED  # the sweep's move, not the file's: no change
         before, after = diff(have, wanted)
         if "status" in after:
+            message = f"{STATUS_BY_DECISION} (it is {have['status'].value})"
+            result.problem(row, "status", ErrorCode.TRANSITION_NOT_ALLOWED, message)
+            continue
+        if "factory" in after:
             try:
-                check_move(have["status"], wanted["status"])
+                check_transfer(have["status"], have["expires_on"], day, "factory_code")
             except DomainError as exc:
-                result.problem(row, "status", exc.code, f"{exc.message} (it is {have['status'].value})")
+                result.reject(row, exc)
                 continue
         if after:
             result.changes.append(Change(row.number, current["number"], before, after, wanted | ids, current))
@@ -225,17 +240,15 @@ def _changed(change: Change) -> Certificate:
     current = change.existing
     certificate = Certificate(id=current["id"], number=change.key, **_columns(change.draft))
     certificate.version = current["version"] + 1
-    # A suspension's end and ground belong to the decision that suspended: kept while the status
-    # stays, cleared when the register moves the status (it records no decision).
-    moved = "status" in change.after
-    certificate.suspended_until = None if moved else current["suspended_until"]
-    certificate.suspension_ground = None if moved else current["suspension_ground"]
+    # The status stays (a change is a decision's): so do a suspension's end and ground.
+    certificate.suspended_until = current["suspended_until"]
+    certificate.suspension_ground = current["suspension_ground"]
     return certificate
 
 
 def _history(ctx: Context, result: Plan, ids: dict[str, int], now: datetime):
-    """Issue (dated the issue day) and any status the file gives, for a new certificate; the move,
-    for a changed status. Actor: who ran the import."""
+    """Issue (dated the issue day) and any status the file gives, for a new certificate (an
+    existing one's status is not changed by a file). Actor: who ran the import."""
     actor = ctx.work.actor.login
     valid = CertificateStatus.VALID.value
     for change in result.changes:
@@ -245,5 +258,3 @@ def _history(ctx: Context, result: Plan, ids: dict[str, int], now: datetime):
             yield (number, None, valid, ISSUED, actor, issued)
             if status != valid:
                 yield (number, valid, status, ctx.source.reason(change.row), actor, now)
-        elif "status" in change.after:
-            yield (number, change.existing["status"], status, ctx.source.reason(change.row), actor, now)

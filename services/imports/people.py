@@ -153,7 +153,7 @@ def _keep_a_policy_admin(result: Plan, admins: int) -> None:
     if revoking and admins - sum(active(c) for c in revoking) + len(granting) <= 0:
         for change in revoking:
             result.changes.remove(change)
-            message = "this would leave no active policy administrator"
+            message = "this would remove the last policy administrator among active people"
             value = ";".join(change.after["roles"])
             result.problems.append(Problem(change.row, "roles", ErrorCode.CONFLICT, message, value))
 

@@ -189,17 +189,22 @@ def _sheet_rows(sheet):
     """(row number, cells) of a read-only sheet, each row at most MAX_COLUMNS wide and without its
     trailing blanks. The sheet's declared size is the file's say (A1:XFD1048576 would pad every
     row to 16,384 cells), and the gap before a far-away row is filled with blank rows: reading
-    ends after MAX_BLANK_RUN blank rows in a row, as the end of the table."""
+    ends after MAX_BLANK_RUN blank rows in a row, as the end of the table. A cell of whitespace
+    is blank (its row is dropped, as an empty one is, and counts towards that run)."""
     sheet.reset_dimensions()
     blank_run = 0
     for number, values in enumerate(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
         width = len(values)
-        while width and values[width - 1] is None:
+        while width and _blank(values[width - 1]):
             width -= 1
         blank_run = blank_run + 1 if width == 0 else 0
         if blank_run > MAX_BLANK_RUN:
             return
         yield number, [_cell(v) for v in values[:width]]
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _cell(value) -> str | date:

@@ -1,5 +1,5 @@
-"""Importing certificates into the demo world (both databases): references, status moves through
-the status machine with their history, the expiry sweep's EXPIRED kept, XLSX files."""
+"""Importing certificates into the demo world (both databases): references, the status column as
+the initial load's only (a change is a decision's), the expiry sweep's EXPIRED kept, XLSX files."""
 
 from __future__ import annotations
 
@@ -39,23 +39,23 @@ async def test_a_new_certificate_with_its_issue_and_status_in_the_history():
     assert history[0].at.date() == date(2024, 3, 5) and "row 2" in history[1].reason
 
 
-async def test_a_status_move_is_checked_recorded_and_audited():
+async def test_a_file_does_not_change_an_existing_certificates_status():
+    """The status column is for the initial load: 暂停/撤销/注销 are decisions, never a file's."""
     start = await head()
     valid = await Certificate.filter(status="VALID").order_by("id").first()
     number, version = valid.number, valid.version
+    moves = await CertificateStatusChange.filter(certificate_id=valid.id).count()
     outcome = await run_import("certificates", [HEADER, await _row_of(number, status="REVOKED")])
-    assert (outcome.updated, outcome.problems) == (1, [])
+    assert problems(outcome) == [(2, "status", "TRANSITION_NOT_ALLOWED")]
+    assert "decision" in outcome.problems[0].message and outcome.applied is False
     cert = await Certificate.get(number=number)
-    assert (cert.status, cert.version) == ("REVOKED", version + 1)
-    move = await CertificateStatusChange.filter(certificate_id=cert.id).order_by("-id").first()
-    assert (move.from_status, move.to_status, move.actor) == ("VALID", "REVOKED", "import:cli")
-    (update, _) = await audit_since(start)
-    assert (update.action, update.before, update.after) == ("import.update", {"status": "VALID"},
-                                                            {"status": "REVOKED"})  # fmt: skip
-
-    back = await run_import("certificates", [HEADER, await _row_of(number, status="VALID")])
-    assert problems(back) == [(2, "status", "TRANSITION_NOT_ALLOWED")]
-    assert (await Certificate.get(number=number)).status == "REVOKED"
+    assert (cert.status, cert.version) == ("VALID", version)
+    assert await CertificateStatusChange.filter(certificate_id=cert.id).count() == moves
+    assert await audit_since(start) == []
+    # The same row with its own status (or none) changes the other fields as before.
+    renamed = await run_import("certificates", [HEADER, await _row_of(number, holder="Renamed holder")])
+    assert (renamed.updated, renamed.problems) == (1, [])
+    assert (await Certificate.get(number=number)).holder == "Renamed holder"
 
 
 async def test_the_expiry_sweep_status_stays_while_the_file_gives_the_same_date():

@@ -265,3 +265,22 @@ def test_a_sheet_declaring_every_cell_or_a_far_away_one_is_read_as_it_is():
     assert time.monotonic() - started < 2  # not a million padded rows of 16,384 cells
     assert table.headers == ["code", "name"]
     assert table.rows == [(2, ["F1", "x"]), (3, ["F2", "y"])]
+
+
+@pytest.mark.parametrize("name", ["f.csv", "f.xlsx"])
+def test_rows_of_whitespace_are_blank_rows_for_the_cap(name):
+    """A row whose cells hold only spaces or tabs is dropped like an empty one and never counts
+    towards the row cap, in either format."""
+    rows = [FACTORY_ROWS[0], FACTORY_ROWS[1], [" ", "\t", "  ", " ", " ", " "], [" "] * 6, FACTORY_ROWS[2]]
+    data = xlsx_bytes(rows) if name.endswith("xlsx") else csv_bytes(rows)
+    assert [n for n, _ in read_table(data, name, Limits(max_rows=2)).rows] == [2, 5]
+
+
+def test_a_run_of_whitespace_rows_ends_a_sheet_as_blank_rows_do():
+    """reading.py's MAX_BLANK_RUN: 1,000 blank rows in a row end the table, whitespace or empty."""
+    from services.imports.reading import MAX_BLANK_RUN
+
+    rows = [FACTORY_ROWS[0], FACTORY_ROWS[1], *([[" ", "  "]] * (MAX_BLANK_RUN + 1)), FACTORY_ROWS[2]]
+    assert [n for n, _ in read_table(xlsx_bytes(rows), "f.xlsx").rows] == [2]
+    shorter = [FACTORY_ROWS[0], FACTORY_ROWS[1], *([[" ", "  "]] * MAX_BLANK_RUN), FACTORY_ROWS[2]]
+    assert [n for n, _ in read_table(xlsx_bytes(shorter), "f.xlsx").rows] == [2, MAX_BLANK_RUN + 3]
