@@ -1,12 +1,21 @@
-"""An outsider's attack on the registry bulk import (importRegistry and `surveil import`), both
-databases. Every test here pins a defect found by the attack: it fails until the import holds
-the line the rest of the registry administration holds (services/registry_admin,
-services/policy_admin, docs).
+"""Edges of the registry bulk import (importRegistry and `surveil import`), both databases, found
+by an outsider's attack and fixed: the import holds the line the rest of the registry
+administration holds (services/registry_admin, services/policy_admin, domain/certificate.py,
+domain/registry.py). Pinned here:
 
-What held (not repeated here): refusal of every non-HQ role before a byte is parsed; report
-tokens only for their uploader; formula injection neutralised in both report formats; zip-bomb
-ratio; NUL bytes; duplicate/alias headers; case and width twins of factory codes and logins; a
-second HQ, `*` as a unit code, North China provinces; REVOKED -> VALID by file; merged factories."""
+- people: changing roles through GraphQL needs assignRole's `role_assignment manage` at HQ besides
+  `user manage`; no import (the CLI included) leaves no ACTIVE policy administrator; a file does
+  not move a person to another unit (a row error on unit_code);
+- certificates: none loaded for or moved to a closed or merged factory; only valid or suspended
+  ones move to another factory; no issue date in the future; the status column is for the
+  initial load only (a change of an existing certificate's status is a decision's);
+- reading: rows of whitespace are blank rows, for the 1,000-blank-rows end of a sheet too.
+
+What held already (not repeated here): refusal of every non-HQ role before a byte is parsed;
+report tokens only for their uploader; formula injection neutralised in both report formats;
+zip-bomb ratio; NUL bytes; duplicate/alias headers; case and width twins of factory codes and
+logins; a second HQ, `*` as a unit code, North China provinces; REVOKED -> VALID by file; merged
+factories."""
 
 from __future__ import annotations
 
@@ -78,6 +87,11 @@ async def test_people_import_does_not_grant_roles_to_someone_without_role_assign
     rows = [PEOPLE, ["hq.archivist", "HQ archivist", "hq", "archivist;policy_admin"]]
     result = await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor")
     assert not await RoleAssignment.exists(user__login="hq.archivist", role="policy_admin"), result
+    assert [(e["row"], e["column"]) for e in _payload(result)["rowErrors"]] == [(2, "roles")]
+    # Correcting people's records (no role changes) stays theirs.
+    rows = [PEOPLE, ["hq.archivist", "HQ archivist renamed", "hq", "archivist"]]
+    payload = _payload(await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor"))
+    assert (payload["updatedCount"], payload["rowErrors"]) == (1, []), payload
 
 
 # --- people: the last policy administrator ---------------------------------------------------
@@ -107,6 +121,7 @@ async def test_moving_a_person_to_another_unit_does_not_keep_the_old_units_roles
     payload = _payload(await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.admin"))
     held = set(await RoleAssignment.filter(user__login="east.planner").values_list("role", "unit__code"))
     assert held == {("planner", "south")} or payload["rejectedCount"] == 1, (held, payload)
+    assert [e["column"] for e in payload["rowErrors"]] == ["unit_code"] and "east" in payload["rowErrors"][0]["message"]
 
 
 # --- certificates: what issue / transfer / decisions refuse ----------------------------------
