@@ -156,13 +156,22 @@ def same_key(value: str) -> str:
 
 
 async def stored_by_key(model, field: str, keys: Iterable[str], fields: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The stored rows whose `field` is among `keys` in the sense of `same_key`, by that key, in
-    batches of one IN list each: models, or with `fields` dicts of those fields only."""
+    """The stored rows whose `field` is among `keys` in the sense of `same_key`, by that key:
+    models, or with `fields` dicts of those fields only. Looked up exactly first (the unique
+    index answers: a rerun finds everything there), then, for the keys still missing, without
+    regard to case (a scan of the table per batch of 500: new rows only)."""
     found: dict[str, Any] = {}
-    for batch in chunks(sorted({same_key(k) for k in keys if k})):
-        query = model.annotate(key_lower=Lower(field)).filter(key_lower__in=batch)
+
+    async def look(query) -> None:
         for row in await (query.values(*fields) if fields else query):
             found[same_key(row[field] if fields else getattr(row, field))] = row
+
+    given = {unicodedata.normalize("NFKC", k).strip() for k in keys if k}
+    for batch in chunks(sorted(given)):
+        await look(model.filter(**{f"{field}__in": batch}))
+    missing = sorted({same_key(k) for k in given} - found.keys())
+    for batch in chunks(missing):
+        await look(model.annotate(key_lower=Lower(field)).filter(key_lower__in=batch))
     return found
 
 
