@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint schema bench clean
+.PHONY: run test lint schema bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ schema: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+bench-import: $(VENV)/.installed-test
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -93,3 +93,8 @@ class AuditAction(StrEnum):
     USER_UPDATE = "user.update"
     USER_DEACTIVATE = "user.deactivate"
     USER_REACTIVATE = "user.reactivate"
+    # A registry import (surveil import / importRegistry): one record per row created or changed,
+    # naming the file, its SHA-256 and the row; one summary record per import that changed anything.
+    IMPORT_CREATE = "import.create"
+    IMPORT_UPDATE = "import.update"
+    IMPORT_RUN = "import.run"

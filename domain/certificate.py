@@ -78,6 +78,21 @@ def check_renewal(status: S, expires_on: date, new_expires_on: date, today: date
         )
 
 
+def check_issued_on(issued_on: date, today: date, field: str) -> None:
+    """A certificate is issued (发证) on a day that has come: never dated in the future."""
+    if issued_on > today:
+        raise DomainError(ErrorCode.INVALID, f"{field} (发证日期) is not in the future", (field,))
+
+
+def check_transfer(status: S, expires_on: date, today: date, field: str) -> None:
+    """Only a live (valid or suspended, not past its date) certificate moves to another factory
+    (证书转移)."""
+    current = effective_status(status, expires_on, today)
+    if current not in LIVE:
+        message = f"a {current.value.lower()} certificate does not move (证书转移)"
+        raise DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, message, (field,))
+
+
 def past_expiry(expires_on: date, today: date) -> bool:
     return today > expires_on
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.certificate import VALIDITY_YEARS, latest_expiry
-from domain.enums import CertificateStatus, FactoryClass
-from domain.errors import ErrorCode
+from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
+from domain.errors import DomainError, ErrorCode
 from domain.factory import ADDRESS_MAX, CODE_MAX, NAME_MAX, PROVINCE_MAX
 from domain.jurisdiction import CHINA, JurisdictionMap
 from domain.organisation import (
@@ -80,6 +80,16 @@ def new_factory(
         clean_province = checks.run(lambda: jurisdiction.china_province(clean_province))
     checks.raise_any()
     return NewFactory(clean_code, clean_name, clean_address, clean_country, clean_province, classification)  # type: ignore[arg-type]
+
+
+# Factories that take certificates (issued, transferred or imported to them): not closed or merged.
+IN_REGISTRY = frozenset({FactoryStatus.ACTIVE, FactoryStatus.PRODUCTION_STOPPED, FactoryStatus.RELOCATED})
+
+
+def check_in_registry(code: str, status: FactoryStatus, field: str) -> None:
+    """A certificate is issued to, moved to or loaded for a factory in the registry only."""
+    if status not in IN_REGISTRY:
+        raise DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, f"factory {code} is {status.value.lower()}", (field,))
 
 
 # --- Product categories ----------------------------------------------------------------------
@@ -169,6 +179,7 @@ __all__ = [
     "NewPerson",
     "NewUnit",
     "changed_unit",
+    "check_in_registry",
     "email_address",
     "latest_expiry",
     "login_name",

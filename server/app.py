@@ -16,7 +16,7 @@ from domain.purchases import MAX_PHOTOS
 from policies.authorizer import Authorizer
 from server.auth import TokenVerifier
 from server.authn import Authenticator
-from server.downloads import bundle_route, download_route
+from server.downloads import bundle_route, download_route, import_report_route
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         north_china=settings.north_china,
         document_dir=settings.document_dir,
         max_upload_bytes=settings.max_upload_bytes,
+        max_import_rows=settings.max_import_rows,
         lab_turnaround_working_days=settings.lab_turnaround_working_days,
         correction_months=settings.correction_months,
         suspension_months=settings.suspension_months,
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
+            Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
         ],
         lifespan=lifespan,
         middleware=[

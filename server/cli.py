@@ -1,5 +1,5 @@
 """`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
-expire, schema export, archive export|verify, stats."""
+expire, schema export, archive export|verify, stats, import units|factories|certificates|people."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
+from server.cli_import import add_commands as add_import_commands
 from server.settings import load_settings
 from services.clock import use_time_zone
 
@@ -141,6 +142,7 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
     add_commands(sub, _with_db)
+    add_import_commands(sub, _with_db)
     return p
 
 

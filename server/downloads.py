@@ -1,5 +1,6 @@
-"""Authorized downloads: GET /documents/{id} (a stored document) and GET /archive/{task}.zip
-(the digitised bundle of an archived task)."""
+"""Authorized downloads: GET /documents/{id} (a stored document), GET /archive/{task}.zip
+(the digitised bundle of an archived task) and GET /imports/reports/{token} (an import's error
+report, for the user who ran the import only)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from server.authn import Authenticator
 from services import documents
 from services.archive import bundle
 from services.errors import Forbidden
+from services.imports.run import kept_report
 
 
 async def _signed_in(authenticator: Authenticator, request: Request):
@@ -73,3 +75,24 @@ def bundle_route(authenticator: Authenticator):
         )
 
     return export
+
+
+def import_report_route(authenticator: Authenticator):
+    """GET /imports/reports/{token}: the error report of an import, for whoever ran it; anyone
+    else gets the same 404 as for a token that names nothing."""
+
+    async def report(request: Request):
+        session, refused = await _signed_in(authenticator, request)
+        if refused is not None:
+            return refused
+        found = kept_report(session, request.path_params["token"])
+        if found is None:
+            return JSONResponse({"error": "no such report", "code": "NOT_FOUND"}, status_code=404)
+        return FileResponse(
+            found.path,
+            media_type=found.content_type,
+            filename=found.filename,
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"},
+        )
+
+    return report

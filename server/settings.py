@@ -48,6 +48,7 @@ class Settings:
     log_level: str = "INFO"
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
+    max_import_rows: int = 20_000  # rows of one importRegistry upload (surveil import has no limit)
     lab_turnaround_working_days: int = 20  # 检测报告时限, from the lab's receipt of a sample
     correction_months: int = 3  # 整改期限 for non-conformities; not closed in time -> fail
     suspension_months: int = 6  # 暂停期限 (a voluntary suspension is 12 months)
@@ -104,6 +105,7 @@ def load_settings() -> Settings:
         log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
         document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
         max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        max_import_rows=int(os.environ.get("SURVEIL_MAX_IMPORT_ROWS", 20_000)),
         lab_turnaround_working_days=int(os.environ.get("SURVEIL_LAB_TURNAROUND_DAYS", 20)),
         correction_months=int(os.environ.get("SURVEIL_CORRECTION_MONTHS", 3)),
         suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),

@@ -35,3 +35,18 @@ async def record(
     )
     current.recorded += 1
     return entry
+
+
+async def record_many(records: list[dict]) -> int:
+    """Record many events of the current command at once (a bulk import): each a dict of
+    `action` (an AuditAction), `object_type`, `object_id`, and optionally `before`, `after`,
+    `reason`. Appended in batches, chained as one by one; counts towards the command's records."""
+    current = work.current()
+    actor = current.actor
+    for item in records:
+        item["action"] = AuditAction(item["action"]).value  # a listed name, or refused here
+    written = await audit.append_many(
+        records, actor_id=actor.user_id or None, actor=actor.login, unit=actor.unit_code, request_id=actor.request_id
+    )
+    current.recorded += written
+    return written

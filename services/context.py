@@ -6,11 +6,13 @@ import asyncio
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from policies.authorizer import Authorizer, Decision, unit_domain
 from services.calendar import WorkCalendar, default_calendar
 from services.errors import Forbidden
 from store.blobs import BlobStore
+from store.reports import ReportStore
 from store.units import unit_ids_by_code
 
 
@@ -75,6 +77,7 @@ class ServiceConfig:
     north_china: tuple[str, ...]
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
+    max_import_rows: int = 20_000  # rows of one registry import through GraphQL (the CLI has no limit)
     lab_turnaround_working_days: int = 20
     correction_months: int = 3
     suspension_months: int = 6
@@ -85,6 +88,11 @@ class ServiceConfig:
     def blobs(self) -> BlobStore:
         """The document store, built once with the configuration (an adapter, not per request)."""
         return BlobStore(self.document_dir)
+
+    @cached_property
+    def import_reports(self) -> ReportStore:
+        """Error reports of imports, downloadable by whoever ran the import."""
+        return ReportStore(Path(self.document_dir) / "import-reports")
 
 
 @dataclass

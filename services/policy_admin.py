@@ -23,6 +23,8 @@ POLICY = "policy"
 ROLE_ASSIGNMENT = "role_assignment"
 # Policy and role assignments are HQ's records: the check runs in HQ's domain.
 ADMIN_DOMAIN = "hq"
+# Granting or revoking a role (assignRole, revokeRole, and any import that changes roles).
+may_assign_roles = at_hq("manage", ROLE_ASSIGNMENT)
 _TOKEN = re.compile(r"^[a-z0-9_.:*-]{1,64}$")
 _ROLES = {r.value for r in Role}
 
@@ -81,7 +83,7 @@ async def remove_rule(work: Work, *, sync: PolicySync, ptype: str, values: list[
     return rule
 
 
-@command(authorize=at_hq("manage", ROLE_ASSIGNMENT))
+@command(authorize=may_assign_roles)
 async def assign_role(
     work: Work, *, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
 ) -> RoleAssignment:
@@ -106,7 +108,7 @@ async def assign_role(
     return assignment
 
 
-@command(authorize=at_hq("manage", ROLE_ASSIGNMENT))
+@command(authorize=may_assign_roles)
 async def revoke_role(
     work: Work, *, sync: PolicySync, login: str, role: str, unit_code: str, reason: str | None
 ) -> None:

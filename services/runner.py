@@ -34,7 +34,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services import versioning
-from services.context import SYSTEM_ACTOR, Session
+from services.context import SYSTEM_ACTOR, Actor, Session
 from services.gates import GATES
 from services.work import UnitOfWorkError, Work, enter, leave
 from store.db import transaction
@@ -55,6 +55,7 @@ class UseCase:
         id_arg: str | None,
         authorize: Authorize | None,
         system: bool,
+        system_login: str | None,
         checks_version: bool,
     ) -> None:
         self.handler = handler
@@ -64,6 +65,7 @@ class UseCase:
         self.id_arg = id_arg or (_snake(self.gate.field) if self.gate else None)
         self.authorize = authorize
         self.system = system
+        self.system_login = system_login
         self.checks_version = checks_version
         functools.update_wrapper(self, handler)
 
@@ -71,7 +73,7 @@ class UseCase:
         if (session is None) != self.system:
             raise UnitOfWorkError(f"{self.name}: {'system commands take no' if self.system else 'needs a'} session")
         async with transaction():
-            work = Work(self.name, session.actor if session else SYSTEM_ACTOR, session)
+            work = Work(self.name, session.actor if session else self._system_actor(), session)
             token = enter(work)
             try:
                 await self._authorize(work, arguments)
@@ -81,6 +83,11 @@ class UseCase:
             finally:
                 leave(token)
         return result
+
+    def _system_actor(self) -> Actor:
+        """The system, or the system under the name of the tool acting (`import:cli`): one
+        request id per run, so a run's records can be told apart."""
+        return Actor(0, self.system_login, SYSTEM_ACTOR.unit_code) if self.system_login else SYSTEM_ACTOR
 
     async def _authorize(self, work: Work, arguments: dict[str, Any]) -> None:
         if self.gate is not None:
@@ -99,15 +106,19 @@ def command(
     id_arg: str | None = None,
     authorize: Authorize | None = None,
     system: bool = False,
+    system_login: str | None = None,
     checks_version: bool = True,
 ) -> Callable[[Callable[..., Awaitable[Any]]], UseCase]:
     """Declare a command. `gate` + `action`: the object named by the gate's id argument
     (`taskId` → `task_id`, or `id_arg`) is opened for `action`. `authorize`: the command's own
     check, for commands that open no object (it may also follow a gate). `system`: run by the
-    system itself (no session, the system actor), never by a caller. `checks_version=False`:
+    system itself (no session, the system actor; `system_login` names the tool acting for it as
+    the audit trail shows it), never by a caller. `checks_version=False`:
     the command's `expected_version` is another object's, which the handler checks itself."""
     if (gate is None) != (action is None):
         raise TypeError("a gate needs its action, and an action its gate")
+    if system_login is not None and not system:
+        raise TypeError("only a system command acts under a system login")
     if gate is None and authorize is None and not system:
         raise TypeError("a command must open its object through a gate or authorize the caller itself")
 
@@ -120,6 +131,7 @@ def command(
             id_arg=id_arg,
             authorize=authorize,
             system=system,
+            system_login=system_login,
             checks_version=checks_version,
         )
         if use_case.id_arg and use_case.id_arg not in inspect.signature(handler).parameters:

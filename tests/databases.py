@@ -12,6 +12,7 @@ import os
 import queue
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -170,3 +171,20 @@ class PostgresWorlds:
                 leftovers.append(item)
         for name in [*leftovers, self.template]:
             asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+
+
+@contextmanager
+def empty_database(worlds, tmp_path: Path, label: str):
+    """The URL of a database with no tables yet, on the backend of `worlds`: a file in tmp_path,
+    or a PostgreSQL database created for the test and dropped after it."""
+    reset_orm_caches()
+    if isinstance(worlds, SqliteWorlds):
+        yield f"sqlite://{tmp_path / f'{label}.sqlite3'}"
+        return
+    name = f"surveil_{label}_{os.getpid()}_{next(_counter)}"
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield with_database(POSTGRES_URL, name)
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain import registry
 from domain.audit_events import AuditAction
-from domain.certificate import LIVE, check_move, check_renewal, effective_status
+from domain.certificate import check_issued_on, check_move, check_renewal, check_transfer
 from domain.enums import CertificateStatus, FactoryStatus
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import OPEN
@@ -34,7 +34,6 @@ from services.versioning import save_versioned
 from store.models import Certificate, CertificateStatusChange, Factory, SurveillanceTask
 
 KIND = "certificate"
-IN_REGISTRY = (FactoryStatus.ACTIVE, FactoryStatus.PRODUCTION_STOPPED, FactoryStatus.RELOCATED)
 
 
 @command(authorize=at_hq("issue", KIND))
@@ -61,8 +60,7 @@ async def issue_certificate(
             status=CertificateStatus.VALID,
             implementation_rule=implementation_rule,
         )
-    if new.issued_on > now:
-        raise DomainError(ErrorCode.INVALID, "issuedOn (发证日期) is not in the future", ("issuedOn",))
+    check_issued_on(new.issued_on, now, "issuedOn")
     if new.expires_on < now:
         raise DomainError(ErrorCode.INVALID, "a certificate issued today is not past its expiresOn", ("expiresOn",))
     factory = await factory_by_id(factory_id, "factoryId")
@@ -141,13 +139,7 @@ async def transfer_certificate(
     if target.id == certificate.factory_id:
         raise DomainError(ErrorCode.NO_CHANGE, "the certificate is at that factory already", ("factoryId",))
     _in_registry(target, "factoryId")
-    status = effective_status(CertificateStatus(certificate.status), certificate.expires_on, today())
-    if status not in LIVE:
-        raise DomainError(
-            ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"a {status.value.lower()} certificate does not move (证书转移)",
-            ("certificateId",),
-        )
+    check_transfer(CertificateStatus(certificate.status), certificate.expires_on, today(), "certificateId")
     surveilled = await SurveillanceTask.filter(certificate_links__certificate_id=certificate.id, status__in=list(OPEN))
     if surveilled:
         raise DomainError(
@@ -188,9 +180,4 @@ async def cancel_certificate(
 
 
 def _in_registry(factory: Factory, field: str) -> None:
-    if FactoryStatus(factory.status) not in IN_REGISTRY:
-        raise DomainError(
-            ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"factory {factory.code} is {FactoryStatus(factory.status).value.lower()}",
-            (field,),
-        )
+    registry.check_in_registry(factory.code, FactoryStatus(factory.status), field)

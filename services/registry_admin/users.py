@@ -109,7 +109,7 @@ async def deactivate_user(work: Work, *, sync: PolicySync, user_id: int, reason:
         raise DomainError(ErrorCode.NO_CHANGE, f"{user.login} is deactivated already", ("personId",))
     if user.id == work.actor.user_id:
         raise DomainError(ErrorCode.CONFLICT, "another administrator must deactivate you", ("personId",))
-    admins = RoleAssignment.filter(role=Role.POLICY_ADMIN.value, user__active=True)
+    admins = active_policy_admins()
     if await admins.filter(user_id=user.id).exists() and not await admins.exclude(user_id=user.id).exists():
         raise DomainError(ErrorCode.CONFLICT, "this is the last active policy administrator", ("personId",))
     return await _set_active(sync, user, False, AuditAction.USER_DEACTIVATE, why)
@@ -122,6 +122,12 @@ async def reactivate_user(work: Work, *, sync: PolicySync, user_id: int, reason:
     if user.active:
         raise DomainError(ErrorCode.NO_CHANGE, f"{user.login} is active already", ("personId",))
     return await _set_active(sync, user, True, AuditAction.USER_REACTIVATE, why)
+
+
+def active_policy_admins():
+    """The policy administrator roles held by active people: never none (deactivateUser, revokeRole
+    and the people import keep at least one)."""
+    return RoleAssignment.filter(role=Role.POLICY_ADMIN.value, user__active=True)
 
 
 async def _user(user_id: int) -> User:

@@ -38,6 +38,27 @@ def test_a_gated_command_must_take_the_gates_id():
         async def idless(work: Work, *, code: str) -> None: ...
 
 
+def test_only_a_system_command_acts_under_a_system_login():
+    with pytest.raises(TypeError, match="system login"):
+
+        @command(authorize=at_hq("manage", "reference"), system_login="tool:x")
+        async def posing(work: Work, *, code: str) -> None: ...
+
+
+@command(system=True, system_login="tool:test")
+async def _as_a_tool(work: Work, *, factory_id: int) -> None:
+    await audit_log.record(AuditAction.FACTORY_CORRECT, "Factory", factory_id, after={"checked": True})
+
+
+async def test_a_system_command_under_a_system_login_records_that_name_with_its_own_request_id(db):
+    factory = await Factory.get(code="E001")
+    await _as_a_tool(factory_id=factory.id)
+    await _as_a_tool(factory_id=factory.id)
+    records = await AuditEntry.filter(actor="tool:test").order_by("seq")
+    assert [(r.actor, r.actor_id, r.unit) for r in records] == [("tool:test", None, "hq")] * 2
+    assert records[0].request_id != records[1].request_id
+
+
 @command(gate="Factory", action="update")
 async def _rename_silently(work: Work, *, factory_id: int, name: str) -> Factory:
     await Factory.filter(id=work.target.id).update(name=name)

@@ -28,6 +28,7 @@ NEEDS_DATABASE = {
     "archive": ["archive", "export", "1", "--out", "bundle.zip"],
     "stats": ["stats", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "stats.csv"],
     "serve": ["serve", "--port", "0"],
+    "import": ["import", "units", str(Path(__file__).resolve().parents[2] / "examples" / "units.csv")],
 }
 WITHOUT_DATABASE = {"migrate", "schema"}  # migrate creates it; schema export never opens it
 
