@@ -14,11 +14,8 @@ import pytest
 from server.settings import Settings
 from store.models import AuditEntry, Certificate, Factory, OrgUnit, User
 from tests.client import error_codes, factory
-from tests.services.import_support import csv_bytes, xlsx_bytes
+from tests.services.import_support import IMPORT, csv_bytes, import_payload, upload_import, xlsx_bytes
 
-IMPORT = """mutation($i: ImportRegistryInput!) { importRegistry(input: $i) {
-  kind dryRun applied sha256 rowCount createdCount updatedCount unchangedCount rejectedCount problemCount
-  rowErrors { row column value code message } reportUrl userErrors { field code message } } }"""
 FACTORIES = [["code", "name", "address", "country", "province", "class"],
              ["F8001", "Wuxi Motor Works", "1 Taihu Rd, Wuxi", "CN", "Jiangsu", "B"],
              ["F8002", "Bad Class Works", "2 Rd", "CN", "Zhejiang", "=1+1"]]  # fmt: skip
@@ -41,23 +38,13 @@ def settings(world_url, tmp_path) -> Settings:
                                max_upload_bytes=200_000, max_import_rows=MAX_ROWS)  # fmt: skip
 
 
-async def _import(api, kind: str, data: bytes, *, as_user: str, name: str = "registry.csv", **options) -> dict:
-    variables = {"i": {"kind": kind, "file": None, **options}}
-    return await api.upload(IMPORT, variables, {"i.file": (name, data, "text/csv")}, as_user=as_user)
-
-
-def _payload(body: dict) -> dict:
-    assert "errors" not in body, body
-    return body["data"]["importRegistry"]
-
-
 async def _get(api, url: str, login: str | None):
     headers = {"authorization": f"Bearer {await api.token(login)}"} if login else {}
     return await api.http.get(url, headers=headers)
 
 
 async def test_a_planner_imports_factories_sees_the_bad_rows_and_downloads_the_report(api):
-    payload = _payload(await _import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner"))
+    payload = import_payload(await upload_import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner"))
     assert {k: payload[k] for k in ("kind", "dryRun", "applied", "rowCount", "createdCount", "rejectedCount")} == {
         "kind": "FACTORIES", "dryRun": False, "applied": True, "rowCount": 2, "createdCount": 1, "rejectedCount": 1}  # fmt: skip
     assert payload["userErrors"] == []
@@ -88,21 +75,23 @@ async def test_each_kind_is_hq_staff_work_and_refused_to_everyone_else(api, kind
     wrong_hq = "hq.planner" if ALLOWED[kind] == "hq.admin" else "hq.admin"
     start = await AuditEntry.all().count()
     for login in [wrong_hq, *OTHERS]:
-        body = await _import(api, kind, data, as_user=login)
+        body = await upload_import(api, kind, data, as_user=login)
         assert error_codes(body) == ["FORBIDDEN"], (login, body)
         # Refused before the file is read: a broken file gets the same answer.
-        assert error_codes(await _import(api, kind, b"\xff\x00garbage", as_user=login)) == ["FORBIDDEN"]
+        assert error_codes(await upload_import(api, kind, b"\xff\x00garbage", as_user=login)) == ["FORBIDDEN"]
     assert await AuditEntry.all().count() == start
-    payload = _payload(await _import(api, kind, data, as_user=ALLOWED[kind]))
+    payload = import_payload(await upload_import(api, kind, data, as_user=ALLOWED[kind]))
     assert (payload["createdCount"], payload["rowErrors"], payload["reportUrl"]) == (1, [], None)
     assert await AuditEntry.filter(action="import.run").count() == 1
 
 
 async def test_a_dry_run_and_an_all_or_nothing_import_write_nothing(api):
     counts = (await Factory.all().count(), await AuditEntry.all().count())
-    dry = _payload(await _import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner", dryRun=True))
+    dry = import_payload(await upload_import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner", dryRun=True))
     assert (dry["dryRun"], dry["applied"], dry["createdCount"], dry["rejectedCount"]) == (True, False, 1, 1)
-    whole = _payload(await _import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner", allOrNothing=True))
+    whole = import_payload(
+        await upload_import(api, "FACTORIES", csv_bytes(FACTORIES), as_user="hq.planner", allOrNothing=True)
+    )
     assert (whole["applied"], whole["createdCount"], whole["problemCount"]) == (False, 0, 1)
     assert whole["reportUrl"]
     assert (await Factory.all().count(), await AuditEntry.all().count()) == counts
@@ -115,7 +104,7 @@ async def test_certificates_from_a_workbook(api):
     body = await api.upload(IMPORT, {"i": {"kind": "CERTIFICATES", "file": None}},
                             {"i.file": ("certs.xlsx", xlsx_bytes(rows), "application/octet-stream")},
                             as_user="hq.planner")  # fmt: skip
-    payload = _payload(body)
+    payload = import_payload(body)
     assert (payload["createdCount"], [e["column"] for e in payload["rowErrors"]]) == (1, ["factory_code"])
     assert await Certificate.exists(number="2025C0100002", status="VALID")
     report = await _get(api, payload["reportUrl"], "hq.planner")
@@ -138,8 +127,8 @@ def _bomb() -> bytes:
 )  # fmt: skip
 async def test_a_file_that_cannot_be_imported_is_a_user_error_never_a_500(api, data, code, words):
     start = await AuditEntry.all().count()
-    body = await _import(api, "FACTORIES", data, as_user="hq.planner")
-    payload = _payload(body)
+    body = await upload_import(api, "FACTORIES", data, as_user="hq.planner")
+    payload = import_payload(body)
     assert payload["applied"] is False and payload["createdCount"] == 0
     assert code in [e["code"] for e in payload["userErrors"]]
     assert all(e["field"] == ["input", "file"] for e in payload["userErrors"])
@@ -149,21 +138,21 @@ async def test_a_file_that_cannot_be_imported_is_a_user_error_never_a_500(api, d
 
 async def test_a_retried_import_with_its_key_runs_once(api):
     key = "import-factories-1"
-    first = _payload(await _import(api, "FACTORIES", csv_bytes(FACTORIES[:2]), as_user="hq.planner",
+    first = import_payload(await upload_import(api, "FACTORIES", csv_bytes(FACTORIES[:2]), as_user="hq.planner",
                                    idempotencyKey=key))  # fmt: skip
-    again = _payload(await _import(api, "FACTORIES", csv_bytes(FACTORIES[:2]), as_user="hq.planner",
+    again = import_payload(await upload_import(api, "FACTORIES", csv_bytes(FACTORIES[:2]), as_user="hq.planner",
                                    idempotencyKey=key))  # fmt: skip
     assert first == again and first["createdCount"] == 1
     assert await AuditEntry.filter(action="import.run").count() == 1
 
 
 async def test_the_people_of_a_new_unit_sign_in_after_the_imports(api):
-    _payload(await _import(api, "UNITS", csv_bytes(FILES["UNITS"]), as_user="hq.admin"))
+    import_payload(await upload_import(api, "UNITS", csv_bytes(FILES["UNITS"]), as_user="hq.admin"))
     people = [["login", "display_name", "unit_code", "roles", "email"],
               ["ne.planner", "Northeast planner", "northeast", "planner", "ne@example.org"]]  # fmt: skip
-    _payload(await _import(api, "PEOPLE", csv_bytes(people), as_user="hq.admin"))
+    import_payload(await upload_import(api, "PEOPLE", csv_bytes(people), as_user="hq.admin"))
     factories = [FACTORIES[0], ["F8003", "Shenyang Cable", "1 Rd, Shenyang", "CN", "辽宁省", "A"]]
-    _payload(await _import(api, "FACTORIES", csv_bytes(factories), as_user="hq.planner"))
+    import_payload(await upload_import(api, "FACTORIES", csv_bytes(factories), as_user="hq.planner"))
     seen = await factory(api, "F8003", as_user="ne.planner")
     assert seen["responsibleUnit"]["code"] == "northeast"
     assert await factory(api, "E001", as_user="ne.planner") is None

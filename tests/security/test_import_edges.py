@@ -28,11 +28,8 @@ from server.settings import Settings
 from services.clock import today
 from store.models import Certificate, CertificateStatusChange, Factory, RoleAssignment
 from tests.api.registry_admin_support import errors, ok, person_id, send
-from tests.services.import_support import csv_bytes, run_import, xlsx_bytes
+from tests.services.import_support import IMPORT, csv_bytes, import_payload, run_import, upload_import, xlsx_bytes
 
-IMPORT = """mutation($i: ImportRegistryInput!) { importRegistry(input: $i) {
-  applied createdCount updatedCount rejectedCount problemCount
-  rowErrors { row column value code message } reportUrl userErrors { field code message } } }"""
 PEOPLE = ["login", "display_name", "unit_code", "roles"]
 CERTS = ["number", "holder", "factory_code", "category_code", "issued_on", "expires_on", "status"]
 CERTS_NO_STATUS = CERTS[:-1]
@@ -43,16 +40,6 @@ MAX_ROWS = 50
 def settings(world_url, tmp_path) -> Settings:
     return dataclasses.replace(Settings(), database_url=world_url, document_dir=str(tmp_path / "docs"),
                                max_upload_bytes=2_000_000, max_import_rows=MAX_ROWS)  # fmt: skip
-
-
-async def _import(api, kind: str, data: bytes, *, as_user: str, name: str = "registry.csv", **options) -> dict:
-    variables = {"i": {"kind": kind, "file": None, **options}}
-    return await api.upload(IMPORT, variables, {"i.file": (name, data, "text/csv")}, as_user=as_user)
-
-
-def _payload(body: dict) -> dict:
-    assert "errors" not in body, body
-    return body["data"]["importRegistry"]
 
 
 def _demo_certificate(index: int, k: int) -> dict:
@@ -85,12 +72,12 @@ async def test_people_import_does_not_grant_roles_to_someone_without_role_assign
     assert "errors" in assigned or errors(assigned)
     # ...nor through the import.
     rows = [PEOPLE, ["hq.archivist", "HQ archivist", "hq", "archivist;policy_admin"]]
-    result = await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor")
+    result = await upload_import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor")
     assert not await RoleAssignment.exists(user__login="hq.archivist", role="policy_admin"), result
-    assert [(e["row"], e["column"]) for e in _payload(result)["rowErrors"]] == [(2, "roles")]
+    assert [(e["row"], e["column"]) for e in import_payload(result)["rowErrors"]] == [(2, "roles")]
     # Correcting people's records (no role changes) stays theirs.
     rows = [PEOPLE, ["hq.archivist", "HQ archivist renamed", "hq", "archivist"]]
-    payload = _payload(await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor"))
+    payload = import_payload(await upload_import(api, "PEOPLE", csv_bytes(rows), as_user="hq.auditor"))
     assert (payload["updatedCount"], payload["rowErrors"]) == (1, []), payload
 
 
@@ -118,7 +105,7 @@ async def test_moving_a_person_to_another_unit_does_not_keep_the_old_units_roles
     planner in east: the person now plans for both sub-centres, and nothing in the payload says
     so (updatedCount 1). No other administration path changes a person's unit at all."""
     rows = [PEOPLE, ["east.planner", "East planner", "south", "planner"]]
-    payload = _payload(await _import(api, "PEOPLE", csv_bytes(rows), as_user="hq.admin"))
+    payload = import_payload(await upload_import(api, "PEOPLE", csv_bytes(rows), as_user="hq.admin"))
     held = set(await RoleAssignment.filter(user__login="east.planner").values_list("role", "unit__code"))
     assert held == {("planner", "south")} or payload["rejectedCount"] == 1, (held, payload)
     assert [e["column"] for e in payload["rowErrors"]] == ["unit_code"] and "east" in payload["rowErrors"][0]["message"]
@@ -134,7 +121,7 @@ async def test_a_certificate_is_not_imported_for_a_closed_factory(api):
     soon = today()
     rows = [CERTS, ["2025C0199001", "Holder", "E004", "C01", soon.isoformat(),
                     soon.replace(year=soon.year + 4).isoformat(), "VALID"]]  # fmt: skip
-    payload = _payload(await _import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
+    payload = import_payload(await upload_import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
     assert not await Certificate.exists(number="2025C0199001"), payload
     assert [e["column"] for e in payload["rowErrors"]] == ["factory_code"]
 
@@ -148,7 +135,7 @@ async def test_a_revoked_or_cancelled_certificate_is_not_moved_to_another_factor
     assert (await Certificate.get(number=cancelled)).status == "CANCELLED"
     rows = [CERTS_NO_STATUS, (await _row_of(revoked, factory_code="E009"))[:-1],
             (await _row_of(cancelled, factory_code="E009"))[:-1]]  # fmt: skip
-    payload = _payload(await _import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
+    payload = import_payload(await upload_import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
     moved = await Certificate.filter(number__in=[revoked, cancelled], factory__code="E009").count()
     assert moved == 0, payload
 
@@ -156,7 +143,7 @@ async def test_a_revoked_or_cancelled_certificate_is_not_moved_to_another_factor
 async def test_a_certificate_is_not_imported_with_an_issue_date_in_the_future(api):
     """issueCertificate: 'issuedOn (发证日期) is not in the future'. The import takes 2099-01-01."""
     rows = [CERTS, ["2099C0100001", "Holder", "E001", "C01", "2099-01-01", "2100-01-01", "VALID"]]
-    payload = _payload(await _import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
+    payload = import_payload(await upload_import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
     assert not await Certificate.exists(number="2099C0100001"), payload
 
 
@@ -170,7 +157,7 @@ async def test_a_planner_does_not_lift_a_suspension_or_revoke_by_file(api):
     valid = (await live.first()).number
     assert (await Certificate.get(number=suspended)).status == "SUSPENDED"
     rows = [CERTS, await _row_of(suspended, status="VALID"), await _row_of(valid, status="REVOKED")]
-    payload = _payload(await _import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
+    payload = import_payload(await upload_import(api, "CERTIFICATES", csv_bytes(rows), as_user="hq.planner"))
     statuses = {(await Certificate.get(number=n)).status for n in (suspended, valid)}
     by_planner = await CertificateStatusChange.filter(actor="hq.planner").count()
     assert (statuses, by_planner) == ({"SUSPENDED", "VALID"}, 0), payload
@@ -191,6 +178,6 @@ async def test_a_sheet_of_whitespace_cells_ends_like_a_blank_sheet(api):
     body = await api.upload(IMPORT, {"i": {"kind": "FACTORIES", "file": None}},
                             {"i.file": ("f.xlsx", xlsx_bytes(rows), "application/octet-stream")},
                             as_user="hq.planner")  # fmt: skip
-    _payload(body)
+    import_payload(body)
     assert await Factory.exists(code="F9001")
     assert not await Factory.exists(code="F9002")

@@ -1,5 +1,5 @@
-"""Building import files for the tests: CSV in a chosen encoding, XLSX workbooks, and the
-example files of examples/."""
+"""Building import files for the tests: CSV in a chosen encoding, XLSX workbooks, the
+example files of examples/, and sending a file to `importRegistry`."""
 
 from __future__ import annotations
 
@@ -94,3 +94,19 @@ async def chain_intact() -> bool:
 
     _, broken = verify_chain([r async for r in iter_chain()])
     return broken is None
+
+
+IMPORT = """mutation($i: ImportRegistryInput!) { importRegistry(input: $i) {
+  kind dryRun applied sha256 rowCount createdCount updatedCount unchangedCount rejectedCount problemCount
+  rowErrors { row column value code message } reportUrl userErrors { field code message } } }"""
+
+
+async def upload_import(api, kind: str, data: bytes, *, as_user: str, name: str = "registry.csv", **options) -> dict:
+    """`importRegistry` with `data` as the uploaded file; the whole GraphQL answer."""
+    variables = {"i": {"kind": kind, "file": None, **options}}
+    return await api.upload(IMPORT, variables, {"i.file": (name, data, "text/csv")}, as_user=as_user)
+
+
+def import_payload(body: dict) -> dict:
+    assert "errors" not in body, body
+    return body["data"]["importRegistry"]
