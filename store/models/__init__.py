@@ -3,6 +3,7 @@
 from store.models.archive import PersonDayEntry, ProblemMessage, ProblemReport
 from store.models.audit import AuditEntry
 from store.models.documents import Document
+from store.models.forms import FormSignoff
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
@@ -34,6 +35,7 @@ __all__ = [
     "Dispute",
     "Document",
     "Factory",
+    "FormSignoff",
     "FrequencyRuleRow",
     "IdempotencyRecord",
     "InspectionResult",
