@@ -52,6 +52,7 @@ class AuditAction(StrEnum):
     TASK_EXCEPTION = "task.exception"
     TASK_FLAG_COMPLEX = "task.flag_complex"
     TASK_FORM = "task.form"
+    TASK_FORM_CONFIRMED = "task.form_confirmed"
     TASK_ISSUE = "task.issue"
     TASK_LAB_DECISION = "task.lab_decision"
     TASK_LAB_REQUEST = "task.lab_request"

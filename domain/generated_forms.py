@@ -170,12 +170,18 @@ def data_version(data: Any) -> str:
 def check_bounds(form: Form, count: int, limit: int) -> None:
     if count > limit:
         raise DomainError(
-            ErrorCode.CONFLICT, f"{form.value} would list {count} rows, more than {limit}; file it as an upload", ("form",)
+            ErrorCode.CONFLICT,
+            f"{form.value} would list {count} rows, more than {limit}; file it as an upload",
+            ("form",),
         )
 
 
 def check_confirmable(current: str, confirmed: str) -> None:
     """The leader confirms what they looked at: if the data changed since, nothing is signed."""
+    if len(confirmed) != 64 or any(c not in "0123456789abcdef" for c in confirmed):
+        raise DomainError(
+            ErrorCode.INVALID, "a data version is 64 hexadecimal digits (X-Data-Version)", ("dataVersion",)
+        )
     if current != confirmed:
         raise DomainError(
             ErrorCode.CONFLICT,

@@ -9,6 +9,7 @@ from services import audit_queries, certificates, documents, factories, lookups,
 from services.archive import person_days
 from services.archive.completeness import completeness_of
 from services.context import Session
+from services.forms.generated import generated_forms_of
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
 
@@ -40,12 +41,18 @@ class Loaders:
         self.certificate_spot_checks = DataLoader(self._batch(result_queries.spot_checks_of, list))
         self.task_completeness = DataLoader(self._completeness)
         self.task_person_days = DataLoader(self._batch(person_days.person_days_of, list))
+        self.task_generated_forms = DataLoader(self._generated_forms)
         self.session = session
 
     async def _completeness(self, ids: list[int]):
         """Callers pass only tasks already loaded through the viewer's scope."""
         found = await completeness_of(await lookups.tasks(ids))
         return [found[i] for i in ids]
+
+    async def _generated_forms(self, ids: list[int]):
+        """Callers pass only tasks already loaded through the viewer's scope (internal to them)."""
+        found = await generated_forms_of(await lookups.tasks(ids))
+        return [found.get(i, []) for i in ids]
 
     @staticmethod
     def _batch(fetch, empty):

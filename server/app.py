@@ -16,7 +16,7 @@ from domain.purchases import MAX_PHOTOS
 from policies.authorizer import Authorizer
 from server.auth import TokenVerifier
 from server.authn import Authenticator
-from server.downloads import bundle_route, download_route, import_report_route
+from server.downloads import bundle_route, download_route, generated_form_route, import_report_route
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
+            Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),
             Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -1,6 +1,7 @@
 """Authorized downloads: GET /documents/{id} (a stored document), GET /archive/{task}.zip
-(the digitised bundle of an archived task) and GET /imports/reports/{token} (an import's error
-report, for the user who ran the import only)."""
+(the digitised bundle of an archived task), GET /tasks/{task}/forms/{FORM}.pdf (a form generated
+from the data now) and GET /imports/reports/{token} (an import's error report, for the user who
+ran the import only)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
 from domain.errors import DomainError, ErrorCode
+from domain.generated_forms import generated_form
 from schema.relay import MAX_DB_ID, InvalidId, from_global_id
 from server.auth import AuthError
 from server.authn import Authenticator
 from services import documents
 from services.archive import bundle
 from services.errors import Forbidden
+from services.forms import generated
 from services.imports.run import kept_report
 
 
@@ -75,6 +78,50 @@ def bundle_route(authenticator: Authenticator):
         )
 
     return export
+
+
+PRIVATE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+
+
+def _refused(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "code": code}, status_code=status, headers=PRIVATE)
+
+
+def generated_form_route(authenticator: Authenticator):
+    """GET /tasks/{task global id}/forms/{FORM}.pdf: the form rendered from the data now, for
+    whoever may read the task's internal fields (the rule of documents). A missing task, one the
+    caller may not read, a malformed id and an unknown form all get the same 404; a form that
+    does not apply to the task (a sampling notice without taken samples) gets 409 CONFLICT.
+    `X-Data-Version` is the version to name when confirming it (confirmGeneratedForm)."""
+
+    async def form_pdf(request: Request):
+        session, refused = await _signed_in(authenticator, request)
+        if refused is not None:
+            return refused
+        try:
+            kind, task_id = from_global_id(request.path_params["task_id"])
+        except InvalidId:
+            kind, task_id = "", 0
+        form = generated_form(request.path_params["form"])
+        if kind != "Task" or form is None or not 0 < task_id <= MAX_DB_ID:
+            return _refused(404, "NOT_FOUND", "no such task or form")
+        try:
+            rendered = await generated.for_download(session, task_id, form)
+        except DomainError as exc:
+            if exc.code == ErrorCode.NOT_FOUND:
+                return _refused(404, "NOT_FOUND", "no such task or form")
+            return _refused(409, exc.code.value, exc.message)
+        return Response(
+            rendered.pdf,
+            media_type="application/pdf",
+            headers={
+                **PRIVATE,
+                "Content-Disposition": f'attachment; filename="{rendered.filename}"',
+                "X-Data-Version": rendered.data_version,
+            },
+        )
+
+    return form_pdf
 
 
 def import_report_route(authenticator: Authenticator):
