@@ -54,11 +54,17 @@ def record(n: int) -> InspectionRecord:
     answers = ["CONFORMS", "NONCONFORMITY", "NOT_APPLICABLE", None]
     items = tuple(
         RecordItem(
-            code=f"Q{i:03d}", title_zh=f"检查项目{i}号", title_en=f"Item {i}", focus=i % 5 == 0,
-            answer=answers[i % 4], severity="SERIOUS" if i % 4 == 1 else None,
+            code=f"Q{i:03d}",
+            title_zh=f"检查项目{i}号",
+            title_en=f"Item {i}",
+            focus=i % 5 == 0,
+            answer=answers[i % 4],
+            severity="SERIOUS" if i % 4 == 1 else None,
             description="关键件变更未申请 critical component changed" if i % 4 == 1 else "",
-            reason="本厂无此工序" if i % 4 == 2 else "", note=f"内部备注{i}", evidence=i % 3,
-        )  # fmt: skip
+            reason="本厂无此工序" if i % 4 == 2 else "",
+            note=f"内部备注{i}",
+            evidence=i % 3,
+        )
         for i in range(n)
     )
     return InspectionRecord(header("INSPECTION_RECORD", "0402.06"), "王检查 (east.inspector1)", (), items)
