@@ -8,6 +8,11 @@ from enum import StrEnum
 
 class AuditAction(StrEnum):
     CERTIFICATE_SPOT_CHECK = "certificate.spot_check"
+    CHECKLIST_ADD = "checklist.add"  # the planner added a task-specific item
+    CHECKLIST_ANSWER = "checklist.answer"  # the team answered (or changed the answer to) an item
+    CHECKLIST_DRAW = "checklist.draw"  # the task's checklist was drawn from the year's clauses
+    CHECKLIST_REFRESH = "checklist.refresh"  # a changed clause refreshed unanswered items of unstarted tasks
+    CHECKLIST_WITHDRAW = "checklist.withdraw"  # a split container handed its checklist to its sub-tasks
     CERTIFICATE_STATUS = "certificate.status"
     CERTIFICATE_SUSPENDED_AGAIN = "certificate.suspended_again"
     DECISION = "decision"

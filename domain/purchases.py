@@ -6,18 +6,16 @@ what was on sale. Rules here are pure: the service supplies the facts."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import SamplingMethod, TaskKind, TaskStatus
+from domain.validation import CLOCK_SKEW, MAX_OFFLINE  # shared with every offline record
 
 MAX_PHOTOS = 6
 MAX_SAMPLES_PER_PURCHASE = 20
-# Phones keep their own clocks; a purchase recorded offline may carry a slightly fast one.
-CLOCK_SKEW = timedelta(minutes=10)
-MAX_OFFLINE = timedelta(days=30)
 
 
 class AssignmentStatus(StrEnum):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from domain.errors import DomainError, ErrorCode
 
 # Control characters, and lone UTF-16 surrogates (valid in a JSON escape, not in UTF-8).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+# Phones keep their own clocks; what they record offline may carry a slightly fast one, and
+# reaches the server up to a month later (purchases, checklist answers).
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_OFFLINE = timedelta(days=30)
 
 
 def has_control_characters(text: str) -> bool:
@@ -45,3 +50,16 @@ def country_code(value: str, field: str = "country") -> str:
     if not COUNTRY_CODE.match(code):
         raise DomainError(ErrorCode.INVALID, f"{field} must be an ISO 3166 alpha-2 code", (field,))
     return code
+
+
+def check_device_time(at: datetime, now: datetime, field: str, not_before: datetime | None = None) -> None:
+    """A time a device recorded: with its UTC offset, not in the future beyond the clock skew,
+    not older than the offline bound (nor, with `not_before`, before that moment less the skew)."""
+    if at.tzinfo is None:
+        raise DomainError(ErrorCode.INVALID, f"give {field} with its UTC offset", (field,))
+    if at > now + CLOCK_SKEW:
+        raise DomainError(ErrorCode.INVALID, f"{field} is in the future", (field,))
+    if at < now - MAX_OFFLINE:
+        raise DomainError(ErrorCode.INVALID, f"{field} is older than {MAX_OFFLINE.days} days", (field,))
+    if not_before is not None and at < not_before - CLOCK_SKEW:
+        raise DomainError(ErrorCode.INVALID, f"{field} is before the work began", (field,))

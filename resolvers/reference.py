@@ -24,6 +24,16 @@ class SurveillanceClauseInput:
     product_category: str | None = strawberry.field(default=None, description="Category code; none for all")
     reason: str
     idempotency_key: str | None = idempotency_key_field()
+    title_en: str | None = strawberry.field(
+        default=None, description="English title of the clause; omitted on an update: kept as it is"
+    )
+    text_en: str | None = strawberry.field(
+        default=None, description="English text of the clause; omitted on an update: kept as it is"
+    )
+    focus: bool | None = strawberry.field(
+        default=None,
+        description="年度重点 HQ's focus item of the year; omitted: false for a new clause, kept on an update",
+    )
 
 
 @strawberry.input(description="新增或修改监督抽样检测方案 Create or update a category's sampling scheme (HQ).")
@@ -122,6 +132,9 @@ class ReferenceMutation:
                 text=input.text,
                 category=input.product_category,
                 reason=input.reason,
+                title_en=input.title_en,
+                text_en=input.text_en,
+                focus=input.focus,
             )
         )
         return ClausePayload(

@@ -20,12 +20,16 @@ class SurveillanceClause:
     product_category_code: str | None = strawberry.field(description="Null: applies to every category")
     version: int
     updated_at: dt.datetime
+    title_en: str | None = strawberry.field(description="English title")
+    text_en: str | None = strawberry.field(description="English text")
+    focus: bool = strawberry.field(description="年度重点 HQ's focus item of the year")
 
     @classmethod
     def from_model(cls, m, category_code: str | None) -> SurveillanceClause:
         return cls(
             id=to_global_id("SurveillanceClause", m.id), year=m.year, code=m.code, title=m.title, text=m.text,
             product_category_code=category_code, version=m.version, updated_at=m.updated_at,
+            title_en=m.title_en, text_en=m.text_en, focus=m.focus,
         )  # fmt: skip
 
 

@@ -4,7 +4,7 @@ the task's current team, its leader, the executing side, whoever files its forms
 from __future__ import annotations
 
 from services.context import Session
-from store.models import NonConformity, OrgUnit, Sample, SurveillanceTask, TeamAssignment
+from store.models import ChecklistItem, NonConformity, OrgUnit, Sample, SurveillanceTask, TeamAssignment
 
 
 async def on_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
@@ -40,3 +40,8 @@ async def executing_side(session: Session, task: SurveillanceTask, codes: list[s
 
 async def leads_findings_team(session: Session, item: NonConformity, codes: list[str]) -> str | None:
     return await leads_team(session, await SurveillanceTask.get(id=item.result.task_id))
+
+
+async def on_items_team(session: Session, item: ChecklistItem, codes: list[str]) -> str | None:
+    """The current team of the item's task answers it (the agency inspector for a delegated task)."""
+    return await on_team(session, await SurveillanceTask.get(id=item.task_id))

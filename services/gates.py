@@ -21,6 +21,7 @@ from services.gate_conditions import (
     files_forms,
     leads_findings_team,
     leads_team,
+    on_items_team,
     on_sample_team,
     on_team,
 )
@@ -29,6 +30,7 @@ from store import units
 from store.models import (
     AuditEntry,
     Certificate,
+    ChecklistItem,
     Dispute,
     Factory,
     LabRequest,
@@ -124,6 +126,16 @@ async def _by_columns(model, columns: tuple[str, ...], object_id: int) -> tuple[
 
 async def _task(session: Session, task_id: int):
     return await _by_columns(SurveillanceTask, TASK_COLUMNS, task_id)
+
+
+async def _checklist_item(session: Session, item_id: int):
+    """An item of the task's checklist, for whoever reads the task's internal fields (never the
+    enterprise); a withdrawn item (a split container's) is gone."""
+    item = await ChecklistItem.filter(id=item_id, withdrawn_at__isnull=True).first()
+    found = await _task(session, item.task_id) if item else None
+    if found is None or not session.perms.decide("read", "task.internal", found[1]).allowed:
+        return None
+    return item, found[1]
 
 
 async def _factory(session: Session, factory_id: int):
@@ -230,6 +242,14 @@ GATES: dict[str, Gate] = {
             # The team records the samples it takes (the sample policy, in the task's units).
             "record_sample": Route(_task, "sample", "record", "read", "task", on_team),
         },
+    ),
+    # Answered by the current team of its task (on_team, as starting the task).
+    "ChecklistItem": Gate(
+        "task",
+        "checklist item",
+        "itemId",
+        _checklist_item,
+        conditions={"answer_checklist": on_items_team},
     ),
     "Factory": Gate("factory", "factory", "factoryId", _factory),
     "Certificate": Gate("certificate", "certificate", "certificateId", _certificate),

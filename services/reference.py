@@ -12,6 +12,7 @@ from domain.frequency import DEFAULT_RULES, FrequencyRule
 from domain.tasks import SamplingSite, TaskKind
 from domain.validation import clean_text, require_reason
 from services import audit_log, versioning
+from services.checklists.refresh import refresh_from_clause
 from services.context import Session
 from services.errors import Forbidden
 from services.runner import Work, at_hq, command
@@ -25,8 +26,19 @@ NOUN_RULE = "frequency rule"
 
 @command(authorize=at_hq("manage", KIND))
 async def upsert_clause(
-    work: Work, *, year: int, code: str, title: str, text: str, category: str | None, reason: str | None
+    work: Work,
+    *,
+    year: int,
+    code: str,
+    title: str,
+    text: str,
+    category: str | None,
+    reason: str | None,
+    title_en: str | None = None,
+    text_en: str | None = None,
+    focus: bool | None = None,
 ) -> SurveillanceClause:
+    """A changed clause also refreshes the unanswered items drawn from it on unstarted tasks."""
     why = require_reason(reason)
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
@@ -35,6 +47,12 @@ async def upsert_clause(
         "text": clean_text(text, "text", max_length=10000),
         "product_category_id": await _category_id(category) if category else None,
     }
+    english = {
+        "title_en": clean_text(title_en, "titleEn", max_length=200, required=False),
+        "text_en": clean_text(text_en, "textEn", max_length=10000, required=False),
+        "focus": focus,
+    }
+    values |= {k: v for k, v in english.items() if v is not None}  # omitted: kept on an update
     code = clean_text(code, "code", max_length=32)
     clause = await SurveillanceClause.filter(year=year, code=code).first()
     if clause is None:
@@ -42,16 +60,16 @@ async def upsert_clause(
         before = None
     else:
         before = {"title": clause.title, "text": clause.text, "category": clause.product_category_id}
+        before |= {"titleEn": clause.title_en, "textEn": clause.text_en, "focus": clause.focus}
         await SurveillanceClause.filter(id=clause.id).update(**values, version=clause.version + 1)
         await clause.refresh_from_db()
+    after = {"year": year, "code": code, "title": values["title"], "category": category}
+    after |= {"titleEn": clause.title_en, "textEn": clause.text_en, "focus": clause.focus}
     await audit_log.record(
-        AuditAction.REFERENCE_CLAUSE,
-        "SurveillanceClause",
-        clause.id,
-        before=before,
-        reason=why,
-        after={"year": year, "code": code, "title": values["title"], "category": category},
+        AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id, before=before, reason=why, after=after
     )
+    if before is not None:
+        await refresh_from_clause(clause, why)
     return clause
 
 

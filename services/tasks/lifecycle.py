@@ -14,6 +14,7 @@ from domain.jurisdiction import CHINA
 from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
 from domain.validation import clean_text, require_reason
 from services import audit_log
+from services.checklists.drawing import draw_checklist, withdraw_container_checklist
 from services.clock import today
 from services.context import Session
 from services.errors import Forbidden
@@ -45,6 +46,7 @@ async def issue_task(work: Work, *, task_id: int, expected_version: int) -> Surv
     if labs := await labs_to_disclose(task):
         updates["disclosed_labs"] = labs
     await move(task, TaskStatus.ISSUED, AuditAction.TASK_ISSUE, None, **updates)
+    await draw_checklist(task)  # issued for the first time: a draft is issued only once
     if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
         await _child(task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)")
     return task
@@ -124,6 +126,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
         text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
         children.append(await _child(task, part.kind, wanted, why, text))
     await save(task)  # bump the parent's version: its shape changed
+    await withdraw_container_checklist(task, why)  # the sub-tasks are inspected, with their own
     await audit_log.record(
         AuditAction.TASK_SPLIT,
         "SurveillanceTask",
@@ -160,6 +163,8 @@ async def _child(parent, kind, certificate_ids, why, requirements=None) -> Surve
     if certificate_ids is None:
         certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])
+    if child.status == TaskStatus.ISSUED:  # created issued: its checklist is drawn now (after its certificates)
+        await draw_checklist(child)
     await audit_log.record(
         AuditAction.TASK_SPLIT,
         "SurveillanceTask",

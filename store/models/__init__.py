@@ -2,6 +2,7 @@
 
 from store.models.archive import PersonDayEntry, ProblemMessage, ProblemReport
 from store.models.audit import AuditEntry
+from store.models.checklists import ChecklistEvidence, ChecklistItem
 from store.models.documents import Document
 from store.models.forms import FormSignoff
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
@@ -31,6 +32,8 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
+    "ChecklistEvidence",
+    "ChecklistItem",
     "Decision",
     "Dispute",
     "Document",

@@ -12,6 +12,9 @@ class SurveillanceClause(Model):
     code = fields.CharField(max_length=32)
     title = fields.CharField(max_length=200)
     text = fields.TextField()
+    title_en = fields.CharField(max_length=200, null=True)
+    text_en = fields.TextField(null=True)
+    focus = fields.BooleanField(default=False)  # 年度重点: HQ's focus item of the year
     product_category = fields.ForeignKeyField(
         "models.ProductCategory", related_name="clauses", null=True, db_index=True, on_delete=fields.RESTRICT
     )

@@ -49,6 +49,10 @@ class NonConformity(Model):
         "models.User", related_name="verifications", null=True, on_delete=fields.RESTRICT
     )
     verified_at = fields.DatetimeField(null=True)
+    # The checklist item it was found on (null: a free-text finding, or one from before checklists).
+    checklist_item = fields.ForeignKeyField(
+        "models.ChecklistItem", related_name="nonconformities", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
 
     class Meta:
         table = "nonconformity"

@@ -1,0 +1,163 @@
+"""Clause checklists (工厂检查记录表 0402.06): a factory inspection's items, drawn from the year's
+surveillance clauses when the task is issued, and answered item by item by the team.
+
+Pure rules over what the service hands in: what an answer needs, when a checklist is complete,
+which findings it yields, where it may be answered and changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.errors import DomainError, ErrorCode
+from domain.results import Finding, Severity
+from domain.tasks import TaskKind, TaskStatus
+from domain.validation import check_device_time
+
+MAX_EVIDENCE_PER_ANSWER = 10
+# The team answers while inspecting; a returned result may be corrected.
+ANSWERABLE = (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
+# The planner adds task-specific items and a changed clause refreshes the snapshot before the start.
+BEFORE_START = (TaskStatus.ISSUED, TaskStatus.TEAM_ASSIGNED)
+
+
+class ChecklistAnswer(StrEnum):
+    CONFORMS = "CONFORMS"  # 符合
+    NONCONFORMITY = "NONCONFORMITY"  # 不符合
+    NOT_APPLICABLE = "NOT_APPLICABLE"  # 不适用
+
+
+class ItemSource(StrEnum):
+    CLAUSE = "CLAUSE"  # drawn from a yearly surveillance clause
+    TASK = "TASK"  # added by the planner for this task
+
+
+def has_checklist(kind: TaskKind) -> bool:
+    """Every factory inspection has one; a pure sampling task has none (domain/archive.py)."""
+    return kind != TaskKind.SAMPLING
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the team says about one item (texts already cleaned)."""
+
+    answer: ChecklistAnswer
+    severity: Severity | None
+    description: str | None
+    reason: str | None
+    note: str | None
+
+    def content(self) -> dict:
+        return {
+            "answer": self.answer.value,
+            "severity": self.severity.value if self.severity else None,
+            "description": self.description,
+            "reason": self.reason,
+            "note": self.note,
+        }
+
+
+def check_answer(answer: Answer) -> None:
+    """A non-conformity names its severity and describes itself; not applicable says why;
+    a conforming item has no severity and no description."""
+    if answer.answer == ChecklistAnswer.NONCONFORMITY:
+        if answer.severity is None:
+            raise DomainError(ErrorCode.REQUIRED, "a non-conformity needs its severity", ("severity",))
+        if not answer.description:
+            raise DomainError(ErrorCode.REQUIRED, "describe the non-conformity", ("description",))
+    elif answer.severity is not None:
+        raise DomainError(ErrorCode.INVALID, "only a non-conformity has a severity", ("severity",))
+    elif answer.description is not None:
+        raise DomainError(ErrorCode.INVALID, "only a non-conformity has a description", ("description",))
+    if answer.answer == ChecklistAnswer.NOT_APPLICABLE and not answer.reason:
+        raise DomainError(ErrorCode.REQUIRED, "say why the item does not apply", ("reason",))
+    if answer.answer != ChecklistAnswer.NOT_APPLICABLE and answer.reason is not None:
+        raise DomainError(ErrorCode.INVALID, "only a not-applicable answer has a reason", ("reason",))
+
+
+def check_answerable(status: TaskStatus) -> None:
+    if status not in ANSWERABLE:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"a {status.value.lower()} task's checklist is not answered now", ("itemId",)
+        )
+
+
+def check_change(answered: bool, same: bool, expected_version: int | None, version: int) -> bool:
+    """Whether the answer changes the item: a first answer does; the same content again does
+    not; other content needs the item's current version (two devices must not overwrite
+    each other silently)."""
+    if not answered:
+        if expected_version is not None and expected_version != version:
+            raise DomainError(ErrorCode.STALE_VERSION, "the item changed since you read it", ("expectedVersion",))
+        return True
+    if same:
+        return False
+    if expected_version is None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the item was answered already; send its version to change the answer",
+            ("expectedVersion",),
+        )
+    if expected_version != version:
+        raise DomainError(ErrorCode.STALE_VERSION, "the item changed since you read it", ("expectedVersion",))
+    return True
+
+
+def check_evidence(count: int, positions: Iterable[tuple[float | None, float | None]]) -> None:
+    if count > MAX_EVIDENCE_PER_ANSWER:
+        raise DomainError(
+            ErrorCode.INVALID, f"at most {MAX_EVIDENCE_PER_ANSWER} evidence files per answer", ("evidence",)
+        )
+    for i, (latitude, longitude) in enumerate(positions):
+        where = ("evidence", str(i))
+        if (latitude is None) != (longitude is None):
+            raise DomainError(ErrorCode.INVALID, "give both latitude and longitude, or neither", (*where, "latitude"))
+        if latitude is not None and not -90 <= latitude <= 90:  # also false for NaN
+            raise DomainError(ErrorCode.INVALID, "latitude is -90 to 90 degrees", (*where, "latitude"))
+        if longitude is not None and not -180 <= longitude <= 180:
+            raise DomainError(ErrorCode.INVALID, "longitude is -180 to 180 degrees", (*where, "longitude"))
+
+
+def check_captured_at(at: datetime | None, now: datetime, field: tuple[str, ...]) -> None:
+    """A device's capture time, within the same bounds as a purchase's."""
+    if at is None:
+        return
+    try:
+        check_device_time(at, now, "capturedAt")
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field) from None
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    code: str
+    answer: ChecklistAnswer | None
+    severity: Severity | None
+    description: str | None
+
+
+def check_all_answered(items: list[ItemFacts]) -> None:
+    open_codes = [i.code for i in items if i.answer is None]
+    if open_codes:
+        shown = ", ".join(open_codes[:20]) + (" …" if len(open_codes) > 20 else "")
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            f"{len(open_codes)} checklist item(s) unanswered: {shown}",
+            ("checklist", *open_codes),
+        )
+
+
+def findings_of(items: list[ItemFacts]) -> list[Finding]:
+    """The non-conformities the answers found, in checklist order."""
+    return [
+        Finding(i.code, i.severity, i.description or "")
+        for i in items
+        if i.answer == ChecklistAnswer.NONCONFORMITY and i.severity is not None
+    ]
+
+
+def check_new_item_code(code: str, existing: Iterable[str]) -> None:
+    if code in set(existing):
+        raise DomainError(ErrorCode.CONFLICT, f"the checklist has an item {code!r} already", ("code",))

@@ -1,0 +1,68 @@
+"""The checklist is drawn from the year's clauses when a factory inspection is first issued (a
+snapshot: the clause may change later), refreshed while nobody has started on it, and handed
+to the sub-tasks when the task is split into a container. Called inside task commands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from domain.audit_events import AuditAction
+from domain.checklists import has_checklist
+from domain.tasks import TaskKind
+from services import audit_log
+from services.checklists.refresh import SNAPSHOT
+from services.reference import clauses_for
+from store.models import ChecklistItem, SurveillanceTask
+
+
+async def is_container(task: SurveillanceTask) -> bool:
+    """A split task whose sub-tasks are inspected (a relocation inspection with its sampling
+    alongside is inspected itself: services/tasks/lifecycle.py, refuse_if_split)."""
+    kinds = set(await SurveillanceTask.filter(parent_id=task.id).values_list("kind", flat=True))
+    return bool(kinds) and not (task.kind == TaskKind.RELOCATION and kinds == {TaskKind.SAMPLING})
+
+
+async def draw_checklist(task: SurveillanceTask) -> int:
+    """Copy the clauses of the task's year (general ones and those of its certificates'
+    categories), in code order, once per task; returns how many items were drawn."""
+    if not has_checklist(TaskKind(task.kind)) or await is_container(task):
+        return 0
+    if await ChecklistItem.filter(task_id=task.id).exists():  # drawn already (e.g. re-issued)
+        return 0
+    clauses = (await clauses_for([task]))[task.id]
+    await ChecklistItem.bulk_create(
+        [
+            ChecklistItem(
+                task_id=task.id,
+                position=n,
+                clause_id=c.id,
+                clause_version=c.version,
+                **{f: getattr(c, f) for f in SNAPSHOT},
+            )
+            for n, c in enumerate(clauses, start=1)
+        ]
+    )
+    await audit_log.record(
+        AuditAction.CHECKLIST_DRAW,
+        "SurveillanceTask",
+        task.id,
+        after={"year": task.year, "items": len(clauses), "clauses": {c.code: c.version for c in clauses}},
+    )
+    return len(clauses)
+
+
+async def withdraw_container_checklist(task: SurveillanceTask, why: str) -> None:
+    """A task split into a container keeps no checklist of its own: its sub-tasks have theirs."""
+    if not await is_container(task):
+        return
+    codes = await ChecklistItem.filter(task_id=task.id, withdrawn_at__isnull=True).values_list("code", flat=True)
+    if not codes:
+        return
+    await ChecklistItem.filter(task_id=task.id, withdrawn_at__isnull=True).update(withdrawn_at=datetime.now(UTC))
+    await audit_log.record(
+        AuditAction.CHECKLIST_WITHDRAW,
+        "SurveillanceTask",
+        task.id,
+        after={"withdrawnItems": sorted(codes)},
+        reason=why,
+    )
