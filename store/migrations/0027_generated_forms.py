@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
                 "table": "form_signoff",
                 "app": "models",
                 "pk_attr": "id",
-                "table_description": "组长确认: one confirmation of one generated form; a later one adds a row.",
+                "table_description": "组长确认: one confirmation of one generated form (a later one adds a row).",
             },
             bases=["Model"],
         ),

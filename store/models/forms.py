@@ -6,7 +6,7 @@ from tortoise.models import Model
 
 
 class FormSignoff(Model):
-    """组长确认: one confirmation of one generated form; a later one adds a row."""
+    """组长确认: one confirmation of one generated form (a later one adds a row)."""
 
     id = fields.IntField(primary_key=True)
     task = fields.ForeignKeyField(
