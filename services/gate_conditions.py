@@ -40,3 +40,14 @@ async def executing_side(session: Session, task: SurveillanceTask, codes: list[s
 
 async def leads_findings_team(session: Session, item: NonConformity, codes: list[str]) -> str | None:
     return await leads_team(session, await SurveillanceTask.get(id=item.result.task_id))
+
+
+async def findings_enterprise(session: Session, item: NonConformity, codes: list[str]) -> str | None:
+    """Only the enterprise the finding's task was made known to answers it (its corrective action)."""
+    task = await SurveillanceTask.get(id=item.result.task_id)
+    told = (
+        await OrgUnit.filter(id=task.enterprise_unit_id).values_list("code", flat=True)
+        if task.enterprise_unit_id
+        else []
+    )
+    return None if session.actor.unit_code in told else "only the inspected enterprise submits its corrective action"

@@ -2,6 +2,7 @@
 
 from store.models.archive import PersonDayEntry, ProblemMessage, ProblemReport
 from store.models.audit import AuditEntry
+from store.models.corrective import CorrectiveAction, CorrectiveActionEvidence
 from store.models.documents import Document
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
@@ -30,6 +31,8 @@ __all__ = [
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
+    "CorrectiveAction",
+    "CorrectiveActionEvidence",
     "Decision",
     "Dispute",
     "Document",
