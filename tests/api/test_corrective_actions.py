@@ -18,7 +18,7 @@ from server.settings import Settings
 from services import clock
 from store.models import AuditEntry, CorrectiveAction, CorrectiveActionEvidence, Document, NonConformity
 from tests.api.results_support import NC, codes, review, running_task, submit
-from tests.api.tasks_support import PDF, ok
+from tests.api.tasks_support import PDF, assign, create, issue, ok, start
 from tests.client import error_codes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -277,7 +277,9 @@ async def test_reading_corrective_actions_over_a_page_of_tasks_stays_flat(api):
         with api.count_queries() as counter:
             data = await api.data(PAGE, as_user="east.planner")
         with_actions = [t for t in data["tasks"]["nodes"] if t["result"] and t["result"]["nonconformities"]]
-        assert with_actions and all(n["correctiveActions"] for t in with_actions for n in t["result"]["nonconformities"])
+        assert with_actions and all(
+            n["correctiveActions"] for t in with_actions for n in t["result"]["nonconformities"]
+        )
         return len([s for s in counter.statements if "policy" not in s.lower()])
 
     async def corrected(code: str) -> None:
@@ -291,3 +293,15 @@ async def test_reading_corrective_actions_over_a_page_of_tasks_stays_flat(api):
     for code in ("E002", "E003", "E004"):
         await corrected(code)
     assert await statements() == one
+
+
+async def test_an_unannounced_task_shows_nothing_before_it_starts_then_its_findings_are_answered(api):
+    task = ok(await create(api, "E004", "ROUTINE_UNANNOUNCED", as_user="east.planner"))
+    task = ok(await assign(api, ok(await issue(api, task, as_user="east.planner")), "east.inspector1",
+                           as_user="east.planner"))  # fmt: skip
+    assert (await api.data(TASK, {"id": task["id"]}, as_user="ent.E004"))["node"] is None
+    task = ok(await start(api, task, as_user="east.inspector1"))
+    task = ok(await submit(api, task, "PASS_AFTER_CORRECTION", [NC]))
+    nc = task["result"]["nonconformities"][0]["id"]
+    assert _found(_payload(await _correct(api, nc, as_user="ent.E004")))["currentCorrectiveAction"]["number"] == 1
+    assert codes(_payload(await _correct(api, nc, as_user="ent.E001"))) == ["NOT_FOUND"]
