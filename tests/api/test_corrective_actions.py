@@ -16,20 +16,22 @@ import pytest
 from schema.relay import from_global_id, to_global_id
 from server.settings import Settings
 from services import clock
-from store.models import AuditEntry, CorrectiveAction, CorrectiveActionEvidence, Document, NonConformity
-from tests.api.results_support import NC, codes, review, running_task, submit
+from store.models import AuditEntry, NonConformity
+from tests.api.corrective_support import (
+    FINDINGS,
+    PNG,
+    TASK,
+    VERIFY,
+    correction_payload,
+    download,
+    first_finding,
+    row_counts,
+    send_correction,
+    submitted_finding,
+)
+from tests.api.results_support import NC, codes, review, submit
 from tests.api.tasks_support import PDF, assign, create, issue, ok, start
 from tests.client import error_codes
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-ACTION = "number current description submittedBy late evidence { id filename sha256 contentType downloadUrl }"
-FINDINGS = f"""nonconformities {{ id correctiveAction verifiedClosed
-  currentCorrectiveAction {{ {ACTION} }} correctiveActions {{ {ACTION} }} }}"""
-SUBMIT = f"""mutation($i: SubmitCorrectiveActionInput!) {{ submitCorrectiveAction(input: $i) {{
-  task {{ id status result {{ effectiveConclusion {FINDINGS} }} }} userErrors {{ field code message }} }} }}"""
-TASK = f"query($id: ID!) {{ node(id: $id) {{ ... on Task {{ result {{ {FINDINGS} }} }} }} }}"
-VERIFY = f"""mutation($i: VerifyCorrectionInput!) {{ verifyCorrection(input: $i) {{
-  task {{ result {{ {FINDINGS} }} }} userErrors {{ code }} }} }}"""
 
 
 @pytest.fixture
@@ -39,49 +41,10 @@ def settings(world_url, tmp_path) -> Settings:
     )
 
 
-async def _finding(api, code="E001") -> tuple[dict, str]:
-    """A task of `code` submitted as a pass after correction with one finding, and that finding's id."""
-    task = ok(await submit(api, await running_task(api, code), "PASS_AFTER_CORRECTION", [NC]))
-    return task, task["result"]["nonconformities"][0]["id"]
-
-
-async def _correct(api, nc_id, *, files=(), as_user="ent.E001", **fields) -> dict:
-    """The whole response of submitCorrectiveAction; files as (name, bytes, type)."""
-    body = {"nonconformityId": nc_id, "description": "Records completed; procedure QP-07 revised", **fields}
-    if not files:
-        return await api.run(SUBMIT, {"i": body}, as_user=as_user)
-    body["evidence"] = [None] * len(files)
-    mapped = {f"i.evidence.{n}": f for n, f in enumerate(files)}
-    return await api.upload(SUBMIT, {"i": body}, mapped, as_user=as_user)
-
-
-def _payload(response) -> dict:
-    assert "errors" not in response, response
-    return response["data"]["submitCorrectiveAction"]
-
-
-def _found(payload) -> dict:
-    assert payload["userErrors"] == [], payload["userErrors"]
-    return payload["task"]["result"]["nonconformities"][0]
-
-
-async def _rows() -> tuple[int, ...]:
-    return (
-        await CorrectiveAction.all().count(),
-        await CorrectiveActionEvidence.all().count(),
-        await Document.all().count(),
-        await AuditEntry.all().count(),
-    )
-
-
-async def _get(api, url: str, login: str):
-    return await api.http.get(url, headers={"authorization": f"Bearer {await api.token(login)}"})
-
-
 async def test_on_time_submission_amendments_and_the_leader_verifying(api):
-    task, nc = await _finding(api)
+    task, nc = await submitted_finding(api)
     files = [("records.pdf", PDF, "application/pdf"), ("photo.png", PNG, "image/png")]
-    first = _found(_payload(await _correct(api, nc, files=files)))
+    first = first_finding(correction_payload(await send_correction(api, nc, files=files)))
     action = first["currentCorrectiveAction"]
     assert (action["number"], action["current"], action["late"], action["submittedBy"]) == (1, True, False, "ent.E001")
     assert [(e["filename"], e["sha256"]) for e in action["evidence"]] == [
@@ -89,23 +52,27 @@ async def test_on_time_submission_amendments_and_the_leader_verifying(api):
         ("photo.png", hashlib.sha256(PNG).hexdigest()),
     ]
 
-    before = await _rows()
-    again = _payload(await _correct(api, nc, description="Second thoughts"))  # no version: not an amendment
+    before = await row_counts()
+    again = correction_payload(
+        await send_correction(api, nc, description="Second thoughts")
+    )  # no version: not an amendment
     assert [(e["code"], e["field"]) for e in again["userErrors"]] == [("CONFLICT", ["input", "expectedVersion"])]
-    stale = _payload(await _correct(api, nc, description="Second thoughts", expectedVersion=2))
+    stale = correction_payload(await send_correction(api, nc, description="Second thoughts", expectedVersion=2))
     assert codes(stale) == ["STALE_VERSION"] and stale["task"] is None
-    assert await _rows() == before
+    assert await row_counts() == before
 
     kept = action["evidence"][0]["id"]
-    amended = _payload(await _correct(api, nc, files=[("after.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")],
+    amended = correction_payload(await send_correction(api, nc, files=[("after.jpg", b"\xff\xd8\xff\xe0 jpeg", "image/jpeg")],
                                       description="Records completed and staff trained", expectedVersion=1,
                                       keepEvidence=[kept]))  # fmt: skip
-    found = _found(amended)
+    found = first_finding(amended)
     assert [(a["number"], a["current"]) for a in found["correctiveActions"]] == [(1, False), (2, True)]
     assert found["correctiveActions"][0]["description"] == "Records completed; procedure QP-07 revised"
     current = found["currentCorrectiveAction"]
     assert current["number"] == 2 and [e["filename"] for e in current["evidence"]] == ["records.pdf", "after.jpg"]
-    foreign = _payload(await _correct(api, nc, expectedVersion=2, keepEvidence=[action["evidence"][1]["id"]]))
+    foreign = correction_payload(
+        await send_correction(api, nc, expectedVersion=2, keepEvidence=[action["evidence"][1]["id"]])
+    )
     assert codes(foreign) == ["INVALID"]  # photo.png belongs to version 1 only, not to the current one
 
     # The leader sees the current submission before and when verifying; the audit names the version.
@@ -124,29 +91,29 @@ async def test_on_time_submission_amendments_and_the_leader_verifying(api):
         (2, False, 2),
     ]
 
-    before = await _rows()
-    closed = _payload(await _correct(api, nc, description="One more thing", expectedVersion=2))
+    before = await row_counts()
+    closed = correction_payload(await send_correction(api, nc, description="One more thing", expectedVersion=2))
     assert codes(closed) == ["CONFLICT"] and closed["task"] is None  # verified: no more amendments
-    assert await _rows() == before
+    assert await row_counts() == before
 
 
 async def test_a_late_submission_is_kept_and_flagged_and_the_deadline_still_decides(api):
-    _task, nc = await _finding(api, "E002")
+    _task, nc = await submitted_finding(api, "E002")
     await NonConformity.filter(id=from_global_id(nc)[1]).update(correction_due=clock.today() - timedelta(days=1))
-    found = _payload(await _correct(api, nc, as_user="ent.E002"))
+    found = correction_payload(await send_correction(api, nc, as_user="ent.E002"))
     assert found["userErrors"] == []
     action = found["task"]["result"]["nonconformities"][0]["currentCorrectiveAction"]
     assert action["late"] is True and action["number"] == 1
     assert found["task"]["result"]["effectiveConclusion"] == "FAIL"
     # Due today is still on time (the service's calendar date).
-    _task, nc = await _finding(api, "E003")
+    _task, nc = await submitted_finding(api, "E003")
     await NonConformity.filter(id=from_global_id(nc)[1]).update(correction_due=clock.today())
-    on_time = _found(_payload(await _correct(api, nc, as_user="ent.E003")))
+    on_time = first_finding(correction_payload(await send_correction(api, nc, as_user="ent.E003")))
     assert on_time["currentCorrectiveAction"]["late"] is False
 
 
 async def test_without_a_submission_verification_works_as_before(api):
-    _task, nc = await _finding(api)
+    _task, nc = await submitted_finding(api)
     verify = {"nonconformityId": nc, "method": "WRITTEN", "closed": True, "correctiveAction": "Seen on site photos"}
     done = (await api.data(VERIFY, {"i": verify}, as_user="east.inspector1"))["verifyCorrection"]
     found = done["task"]["result"]["nonconformities"][0]
@@ -170,32 +137,34 @@ async def test_without_a_submission_verification_works_as_before(api):
     ],
 )
 async def test_only_the_inspected_enterprise_submits(api, login, expected):
-    _task, nc = await _finding(api)
-    before = await _rows()
-    response = await _correct(api, nc, as_user=login)
+    _task, nc = await submitted_finding(api)
+    before = await row_counts()
+    response = await send_correction(api, nc, as_user=login)
     if expected == "FORBIDDEN":
         assert error_codes(response) == ["FORBIDDEN"], response
         assert response["data"] is None or response["data"]["submitCorrectiveAction"] is None
     else:
-        payload = _payload(response)
+        payload = correction_payload(response)
         assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [("NOT_FOUND", ["input", "nonconformityId"])]
         assert payload["task"] is None
-        missing = _payload(await _correct(api, to_global_id("Nonconformity", 999_999), as_user=login))
+        missing = correction_payload(await send_correction(api, to_global_id("Nonconformity", 999_999), as_user=login))
         assert payload["userErrors"][0]["message"] == missing["userErrors"][0]["message"]
-    assert await _rows() == before
+    assert await row_counts() == before
 
 
 async def test_a_foreign_enterprise_sees_nothing_of_the_findings_or_their_evidence(api):
-    task, nc = await _finding(api)
-    found = _found(_payload(await _correct(api, nc, files=[("records.pdf", PDF, "application/pdf")])))
+    task, nc = await submitted_finding(api)
+    found = first_finding(
+        correction_payload(await send_correction(api, nc, files=[("records.pdf", PDF, "application/pdf")]))
+    )
     url = found["currentCorrectiveAction"]["evidence"][0]["downloadUrl"]
     assert (await api.data(TASK, {"id": task["id"]}, as_user="ent.E002"))["node"] is None
-    own = await _get(api, url, "ent.E001")
+    own = await download(api, url, "ent.E001")
     assert own.status_code == 200 and own.content == PDF
-    assert (await _get(api, url, "east.inspector1")).status_code == 200  # staff as for any document
-    missing = await _get(api, "/documents/999999", "ent.E002")
+    assert (await download(api, url, "east.inspector1")).status_code == 200  # staff as for any document
+    missing = await download(api, "/documents/999999", "ent.E002")
     for login in ("ent.E002", "south.planner", "lab.east1", "agency.de.inspector"):
-        got = await _get(api, url, login)
+        got = await download(api, url, login)
         assert (
             (got.status_code, got.json())
             == (missing.status_code, missing.json())
@@ -208,15 +177,15 @@ async def test_a_foreign_enterprise_sees_nothing_of_the_findings_or_their_eviden
 
 async def test_the_enterprise_downloads_its_evidence_and_nothing_else_new(api):
     """The verification report (0402.05) stays internal: the enterprise's new right is its evidence only."""
-    _task, nc = await _finding(api)
+    _task, nc = await submitted_finding(api)
     query = """mutation($i: VerifyCorrectionInput!) { verifyCorrection(input: $i) {
       task { result { nonconformities { verificationReportUrl } } } userErrors { code } } }"""
     body = {"nonconformityId": nc, "method": "ON_SITE", "closed": True, "correctiveAction": "Fixed", "report": None}
     response = await api.upload(query, {"i": body}, {"i.report": ("0402.05.pdf", PDF, "application/pdf")},
                                 as_user="east.inspector1")  # fmt: skip
     report = response["data"]["verifyCorrection"]["task"]["result"]["nonconformities"][0]["verificationReportUrl"]
-    assert (await _get(api, report, "east.inspector1")).status_code == 200
-    assert (await _get(api, report, "ent.E001")).status_code == 404
+    assert (await download(api, report, "east.inspector1")).status_code == 200
+    assert (await download(api, report, "ent.E001")).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -234,38 +203,47 @@ async def test_the_enterprise_downloads_its_evidence_and_nothing_else_new(api):
     ],
 )  # fmt: skip
 async def test_bad_input_is_a_user_error_and_writes_nothing(api, files, fields, code, field):
-    _task, nc = await _finding(api)
-    before = await _rows()
-    payload = _payload(await _correct(api, nc, files=files, **fields))
+    _task, nc = await submitted_finding(api)
+    before = await row_counts()
+    payload = correction_payload(await send_correction(api, nc, files=files, **fields))
     assert [(e["code"], e["field"]) for e in payload["userErrors"]] == [(code, field)], payload["userErrors"]
     assert payload["task"] is None
-    assert await _rows() == before
+    assert await row_counts() == before
 
 
 async def test_refused_outside_the_correction_window_and_for_an_older_result(api):
-    task, nc = await _finding(api)
+    task, nc = await submitted_finding(api)
     task = ok(await review(api, task, "RETURN", "Describe the finding better"))
     task = ok(await submit(api, task, "PASS_AFTER_CORRECTION", [NC]))  # a new result: new findings
-    stale = _payload(await _correct(api, nc))
+    stale = correction_payload(await send_correction(api, nc))
     assert codes(stale) == ["CONFLICT"]
     fresh = task["result"]["nonconformities"][0]["id"]
-    assert _found(_payload(await _correct(api, fresh)))["currentCorrectiveAction"]["number"] == 1
+    assert (
+        first_finding(correction_payload(await send_correction(api, fresh)))["currentCorrectiveAction"]["number"] == 1
+    )
     returned = ok(await review(api, task, "RETURN", "Once more"))
     assert returned["status"] == "RETURNED"  # still correctable while returned
-    assert _found(_payload(await _correct(api, fresh, expectedVersion=1)))["currentCorrectiveAction"]["number"] == 2
+    assert (
+        first_finding(correction_payload(await send_correction(api, fresh, expectedVersion=1)))[
+            "currentCorrectiveAction"
+        ]["number"]
+        == 2
+    )
 
 
 async def test_an_idempotent_replay_returns_the_first_answer(api):
-    _task, nc = await _finding(api)
+    _task, nc = await submitted_finding(api)
     key = str(uuid.uuid4())
     files = [("records.pdf", PDF, "application/pdf")]
-    first = _found(_payload(await _correct(api, nc, files=files, idempotencyKey=key)))
-    before = await _rows()
-    replayed = _found(_payload(await _correct(api, nc, files=files, idempotencyKey=key)))
-    assert replayed == first and await _rows() == before
-    other = _payload(await _correct(api, nc, files=[("photo.png", PNG, "image/png")], idempotencyKey=key))
+    first = first_finding(correction_payload(await send_correction(api, nc, files=files, idempotencyKey=key)))
+    before = await row_counts()
+    replayed = first_finding(correction_payload(await send_correction(api, nc, files=files, idempotencyKey=key)))
+    assert replayed == first and await row_counts() == before
+    other = correction_payload(
+        await send_correction(api, nc, files=[("photo.png", PNG, "image/png")], idempotencyKey=key)
+    )
     assert [(e["code"], e["field"]) for e in other["userErrors"]] == [("CONFLICT", ["input", "idempotencyKey"])]
-    assert await _rows() == before
+    assert await row_counts() == before
 
 
 PAGE = f"""query {{ tasks(first: 50) {{ nodes {{ id result {{ {FINDINGS} }} }} }} }}"""
@@ -283,10 +261,10 @@ async def test_reading_corrective_actions_over_a_page_of_tasks_stays_flat(api):
         return len([s for s in counter.statements if "policy" not in s.lower()])
 
     async def corrected(code: str) -> None:
-        _, nc = await _finding(api, code)
+        _, nc = await submitted_finding(api, code)
         files = [("records.pdf", PDF, "application/pdf"), ("photo.png", PNG, "image/png")]
-        _found(_payload(await _correct(api, nc, files=files, as_user=f"ent.{code}")))
-        _found(_payload(await _correct(api, nc, expectedVersion=1, as_user=f"ent.{code}")))
+        first_finding(correction_payload(await send_correction(api, nc, files=files, as_user=f"ent.{code}")))
+        first_finding(correction_payload(await send_correction(api, nc, expectedVersion=1, as_user=f"ent.{code}")))
 
     await corrected("E001")
     one = await statements()
@@ -303,5 +281,10 @@ async def test_an_unannounced_task_shows_nothing_before_it_starts_then_its_findi
     task = ok(await start(api, task, as_user="east.inspector1"))
     task = ok(await submit(api, task, "PASS_AFTER_CORRECTION", [NC]))
     nc = task["result"]["nonconformities"][0]["id"]
-    assert _found(_payload(await _correct(api, nc, as_user="ent.E004")))["currentCorrectiveAction"]["number"] == 1
-    assert codes(_payload(await _correct(api, nc, as_user="ent.E001"))) == ["NOT_FOUND"]
+    assert (
+        first_finding(correction_payload(await send_correction(api, nc, as_user="ent.E004")))[
+            "currentCorrectiveAction"
+        ]["number"]
+        == 1
+    )
+    assert codes(correction_payload(await send_correction(api, nc, as_user="ent.E001"))) == ["NOT_FOUND"]
