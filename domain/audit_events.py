@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     REFERENCE_FREQUENCY = "reference.frequency"
     REFERENCE_SCHEME = "reference.scheme"
     RESULT_CHANGE = "result.change"
+    RESULT_CORRECTIVE_ACTION = "result.corrective_action"
     RESULT_SUBMIT = "result.submit"
     RESULT_VERIFY_CORRECTION = "result.verify_correction"
     ROLE_ASSIGN = "role.assign"

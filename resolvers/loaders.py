@@ -10,6 +10,7 @@ from services.archive import person_days
 from services.archive.completeness import completeness_of
 from services.context import Session
 from services.forms.generated import generated_forms_of
+from services.results import corrective
 from services.results import queries as result_queries
 from services.tasks import queries as task_queries
 
@@ -34,6 +35,7 @@ class Loaders:
         self.task_schemes = DataLoader(self._task_schemes)
         self.task_results = DataLoader(self._batch(result_queries.results_of, list))
         self.result_nonconformities = DataLoader(self._batch(result_queries.nonconformities_of, list))
+        self.corrective_actions = DataLoader(self._batch(corrective.corrective_actions_of, list))
         self.task_reviews = DataLoader(self._batch(result_queries.reviews_of, list))
         self.task_risks = DataLoader(self._batch(result_queries.risks_of, list))
         self.task_decision = DataLoader(self._batch(result_queries.decisions_of, lambda: None))

@@ -11,6 +11,7 @@ import strawberry
 from domain.results import Conclusion as DomainConclusion
 from domain.results import CorrectionState, effective_conclusion
 from schema import result_enums as re
+from schema.corrective_types import CorrectiveAction, corrective_action
 from schema.relay import Node, to_global_id
 
 RISK_ACTIONS = ("task.risk_assessment",)
@@ -23,13 +24,28 @@ class Nonconformity:
     severity: re.Severity
     description: str
     correction_due: dt.date = strawberry.field(description="整改期限")
-    corrective_action: str | None = strawberry.field(description="纠正措施")
+    corrective_action: str | None = strawberry.field(
+        description="纠正措施 as the team leader recorded it when verifying (the enterprise's own submissions: "
+        "correctiveActions)"
+    )
     verification_method: re.VerificationMethod | None
     verified_closed: bool | None = strawberry.field(description="Verified as corrected (null: not verified yet)")
     verification_note: str | None
     verified_by: str | None
     verified_at: dt.datetime | None
     verification_report_url: str | None = strawberry.field(description="现场验证报告 0402.05, when on site")
+    _id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="纠正措施 The enterprise's corrective actions for this finding, every version, newest last"
+    )
+    async def corrective_actions(self, info: strawberry.Info) -> list[CorrectiveAction]:
+        return [corrective_action(a, docs) for a, docs in await info.context.loaders.corrective_actions.load(self._id)]
+
+    @strawberry.field(description="纠正措施 The enterprise's current corrective action (null: none submitted)")
+    async def current_corrective_action(self, info: strawberry.Info) -> CorrectiveAction | None:
+        found = [(a, docs) for a, docs in await info.context.loaders.corrective_actions.load(self._id) if a.current]
+        return corrective_action(*found[0]) if found else None
 
     @classmethod
     def from_model(cls, m) -> Nonconformity:
@@ -42,6 +58,7 @@ class Nonconformity:
             verification_report_url=(
                 f"/documents/{m.verification_document_id}" if m.verification_document_id else None
             ),
+            _id=m.id,
         )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from resolvers.admin_org import AdminOrgMutation
 from resolvers.admin_registry import AdminRegistryMutation
 from resolvers.archive import ArchiveMutation, ArchiveQuery
+from resolvers.corrective import CorrectiveMutation
 from resolvers.forms import FormMutation
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
@@ -63,6 +64,7 @@ Mutation = merge_types(
         SampleMutation,
         PurchaseMutation,
         ResultMutation,
+        CorrectiveMutation,
         ArchiveMutation,
         FormMutation,
         AdminOrgMutation,

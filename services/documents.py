@@ -1,18 +1,20 @@
 """Materials handed to the team (§4.2): uploaded with size and type limits, stored by
-SHA-256, downloadable only by those allowed to read the task's internal fields."""
+SHA-256, downloadable only by those allowed to read the task's internal fields (and the
+evidence of an enterprise's corrective actions by that enterprise too)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from domain.audit_events import AuditAction
+from domain.corrective_actions import EVIDENCE_PURPOSE
 from domain.errors import DomainError, ErrorCode
 from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.runner import Work, command
 from services.tasks.common import INTERNAL, KIND, domain_codes
-from store.models import Document, SurveillanceTask
+from store.models import Document, OrgUnit, SurveillanceTask
 
 # Accepted types, recognised by their first bytes rather than by what the client claims.
 SIGNATURES = {
@@ -119,11 +121,18 @@ async def for_download(session: Session, document_id: int) -> tuple[Document, Pa
         return None
     task = await SurveillanceTask.get(id=document.task_id)
     codes = await domain_codes(task)
-    if not (
-        session.perms.decide("read", KIND, codes).allowed and session.perms.decide("read", INTERNAL, codes).allowed
-    ):
+    if not session.perms.decide("read", KIND, codes).allowed:
+        return None
+    if not (session.perms.decide("read", INTERNAL, codes).allowed or await _own_evidence(session, document, task)):
         return None
     return document, session.config.blobs.path(document.sha256)
+
+
+async def _own_evidence(session: Session, document: Document, task: SurveillanceTask) -> bool:
+    """The enterprise downloads the evidence of its own corrective actions, nothing else."""
+    if document.purpose != EVIDENCE_PURPOSE or task.enterprise_unit_id is None:
+        return False
+    return await OrgUnit.filter(id=task.enterprise_unit_id, code=session.actor.unit_code).exists()
 
 
 async def materials_of(task_ids: list[int]) -> dict[int, list[Document]]:

@@ -45,3 +45,14 @@ async def leads_findings_team(session: Session, item: NonConformity, codes: list
 async def on_items_team(session: Session, item: ChecklistItem, codes: list[str]) -> str | None:
     """The current team of the item's task answers it (the agency inspector for a delegated task)."""
     return await on_team(session, await SurveillanceTask.get(id=item.task_id))
+
+
+async def findings_enterprise(session: Session, item: NonConformity, codes: list[str]) -> str | None:
+    """Only the enterprise the finding's task was made known to answers it (its corrective action)."""
+    task = await SurveillanceTask.get(id=item.result.task_id)
+    told = (
+        await OrgUnit.filter(id=task.enterprise_unit_id).values_list("code", flat=True)
+        if task.enterprise_unit_id
+        else []
+    )
+    return None if session.actor.unit_code in told else "only the inspected enterprise submits its corrective action"

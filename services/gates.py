@@ -19,6 +19,7 @@ from services.errors import Forbidden
 from services.gate_conditions import (
     executing_side,
     files_forms,
+    findings_enterprise,
     leads_findings_team,
     leads_team,
     on_items_team,
@@ -279,13 +280,13 @@ GATES: dict[str, Gate] = {
     "Dispute": Gate("task", "dispute", "disputeId", _dispute),
     "LabRequest": Gate("task", "lab request", "requestId", _lab_request),
     # Verified by the leader of the finding's task team (also for bought samples: their
-    # planner may conclude, but finds nothing to verify).
+    # planner may conclude, but finds nothing to verify); answered by the task's enterprise.
     "NonConformity": Gate(
         "task",
         "non-conformity",
         "nonconformityId",
         _nonconformity,
-        conditions={"submit_results": leads_findings_team},
+        conditions={"submit_results": leads_findings_team, "correct": findings_enterprise},
     ),
     "ProblemReport": Gate("problem", "problem report", "reportId", _problem),
     "OrgUnit": Gate("org_unit", "unit", "unitId", _org_unit, None),  # the org chart is public inside

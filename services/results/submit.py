@@ -19,7 +19,7 @@ from services.results.facts import current_result
 from services.runner import Work, command
 from services.tasks.common import move
 from services.tasks.lifecycle import refuse_if_split
-from store.models import Factory, InspectionResult, NonConformity, SurveillanceTask
+from store.models import CorrectiveAction, Factory, InspectionResult, NonConformity, SurveillanceTask
 
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)
 
@@ -137,11 +137,20 @@ async def verify_correction(
         verified_by_id=session.actor.user_id,
         verified_at=datetime.now(UTC),
     )
+    # Read after the finding's row is locked by the update: an amendment racing it is either
+    # committed (and seen here) or refused as verified (services/results/corrective.py).
+    submitted = await CorrectiveAction.filter(nonconformity_id=item.id, current=True).first()
     await audit_log.record(
         AuditAction.RESULT_VERIFY_CORRECTION,
         "SurveillanceTask",
         task.id,
-        after={"nonconformity": item.clause, "method": method.value, "closed": closed},
+        after={
+            "nonconformity": item.clause,
+            "method": method.value,
+            "closed": closed,
+            # the enterprise's corrective action version seen when verifying (None: it sent none)
+            "correctiveActionVersion": submitted.number if submitted else None,
+        },
         reason=text,
     )
     return task

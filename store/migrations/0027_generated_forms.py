@@ -9,7 +9,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0025_registry_import")]
+    dependencies = [("models", "0026_checklists")]
 
     initial = False
 

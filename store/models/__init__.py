@@ -3,6 +3,7 @@
 from store.models.archive import PersonDayEntry, ProblemMessage, ProblemReport
 from store.models.audit import AuditEntry
 from store.models.checklists import ChecklistEvidence, ChecklistItem
+from store.models.corrective import CorrectiveAction, CorrectiveActionEvidence
 from store.models.documents import Document
 from store.models.forms import FormSignoff
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
@@ -34,6 +35,8 @@ __all__ = [
     "CertificateStatusChange",
     "ChecklistEvidence",
     "ChecklistItem",
+    "CorrectiveAction",
+    "CorrectiveActionEvidence",
     "Decision",
     "Dispute",
     "Document",
