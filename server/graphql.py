@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from resolvers.admin_org import AdminOrgMutation
 from resolvers.admin_registry import AdminRegistryMutation
 from resolvers.archive import ArchiveMutation, ArchiveQuery
+from resolvers.checklists import ChecklistMutation
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
@@ -62,6 +63,7 @@ Mutation = merge_types(
         SampleMutation,
         PurchaseMutation,
         ResultMutation,
+        ChecklistMutation,
         ArchiveMutation,
         AdminOrgMutation,
         AdminRegistryMutation,
