@@ -91,6 +91,7 @@ class ChecklistProgress:
     nonconformities: int = strawberry.field(description="Items answered as a non-conformity")
 
 
+@strawberry.type
 class TaskChecklistFields:
     """Fields of Task about its checklist (kept here to keep task_types small)."""
 

@@ -30,6 +30,9 @@ class Nonconformity:
     verified_by: str | None
     verified_at: dt.datetime | None
     verification_report_url: str | None = strawberry.field(description="现场验证报告 0402.05, when on site")
+    clause_title: str | None = strawberry.field(
+        description="条款标题 Title of the checklist item it was found on (null for a free-text finding)"
+    )
 
     @classmethod
     def from_model(cls, m) -> Nonconformity:
@@ -42,6 +45,7 @@ class Nonconformity:
             verification_report_url=(
                 f"/documents/{m.verification_document_id}" if m.verification_document_id else None
             ),
+            clause_title=m.checklist_item.title if m.checklist_item_id else None,
         )  # fmt: skip
 
 
