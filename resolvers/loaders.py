@@ -8,6 +8,7 @@ from strawberry.dataloader import DataLoader
 from services import audit_queries, certificates, documents, factories, lookups, reference, samples
 from services.archive import person_days
 from services.archive.completeness import completeness_of
+from services.checklists import queries as checklist_queries
 from services.context import Session
 from services.forms.generated import generated_forms_of
 from services.results import corrective
@@ -44,6 +45,9 @@ class Loaders:
         self.task_completeness = DataLoader(self._completeness)
         self.task_person_days = DataLoader(self._batch(person_days.person_days_of, list))
         self.task_generated_forms = DataLoader(self._generated_forms)
+        # Callers pass only tasks shown with their internal fields (schema/checklist_types.py).
+        self.task_checklist = DataLoader(self._batch(checklist_queries.items_of, list))
+        self.checklist_evidence = DataLoader(self._batch(checklist_queries.evidence_of, list))
         self.session = session
 
     async def _completeness(self, ids: list[int]):

@@ -10,6 +10,7 @@ from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import certificates, factories, lookups, org_units, people, samples
 from services.archive import problems
+from services.checklists import queries as checklist_queries
 from services.errors import AuthorizationError
 from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
@@ -84,7 +85,18 @@ async def _people(context, ids):
     return {r.id: p for r, p in zip(rows, await context.present.people(rows), strict=True)}
 
 
+async def _checklist_items(context, ids):
+    """Items of tasks the viewer reads with their internal fields (never the enterprise)."""
+    session = context.require_session
+    rows = await checklist_queries.items_by_ids(ids)
+    visible = await task_queries.visible_tasks(session, list({r.task_id for r in rows}))
+    internal = await task_queries.internal_readable(session, list(visible.values()))
+    rows = [r for r in rows if r.task_id in internal]
+    return {r.id: p for r, p in zip(rows, await context.present.checklist(rows), strict=True)}
+
+
 RESOLVERS = {
+    "ChecklistItem": _checklist_items,
     "Person": _people,
     "Sample": _samples,
     "Purchase": _purchases,

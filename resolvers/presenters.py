@@ -12,7 +12,7 @@ import asyncio
 from decimal import Decimal
 
 from domain.tasks import OPEN, TaskStatus
-from schema import archive_types, enums, reference_types, sample_types, task_types, types
+from schema import archive_types, checklist_types, enums, reference_types, sample_types, task_types, types
 from schema import purchase_types as pt
 from schema.reference_types import SamplingScheme
 from schema.relay import to_global_id
@@ -98,6 +98,12 @@ class Presenters:
 
     async def _buyers(self, bundle: WorkBundle) -> dict[int, types.Person]:
         return dict(zip(bundle.users, await self.people(list(bundle.users.values())), strict=True))
+
+    async def checklist(self, rows) -> list[checklist_types.ChecklistItem]:
+        """Items with the people who answered them (one look-up of their units per batch)."""
+        answered = [r.answered_by for r in rows if r.answered_by_id]
+        people = dict(zip([u.id for u in answered], await self.people(answered), strict=True)) if answered else {}
+        return [checklist_types.ChecklistItem.from_model(r, people.get(r.answered_by_id)) for r in rows]
 
     async def people(self, rows) -> list[types.Person]:
         """People with their units (one look-up per batch) and the roles they hold in units whose

@@ -47,6 +47,10 @@ class Nonconformity:
         found = [(a, docs) for a, docs in await info.context.loaders.corrective_actions.load(self._id) if a.current]
         return corrective_action(*found[0]) if found else None
 
+    clause_title: str | None = strawberry.field(
+        description="条款标题 Title of the checklist item it was found on (null for a free-text finding)"
+    )
+
     @classmethod
     def from_model(cls, m) -> Nonconformity:
         return cls(
@@ -59,6 +63,7 @@ class Nonconformity:
                 f"/documents/{m.verification_document_id}" if m.verification_document_id else None
             ),
             _id=m.id,
+            clause_title=m.checklist_item.title if m.checklist_item_id else None,
         )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from schema import task_enums
 from schema.archive_types import TaskArchiveFields
+from schema.checklist_types import TaskChecklistFields
 from schema.form_types import TaskFormFields
 from schema.reference_types import SamplingScheme, SurveillanceClause
 from schema.relay import Connection, Node, build_connection, slice_connection, to_global_id
@@ -71,7 +72,7 @@ class LabRequest:
 
 
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
-class Task(TaskArchiveFields, TaskFormFields, TaskOutcomeFields, Node):
+class Task(TaskChecklistFields, TaskArchiveFields, TaskFormFields, TaskOutcomeFields, Node):
     number: str = strawberry.field(
         description="任务编号 The task's number, its name on paper: responsible unit, year and sequence "
         "(EAST-2026-0042); a sub-task adds its place under its parent (EAST-2026-0042-1). Never changes."

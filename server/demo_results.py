@@ -5,26 +5,30 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.checklists import ChecklistAnswer
 from domain.decisions import DecisionOutcome, ReviewOutcome, SpotCheckLevel, SuspensionGround
 from domain.enums import CertificateStatus
 from domain.results import Conclusion, Severity
 from domain.tasks import TaskKind
 from services import clock
+from services.checklists import answering
+from services.checklists import queries as checklist_queries
 from services.results import decide, disputes, review, spot_checks, submit
 from services.tasks import lifecycle, planning, team
 from store.models import Certificate, Factory
 
-FAILING = [submit.FindingInput("4.3", Severity.SERIOUS, "Critical component changed without approval")]
+# The failing inspections' finding, on the clause of changes and product consistency (server/demo_clauses.py).
+FAILING = {"09": (Severity.SERIOUS, "Critical component changed without approval")}
 
 
 async def seed_demo_results(demo) -> dict:
     """The decided tasks, by outcome, for the archive's demo."""
-    maintained = await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=30)
+    maintained = await _decided(demo, "E005", "east", Conclusion.PASS, {}, DecisionOutcome.MAINTAIN, offset=30)
     suspended = await _decided(
         demo, "S001", "south", Conclusion.FAIL, FAILING, DecisionOutcome.SUSPEND, SuspensionGround.FAILED_INSPECTION
     )
     revoked = await _decided(demo, "S002", "south", Conclusion.FAIL, FAILING, DecisionOutcome.REVOKE, offset=3)
-    cancelled = await _decided(demo, "N001", "hq", Conclusion.PASS, [], DecisionOutcome.CANCEL, offset=6)
+    cancelled = await _decided(demo, "N001", "hq", Conclusion.PASS, {}, DecisionOutcome.CANCEL, offset=6)
     restorable = await Certificate.filter(status=CertificateStatus.SUSPENDED, factory__code="N002").first()
     if restorable is not None:  # a restoration inspection passed: HQ restores North China's certificate
         await _decided(
@@ -32,13 +36,13 @@ async def seed_demo_results(demo) -> dict:
             "N002",
             "hq",
             Conclusion.PASS,
-            [],
+            {},
             DecisionOutcome.RESTORE,
             kind=TaskKind.RESTORATION,
             certificate_ids=[restorable.id],
             offset=9,
         )
-    decided = await _decided(demo, "E005", "east", Conclusion.PASS, [], DecisionOutcome.MAINTAIN, offset=40)
+    decided = await _decided(demo, "E005", "east", Conclusion.PASS, {}, DecisionOutcome.MAINTAIN, offset=40)
     decider = await demo.session("east.decider")
     await decide.change_result(
         decider,
@@ -51,7 +55,7 @@ async def seed_demo_results(demo) -> dict:
     await disputes.open_dispute(
         await demo.session("ent.S001"),
         task_id=suspended.id,
-        subject="We contest the finding on clause 4.3: the change was notified",
+        subject="We contest the finding on clause 09: the change was notified",
     )
     await _two_spot_check_failures(demo)
     return {"maintained": maintained, "revoked": revoked, "cancelled": cancelled}
@@ -99,13 +103,14 @@ async def _decided(
     )
     inspector = await demo.session(leader)
     task = await lifecycle.start_task(inspector, task_id=task.id, expected_version=task.version)
+    await answer_checklist(inspector, task.id, findings)
     task = await submit.submit_results(
         inspector,
         task_id=task.id,
         expected_version=task.version,
         conclusion=conclusion,
         summary="Demo result",
-        findings=findings,
+        findings=[],
     )
     task = await review.review(
         await demo.session(f"{unit}.reviewer"),
@@ -122,6 +127,24 @@ async def _decided(
         ground=ground,
         reason=f"Demo decision: {outcome.value.lower()}",
     )
+
+
+async def answer_checklist(inspector, task_id: int, nonconforming: dict) -> None:
+    """The team answers every item through the command: conforming, or the findings given by code."""
+    for item in (await checklist_queries.items_of([task_id]))[task_id]:
+        severity, description = nonconforming.get(item.code, (None, None))
+        await answering.answer_checklist_item(
+            inspector,
+            item_id=item.id,
+            answer=ChecklistAnswer.NONCONFORMITY if severity else ChecklistAnswer.CONFORMS,
+            severity=severity,
+            description=description,
+            reason=None,
+            note="Demo answer",
+            captured_at=None,
+            expected_version=None,
+            evidence=[],
+        )
 
 
 async def _two_spot_check_failures(demo) -> None:

@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from resolvers.admin_org import AdminOrgMutation
 from resolvers.admin_registry import AdminRegistryMutation
 from resolvers.archive import ArchiveMutation, ArchiveQuery
+from resolvers.checklists import ChecklistMutation
 from resolvers.corrective import CorrectiveMutation
 from resolvers.forms import FormMutation
 from resolvers.imports import ImportMutation
@@ -65,6 +66,7 @@ Mutation = merge_types(
         PurchaseMutation,
         ResultMutation,
         CorrectiveMutation,
+        ChecklistMutation,
         ArchiveMutation,
         FormMutation,
         AdminOrgMutation,

@@ -10,8 +10,10 @@ from domain.certificate import check_move
 from domain.enums import CertificateStatus, Role, UnitKind
 from domain.jurisdiction import JurisdictionMap
 from server import demo_world as world
+from server.demo_clauses import clauses as demo_clauses
 from services import audit_log
 from services.certificate_expiry import expire_due
+from services.clock import today
 from services.runner import Work, command
 from store.models import (
     Certificate,
@@ -20,6 +22,7 @@ from store.models import (
     OrgUnit,
     ProductCategory,
     RoleAssignment,
+    SurveillanceClause,
     User,
 )
 from store.units import load_jurisdiction
@@ -34,7 +37,7 @@ async def seed_demo(north_china: tuple[str, ...]) -> dict[str, int]:
 
 @command(system=True)
 async def _load_world(work: Work, *, north_china: tuple[str, ...]) -> dict[str, int]:
-    created = {"units": 0, "users": 0, "roles": 0, "categories": 0, "factories": 0, "certificates": 0}
+    created = {"units": 0, "users": 0, "roles": 0, "categories": 0, "factories": 0, "certificates": 0, "clauses": 0}
     units = {}
     for code, kind, name, name_zh, provinces, countries, regions in world.UNITS:
         units[code], new = await OrgUnit.get_or_create(
@@ -55,11 +58,30 @@ async def _load_world(work: Work, *, north_china: tuple[str, ...]) -> dict[str, 
     jurisdiction = await load_jurisdiction(north_china)
     for index, row in enumerate(world.FACTORIES):
         await _factory(created, index, row, units, categories, jurisdiction)
+    for year in (today().year, today().year + 1):  # the demo's tasks are due this year or early next
+        await _clauses(created, year, categories)
     if any(created.values()):
         await audit_log.record(AuditAction.SEED_DEMO, "World", None, after=created, reason="surveil seed --demo")
     else:
         work.nothing_changed()
     return created
+
+
+async def _clauses(created: dict, year: int, categories: dict) -> None:
+    for code, title, title_en, text, text_en, focus, category in demo_clauses():
+        _, new = await SurveillanceClause.get_or_create(
+            year=year,
+            code=code,
+            defaults=dict(
+                title=title,
+                title_en=title_en,
+                text=text,
+                text_en=text_en,
+                focus=focus,
+                product_category_id=categories[category].id if category else None,
+            ),
+        )
+        created["clauses"] += new
 
 
 async def _person(created: dict, login: str, display: str, unit: OrgUnit, roles: list[Role]) -> User:

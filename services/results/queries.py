@@ -31,7 +31,11 @@ async def results_of(task_ids: list[int]) -> dict[int, list[InspectionResult]]:
 
 
 async def nonconformities_of(result_ids: list[int]) -> dict[int, list[NonConformity]]:
-    rows = await NonConformity.filter(result_id__in=result_ids).select_related("verified_by").order_by("id")
+    rows = (
+        await NonConformity.filter(result_id__in=result_ids)
+        .select_related("verified_by", "checklist_item")  # its clause's title, never the item's note
+        .order_by("id")
+    )
     return _grouped(rows, "result_id")
 
 

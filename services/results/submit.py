@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 
 from domain.audit_events import AuditAction
 from domain.bundle import safe_name
+from domain.checklists import ChecklistAnswer, ItemFacts, check_all_answered, findings_of
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
 from services import audit_log
+from services.checklists import queries as checklist_queries
 from services.clock import local_date, today
 from services.documents import checked_file, keep_document
 from services.results.facts import current_result
@@ -50,9 +52,11 @@ async def submit_results(
         )
         for f in findings
     ]
-    check_result(conclusion, cleaned)
-    text = clean_text(summary, "summary", max_length=10000, required=False) or ""
     session, task = work.user, work.target
+    drawn = await checklist_queries.facts_of(task.id)
+    if not drawn:  # no checklist (a sampling task, an older task): the free-text findings alone
+        check_result(conclusion, cleaned)
+    text = clean_text(summary, "summary", max_length=10000, required=False) or ""
     await refuse_if_split(task)
     status = TaskStatus(task.status)
     refused = status == TaskStatus.EXCEPTION and task.suspension_ground is not None
@@ -60,6 +64,9 @@ async def submit_results(
         raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
     if refused and conclusion != Conclusion.FAIL:
         raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
+    linked = _checklist_findings(drawn) if drawn and not refused else []  # a refused inspection answered nothing
+    if drawn:  # the answers' findings and any found outside the clauses, together
+        check_result(conclusion, [f for _, f in linked] + cleaned)
     previous = await InspectionResult.filter(task_id=task.id, current=True).first()
     if previous is not None:
         await InspectionResult.filter(id=previous.id).update(current=False)
@@ -81,9 +88,14 @@ async def submit_results(
         if earlier
         else correction_due(local_date(first.submitted_at) if first else today(), session.config.correction_months)
     )
-    for f in cleaned:
+    for item_id, f in [*linked, *((None, f) for f in cleaned)]:
         await NonConformity.create(
-            result_id=result.id, clause=f.clause, severity=f.severity, description=f.description, correction_due=due
+            result_id=result.id,
+            clause=f.clause,
+            severity=f.severity,
+            description=f.description,
+            correction_due=due,
+            checklist_item_id=item_id,
         )
     reveal = {}
     if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
@@ -94,9 +106,17 @@ async def submit_results(
         AuditAction.RESULT_SUBMIT,
         "SurveillanceTask",
         task.id,
-        after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(cleaned)},
+        after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(linked) + len(cleaned)},
     )
     return task
+
+
+def _checklist_findings(drawn: list[tuple[int, ItemFacts]]) -> list[tuple[int, Finding]]:
+    """Every item answered (else REQUIRED, naming them); the non-conforming ones' findings, by item."""
+    facts = [f for _, f in drawn]
+    check_all_answered(facts)
+    ids = [i for i, f in drawn if f.answer == ChecklistAnswer.NONCONFORMITY]
+    return list(zip(ids, findings_of(facts), strict=True))
 
 
 @command(gate="NonConformity", action="submit_results")  # the finding's team leader

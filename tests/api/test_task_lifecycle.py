@@ -47,7 +47,14 @@ async def test_pre_notified_task_from_draft_to_start(api):
         as_user="east.reviewer",
     )
     actions = [n["action"] for n in timeline["node"]["timeline"]["nodes"]]
-    assert actions == ["task.create", "task.issue", "task.team_assign", "task.team_formed", "task.start"]
+    assert actions == [
+        "task.create",
+        "task.issue",
+        "checklist.draw",
+        "task.team_assign",
+        "task.team_formed",
+        "task.start",
+    ]
 
 
 async def test_unannounced_task_is_invisible_to_the_enterprise_until_started(api):
