@@ -79,3 +79,15 @@ def check_archivable(decided: bool, missing: list[Form]) -> None:
     if missing:
         names = ", ".join(f.value for f in missing)
         raise DomainError(ErrorCode.CONFLICT, f"the file is incomplete; missing: {names}", ("taskId",))
+
+
+def check_signoffs_current(stale: list[Form]) -> None:
+    """A generated form confirmed for data that changed since (a result returned and resubmitted)
+    no longer stands for the file: confirm it again, or file the signed paper form."""
+    if stale:
+        names = ", ".join(f"{f.value} ({FORM_NUMBERS[f]})" for f in stale)
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"confirmed for data that has changed since: {names}; confirm again or upload the signed form",
+            ("taskId",),
+        )

@@ -176,6 +176,36 @@ def check_bounds(form: Form, count: int, limit: int) -> None:
         )
 
 
+# What bounds each form's rows, and the whole form's text: a form past them is refused (filed as
+# an upload instead) rather than drawn for minutes; its data and version still show in lists.
+ROWS = {
+    Form.INSPECTION_REPORT: ("findings", MAX_FINDINGS),
+    Form.INSPECTION_RECORD: ("items", MAX_CHECKLIST_ITEMS),
+    Form.SAMPLING_NOTICE: ("samples", MAX_SAMPLES),
+}
+MAX_FORM_TEXT = 1_000_000  # characters of the form's data, notes and descriptions included
+# A report and a record are signed for a result: before one is submitted they are drafts.
+BEFORE_RESULTS = frozenset({"DRAFT", "ISSUED", "TEAM_ASSIGNED", "IN_PROGRESS", "EXCEPTION", "CANCELLED"})
+
+
+def check_renderable(form: Form, data: Any) -> None:
+    if form in ROWS:
+        attribute, limit = ROWS[form]
+        check_bounds(form, len(getattr(data, attribute)), limit)
+    if (size := len(canonical_json(data))) > MAX_FORM_TEXT:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"{form.value} holds {size} characters, more than {MAX_FORM_TEXT}; file it as an upload",
+            ("form",),
+        )
+
+
+def check_signable(form: Form, task_status: str) -> None:
+    """The leader signs the report and the record of a submitted result, not a draft of them."""
+    if form in (Form.INSPECTION_REPORT, Form.INSPECTION_RECORD) and task_status in BEFORE_RESULTS:
+        raise DomainError(ErrorCode.CONFLICT, f"{form.value} is confirmed once the results are submitted", ("form",))
+
+
 def check_confirmable(current: str, confirmed: str) -> None:
     """The leader confirms what they looked at: if the data changed since, nothing is signed."""
     if len(confirmed) != 64 or any(c not in "0123456789abcdef" for c in confirmed):

@@ -34,7 +34,7 @@ class FormMutation:
         self, info: strawberry.Info, input: ConfirmGeneratedFormInput
     ) -> task_payloads.TaskPayload:
         async def command():
-            return await signoffs.confirm_form(
+            return await signoffs.confirm_generated_form(
                 info.context.require_session,
                 task_id=task_db_id(input),
                 form=Form(input.form.value),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.archive import check_archivable
+from domain.archive import check_archivable, check_signoffs_current
 from domain.audit_events import AuditAction
 from domain.bundle import ARCHIVE_ACTION
 from domain.tasks import TaskStatus
 from services import audit_log
 from services.archive.completeness import completeness_of
+from services.forms.generated import stale_signoffs
 from services.runner import Work, command
 from services.tasks.common import move
 from store.models import Decision, Document, SurveillanceTask
@@ -21,6 +22,7 @@ async def archive_task(work: Work, *, task_id: int, expected_version: int) -> Su
     task = work.target
     completeness = (await completeness_of([task]))[task.id]
     check_archivable(TaskStatus(task.status) == TaskStatus.DECIDED, completeness.missing)
+    check_signoffs_current(await stale_signoffs(task))
     await move(task, TaskStatus.ARCHIVED, AuditAction.TASK_ARCHIVE, None, archived_at=datetime.now(UTC))
     # What was archived, in the audit chain: a bundle exported later is checked against it.
     files = dict(await Document.filter(task_id=task.id).values_list("id", "sha256"))

@@ -9,8 +9,6 @@ from datetime import datetime
 
 from domain.archive import Form
 from domain.generated_forms import (
-    MAX_FINDINGS,
-    MAX_SAMPLES,
     CertificateLine,
     FindingLine,
     FormHeader,
@@ -19,7 +17,6 @@ from domain.generated_forms import (
     PersonDayForm,
     SampleLine,
     SamplingNotice,
-    check_bounds,
     header_number,
 )
 from domain.tasks import TaskKind
@@ -121,7 +118,6 @@ async def inspection_reports(batch: Batch) -> dict[int, InspectionReport]:
     by_task = {r.task_id: r for r in results.values()}
     found = {}
     for t in tasks:
-        check_bounds(Form.INSPECTION_REPORT, len(findings[t.id]), MAX_FINDINGS)
         result = by_task.get(t.id)
         leader, members = teams.get(t.id, (None, ()))
         found[t.id] = InspectionReport(
@@ -156,7 +152,6 @@ async def sampling_notices(batch: Batch) -> dict[int, SamplingNotice]:
     found = {}
     for t in tasks:
         rows = samples[t.id]
-        check_bounds(Form.SAMPLING_NOTICE, len(rows), MAX_SAMPLES)
         category = categories.get(t.sample_category_id)
         lab = labs.get(t.lab_id)
         found[t.id] = SamplingNotice(

@@ -9,7 +9,7 @@ from collections import defaultdict
 from tortoise.functions import Count
 
 from domain.archive import Form
-from domain.generated_forms import MAX_CHECKLIST_ITEMS, InspectionRecord, RecordItem, check_bounds
+from domain.generated_forms import InspectionRecord, RecordItem
 from domain.tasks import TaskKind
 from services.forms.gather import Batch
 from store.models import ChecklistEvidence, ChecklistItem
@@ -33,7 +33,6 @@ async def inspection_records(batch: Batch) -> dict[int, InspectionRecord]:
     headers, teams = await batch.headers(Form.INSPECTION_RECORD), await batch.teams()
     found = {}
     for task_id, rows in items.items():
-        check_bounds(Form.INSPECTION_RECORD, len(rows), MAX_CHECKLIST_ITEMS)
         leader, members = teams.get(task_id, (None, ()))
         found[task_id] = InspectionRecord(
             header=headers[task_id],

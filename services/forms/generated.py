@@ -4,6 +4,8 @@ the latest sign-off of each."""
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -11,7 +13,7 @@ import anyio
 
 from domain.archive import Form
 from domain.errors import DomainError, ErrorCode
-from domain.generated_forms import GENERATED, FormData, data_version, header_number
+from domain.generated_forms import GENERATED, FormData, check_renderable, data_version, header_number
 from services.context import Session
 from services.forms.gather import Batch, inspection_reports, person_day_forms, sampling_notices
 from services.forms.gather_record import inspection_records
@@ -20,7 +22,7 @@ from services.forms.render_notice import render_notice
 from services.forms.render_record import render_record
 from services.forms.render_report import render_report
 from services.tasks.common import INTERNAL, KIND, domain_codes
-from store.models import FormSignoff, SurveillanceTask
+from store.models import Document, FormSignoff, SurveillanceTask
 
 GATHERERS: dict[Form, Callable[[Batch], Awaitable[dict[int, FormData]]]] = {
     Form.INSPECTION_REPORT: inspection_reports,
@@ -41,6 +43,18 @@ WHEN = {
     Form.PERSON_DAY_FORM: "a task whose person-days were planned or accounted",
 }
 PDF = "application/pdf"
+RENDERING_AT_ONCE = 2  # CPU-bound drawing: more threads than cores only slow every request down
+_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _render_limiter() -> anyio.CapacityLimiter:
+    """One per event loop (made on first use inside it): a limiter is bound to its loop."""
+    loop = asyncio.get_running_loop()
+    if loop not in _limiters:
+        _limiters[loop] = anyio.CapacityLimiter(RENDERING_AT_ONCE)
+    return _limiters[loop]
+
+
 GENERATED_DESCRIPTION = "系统生成，组长确认 generated and confirmed"
 
 
@@ -93,9 +107,11 @@ async def one_form(task: SurveillanceTask, form: Form) -> FormData:
 
 
 async def render(form: Form, data: FormData) -> Rendered:
-    """Draw the PDF in a worker thread: a long form does not hold up the event loop."""
+    """Draw the PDF in a worker thread: a long form does not hold up the event loop (and one
+    past the bounds is refused before drawing)."""
+    check_renderable(form, data)
     version = data_version(data)
-    pdf = await anyio.to_thread.run_sync(RENDERERS[form], data, version)
+    pdf = await anyio.to_thread.run_sync(RENDERERS[form], data, version, limiter=_render_limiter())
     return Rendered(form, version, pdf)
 
 
@@ -145,3 +161,17 @@ async def generated_forms_of(tasks: list[SurveillanceTask]) -> dict[int, list[Ge
         ]
         for t in tasks
     }
+
+
+async def stale_signoffs(task: SurveillanceTask) -> list[Form]:
+    """The forms whose latest confirmation names data that changed since, with no form of that
+    kind filed after it (a signed scan uploaded later stands in for it)."""
+    stale = []
+    for generated in (await generated_forms_of([task]))[task.id]:
+        if generated.stale:
+            later = Document.filter(
+                task_id=task.id, purpose=generated.form.value, id__gt=generated.confirmed.document_id
+            )
+            if not await later.exists():
+                stale.append(generated.form)
+    return stale

@@ -5,7 +5,9 @@ number, data version).
 reportlab's built-in CID font STSong-Light needs no font file (the reader supplies the glyphs;
 the text is stored as Unicode through the UniGB-UCS2-H encoding, so it is extracted as
 Chinese). Paragraphs wrap with `wordWrap="CJK"`, which breaks between any two Chinese
-characters. The document is built with `invariant=True`: the same data gives the same bytes."""
+characters; a row taller than a page (a 5,000-character note) splits across pages
+(`splitInRow`) instead of failing the layout. The document is built with `invariant=True`:
+the same data gives the same bytes."""
 
 from __future__ import annotations
 
@@ -63,7 +65,7 @@ def heading(zh: str, en: str) -> Paragraph:
 
 def fields_table(rows: Sequence[tuple[str, object]]) -> Table:
     """Label / value rows, the label bilingual."""
-    table = Table([[text(k), text(v)] for k, v in rows], colWidths=[45 * mm, WIDTH - 45 * mm])
+    table = Table([[text(k), text(v)] for k, v in rows], colWidths=[45 * mm, WIDTH - 45 * mm], splitInRow=1)
     table.setStyle(FIELDS)
     return table
 
@@ -71,7 +73,7 @@ def fields_table(rows: Sequence[tuple[str, object]]) -> Table:
 def grid(head: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
     """A table with a heading row repeated on every page it spans."""
     data = [[text(h, SMALL) for h in head]] + [[text(v, SMALL) for v in row] for row in rows]
-    table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1)
+    table = LongTable(data, colWidths=[w * mm for w in widths], repeatRows=1, splitInRow=1)
     table.setStyle(GRID)
     return table
 

@@ -9,12 +9,15 @@ from datetime import UTC, datetime
 
 from domain.archive import Form
 from domain.audit_events import AuditAction
-from domain.generated_forms import check_confirmable, header_number
+from domain.errors import DomainError
+from domain.generated_forms import check_confirmable, check_signable, header_number
+from domain.generated_forms import data_version as version_of
 from services import audit_log
 from services.archive.forms import refuse_if_archived
+from services.context import Session
 from services.documents import keep_document
 from services.errors import Forbidden
-from services.forms.generated import GENERATED_DESCRIPTION, PDF, one_form, render
+from services.forms.generated import GENERATED_DESCRIPTION, PDF, Rendered, one_form, readable_task, render
 from services.gate_conditions import leads_team
 from services.runner import Work, command
 from store.models import FormSignoff, SurveillanceTask
@@ -24,13 +27,25 @@ from store.models import FormSignoff, SurveillanceTask
 # delegated task); its route for a task that buys its samples lets that task's planner through,
 # so the leader is checked again here, as for person-days.
 @command(gate="Task", action="submit_results")
-async def confirm_form(work: Work, *, task_id: int, form: Form, data_version: str) -> SurveillanceTask:
+async def confirm_form(
+    work: Work, *, task_id: int, form: Form, data_version: str, rendered: Rendered | None = None
+) -> SurveillanceTask:
+    """`rendered`: the PDF drawn beforehand, outside the transaction (confirm_generated_form);
+    used when it is of the data now, else drawn here."""
     session, task = work.user, work.target
     if why := await leads_team(session, task):
         raise Forbidden(why)
     refuse_if_archived(task)
-    rendered = await render(form, await one_form(task, form))
-    check_confirmable(rendered.data_version, data_version.strip().lower())
+    check_signable(form, task.status)
+    data = await one_form(task, form)
+    version = data_version.strip().lower()
+    check_confirmable(version_of(data), version)
+    latest = await FormSignoff.filter(task_id=task.id, form=form.value).order_by("-id").first()
+    if latest is not None and latest.data_version == version:
+        work.nothing_changed()  # signed already as it is (a double click, a second device)
+        return task
+    if rendered is None or rendered.form != form or rendered.data_version != version_of(data):
+        rendered = await render(form, data)
     document = await keep_document(
         work,
         task_id=task.id,
@@ -62,3 +77,19 @@ async def confirm_form(work: Work, *, task_id: int, form: Form, data_version: st
         },
     )
     return task
+
+
+async def confirm_generated_form(session: Session, *, task_id: int, form: Form, data_version: str) -> SurveillanceTask:
+    """Draw the form first, outside the command's transaction (drawing takes seconds for a long
+    checklist; the transaction must not hold the audit chain's lock meanwhile), then confirm it
+    in the command, which checks again that the data is still the version drawn."""
+    rendered = None
+    task = await readable_task(session, task_id)
+    if task is not None:
+        try:
+            data = await one_form(task, form)
+            if version_of(data) == data_version.strip().lower():
+                rendered = await render(form, data)
+        except DomainError:
+            pass  # the command answers with the same error, after its gate
+    return await confirm_form(session, task_id=task_id, form=form, data_version=data_version, rendered=rendered)
