@@ -33,7 +33,6 @@ async def _task(api, task_id):
     return await get(api, task_id, as_user="east.planner")
 
 
-
 async def test_split_keeps_the_planners_task_specific_items(api):
     """Splitting an issued task withdraws the planner's task-specific items with the container and the
     inspection sub-task draws only the clauses again: the planner's items are lost; they should follow."""
@@ -66,9 +65,7 @@ async def _held_categories(task_id):
     from store.models import TaskCertificate
 
     db = from_global_id(task_id)[1]
-    for code in await TaskCertificate.filter(task_id=db).values_list(
-        "certificate__product_category__code", flat=True
-    ):
+    for code in await TaskCertificate.filter(task_id=db).values_list("certificate__product_category__code", flat=True):
         yield code
 
 
