@@ -4,6 +4,8 @@ evidence of an enterprise's corrective actions by that enterprise too)."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from domain.audit_events import AuditAction
@@ -26,9 +28,27 @@ SIGNATURES = {
 }
 
 
+# An Office file is a ZIP with these parts; any other ZIP (HTML, scripts) is no DOCX/XLSX.
+OFFICE_PARTS = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "word/document.xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xl/workbook.xml",
+}
+
+
+def _office_package(data: bytes, content_type: str) -> bool:
+    """Reads the ZIP's directory only (nothing is decompressed)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, ValueError, EOFError):  # EOF: a truncated directory
+        return False
+    return "[Content_Types].xml" in names and OFFICE_PARTS[content_type] in names
+
+
 def sniff(data: bytes, declared: str | None) -> str:
     declared = (declared or "").split(";")[0].strip().lower()
     matches = [t for t, heads in SIGNATURES.items() if any(data.startswith(h) for h in heads)]
+    matches = [t for t in matches if t not in OFFICE_PARTS or _office_package(data, t)]
     if not matches:
         raise DomainError(ErrorCode.INVALID, "accepted files: PDF, PNG, JPEG, DOCX, XLSX", ("file",))
     return declared if declared in matches else matches[0]

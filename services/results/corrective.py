@@ -68,6 +68,9 @@ async def submit_corrective_action(
     previous = await CorrectiveAction.filter(nonconformity_id=item.id, current=True).first()
     number = next_number(previous.number if previous else None, expected_version)
     kept = await _kept(previous, keep_evidence)
+    if previous is not None and not files and await _same_as(previous, text, kept):
+        work.nothing_changed()  # the current version sent again: no new version, no new lateness
+        return task
     if previous is not None and not await CorrectiveAction.filter(id=previous.id, current=True).update(current=False):
         raise _changed_meanwhile()
     now = datetime.now(UTC)
@@ -129,6 +132,11 @@ async def _kept(previous: CorrectiveAction | None, wanted: list[int]) -> list[Do
     if len(found) != len(ids):
         raise DomainError(ErrorCode.INVALID, "keep only evidence of the current corrective action", ("keepEvidence",))
     return list(found)
+
+
+async def _same_as(previous: CorrectiveAction, text: str, kept: list[Document]) -> bool:
+    evidence = await CorrectiveActionEvidence.filter(action_id=previous.id).values_list("document_id", flat=True)
+    return previous.description == text and set(evidence) == {d.id for d in kept}
 
 
 def _changed_meanwhile() -> DomainError:
