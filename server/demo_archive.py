@@ -1,10 +1,14 @@
-"""Demo archive, through the same services as the API: two archived tasks (East's, and HQ's
-North China one), an incomplete file, and a common problem HQ answered."""
+"""Demo archive, through the same services as the API: two archived tasks — East's, whose file
+is made of the forms the system generated and its team leader confirmed (0402.03, 0402.06),
+and HQ's North China one, of uploaded scans — an incomplete file, and a common problem HQ
+answered."""
 
 from __future__ import annotations
 
 from domain.archive import Form
 from services.archive import archiving, forms, problems
+from services.forms import signoffs
+from services.forms.generated import one_form, render
 
 # A tiny but real PDF per form, so the demo's bundles carry files.
 PDF = b"%PDF-1.4\n%% demo form\n%%EOF\n"
@@ -22,11 +26,22 @@ async def _file(demo, task, form: Form, login: str):
     )
 
 
+async def _confirm(demo, task, form: Form, leader: str):
+    """The leader confirms the generated form as rendered from the data now (confirmGeneratedForm)."""
+    rendered = await render(form, await one_form(task, form))
+    return await signoffs.confirm_form(
+        await demo.session(leader), task_id=task.id, form=form, data_version=rendered.data_version
+    )
+
+
 async def seed_demo_archive(demo, decided: dict) -> None:
     for key, archivist in (("maintained", "east.archivist"), ("cancelled", "hq.archivist")):
         task = decided[key]
         for form in (Form.INSPECTION_REPORT, Form.INSPECTION_RECORD):
-            task = await _file(demo, task, form, archivist)
+            if key == "maintained":  # East's file: generated, confirmed by the leader (east.inspector1)
+                task = await _confirm(demo, task, form, "east.inspector1")
+            else:
+                task = await _file(demo, task, form, archivist)
         await archiving.archive_task(await demo.session(archivist), task_id=task.id, expected_version=task.version)
     # S002 failed with a non-conformity: its NC report (0402.04) and record form are still missing.
     await _file(demo, decided["revoked"], Form.INSPECTION_REPORT, "south.planner")

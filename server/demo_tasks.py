@@ -66,7 +66,9 @@ async def seed_demo_tasks(north_china: tuple[str, ...], document_dir: str = "dat
 
     issued = await scheduled("E001")  # issued, notice sent
     await lifecycle.issue_task(east, task_id=issued.id, expected_version=issued.version)
-    staffed = await scheduled("E002", 3)  # team assigned
+    # Team assigned, checklist drawn at issue, not started: the README's walk-through
+    # ("The inspection itself") starts it and takes it to the archive (EAST-<year>-0002).
+    staffed = await scheduled("E002", 3)
     staffed = await lifecycle.issue_task(east, task_id=staffed.id, expected_version=staffed.version)
     await team.assign_team(
         east,

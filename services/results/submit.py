@@ -17,6 +17,7 @@ from services import audit_log
 from services.checklists import queries as checklist_queries
 from services.clock import local_date, today
 from services.documents import checked_file, keep_document
+from services.results.carry import carry_corrective_actions
 from services.results.facts import current_result
 from services.runner import Work, command
 from services.tasks.common import move
@@ -88,15 +89,19 @@ async def submit_results(
         if earlier
         else correction_due(local_date(first.submitted_at) if first else today(), session.config.correction_months)
     )
+    created = []
     for item_id, f in [*linked, *((None, f) for f in cleaned)]:
-        await NonConformity.create(
-            result_id=result.id,
-            clause=f.clause,
-            severity=f.severity,
-            description=f.description,
-            correction_due=due,
-            checklist_item_id=item_id,
+        created.append(
+            await NonConformity.create(
+                result_id=result.id,
+                clause=f.clause,
+                severity=f.severity,
+                description=f.description,
+                correction_due=due,
+                checklist_item_id=item_id,
+            )
         )
+    carried = await carry_corrective_actions(previous.id, created) if previous else []
     reveal = {}
     if task.enterprise_unit_id is None:  # a market purchase: the enterprise learns of it with the result
         factory = await Factory.get(id=task.factory_id)
@@ -106,7 +111,12 @@ async def submit_results(
         AuditAction.RESULT_SUBMIT,
         "SurveillanceTask",
         task.id,
-        after={"version": result.number, "conclusion": conclusion.value, "nonconformities": len(linked) + len(cleaned)},
+        after={
+            "version": result.number,
+            "conclusion": conclusion.value,
+            "nonconformities": len(linked) + len(cleaned),
+            **({"correctiveActionsCarried": carried} if carried else {}),
+        },
     )
     return task
 

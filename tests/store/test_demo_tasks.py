@@ -87,3 +87,25 @@ async def test_demo_statistics_match_a_hand_count(world_url, tmp_path):
     assert (hq.results, hq.results_with_nonconformities) == (2, 0)  # N001 cancelled, N002 restored
     everything = await compute(None, *period)
     assert everything.results == 6 and everything.completed == 6 and everything.person_days_actual == 0
+
+
+async def test_the_demo_holds_the_walk_through_task_and_an_east_file_of_confirmed_forms(world_url, tmp_path):
+    """The README's walk-through starts from E002's staffed task; East's archived file is made of
+    the forms the system generated and its leader confirmed."""
+    from services.forms.generated import GENERATED_DESCRIPTION
+    from store.models import ChecklistItem, Document, FormSignoff, TeamAssignment
+
+    await seed_demo_tasks(DEFAULT_NORTH_CHINA, str(tmp_path))
+    walk = await SurveillanceTask.get(factory__code="E002", status="TEAM_ASSIGNED")
+    assert walk.kind == "ROUTINE_NOTIFIED" and walk.enterprise_unit_id is not None
+    team = await TeamAssignment.filter(task_id=walk.id, removed_at__isnull=True).values_list("user__login", "is_leader")
+    assert sorted(team) == [("east.inspector1", True), ("east.inspector2", False)]
+    items = await ChecklistItem.filter(task_id=walk.id).values_list("answer", flat=True)
+    assert len(items) > 10 and set(items) == {None}
+
+    archived = await SurveillanceTask.get(status="ARCHIVED", responsible_unit__code="east")
+    signed = await FormSignoff.filter(task_id=archived.id).values_list("form", "signed_by__login")
+    assert sorted(signed) == [("INSPECTION_RECORD", "east.inspector1"), ("INSPECTION_REPORT", "east.inspector1")]
+    filed = await Document.filter(task_id=archived.id, purpose__in=["INSPECTION_REPORT", "INSPECTION_RECORD"])
+    assert len(filed) == 2 and {d.description for d in filed} == {GENERATED_DESCRIPTION}
+    assert all((tmp_path / d.sha256[:2] / d.sha256[2:4] / d.sha256).exists() for d in filed)
