@@ -224,9 +224,9 @@ async def test_refused_outside_the_correction_window_and_for_an_older_result(api
     returned = ok(await review(api, task, "RETURN", "Once more"))
     assert returned["status"] == "RETURNED"  # still correctable while returned
     assert (
-        first_finding(correction_payload(await send_correction(api, fresh, expectedVersion=1)))[
-            "currentCorrectiveAction"
-        ]["number"]
+        first_finding(
+            correction_payload(await send_correction(api, fresh, expectedVersion=1, description="补充整改 more"))
+        )["currentCorrectiveAction"]["number"]
         == 2
     )
 

@@ -1,6 +1,6 @@
 """Attacks on the enterprise's corrective actions (issue 13, D): a return and resubmission,
 odd ids, files dressed as other types, downloads. Each test outside TestHolds pins a defect
-and fails today."""
+an outside attack found, now fixed."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tests.api.corrective_support import (
     send_correction,
     submitted_finding,
 )
-from tests.api.results_support import review, submit
+from tests.api.results_support import NC, review, submit
 from tests.api.tasks_support import get, ok
 from tests.client import error_codes
 
@@ -43,22 +43,21 @@ def _codes(payload) -> list[str]:
 
 
 async def test_a_return_and_resubmission_keeps_the_enterprises_corrective_action(api):
-    """After the reviewer returns the result and the leader resubmits it, the findings are new rows and the
-    enterprise's submitted corrective action is gone from them: the leader verifying never sees it. It
-    should carry over to the same finding (same clause) of the new result."""
+    """Was: after a return and resubmission the findings were new rows without the enterprise's
+    corrective action, so the leader verifying never saw it. Now it carries over to the same finding."""
     task, nc = await submitted_finding(api)
     first_finding(correction_payload(await send_correction(api, nc)))
     task = ok(await review(api, await get(api, task["id"], as_user="east.reviewer"), "RETURN", "Add the photos"))
     resubmitted = ok(await submit(api, await get(api, task["id"], as_user=LEADER), "PASS_AFTER_CORRECTION",
-                                  [{"clause": "4.1", "severity": "GENERAL", "description": "Records incomplete"}]))  # fmt: skip
+                                  [NC]))  # the same finding again  # fmt: skip
     assert resubmitted["status"] == "RESULTS_SUBMITTED"
     seen = (await api.data(TASK, {"id": task["id"]}, as_user=LEADER))["node"]["result"]["nonconformities"]
     assert seen[0]["currentCorrectiveAction"] is not None
 
 
 async def test_a_zip_dressed_as_docx_is_refused(api):
-    """Any ZIP archive (here one holding an HTML page and a script) is accepted from the enterprise as a DOCX
-    because only the 'PK' header is checked; an evidence DOCX/XLSX should be a real Office package."""
+    """Was: any ZIP archive (here an HTML page and a script) passed as a DOCX, only its 'PK' header
+    being checked. Now a DOCX/XLSX must be an Office package."""
     _task, nc = await submitted_finding(api)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
@@ -72,8 +71,8 @@ async def test_a_zip_dressed_as_docx_is_refused(api):
 
 
 async def test_an_unchanged_amendment_adds_no_version(api):
-    """Re-sending the current corrective action unchanged (same text, same evidence kept) adds version 2, a
-    new audit entry and a late flag if past the deadline; the same content again should change nothing."""
+    """Was: re-sending the current corrective action unchanged added version 2 (and a late flag past
+    the deadline). Now the same content again changes nothing."""
     _task, nc = await submitted_finding(api)
     first = first_finding(correction_payload(await send_correction(api, nc)))
     assert first["currentCorrectiveAction"]["number"] == 1
