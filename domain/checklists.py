@@ -17,6 +17,7 @@ from domain.tasks import TaskKind, TaskStatus
 from domain.validation import check_device_time
 
 MAX_EVIDENCE_PER_ANSWER = 10
+MAX_EVIDENCE_PER_ITEM = 20  # in total, over all answers (storage, the 0402.06 form's size)
 # The team answers while inspecting; a returned result may be corrected.
 ANSWERABLE = (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
 # The planner adds task-specific items and a changed clause refreshes the snapshot before the start.
@@ -118,6 +119,16 @@ def check_evidence(count: int, positions: Iterable[tuple[float | None, float | N
             raise DomainError(ErrorCode.INVALID, "latitude is -90 to 90 degrees", (*where, "latitude"))
         if longitude is not None and not -180 <= longitude <= 180:
             raise DomainError(ErrorCode.INVALID, "longitude is -180 to 180 degrees", (*where, "longitude"))
+
+
+def check_evidence_total(attached: int, adding: int) -> None:
+    """An item holds at most MAX_EVIDENCE_PER_ITEM files in total, however many calls add them."""
+    if attached + adding > MAX_EVIDENCE_PER_ITEM:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"an item holds at most {MAX_EVIDENCE_PER_ITEM} evidence files ({attached} attached already)",
+            ("evidence",),
+        )
 
 
 def check_captured_at(at: datetime | None, now: datetime, field: tuple[str, ...]) -> None:

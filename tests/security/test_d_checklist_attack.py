@@ -90,14 +90,15 @@ async def test_an_item_code_cannot_hide_behind_a_zero_width_character(api):
 
 async def test_evidence_per_item_is_bounded(api):
     """The 10-file cap is per call only: repeating the call piles up any number of evidence files on one
-    item (storage, 0402.06 size); the item's total should be capped (here: 10)."""
+    item (storage, 0402.06 size); the item's total should be capped (at 20)."""
     task = await running_task(api)
     item = (await checklist(api, task["id"], as_user=LEADER))[0]
-    files = [(PNG + bytes([n]), f"{n}.png", "image/png", {}) for n in range(10)]
-    assert (await answer(api, item, as_user=LEADER, files=files))["userErrors"] == []
-    more = await answer(api, item, as_user=LEADER, files=files)
-    assert _codes(more) == ["INVALID"]
-    assert await ChecklistEvidence.filter(item_id=from_global_id(item["id"])[1]).count() == 10
+    for start in (0, 10):
+        files = [(PNG + bytes([n]), f"{n}.png", "image/png", {}) for n in range(start, start + 10)]
+        assert (await answer(api, item, as_user=LEADER, files=files))["userErrors"] == []
+    more = await answer(api, item, as_user=LEADER, files=[(PNG + b"more", "x.png", "image/png", {})])
+    assert _codes(more) == ["INVALID"] and "20" in more["userErrors"][0]["message"]
+    assert await ChecklistEvidence.filter(item_id=from_global_id(item["id"])[1]).count() == 20
 
 
 async def test_the_same_file_twice_is_one_evidence(api):
