@@ -6,6 +6,7 @@ which findings it yields, where it may be answered and changed."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,7 @@ from enum import StrEnum
 from domain.errors import DomainError, ErrorCode
 from domain.results import Finding, Severity
 from domain.tasks import TaskKind, TaskStatus
-from domain.validation import check_device_time
+from domain.validation import check_device_time, clean_text
 
 MAX_EVIDENCE_PER_ANSWER = 10
 MAX_EVIDENCE_PER_ITEM = 20  # in total, over all answers (storage, the 0402.06 form's size)
@@ -169,6 +170,18 @@ def findings_of(items: list[ItemFacts]) -> list[Finding]:
     ]
 
 
+def clean_item_code(code: str | None) -> str:
+    """An item's code as printed on the 0402.06 form: NFKC-normalised and trimmed; control and
+    format characters (e.g. zero-width ones, which would let "0\u200b1" pass for "01") refused."""
+    text = unicodedata.normalize("NFKC", code) if code is not None else None
+    cleaned = clean_text(text, "code", max_length=32)
+    assert cleaned is not None
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in cleaned):
+        raise DomainError(ErrorCode.INVALID, "code contains control or invisible characters", ("code",))
+    return cleaned
+
+
 def check_new_item_code(code: str, existing: Iterable[str]) -> None:
-    if code in set(existing):
+    """Codes are unique within a task regardless of case ("a1" and "A1" print alike enough)."""
+    if code.casefold() in {c.casefold() for c in existing}:
         raise DomainError(ErrorCode.CONFLICT, f"the checklist has an item {code!r} already", ("code",))
