@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode
-from domain.results import Finding, Severity
+from domain.results import Conclusion, Finding, Severity
 from domain.tasks import TaskKind, TaskStatus
 from domain.validation import check_device_time, clean_text
 
@@ -159,6 +159,15 @@ def check_all_answered(items: list[ItemFacts]) -> None:
             f"{len(open_codes)} checklist item(s) unanswered: {shown}",
             ("checklist", *open_codes),
         )
+
+
+def check_assessed(conclusion: Conclusion, items: list[ItemFacts]) -> None:
+    """A pass needs at least one item assessed (conforming or not): an inspection whose every
+    item was not applicable checked nothing. A fail stays possible."""
+    if conclusion == Conclusion.FAIL or not items:
+        return
+    if all(i.answer == ChecklistAnswer.NOT_APPLICABLE for i in items):
+        raise DomainError(ErrorCode.INVALID, "nothing was assessed: every item is not applicable", ("conclusion",))
 
 
 def findings_of(items: list[ItemFacts]) -> list[Finding]:
