@@ -6,17 +6,19 @@ which findings it yields, where it may be answered and changed."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from domain.errors import DomainError, ErrorCode
-from domain.results import Finding, Severity
+from domain.results import Conclusion, Finding, Severity
 from domain.tasks import TaskKind, TaskStatus
-from domain.validation import check_device_time
+from domain.validation import check_device_time, clean_text
 
 MAX_EVIDENCE_PER_ANSWER = 10
+MAX_EVIDENCE_PER_ITEM = 20  # in total, over all answers (storage, the 0402.06 form's size)
 # The team answers while inspecting; a returned result may be corrected.
 ANSWERABLE = (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED)
 # The planner adds task-specific items and a changed clause refreshes the snapshot before the start.
@@ -120,6 +122,16 @@ def check_evidence(count: int, positions: Iterable[tuple[float | None, float | N
             raise DomainError(ErrorCode.INVALID, "longitude is -180 to 180 degrees", (*where, "longitude"))
 
 
+def check_evidence_total(attached: int, adding: int) -> None:
+    """An item holds at most MAX_EVIDENCE_PER_ITEM files in total, however many calls add them."""
+    if attached + adding > MAX_EVIDENCE_PER_ITEM:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"an item holds at most {MAX_EVIDENCE_PER_ITEM} evidence files ({attached} attached already)",
+            ("evidence",),
+        )
+
+
 def check_captured_at(at: datetime | None, now: datetime, field: tuple[str, ...]) -> None:
     """A device's capture time, within the same bounds as a purchase's."""
     if at is None:
@@ -149,6 +161,15 @@ def check_all_answered(items: list[ItemFacts]) -> None:
         )
 
 
+def check_assessed(conclusion: Conclusion, items: list[ItemFacts]) -> None:
+    """A pass needs at least one item assessed (conforming or not): an inspection whose every
+    item was not applicable checked nothing. A fail stays possible."""
+    if conclusion == Conclusion.FAIL or not items:
+        return
+    if all(i.answer == ChecklistAnswer.NOT_APPLICABLE for i in items):
+        raise DomainError(ErrorCode.INVALID, "nothing was assessed: every item is not applicable", ("conclusion",))
+
+
 def findings_of(items: list[ItemFacts]) -> list[Finding]:
     """The non-conformities the answers found, in checklist order."""
     return [
@@ -158,6 +179,18 @@ def findings_of(items: list[ItemFacts]) -> list[Finding]:
     ]
 
 
+def clean_item_code(code: str | None) -> str:
+    """An item's code as printed on the 0402.06 form: NFKC-normalised and trimmed; control and
+    format characters (e.g. zero-width ones, which would let "0\u200b1" pass for "01") refused."""
+    text = unicodedata.normalize("NFKC", code) if code is not None else None
+    cleaned = clean_text(text, "code", max_length=32)
+    assert cleaned is not None
+    if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in cleaned):
+        raise DomainError(ErrorCode.INVALID, "code contains control or invisible characters", ("code",))
+    return cleaned
+
+
 def check_new_item_code(code: str, existing: Iterable[str]) -> None:
-    if code in set(existing):
+    """Codes are unique within a task regardless of case ("a1" and "A1" print alike enough)."""
+    if code.casefold() in {c.casefold() for c in existing}:
         raise DomainError(ErrorCode.CONFLICT, f"the checklist has an item {code!r} already", ("code",))

@@ -38,7 +38,7 @@ async def upsert_clause(
     text_en: str | None = None,
     focus: bool | None = None,
 ) -> SurveillanceClause:
-    """A changed clause also refreshes the unanswered items drawn from it on unstarted tasks."""
+    """A new or changed clause also reaches the checklists of the year's unstarted tasks."""
     why = require_reason(reason)
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
@@ -68,8 +68,7 @@ async def upsert_clause(
     await audit_log.record(
         AuditAction.REFERENCE_CLAUSE, "SurveillanceClause", clause.id, before=before, reason=why, after=after
     )
-    if before is not None:
-        await refresh_from_clause(clause, why)
+    await refresh_from_clause(clause, why)  # new or changed: unstarted checklists of the year follow
     return clause
 
 

@@ -4,6 +4,7 @@ answer), and a changed answer needs the item's version."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from domain.checklists import (
     check_captured_at,
     check_change,
     check_evidence,
+    check_evidence_total,
 )
 from domain.results import Severity
 from domain.tasks import TaskStatus
@@ -84,10 +86,11 @@ async def answer_checklist_item(
     check_answerable(TaskStatus(task.status))
     before = _answer_of(item) if item.answer else None
     changes = check_change(item.answer is not None, before == given.content(), expected_version, item.version)
-    if not changes and not evidence:
-        work.nothing_changed()  # the same answer again (a retry without a key): nothing to record
+    fresh = await _new_evidence(item, evidence)
+    if not changes and not fresh:
+        work.nothing_changed()  # the same answer (and files) again, a retry without a key: nothing to record
         return item
-    kept = [await _keep(work, item, e, i, now) for i, e in enumerate(evidence)]
+    kept = [await _keep(work, item, e, i, now) for i, e in fresh]
     updates = {}
     if changes:
         updates = {
@@ -109,6 +112,23 @@ async def answer_checklist_item(
         after={"item": item.code, "version": item.version, **given.content(), "evidence": kept},
     )
     return item
+
+
+async def _new_evidence(item: ChecklistItem, evidence: list[EvidenceInput]) -> list[tuple[int, EvidenceInput]]:
+    """The files (with their input index) not attached to the item yet: the same bytes are one
+    evidence; the item's total stays within its bound."""
+    if not evidence:
+        return []
+    attached = await ChecklistEvidence.filter(item_id=item.id).values_list("document__sha256", flat=True)
+    seen = set(attached)
+    fresh: list[tuple[int, EvidenceInput]] = []
+    for i, e in enumerate(evidence):
+        digest = hashlib.sha256(e.data).hexdigest()
+        if digest not in seen:
+            seen.add(digest)
+            fresh.append((i, e))
+    check_evidence_total(len(attached), len(fresh))
+    return fresh
 
 
 async def _keep(work: Work, item: ChecklistItem, e: EvidenceInput, i: int, now: datetime) -> str:

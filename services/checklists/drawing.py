@@ -4,6 +4,7 @@ to the sub-tasks when the task is split into a container. Called inside task com
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from domain.audit_events import AuditAction
@@ -22,33 +23,49 @@ async def is_container(task: SurveillanceTask) -> bool:
     return bool(kinds) and not (task.kind == TaskKind.RELOCATION and kinds == {TaskKind.SAMPLING})
 
 
-async def draw_checklist(task: SurveillanceTask) -> int:
+CARRIED = ("code", "title", "title_en", "text", "text_en", "focus", "added_by_id")  # a task item handed on
+
+
+async def task_items(task: SurveillanceTask) -> list[ChecklistItem]:
+    """The planner's current task-specific items (not drawn from a clause), in order."""
+    return list(
+        await ChecklistItem.filter(task_id=task.id, clause_id__isnull=True, withdrawn_at__isnull=True).order_by(
+            "position"
+        )
+    )
+
+
+async def draw_checklist(task: SurveillanceTask, carried: Sequence[ChecklistItem] = ()) -> int:
     """Copy the clauses of the task's year (general ones and those of its certificates'
-    categories), in code order, once per task; returns how many items were drawn."""
+    categories), in code order, once per task, then the task-specific items `carried` over
+    from a split parent; returns how many items were drawn."""
     if not has_checklist(TaskKind(task.kind)) or await is_container(task):
         return 0
     if await ChecklistItem.filter(task_id=task.id).exists():  # drawn already (e.g. re-issued)
         return 0
     clauses = (await clauses_for([task]))[task.id]
-    await ChecklistItem.bulk_create(
-        [
-            ChecklistItem(
-                task_id=task.id,
-                position=n,
-                clause_id=c.id,
-                clause_version=c.version,
-                **{f: getattr(c, f) for f in SNAPSHOT},
-            )
-            for n, c in enumerate(clauses, start=1)
-        ]
-    )
-    await audit_log.record(
-        AuditAction.CHECKLIST_DRAW,
-        "SurveillanceTask",
-        task.id,
-        after={"year": task.year, "items": len(clauses), "clauses": {c.code: c.version for c in clauses}},
-    )
-    return len(clauses)
+    taken = {c.code.casefold() for c in clauses}
+    carried = [i for i in carried if i.code.casefold() not in taken]
+    rows = [
+        ChecklistItem(
+            task_id=task.id,
+            position=n,
+            clause_id=c.id,
+            clause_version=c.version,
+            **{f: getattr(c, f) for f in SNAPSHOT},
+        )
+        for n, c in enumerate(clauses, start=1)
+    ]
+    rows += [
+        ChecklistItem(task_id=task.id, position=n, **{f: getattr(i, f) for f in CARRIED})
+        for n, i in enumerate(carried, start=len(clauses) + 1)
+    ]
+    await ChecklistItem.bulk_create(rows)
+    after = {"year": task.year, "items": len(rows), "clauses": {c.code: c.version for c in clauses}}
+    if carried:
+        after["taskItems"] = [i.code for i in carried]
+    await audit_log.record(AuditAction.CHECKLIST_DRAW, "SurveillanceTask", task.id, after=after)
+    return len(rows)
 
 
 async def withdraw_container_checklist(task: SurveillanceTask, why: str) -> None:

@@ -4,7 +4,7 @@ requirements handed to the team)."""
 from __future__ import annotations
 
 from domain.audit_events import AuditAction
-from domain.checklists import BEFORE_START, check_new_item_code, has_checklist
+from domain.checklists import BEFORE_START, check_new_item_code, clean_item_code, has_checklist
 from domain.errors import DomainError, ErrorCode
 from domain.tasks import TaskKind, TaskStatus
 from domain.validation import clean_text
@@ -32,7 +32,7 @@ async def add_checklist_item(
 ) -> ChecklistItem:
     task = work.target
     values = {
-        "code": clean_text(code, "code", max_length=32),
+        "code": clean_item_code(code),
         "title": clean_text(title, "title", max_length=200),
         "title_en": clean_text(title_en, "titleEn", max_length=200, required=False),
         "text": clean_text(text, "text", max_length=10000),

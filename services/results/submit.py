@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from domain.audit_events import AuditAction
 from domain.bundle import safe_name
-from domain.checklists import ChecklistAnswer, ItemFacts, check_all_answered, findings_of
+from domain.checklists import ChecklistAnswer, ItemFacts, check_all_answered, check_assessed, findings_of
 from domain.errors import DomainError, ErrorCode
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
 from domain.tasks import TaskStatus
@@ -66,6 +66,8 @@ async def submit_results(
     if refused and conclusion != Conclusion.FAIL:
         raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
     linked = _checklist_findings(drawn) if drawn and not refused else []  # a refused inspection answered nothing
+    if drawn and not refused:
+        check_assessed(conclusion, [f for _, f in drawn])
     if drawn:  # the answers' findings and any found outside the clauses, together
         check_result(conclusion, [f for _, f in linked] + cleaned)
     previous = await InspectionResult.filter(task_id=task.id, current=True).first()

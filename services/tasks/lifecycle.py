@@ -14,7 +14,7 @@ from domain.jurisdiction import CHINA
 from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
 from domain.validation import clean_text, require_reason
 from services import audit_log
-from services.checklists.drawing import draw_checklist, withdraw_container_checklist
+from services.checklists.drawing import draw_checklist, task_items, withdraw_container_checklist
 from services.clock import today
 from services.context import Session
 from services.errors import Forbidden
@@ -110,6 +110,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
     if await SurveillanceTask.filter(parent_id=task.id).exists():
         raise DomainError(ErrorCode.CONFLICT, "this task is split already", ("taskId",))
     mine = set(await TaskCertificate.filter(task_id=task.id).values_list("certificate_id", flat=True))
+    carried = await task_items(task)  # the planner's items follow to the inspected sub-tasks
     children = []
     for i, part in enumerate(parts):
         wanted = set(part.certificate_ids) if part.certificate_ids is not None else mine
@@ -124,7 +125,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
         except DomainError as exc:
             raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
         text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
-        children.append(await _child(task, part.kind, wanted, why, text))
+        children.append(await _child(task, part.kind, wanted, why, text, carried))
     await save(task)  # bump the parent's version: its shape changed
     await withdraw_container_checklist(task, why)  # the sub-tasks are inspected, with their own
     await audit_log.record(
@@ -137,7 +138,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
     return task, children
 
 
-async def _child(parent, kind, certificate_ids, why, requirements=None) -> SurveillanceTask:
+async def _child(parent, kind, certificate_ids, why, requirements=None, carried=()) -> SurveillanceTask:
     child = await SurveillanceTask.create(
         number=await new_number(parent.responsible_unit_id, parent.year),  # no suffix: domain/task_numbers.py
         kind=kind,
@@ -164,7 +165,7 @@ async def _child(parent, kind, certificate_ids, why, requirements=None) -> Surve
         certificate_ids = await TaskCertificate.filter(task_id=parent.id).values_list("certificate_id", flat=True)
     await TaskCertificate.bulk_create([TaskCertificate(task_id=child.id, certificate_id=c) for c in certificate_ids])
     if child.status == TaskStatus.ISSUED:  # created issued: its checklist is drawn now (after its certificates)
-        await draw_checklist(child)
+        await draw_checklist(child, list(carried))
     await audit_log.record(
         AuditAction.TASK_SPLIT,
         "SurveillanceTask",

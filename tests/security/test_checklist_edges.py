@@ -1,5 +1,6 @@
-"""Attacks on the clause checklists (issue 13, D): splits, clause changes, odd content and
-who may add or answer items. Each test outside TestHolds pins a defect and fails today."""
+"""Edges of the clause checklists (issue 13, D), found by an outside attack: splits, clause changes,
+odd content and who may add or answer items. Each test outside TestHolds says what was wrong and
+what holds now."""
 
 from __future__ import annotations
 
@@ -34,8 +35,8 @@ async def _task(api, task_id):
 
 
 async def test_split_keeps_the_planners_task_specific_items(api):
-    """Splitting an issued task withdraws the planner's task-specific items with the container and the
-    inspection sub-task draws only the clauses again: the planner's items are lost; they should follow."""
+    """Was: splitting an issued task withdrew the planner's task-specific items with the container and the
+    inspection sub-task drew only the clauses. Now the planner's items follow to the inspection sub-task."""
     task = await _issued(api)
     added = await add_item(api, task, "T-1")
     assert added["userErrors"] == []
@@ -49,8 +50,8 @@ async def test_split_keeps_the_planners_task_specific_items(api):
 
 
 async def test_a_clause_moved_to_another_category_leaves_unstarted_checklists(api):
-    """HQ moving a general clause to a category the task does not hold refreshes its item on an unstarted
-    task (new text) instead of withdrawing it: the task ends up checking a clause that does not apply."""
+    """Was: HQ moving a general clause to a category the task does not hold refreshed its item on an unstarted
+    task (new text). Now the item is withdrawn (kept, never deleted): the task checks only what applies."""
     task = await _issued(api, "E002")
     held = {r async for r in _held_categories(task["id"])}
     other = await ProductCategory.exclude(code__in=held).first()
@@ -59,6 +60,8 @@ async def test_a_clause_moved_to_another_category_leaves_unstarted_checklists(ap
     done = (await api.data(CLAUSE, {"i": body}, as_user="hq.planner"))["upsertSurveillanceClause"]
     assert done["userErrors"] == []
     assert "01" not in [i["code"] for i in await checklist(api, task["id"])]
+    kept = await ChecklistItem.get(task_id=from_global_id(task["id"])[1], code="01")
+    assert kept.withdrawn_at is not None
 
 
 async def _held_categories(task_id):
@@ -70,8 +73,8 @@ async def _held_categories(task_id):
 
 
 async def test_a_new_clause_of_the_year_reaches_unstarted_checklists(api):
-    """A clause HQ adds for the year after a task is issued (and before it starts) is never drawn for it,
-    while a changed clause is refreshed there: unstarted tasks should get the new general clause too."""
+    """Was: a clause HQ added for the year after a task was issued (and before it started) never reached it.
+    Now unstarted tasks get the new general clause too."""
     task = await _issued(api, "E002")
     body = {"year": 2026, "code": "99", "title": "年度重点：新增条款", "text": "New focus clause",
             "reason": "Yearly focus", "focus": True}  # fmt: skip
@@ -81,28 +84,34 @@ async def test_a_new_clause_of_the_year_reaches_unstarted_checklists(api):
 
 
 async def test_an_item_code_cannot_hide_behind_a_zero_width_character(api):
-    """addChecklistItem accepts "0\\u200b1" next to clause "01": two items print the same code on the 0402.06
-    form; invisible/format characters in a code should be refused (INVALID)."""
+    """Was: addChecklistItem accepted "0\\u200b1" next to clause "01" (two items printing the same code on the
+    0402.06 form). Now invisible/format characters in a code are refused (INVALID)."""
     task = await _issued(api)
     done = await add_item(api, task, "0\u200b1")
     assert _codes(done) == ["INVALID"]
+    task = await _task(api, task["id"])
+    assert _codes(await add_item(api, task, "\uff10\uff11 ")) == ["CONFLICT"]  # full-width digits: NFKC "01"
+    assert (await add_item(api, task, "t-1"))["userErrors"] == []
+    task = await _task(api, task["id"])
+    assert _codes(await add_item(api, task, "T-1")) == ["CONFLICT"]  # unique regardless of case
 
 
 async def test_evidence_per_item_is_bounded(api):
-    """The 10-file cap is per call only: repeating the call piles up any number of evidence files on one
-    item (storage, 0402.06 size); the item's total should be capped (here: 10)."""
+    """Was: the 10-file cap was per call only, so repeating the call piled up any number of evidence files on
+    one item (storage, 0402.06 size). Now the item's total is capped at 20, and nothing is written past it."""
     task = await running_task(api)
     item = (await checklist(api, task["id"], as_user=LEADER))[0]
-    files = [(PNG + bytes([n]), f"{n}.png", "image/png", {}) for n in range(10)]
-    assert (await answer(api, item, as_user=LEADER, files=files))["userErrors"] == []
-    more = await answer(api, item, as_user=LEADER, files=files)
-    assert _codes(more) == ["INVALID"]
-    assert await ChecklistEvidence.filter(item_id=from_global_id(item["id"])[1]).count() == 10
+    for start in (0, 10):
+        files = [(PNG + bytes([n]), f"{n}.png", "image/png", {}) for n in range(start, start + 10)]
+        assert (await answer(api, item, as_user=LEADER, files=files))["userErrors"] == []
+    more = await answer(api, item, as_user=LEADER, files=[(PNG + b"more", "x.png", "image/png", {})])
+    assert _codes(more) == ["INVALID"] and "20" in more["userErrors"][0]["message"]
+    assert await ChecklistEvidence.filter(item_id=from_global_id(item["id"])[1]).count() == 20
 
 
 async def test_the_same_file_twice_is_one_evidence(api):
-    """Re-sending the same bytes (an offline device retrying without a key) adds a second evidence row and
-    bumps the item's version; the same document on the same item should be recorded once."""
+    """Was: re-sending the same bytes (an offline device retrying without a key) added a second evidence row
+    and bumped the item's version. Now the same document on the same item is recorded once."""
     task = await running_task(api)
     item = (await checklist(api, task["id"], as_user=LEADER))[0]
     file = [(PNG, "a.png", "image/png", {})]
@@ -113,13 +122,16 @@ async def test_the_same_file_twice_is_one_evidence(api):
 
 
 async def test_all_not_applicable_is_no_pass(api):
-    """Every item answered NOT_APPLICABLE still lets the leader submit a PASS: an inspection that checked
-    nothing passes. At least one item should have been assessed (CONFORMS/NONCONFORMITY)."""
+    """Was: every item answered NOT_APPLICABLE still let the leader submit a PASS (an inspection that checked
+    nothing passed). Now a pass needs at least one item assessed (CONFORMS/NONCONFORMITY); a FAIL stays."""
     task = await running_task(api)
     for item in await checklist(api, task["id"], as_user=LEADER):
         done = await answer(api, item, "NOT_APPLICABLE", as_user=LEADER, reason="不适用 Not applicable")
         assert done["userErrors"] == []
     assert _codes(await submit(api, task, "PASS", answer=False)) == ["INVALID"]
+    assert _codes(await submit(api, task, "PASS_AFTER_CORRECTION", answer=False)) == ["INVALID"]
+    failed = await submit(api, task, "FAIL", answer=False, summary="Nothing could be assessed")
+    assert failed["userErrors"] == []
 
 
 class TestHolds:
