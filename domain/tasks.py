@@ -196,3 +196,10 @@ class SamplingSite(StrEnum):
 class SamplingMethod(StrEnum):
     SAMPLING = "SAMPLING"  # 抽样: taken and sealed
     PURCHASE = "PURCHASE"  # 买样: bought like a customer
+
+
+def is_split_container(kind: str, child_kinds: set[str]) -> bool:
+    """A split task is a container: its sub-tasks are staffed and inspected, not it. A relocation
+    inspection with only its sampling issued alongside is no container: it is inspected itself."""
+    kinds = {str(k) for k in child_kinds}
+    return bool(kinds) and not (kind == TaskKind.RELOCATION and kinds == {TaskKind.SAMPLING.value})

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from domain.audit_events import AuditAction
 from domain.checklists import has_checklist
-from domain.tasks import TaskKind
+from domain.tasks import TaskKind, is_split_container
 from services import audit_log
 from services.checklists.refresh import SNAPSHOT
 from services.reference import clauses_for
@@ -20,7 +20,7 @@ async def is_container(task: SurveillanceTask) -> bool:
     """A split task whose sub-tasks are inspected (a relocation inspection with its sampling
     alongside is inspected itself: services/tasks/lifecycle.py, refuse_if_split)."""
     kinds = set(await SurveillanceTask.filter(parent_id=task.id).values_list("kind", flat=True))
-    return bool(kinds) and not (task.kind == TaskKind.RELOCATION and kinds == {TaskKind.SAMPLING})
+    return is_split_container(task.kind, kinds)
 
 
 CARRIED = ("code", "title", "title_en", "text", "text_en", "focus", "added_by_id")  # a task item handed on

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from domain.audit_events import AuditAction
 from domain.checklists import BEFORE_START, has_checklist
-from domain.tasks import TaskKind, TaskStatus
+from domain.tasks import TaskKind, TaskStatus, is_split_container
 from services import audit_log
 from store.models import ChecklistItem, SurveillanceClause, SurveillanceTask, TaskCertificate
 
@@ -35,12 +35,7 @@ async def _tasks_with_checklist(year: int) -> list[SurveillanceTask]:
     children: dict[int, set[str]] = defaultdict(set)
     for parent_id, kind in await SurveillanceTask.filter(parent_id__in=ids).values_list("parent_id", "kind"):
         children[parent_id].add(kind)
-    return [t for t in tasks if t.id in drawn and not _container(t, children.get(t.id, set()))]
-
-
-def _container(task: SurveillanceTask, kinds: set[str]) -> bool:
-    """As services/checklists/drawing.py, is_container: a relocation with its sampling is inspected itself."""
-    return bool(kinds) and not (task.kind == TaskKind.RELOCATION and kinds == {TaskKind.SAMPLING.value})
+    return [t for t in tasks if t.id in drawn and not is_split_container(t.kind, children.get(t.id, set()))]
 
 
 async def refresh_from_clause(clause: SurveillanceClause, why: str) -> list[int]:

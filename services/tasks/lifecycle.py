@@ -11,7 +11,7 @@ from domain.certificate import effective_status
 from domain.enums import CertificateStatus, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import CHINA
-from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules
+from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules, is_split_container
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.checklists.drawing import draw_checklist, task_items, withdraw_container_checklist
@@ -57,8 +57,7 @@ async def refuse_if_split(task: SurveillanceTask) -> None:
     relocation inspection with its sampling issued alongside is no container: the
     inspection is still done on the task itself, the sampling on its own sub-task.)"""
     children = await SurveillanceTask.filter(parent_id=task.id).values_list("kind", flat=True)
-    alongside = task.kind == TaskKind.RELOCATION and set(children) == {TaskKind.SAMPLING}
-    if children and not alongside:
+    if is_split_container(task.kind, set(children)):
         raise DomainError(ErrorCode.CONFLICT, "this task is split: act on its sub-tasks", ("taskId",))
 
 
