@@ -6,6 +6,7 @@ from store.models.checklists import ChecklistEvidence, ChecklistItem
 from store.models.corrective import CorrectiveAction, CorrectiveActionEvidence
 from store.models.documents import Document
 from store.models.forms import FormSignoff
+from store.models.notices import OutboxEvent
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
@@ -30,6 +31,7 @@ from store.models.tasks import (
 )
 
 __all__ = [
+    "OutboxEvent",
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",

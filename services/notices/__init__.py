@@ -1,0 +1,1 @@
+"""Notices: the outbox (written inside commands), fan-out and delivery (the worker)."""
