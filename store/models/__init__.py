@@ -31,7 +31,6 @@ from store.models.tasks import (
 )
 
 __all__ = [
-    "OutboxEvent",
     "AuditEntry",
     "Certificate",
     "CertificateStatusChange",
@@ -51,6 +50,7 @@ __all__ = [
     "LabRequest",
     "NonConformity",
     "OrgUnit",
+    "OutboxEvent",
     "PersonDayEntry",
     "PolicyRevision",
     "PolicyRule",

@@ -34,7 +34,7 @@ class User(Model):
     unit = fields.ForeignKeyField("models.OrgUnit", related_name="members", db_index=True, on_delete=fields.RESTRICT)
     active = fields.BooleanField(default=True)
     email = fields.CharField(max_length=254, null=True)  # for notices; shown to who may read people
-    language = fields.CharField(max_length=8, null=True)  # zh / en for errors and notices; else Accept-Language, else zh
+    language = fields.CharField(max_length=8, null=True)  # zh / en (errors, notices); else Accept-Language, zh
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
