@@ -3,6 +3,14 @@ read a task's checklist, answer its items, add a task-specific item."""
 
 from __future__ import annotations
 
+from domain.checklists import ChecklistAnswer
+from domain.errors import DomainError
+from schema.relay import from_global_id
+from services.checklists.answering import answer_checklist_item
+from services.errors import AuthorizationError
+from store.models import ChecklistItem
+from tests.services.services_support import session_for
+
 ITEM_FIELDS = """id code title titleEn text textEn focus source clauseVersion answer severity description reason
   note answeredBy { login } answeredAt capturedAt version
   evidence { document { id filename contentType downloadUrl } capturedAt latitude longitude }"""
@@ -50,6 +58,25 @@ async def answer_checklist(
             done = await answer(api, item, as_user=as_user)
         if not done["userErrors"]:
             answered.append(done["item"])
+    return answered
+
+
+async def answer_open_items(task_id: str, *, as_user: str) -> int:
+    """Answer every open item of the task as conforming, as `as_user`, through the service
+    (what `answerChecklistItem` calls) rather than one GraphQL request each: for tests about
+    what follows the checklist. An item the caller may not answer is left as it is."""
+    session = await session_for(as_user)
+    open_items = ChecklistItem.filter(task_id=from_global_id(task_id)[1], answer=None, withdrawn_at=None)
+    answered = 0
+    for item_id in await open_items.values_list("id", flat=True):
+        try:
+            await answer_checklist_item(
+                session, item_id=item_id, answer=ChecklistAnswer.CONFORMS, severity=None, description=None,
+                reason=None, note=None, captured_at=None, expected_version=None, evidence=[],
+            )  # fmt: skip
+        except (AuthorizationError, DomainError):
+            continue
+        answered += 1
     return answered
 
 

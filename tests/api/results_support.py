@@ -1,7 +1,7 @@
 """Helpers for result tests: drive a task to a submitted, reviewed or decided state, change a
 decided result, or run a relocation whose sampling failed on marking."""
 
-from tests.api.checklist_support import answer_checklist
+from tests.api.checklist_support import answer_open_items
 from tests.api.tasks_support import TASK_FIELDS, assign, create, get, issue, ok, start
 
 OUTCOME_FIELDS = f"""{TASK_FIELDS} complex
@@ -36,7 +36,7 @@ async def submit(api, task, conclusion="PASS", findings=(), *, as_user="east.ins
     """Submit as `as_user`, first answering every open checklist item as conforming (as that
     user, so who may not answer changes nothing); `answer=False` leaves the checklist as it is."""
     if answer:
-        await answer_checklist(api, task["id"], as_user=as_user)
+        await answer_open_items(task["id"], as_user=as_user)
     body = {"taskId": task["id"], "expectedVersion": task["version"], "conclusion": conclusion, "summary": summary,
             "nonconformities": list(findings)}  # fmt: skip
     return await mutate(api, "submitResults", "SubmitResultsInput", body, as_user=as_user)
