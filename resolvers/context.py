@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from domain.public_status import public_url
 from domain.tasks import TaskStatus, aggregate_status
 from resolvers.loaders import Loaders
 from resolvers.presenters import Presenters
@@ -22,6 +23,7 @@ class GraphQLContext:
     sync: PolicySync
     request: object = None
     auth_error: str | None = None
+    public_base_url: str | None = None  # PUBLIC_BASE_URL, else this request's base URL (server/graphql_view.py)
     _loaders: Loaders | None = field(default=None, init=False)
 
     @property
@@ -39,6 +41,10 @@ class GraphQLContext:
     def local_date(instant):
         """The service's calendar date of a stored instant."""
         return local_date(instant)
+
+    def public_status_url(self, number: str) -> str | None:
+        """The public status page of a certificate number (domain/public_status.py)."""
+        return public_url(self.public_base_url, number) if self.public_base_url else None
 
     @property
     def loaders(self) -> Loaders:

@@ -180,6 +180,14 @@ class Certificate(Node):
         category = await info.context.loaders.product_category.load(self._model.product_category_id)
         return category.implementation_rule
 
+    @strawberry.field(
+        description="公开查询页 The certificate's public status page (no sign-in; `?on=YYYY-MM-DD` for a past day; "
+        "`/qr.svg` or `/qr.png` appended gives its QR code for printing), under PUBLIC_BASE_URL. Null when the "
+        "number is not letters, digits and hyphens (such a certificate has no public page)."
+    )
+    def public_status_url(self, info: strawberry.Info) -> str | None:
+        return info.context.public_status_url(self.number)
+
     @strawberry.field(description="状态历史 Status history, oldest first.")
     async def status_history(self, info: strawberry.Info) -> list[CertificateStatusChange]:
         rows = await info.context.loaders.status_history.load(self._model.id)

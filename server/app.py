@@ -20,6 +20,8 @@ from server.downloads import bundle_route, download_route, generated_form_route,
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
+from server.public_status import public_routes
+from server.rate_limit import PublicRateLimit
 from server.settings import Settings, load_settings
 from services.calendar import build_calendar
 from services.certificate_expiry import expiry_sweeps
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
             Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),
             Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
+            *public_routes(settings, PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies)),
         ],
         lifespan=lifespan,
         middleware=[

@@ -72,7 +72,13 @@ class SurveilGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response) -> GraphQLContext:
         session, auth_error = await self._signed_in(request)
-        return GraphQLContext(session=session, sync=self.authenticator.sync, request=request, auth_error=auth_error)
+        return GraphQLContext(
+            session=session,
+            sync=self.authenticator.sync,
+            request=request,
+            auth_error=auth_error,
+            public_base_url=self.settings.public_base_url or str(request.base_url),
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         """Every JSON the endpoint reads (a body, multipart `operations` and `map`, GET

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from limits import parse as parse_rate
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from domain.provinces import canonical_provinces
+from server.rate_limit import parse_networks
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
@@ -54,6 +58,12 @@ class Settings:
     suspension_months: int = 6  # 暂停期限 (a voluntary suspension is 12 months)
     holidays_file: str | None = None  # official holidays / make-up working days over chinesecalendar's data
     time_zone: str = DEFAULT_TIME_ZONE  # whose calendar dates the rules use (services/clock.py); storage is UTC
+    # The public certificate page (server/public_status.py): the address printed in QR codes and
+    # given as publicStatusUrl (required in production; else the request's own base URL), the
+    # per-client budget of the public pages, and the proxies whose X-Forwarded-For is believed.
+    public_base_url: str | None = None
+    public_rate_limit: str = "60/minute"
+    trusted_proxies: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     @property
@@ -111,8 +121,12 @@ def load_settings() -> Settings:
         suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),
         holidays_file=os.environ.get("SURVEIL_HOLIDAYS_FILE") or None,
         time_zone=os.environ.get("SURVEIL_TIME_ZONE") or DEFAULT_TIME_ZONE,
+        public_base_url=(os.environ.get("PUBLIC_BASE_URL") or "").strip().rstrip("/") or None,
+        public_rate_limit=os.environ.get("PUBLIC_RATE_LIMIT") or "60/minute",
+        trusted_proxies=tuple(p.strip() for p in os.environ.get("SURVEIL_TRUSTED_PROXIES", "").split(",") if p.strip()),
     )
     check(settings)
+    check_public(settings)
     return settings
 
 
@@ -140,3 +154,25 @@ def check(settings: Settings) -> None:
     for path in (settings.jwt_public_key_file, settings.jwks_file):
         if path and not Path(path).is_file():
             raise RuntimeError(f"{path} does not exist")
+
+
+def check_public(settings: Settings) -> None:
+    """PUBLIC_BASE_URL, PUBLIC_RATE_LIMIT and SURVEIL_TRUSTED_PROXIES, before anything is served."""
+    try:
+        parse_rate(settings.public_rate_limit)
+    except ValueError:
+        raise RuntimeError(f"PUBLIC_RATE_LIMIT {settings.public_rate_limit!r}: give e.g. 60/minute") from None
+    try:
+        parse_networks(settings.trusted_proxies)
+    except ValueError as exc:
+        raise RuntimeError(f"SURVEIL_TRUSTED_PROXIES: {exc}") from None
+    base = settings.public_base_url
+    if base is None:
+        if settings.production:
+            raise RuntimeError("production needs PUBLIC_BASE_URL (e.g. https://ccc.example.org): QR codes print it")
+        return
+    parts = urlsplit(base)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise RuntimeError("PUBLIC_BASE_URL must be an http(s) URL without query or fragment")
+    if settings.production and parts.scheme != "https":
+        raise RuntimeError("production prints an https PUBLIC_BASE_URL in its QR codes")

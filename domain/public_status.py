@@ -1,0 +1,145 @@
+"""Public certificate status (证书状态公开查询): what market regulators, customs and buyers may
+read about a certificate without signing in, and its status on a given day.
+
+Public: the status word, holder, factory name, product category and validity. Nothing else
+(no ids, no class, no tasks, no people, no reasons). Messages are given in Chinese and English at
+once: the page is bilingual.
+
+A number is looked up as the registry compares numbers (NFKC, trimmed, without regard to case:
+`２０２１ｅａ-１` is `2021EA-1`). Certificate numbers are letters, digits and hyphens (CCC
+numbers are 14-19 digits; foreign and older numbers carry letters and hyphens), at most 64.
+
+The status on a day is the status at the END of that day in the service's time zone (a
+certificate suspended at 15:00 is suspended on that day); when it changed during the day, every
+status it held that day is listed too. Before its issue date a certificate is NOT_YET_ISSUED (尚未
+发证); after its expiresOn a valid or suspended one is EXPIRED, as on the registry's own pages. A
+day after the service's today is refused: a status to come is not known."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from urllib.parse import quote
+
+from domain.certificate import EXPIRING
+from domain.enums import CertificateStatus
+from domain.errors import DomainError, ErrorCode
+
+NUMBER_MAX = 64  # domain/registry.py CERTIFICATE_NUMBER_MAX
+RAW_MAX = 256  # what is read of a path segment at all: NFKC may grow a text 18-fold, so bound it first
+NUMBER_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{0,63}", re.ASCII)
+DAY_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+PATH = "/public/certificates/"
+
+
+class PublicStatus(StrEnum):
+    VALID = "VALID"
+    SUSPENDED = "SUSPENDED"
+    REVOKED = "REVOKED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    NOT_YET_ISSUED = "NOT_YET_ISSUED"
+
+
+WORDS: dict[PublicStatus, tuple[str, str]] = {
+    PublicStatus.VALID: ("有效", "Valid"),
+    PublicStatus.SUSPENDED: ("暂停", "Suspended"),
+    PublicStatus.REVOKED: ("撤销", "Revoked"),
+    PublicStatus.CANCELLED: ("注销", "Cancelled"),
+    PublicStatus.EXPIRED: ("过期", "Expired"),
+    PublicStatus.NOT_YET_ISSUED: ("尚未发证", "Not yet issued"),
+}
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: date
+    status: PublicStatus  # at the end of the day
+    during_day: tuple[PublicStatus, ...]  # every status held that day, in order (one when it did not change)
+
+
+def public_number(raw: str) -> str:
+    """The number as typed, normalised (NFKC, trimmed), or INVALID/TOO_LONG saying why."""
+    if len(raw) > RAW_MAX:
+        raise DomainError(ErrorCode.TOO_LONG, f"证书编号过长 A certificate number has at most {NUMBER_MAX} characters")
+    number = unicodedata.normalize("NFKC", raw).strip()
+    if len(number) > NUMBER_MAX:
+        raise DomainError(ErrorCode.TOO_LONG, f"证书编号过长 A certificate number has at most {NUMBER_MAX} characters")
+    if not NUMBER_PATTERN.fullmatch(number):
+        raise DomainError(
+            ErrorCode.INVALID,
+            "证书编号格式不正确 A certificate number is letters, digits and hyphens (e.g. 2021001000000), "
+            "without spaces",
+        )
+    return number
+
+
+def spellings(number: str) -> list[str]:
+    """The stored spellings one look-up by the unique index covers: as given, upper and lower case."""
+    return sorted({number, number.upper(), number.lower()})
+
+
+def public_day(raw: str, today: date) -> date:
+    """`?on=YYYY-MM-DD` (full-width digits allowed): a real calendar day, not after `today`."""
+    text = unicodedata.normalize("NFKC", raw[:32]).strip()
+    if len(raw) > 32 or not DAY_PATTERN.fullmatch(text):
+        raise DomainError(ErrorCode.INVALID, "日期格式应为 YYYY-MM-DD The date must be written YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID, f"日期不存在 There is no such day as {text}") from None
+    if day > today:
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"不能查询未来日期 The status on a day after today ({today.isoformat()}) is not known yet",
+        )
+    return day
+
+
+def _effective(status: CertificateStatus, expires_on: date, day: date) -> PublicStatus:
+    if status in EXPIRING and day > expires_on:
+        return PublicStatus.EXPIRED
+    return PublicStatus(status.value)
+
+
+def status_today(status: CertificateStatus, issued_on: date, expires_on: date, today: date) -> DayStatus:
+    """Now, from the certificate's own row (a certificate registered with a future issue date
+    would not be issued yet)."""
+    now = PublicStatus.NOT_YET_ISSUED if today < issued_on else _effective(status, expires_on, today)
+    return DayStatus(today, now, (now,))
+
+
+def status_on(
+    day: date, issued_on: date, expires_on: date, changes: Sequence[tuple[date, CertificateStatus]]
+) -> DayStatus:
+    """The status on `day` from the status history: `changes` are (the service's date of the
+    change, the status moved to), oldest first, those after `day` left out or ignored. From its
+    issue date a certificate is valid until its history says otherwise (an issue recorded later
+    than its issue date counts from that date)."""
+    if day < issued_on:
+        return DayStatus(day, PublicStatus.NOT_YET_ISSUED, (PublicStatus.NOT_YET_ISSUED,))
+    start = CertificateStatus.VALID
+    held: list[CertificateStatus] = []
+    for on, status in changes:
+        if on < day:
+            start = status
+        elif on == day:
+            held.append(status)
+    during: list[PublicStatus] = []
+    for status in (start, *held):
+        word = _effective(status, expires_on, day)
+        if not during or during[-1] != word:
+            during.append(word)
+    return DayStatus(day, during[-1], tuple(during))
+
+
+def public_url(base_url: str, number: str) -> str | None:
+    """The page of `number` under `base_url`; None for a stored number the page cannot serve
+    (outside the pattern above)."""
+    if not NUMBER_PATTERN.fullmatch(number):
+        return None
+    return f"{base_url.rstrip('/')}{PATH}{quote(number, safe='')}"
