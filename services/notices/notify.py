@@ -53,7 +53,7 @@ async def task_params(task: SurveillanceTask, factory: Factory | None = None) ->
     if factory is not None:
         name = factory.name
     else:
-        name = await Factory.filter(id=task.factory_id).values_list("name", flat=True).first()
+        name = await Factory.filter(id=task.factory_id).first().values_list("name", flat=True)
     return {"task_number": task.number, "factory_name": name, **both("task_kind", "kind", task.kind)}
 
 

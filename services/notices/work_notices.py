@@ -83,7 +83,7 @@ async def certificate_moved(
 
 
 async def _holder_unit(certificate: Certificate) -> int | None:
-    return await Factory.filter(id=certificate.factory_id).values_list("enterprise_unit_id", flat=True).first()
+    return await Factory.filter(id=certificate.factory_id).first().values_list("enterprise_unit_id", flat=True)
 
 
 async def dispute_settled(dispute) -> None:
