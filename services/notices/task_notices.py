@@ -69,7 +69,7 @@ async def team_changed(task: SurveillanceTask, members: Iterable[int], removed: 
     pre-notice with the team's size."""
     members = list(members)
     params = {**await task_params(task), **window(task), "leader": leader, "team_size": len(members)}
-    await notify(K.TEAM_ASSIGNED, params, subject_type=TASK, subject_id=task.id, people=[*members, *removed])
+    await notify(K.TEAM_ASSIGNED, params, subject_type=TASK, subject_id=task.id, task=task, people=[*members, *removed])
     await rescheduled(task, len(members))
 
 
@@ -94,23 +94,23 @@ async def cancelled(task: SurveillanceTask, why: str) -> None:
 
 async def delegated(task: SurveillanceTask, agency: OrgUnit) -> None:
     params = {**await task_params(task), **window(task), "agency": agency.code}
-    await notify(K.TASK_DELEGATED, params, subject_type=TASK, subject_id=task.id, units=[agency.code, "hq"])
+    await notify(K.TASK_DELEGATED, params, subject_type=TASK, subject_id=task.id, task=task, units=[agency.code, "hq"])
 
 
 async def withdrawn(task: SurveillanceTask, agency_code: str, why: str, base: dict | None = None) -> None:
     """A delegated task taken back from its agency (cancelled, or the factory moved)."""
     params = {**(base or await task_params(task)), "reason": why}
-    await notify(K.TASK_WITHDRAWN, params, subject_type=TASK, subject_id=task.id, units=[agency_code])
+    await notify(K.TASK_WITHDRAWN, params, subject_type=TASK, subject_id=task.id, task=task, units=[agency_code])
 
 
 async def exception(task: SurveillanceTask, reason: object, details: str) -> None:
     """The responsible unit handles it (HQ too when it was escalated)."""
     params = {**await task_params(task), **both("exception_reason", "reason", reason), "details": details}
     units = await codes(task.responsible_unit_id)
-    await notify(K.TASK_EXCEPTION, params, subject_type=TASK, subject_id=task.id, units=units)
+    await notify(K.TASK_EXCEPTION, params, subject_type=TASK, subject_id=task.id, task=task, units=units)
 
 
 async def escalated(task: SurveillanceTask, note: str) -> None:
     params = {**await task_params(task), "note": note}
     units = ["hq", *await task_units(task)]
-    await notify(K.TASK_ESCALATED, params, subject_type=TASK, subject_id=task.id, units=units)
+    await notify(K.TASK_ESCALATED, params, subject_type=TASK, subject_id=task.id, task=task, units=units)

@@ -36,7 +36,9 @@ async def lab_report_in(task: SurveillanceTask, sample, passed: bool) -> None:
         "sample_identifier": sample.identifier,
         **both("yes_no_passed", "passed", passed),
     }
-    await notify(K.LAB_REPORT_IN, params, subject_type="Sample", subject_id=sample.id, units=await task_units(task))
+    await notify(
+        K.LAB_REPORT_IN, params, subject_type="Sample", subject_id=sample.id, task=task, units=await task_units(task)
+    )
 
 
 async def results_submitted(task: SurveillanceTask, result, findings: list[NonConformity]) -> None:
@@ -45,7 +47,7 @@ async def results_submitted(task: SurveillanceTask, result, findings: list[NonCo
     base = await task_params(task)
     review = {**base, **both("conclusion", "conclusion", result.conclusion), "result_version": result.number}
     units = await codes(task.responsible_unit_id)
-    await notify(K.REVIEW_DUE, review, subject_type=TASK, subject_id=task.id, units=units)
+    await notify(K.REVIEW_DUE, review, subject_type=TASK, subject_id=task.id, task=task, units=units)
     if findings:
         listed = "\n".join(f"- {f.clause}: {f.description}" for f in findings)
         params = {**base, "count": len(findings), "correction_due": iso(findings[0].correction_due), "findings": listed}
@@ -54,7 +56,7 @@ async def results_submitted(task: SurveillanceTask, result, findings: list[NonCo
 
 async def review_agreed(task: SurveillanceTask) -> None:
     units = await codes(task.responsible_unit_id)
-    await notify(K.DECISION_DUE, await task_params(task), subject_type=TASK, subject_id=task.id, units=units)
+    await notify(K.DECISION_DUE, await task_params(task), subject_type=TASK, subject_id=task.id, task=task, units=units)
 
 
 async def certificate_moved(
@@ -104,7 +106,7 @@ async def dispute_settled(dispute) -> None:
 async def dispute_escalated(dispute, analysis: str) -> None:
     task = await SurveillanceTask.get(id=dispute.task_id)
     params = {**await task_params(task), "analysis": analysis}
-    await notify(K.DISPUTE_ESCALATED, params, subject_type="Dispute", subject_id=dispute.id, units=["hq"])
+    await notify(K.DISPUTE_ESCALATED, params, subject_type="Dispute", subject_id=dispute.id, task=task, units=["hq"])
 
 
 async def lab_request_answered(request: LabRequest) -> None:
@@ -122,7 +124,12 @@ async def lab_request_answered(request: LabRequest) -> None:
 async def purchase_assigned(task: SurveillanceTask, assignment, buyer_id: int) -> None:
     params = {**await task_params(task), "instructions": assignment.instructions}
     await notify(
-        K.PURCHASE_ASSIGNED, params, subject_type="PurchaseAssignment", subject_id=assignment.id, people=[buyer_id]
+        K.PURCHASE_ASSIGNED,
+        params,
+        subject_type="PurchaseAssignment",
+        subject_id=assignment.id,
+        task=task,
+        people=[buyer_id],
     )
 
 
