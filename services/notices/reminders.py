@@ -29,9 +29,10 @@ from store.models import OrgUnit, ReminderSent
 from store.models.notices import OutboxEvent
 
 BATCH = 500  # ids per IN list, inside SQLite's variable limit
+SYSTEM_LOGIN = "reminders"  # the actor of the outbox rows and the audit record
 
 
-@command(system=True, system_login="reminders")
+@command(system=True, system_login=SYSTEM_LOGIN)
 async def send_due_reminders(
     work: Work,
     *,
