@@ -105,3 +105,5 @@ class AuditAction(StrEnum):
     IMPORT_CREATE = "import.create"
     IMPORT_UPDATE = "import.update"
     IMPORT_RUN = "import.run"
+    # Notices (issue 14): one record per reminder run that sent anything, with the counts per kind.
+    NOTICE_REMINDERS = "notice.reminders"

@@ -21,6 +21,7 @@ class NoticeKind(StrEnum):
     NONCONFORMITIES = "results.nonconformities"  # its findings with their correction deadlines
     CERTIFICATE_DECISION = "certificate.decision"  # suspension/restoration/revocation/cancellation + ground
     DISPUTE_OUTCOME = "dispute.outcome"
+    INSPECTION_CANCELLED = "inspection.cancelled"  # a task it was told of is called off
     # --- To staff ---
     TEAM_ASSIGNED = "team.assigned"
     PURCHASE_ASSIGNED = "purchase.assigned"
@@ -28,6 +29,7 @@ class NoticeKind(StrEnum):
     DECISION_DUE = "decision.due"
     TASK_EXCEPTION = "task.exception"
     TASK_ESCALATED = "task.escalated"
+    DISPUTE_ESCALATED = "dispute.escalated"  # a dispute handed to HQ to settle (§4.8)
     LAB_REPORT_IN = "lab_report.in"
     PROBLEM_ANSWERED = "problem.answered"
     # --- To partner agencies ---

@@ -17,6 +17,7 @@ from services.clock import local_date
 from services.context import ServiceConfig, Session
 from services.documents import checked_file, keep_document
 from services.gates import GATES, SAMPLE_COLUMNS
+from services.notices import work_notices
 from services.runner import Work, command
 from services.scoping import in_units
 from services.tasks.common import save
@@ -130,6 +131,7 @@ async def record_sample(
         executing_unit_id=task.executing_unit_id,
     )
     await audit_log.record(AuditAction.SAMPLE_SEAL, "Sample", sample.id, after={"identifier": ident, "task": task.id})
+    await work_notices.sample_taken(task, sample)
     return sample
 
 
@@ -254,6 +256,7 @@ async def submit_report(
         sample.id,
         after={"passed": passed, "markingNonconformity": marking_nonconformity, "items": len(cleaned)},
     )
+    await work_notices.lab_report_in(await SurveillanceTask.get(id=sample.task_id), sample, passed)
     return sample
 
 

@@ -13,6 +13,7 @@ from domain.validation import clean_text
 from services import audit_log
 from services.context import Session
 from services.gates import GATES
+from services.notices import work_notices
 from services.runner import Work, command
 from services.scoping import in_units
 from services.tasks.queries import visible_tasks
@@ -80,6 +81,8 @@ async def answer_report(work: Work, *, report_id: int, text: str) -> ProblemRepo
     if report.status != "ANSWERED":
         await ProblemReport.filter(id=report.id).update(status="ANSWERED")
     await audit_log.record(AuditAction.PROBLEM_ANSWER, "ProblemReport", report.id, reason=body)
+    unit = await OrgUnit.filter(id=report.unit_id).values_list("code", flat=True)
+    await work_notices.problem_answered(report, body, unit)
     return await ProblemReport.get(id=report.id)
 
 

@@ -13,6 +13,7 @@ from domain.tasks import ExceptionReason, SamplingMethod, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
+from services.notices import task_notices, work_notices
 from services.purchases.closing import close
 from services.runner import Work, command
 from services.tasks.common import move, save
@@ -59,6 +60,7 @@ async def assign_buyer(
         assignment.id,
         after={"task": task.id, "buyer": login, "instructions": text},
     )
+    await work_notices.purchase_assigned(task, assignment, buyer.id)
     return assignment
 
 
@@ -115,4 +117,5 @@ async def report_problem(
         reported_at=datetime.now(UTC),
     )
     await close(assignment, AssignmentStatus.EXCEPTION, AuditAction.PURCHASE_PROBLEM, text, reason=reason.value)
+    await task_notices.exception(task, reason, text)
     return assignment

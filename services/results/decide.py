@@ -26,6 +26,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.certificate_expiry import expire_certificate
 from services.clock import today
+from services.notices import work_notices
 from services.results import facts
 from services.runner import Work, command
 from services.tasks.common import move, save
@@ -86,7 +87,7 @@ async def decide(
         decided_at=datetime.now(UTC),
     )
     for certificate in certificates:
-        await _apply(session, certificate, outcome, ground, why)
+        await _apply(session, certificate, outcome, ground, why, task)
     left = [c.number for c in certificates if not applies_to(CertificateStatus(c.status), outcome)]
     await audit_log.record(
         AuditAction.DECISION,
@@ -104,22 +105,22 @@ async def decide(
     return task
 
 
-async def _apply(session, certificate: Certificate, outcome, ground, why: str) -> None:
+async def _apply(session, certificate: Certificate, outcome, ground, why: str, task: SurveillanceTask) -> None:
     target = TARGET_STATUS[outcome]
     current = CertificateStatus(certificate.status)
     if target is None or not applies_to(current, outcome):
         return
     if current == target == CertificateStatus.SUSPENDED:  # suspended again: a new period and ground
-        await _suspend_again(session, certificate, ground, why)
+        await _suspend_again(session, certificate, ground, why, task)
         return
     try:
         check_move(current, target)
     except DomainError as exc:
         raise DomainError(exc.code, f"certificate {certificate.number}: {exc.message}", ("outcome",)) from exc
-    await move_certificate(session, certificate, target, why, ground)
+    await move_certificate(session, certificate, target, why, ground, task=task)
 
 
-async def _suspend_again(session, certificate: Certificate, ground, why: str) -> None:
+async def _suspend_again(session, certificate: Certificate, ground, why: str, task: SurveillanceTask) -> None:
     until = suspension_end(today(), ground or SuspensionGround.OTHER, session.config.suspension_months)
     until = max(until, certificate.suspended_until or until)
     matched = await Certificate.filter(id=certificate.id, version=certificate.version).update(
@@ -137,6 +138,9 @@ async def _suspend_again(session, certificate: Certificate, ground, why: str) ->
         after={"suspendedUntil": until.isoformat(), "ground": (ground or SuspensionGround.OTHER).value},
         reason=why,
     )
+    await work_notices.certificate_moved(
+        certificate, CertificateStatus.SUSPENDED, ground or SuspensionGround.OTHER, why, task
+    )
 
 
 async def move_certificate(
@@ -147,6 +151,7 @@ async def move_certificate(
     ground=None,
     *,
     action: AuditAction = AuditAction.CERTIFICATE_STATUS,
+    task: SurveillanceTask | None = None,
 ):
     """One audited move of the certificate status machine, kept in its history (a decision's
     move, or an administrator's cancellation: `action` names which)."""
@@ -179,6 +184,8 @@ async def move_certificate(
         after={"status": target.value, "ground": updates["suspension_ground"]},
         reason=why,
     )
+    # The holder is told with the ground: through the task decided on, else through the factory.
+    await work_notices.certificate_moved(certificate, target, updates["suspension_ground"], why, task)
 
 
 @command(gate="Task", action="change_result")

@@ -14,6 +14,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log, versioning
 from services.context import Session
 from services.gates import GATES
+from services.notices import work_notices
 from services.results.facts import team_ids
 from services.runner import Work, command
 from store.models import Dispute, SurveillanceTask
@@ -63,6 +64,7 @@ async def escalate(work: Work, *, dispute_id: int, expected_version: int, analys
         after={"status": "ESCALATED"},
         reason=text,
     )
+    await work_notices.dispute_escalated(dispute, text)
     return dispute
 
 
@@ -109,4 +111,5 @@ async def settle(
         after={"status": "SETTLED"},
         reason=text,
     )
+    await work_notices.dispute_settled(dispute)
     return dispute

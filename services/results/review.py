@@ -13,6 +13,7 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.clock import today
+from services.notices import work_notices
 from services.results.facts import corrections, current_result, team_ids
 from services.runner import Work, command
 from services.tasks.common import move, save
@@ -47,6 +48,8 @@ async def review(
     )
     target = TaskStatus.REVIEWED if outcome == ReviewOutcome.AGREE else TaskStatus.RETURNED
     await move(task, target, AuditAction(f"task.review_{outcome.value.lower()}"), text or None)
+    if outcome == ReviewOutcome.AGREE:
+        await work_notices.review_agreed(task)
     return task
 
 

@@ -17,6 +17,7 @@ from services import audit_log
 from services.checklists import queries as checklist_queries
 from services.clock import local_date, today
 from services.documents import checked_file, keep_document
+from services.notices import work_notices
 from services.results.carry import carry_corrective_actions
 from services.results.facts import current_result
 from services.runner import Work, command
@@ -120,6 +121,7 @@ async def submit_results(
             **({"correctiveActionsCarried": carried} if carried else {}),
         },
     )
+    await work_notices.results_submitted(task, result, created)
     return task
 
 

@@ -19,6 +19,7 @@ from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
 from services.errors import Forbidden
+from services.notices import task_notices
 from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
 from services.tasks.common import KIND, move, save
@@ -46,6 +47,7 @@ async def report_exception(
         reported_by_id=session.actor.user_id,
         reported_at=datetime.now(UTC),
     )
+    await task_notices.exception(task, reason, text)
     return task
 
 
@@ -83,6 +85,7 @@ async def handle_exception(
             escalated=False,
             **back_to_issued,
         )
+        await task_notices.rescheduled(task)
     elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
         await _end_team(session, task, why)
         await move(
@@ -96,9 +99,11 @@ async def handle_exception(
             escalated=False,
             **back_to_issued,
         )
+        await task_notices.rescheduled(task)  # the kind changed: a notified enterprise is told
     elif handling == ExceptionHandling.CANCEL:
         await withdraw_open_work(task.id, why)
         await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
+        await task_notices.cancelled(task, why)
     else:  # ESCALATE: stays an exception, now for HQ only to handle
         await save(task, escalated=True)
         await audit_log.record(
@@ -108,6 +113,7 @@ async def handle_exception(
             after={"escalated": True},
             reason=why,
         )
+        await task_notices.escalated(task, why)
     if open_exception is not None:
         await TaskException.filter(id=open_exception.id).update(
             handling=handling,

@@ -11,6 +11,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.tasks import OPEN, TaskKind, TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
+from services.notices import work_notices
 from services.runner import Work, command
 from store.models import LabRequest, OrgUnit, SurveillanceTask
 
@@ -75,4 +76,5 @@ async def decide_request(work: Work, *, request_id: int, accepted: bool, reason:
         after={"request": request.id, "accepted": accepted},
         reason=why,
     )
+    await work_notices.lab_request_answered(request)
     return request

@@ -19,6 +19,7 @@ from services.clock import today
 from services.context import Session
 from services.errors import Forbidden
 from services.gate_conditions import on_team
+from services.notices import task_notices
 from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
 from services.tasks.common import KIND, move, save
@@ -49,6 +50,7 @@ async def issue_task(work: Work, *, task_id: int, expected_version: int) -> Surv
     await draw_checklist(task)  # issued for the first time: a draft is issued only once
     if task.kind == TaskKind.RELOCATION and await needs_its_sampling(task, factory):
         await _child(task, TaskKind.SAMPLING, None, "sampling issued with the relocation inspection (§4.6)")
+    await task_notices.issued(task, factory)
     return task
 
 
@@ -75,6 +77,7 @@ async def start_task(work: Work, *, task_id: int, expected_version: int) -> Surv
         factory = await Factory.get(id=task.factory_id)
         updates["enterprise_unit_id"] = factory.enterprise_unit_id
     await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, **updates)
+    await task_notices.started(task)
     return task
 
 
@@ -84,6 +87,7 @@ async def cancel_task(work: Work, *, task_id: int, expected_version: int, reason
     task = work.target
     await withdraw_open_work(task.id, why)
     await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why)
+    await task_notices.cancelled(task, why)
     for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
         await withdraw_open_work(child.id, f"parent cancelled: {why}")
         await move(child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
@@ -217,6 +221,7 @@ async def delegate_task(
         after={"executingUnit": agency.code},
         reason=why,
     )
+    await task_notices.delegated(task, agency)
     return task
 
 
@@ -253,6 +258,8 @@ async def schedule_task(
         after=_iso(updates),
         reason=None,
     )
+    if "planned_start" in updates and (before["planned_start"], before["planned_end"]) != (planned_start, planned_end):
+        await task_notices.rescheduled(task)
     return task
 
 

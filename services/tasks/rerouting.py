@@ -12,6 +12,7 @@ from domain.enums import UnitKind
 from domain.tasks import OPEN, ExceptionReason, TaskStatus, executing_unit_after_move, status_after_team_left
 from services import audit_log
 from services.context import Session
+from services.notices import task_notices
 from services.purchases.closing import withdraw_open_work
 from services.tasks.common import move, save
 from services.tasks.team import describe_team
@@ -53,6 +54,8 @@ async def follow_factory(session: Session, factory: Factory, why: str) -> int:
         )
         if new_executing.id != executing.id:
             await _old_unit_leaves(session, task, why)
+            if executing.kind == UnitKind.FOREIGN_AGENCY:
+                await task_notices.withdrawn(task, executing.code, why)
     return changed
 
 
@@ -81,3 +84,4 @@ async def _old_unit_leaves(session: Session, task: SurveillanceTask, why: str) -
             reported_by_id=session.actor.user_id,
             reported_at=datetime.now(UTC),
         )
+        await task_notices.exception(task, ExceptionReason.FACTORY_MOVED, why)

@@ -12,6 +12,7 @@ from domain.tasks import TaskStatus
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.context import Session
+from services.notices import task_notices
 from services.runner import Work, command
 from services.tasks.common import move, save
 from services.tasks.lifecycle import refuse_if_split
@@ -66,6 +67,9 @@ async def assign_team(
     else:
         await move(task, TaskStatus.TEAM_ASSIGNED, AuditAction.TASK_TEAM_ASSIGN, why)
         await audit_log.record(AuditAction.TASK_TEAM_FORMED, "SurveillanceTask", task.id, after=after, reason=why)
+    removed = [u for u, a in current.items() if u not in wanted]
+    leader_name = next(u.display_name for u in users if u.login == leader)
+    await task_notices.team_changed(task, wanted, removed, leader_name)
     return task
 
 

@@ -11,6 +11,7 @@ from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
 from store.models.registry import Certificate, CertificateStatusChange, Factory, ProductCategory
+from store.models.reminders import ReminderSent
 from store.models.results import (
     Decision,
     Dispute,
@@ -59,6 +60,7 @@ __all__ = [
     "ProductCategory",
     "Purchase",
     "PurchaseAssignment",
+    "ReminderSent",
     "Review",
     "RiskAssessment",
     "RoleAssignment",
