@@ -30,7 +30,7 @@ class InboxPage:
 
 
 async def reader_language(session: Session, accept_language: str | None) -> str:
-    preference = await User.filter(id=session.actor.user_id).values_list("language", flat=True).first()
+    preference = await User.filter(id=session.actor.user_id).first().values_list("language", flat=True)
     return choose_language(preference, accept_language)
 
 

@@ -43,7 +43,7 @@ async def emit(
     if to_enterprise:
         unit_id = task.enterprise_unit_id if task is not None else enterprise_unit_id
         if unit_id is not None:
-            enterprise = await OrgUnit.filter(id=unit_id).values_list("code", flat=True).first()
+            enterprise = await OrgUnit.filter(id=unit_id).first().values_list("code", flat=True)
     audience = {"units": sorted(set(units)), "people": sorted(set(people)), "enterprise": enterprise}
     return await OutboxEvent.create(
         kind=NoticeKind(kind).value,
