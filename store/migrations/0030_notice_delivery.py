@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 "table": "notification",
                 "app": "models",
                 "unique_together": (("user", "event"),),
-                "indexes": [Index(fields=["user", "read_at"])],
+                "indexes": [Index(fields=["user_id", "read_at"])],
                 "pk_attr": "id",
                 "table_description": "One person's inbox entry for one event, rendered when read.",
             },

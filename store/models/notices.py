@@ -77,7 +77,7 @@ class Notification(Model):
     class Meta:
         table = "notification"
         unique_together = (("user", "event"),)
-        indexes = (("user", "read_at"),)
+        indexes = (("user_id", "read_at"),)
 
 
 class WebhookEndpoint(Model):
