@@ -69,7 +69,7 @@ def webhook_recipe() -> dict:
     text = (ROOT / "docs" / "webhooks.md").read_text(encoding="utf-8")
     code = re.search(r"```python\n(.*?)```", text, re.S).group(1)
     scope: dict = {}
-    exec(compile(code, "docs/webhooks.md", "exec"), scope)  # noqa: S102 — our own documentation
+    exec(compile(code, "docs/webhooks.md", "exec"), scope)
     return scope
 
 
@@ -89,7 +89,7 @@ class Receiver:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["content-length"]))
                 outer.keys.append(self.headers.get("x-surveil-delivery", ""))
                 outer.arrived.set()

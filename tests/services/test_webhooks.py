@@ -6,6 +6,7 @@ only; a send interrupted mid-way sent again with the same key."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from schema.relay import to_global_id
@@ -116,10 +117,8 @@ async def test_a_send_interrupted_mid_way_is_sent_again_with_the_same_key(api, s
         task = asyncio.create_task(run.run_once(start))
         await asyncio.get_running_loop().run_in_executor(None, wait_until, receiver.arrived.is_set)
         task.cancel()  # the worker dies between its claim and recording the send
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await task
-        except asyncio.CancelledError:
-            pass
         receiver.release.set()
         delivery = await NoticeDelivery.get(channel="WEBHOOK")
         assert delivery.status == "PENDING" and delivery.attempts == 1
