@@ -29,7 +29,7 @@ from store.models import NoticeDelivery
 PENDING = DeliveryStatus.PENDING.value
 
 
-@command(system=True, system_login="worker")
+@command(system=True, system_login="worker:notices")
 async def claim_due(work: Work, *, now: datetime, config: DeliveryConfig) -> list[int]:
     """Due deliveries, claimed for one lease; their attempt is counted now (a crash counts)."""
     work.nothing_changed()  # bookkeeping of the delivery rows: see the module's docstring
@@ -44,7 +44,7 @@ async def claim_due(work: Work, *, now: datetime, config: DeliveryConfig) -> lis
     return ids
 
 
-@command(system=True, system_login="worker")
+@command(system=True, system_login="worker:notices")
 async def settle(work: Work, *, delivery_id: int, error: str | None, now: datetime, config: DeliveryConfig) -> str:
     """After a send: SENT, or the next attempt after a backoff, or DEAD after the last one."""
     delivery = await NoticeDelivery.filter(id=delivery_id, status=PENDING).select_for_update().first()

@@ -29,7 +29,7 @@ async def pending_events(limit: int = 100) -> list[int]:
     return list(await rows.values_list("id", flat=True))
 
 
-@command(system=True, system_login="worker")
+@command(system=True, system_login="worker:notices")
 async def fan_out(work: Work, *, event_id: int, now: datetime | None = None) -> int:
     """Write the event's inbox entries and deliveries; returns how many people it reached
     (0 when another worker has it or had it)."""
