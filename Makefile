@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine (Python 3.11+, nothing else):
 #   make run   — venv, install, migrate SQLite, load the demo world, print tokens, serve GraphiQL
+#                (with the notices worker and a local mail sink beside it, stopped with it)
 #   make test  — venv with test extras, ruff, the whole pytest suite (SQLite, and PostgreSQL when reachable)
 PYTHON ?= python3
 VENV := .venv
@@ -25,6 +26,9 @@ run: $(VENV)/.installed
 	$(BIN)/surveil migrate
 	$(BIN)/surveil seed --demo --print-tokens
 	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql  (paste a token above as the Authorization header)"
+	@echo "Mail sink: smtp://127.0.0.1:8025, messages in data/mail/new (the worker sends there)"
+	$(BIN)/surveil mail-sink & sink=$$!; $(BIN)/surveil worker & worker=$$!; \
+	trap 'kill $$worker $$sink 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/surveil serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

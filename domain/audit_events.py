@@ -107,3 +107,11 @@ class AuditAction(StrEnum):
     IMPORT_RUN = "import.run"
     # Notices (issue 14): one record per reminder run that sent anything, with the counts per kind.
     NOTICE_REMINDERS = "notice.reminders"
+    # Notices (issue 14, E): delivery
+    NOTICE_FAN_OUT = "notice.fan_out"  # an event's recipients decided: inbox entries and deliveries written
+    NOTICE_DEAD = "notice.dead"  # a delivery's last attempt failed: a dead letter
+    NOTICE_RETRY = "notice.retry"  # an HQ administrator sent a dead letter back to be delivered
+    NOTICE_READ = "notice.read"  # a person marked inbox entries read
+    NOTICE_PREFERENCES = "notice.preferences"  # a person changed their channels
+    WEBHOOK_REGISTER = "webhook.register"
+    WEBHOOK_DEACTIVATE = "webhook.deactivate"

@@ -59,8 +59,10 @@ def _upload_digest(upload) -> str:
 
 
 def encode(payload: Any) -> dict:
-    """The payload without its (empty) userErrors, as JSON."""
-    return {f.name: _encode(getattr(payload, f.name)) for f in dataclasses.fields(payload) if f.name != "user_errors"}
+    """The payload without its (empty) userErrors, as JSON; fields a payload lists in
+    `NOT_REPLAYED` (a secret shown once) are not kept, so a replay answers them null."""
+    skip = {"user_errors", *getattr(payload, "NOT_REPLAYED", ())}
+    return {f.name: _encode(getattr(payload, f.name)) for f in dataclasses.fields(payload) if f.name not in skip}
 
 
 def _encode(value: Any) -> Any:

@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         correction_months=settings.correction_months,
         suspension_months=settings.suspension_months,
         calendar=build_calendar(settings.holidays_file),
+        production=settings.production,
     )
     authenticator = Authenticator(TokenVerifier(settings), sync, config, settings)
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)

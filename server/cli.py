@@ -1,4 +1,4 @@
-"""`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
+"""`surveil`: serve, worker, mail-sink, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
 expire, schema export, archive export|verify, stats, import units|factories|certificates|people."""
 
 from __future__ import annotations
@@ -118,6 +118,19 @@ def cmd_serve(args, settings) -> int:
     return 0
 
 
+def cmd_worker(args, settings) -> int:
+    from server.worker import serve
+
+    asyncio.run(serve(settings))
+    return 0
+
+
+def cmd_mail_sink(args, settings) -> int:
+    from server.mail_sink import run
+
+    return run(args.host, args.port, args.folder)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="surveil", description="Post-certification surveillance API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -125,6 +138,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(fn=cmd_serve)
+    worker = sub.add_parser("worker", help="deliver notices (inbox, email, webhooks) and run periodic jobs")
+    worker.set_defaults(fn=cmd_worker)
+    sink = sub.add_parser("mail-sink", help="a local SMTP server keeping every message in a maildir (development)")
+    sink.add_argument("--host", default="127.0.0.1")
+    sink.add_argument("--port", type=int, default=8025)
+    sink.add_argument("--folder", default="data/mail", help="the maildir (messages under new/)")
+    sink.set_defaults(fn=cmd_mail_sink)
     sub.add_parser("migrate", help="apply committed migrations and the seed policy").set_defaults(fn=cmd_migrate)
     seed = sub.add_parser("seed", help="load data")
     seed.add_argument("--demo", action="store_true", help="the demo world (idempotent)")

@@ -18,6 +18,8 @@ from resolvers.corrective import CorrectiveMutation
 from resolvers.forms import FormMutation
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
+from resolvers.notice_admin import NoticeAdminMutation, NoticeAdminQuery
+from resolvers.notices import NoticeMutation, NoticeQuery
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
@@ -55,7 +57,10 @@ def _asks_more_than_typename(document) -> bool:
     return False
 
 
-Query = merge_types("Query", (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery, ArchiveQuery))
+Query = merge_types(
+    "Query",
+    (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery, ArchiveQuery, NoticeQuery, NoticeAdminQuery),
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -72,6 +77,8 @@ Mutation = merge_types(
         AdminOrgMutation,
         AdminRegistryMutation,
         ImportMutation,
+        NoticeMutation,
+        NoticeAdminMutation,
     ),
 )
 

@@ -64,6 +64,20 @@ class Settings:
     public_base_url: str | None = None
     public_rate_limit: str = "60/minute"
     trusted_proxies: tuple[str, ...] = ()
+    # Notices (issue 14): the worker's SMTP server, retries and pace (server/worker.py).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025  # `surveil mail-sink` listens here in development
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str = "surveil@localhost"
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    notice_timeout_seconds: float = 10  # one email or webhook POST
+    notice_retry_base_seconds: float = 30  # first retry; doubling with jitter up to the max
+    notice_retry_max_seconds: float = 3600
+    notice_max_attempts: int = 8  # then the delivery is dead (deadNotices)
+    worker_poll_seconds: float = 5  # between the worker's passes
+    worker_periodic_seconds: float = 300  # between runs of the periodic jobs (reminders)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -124,6 +138,19 @@ def load_settings() -> Settings:
         public_base_url=(os.environ.get("PUBLIC_BASE_URL") or "").strip().rstrip("/") or None,
         public_rate_limit=os.environ.get("PUBLIC_RATE_LIMIT") or "60/minute",
         trusted_proxies=tuple(p.strip() for p in os.environ.get("SURVEIL_TRUSTED_PROXIES", "").split(",") if p.strip()),
+        smtp_host=os.environ.get("SMTP_HOST") or "127.0.0.1",
+        smtp_port=int(os.environ.get("SMTP_PORT", 8025)),
+        smtp_username=os.environ.get("SMTP_USERNAME") or None,
+        smtp_password=os.environ.get("SMTP_PASSWORD") or None,
+        smtp_from=os.environ.get("SMTP_FROM") or "surveil@localhost",
+        smtp_starttls=_flag("SMTP_STARTTLS", False),
+        smtp_tls=_flag("SMTP_TLS", False),
+        notice_timeout_seconds=float(os.environ.get("SURVEIL_NOTICE_TIMEOUT_SECONDS", 10)),
+        notice_retry_base_seconds=float(os.environ.get("SURVEIL_NOTICE_RETRY_BASE_SECONDS", 30)),
+        notice_retry_max_seconds=float(os.environ.get("SURVEIL_NOTICE_RETRY_MAX_SECONDS", 3600)),
+        notice_max_attempts=int(os.environ.get("SURVEIL_NOTICE_MAX_ATTEMPTS", 8)),
+        worker_poll_seconds=float(os.environ.get("SURVEIL_WORKER_POLL_SECONDS", 5)),
+        worker_periodic_seconds=float(os.environ.get("SURVEIL_WORKER_PERIODIC_SECONDS", 300)),
     )
     check(settings)
     check_public(settings)
@@ -137,6 +164,10 @@ def check(settings: Settings) -> None:
         zone_named(settings.time_zone)
     except ValueError as exc:
         raise RuntimeError(f"SURVEIL_TIME_ZONE: {exc}") from None
+    if settings.smtp_starttls and settings.smtp_tls:
+        raise RuntimeError("SMTP_STARTTLS and SMTP_TLS exclude each other: STARTTLS upgrades a plain connection")
+    if settings.notice_max_attempts < 1:
+        raise RuntimeError("SURVEIL_NOTICE_MAX_ATTEMPTS must be at least 1")
     if settings.oidc_jwks_url:
         if not settings.oidc_jwks_url.startswith(("https://", "http://")):
             raise RuntimeError("OIDC_JWKS_URL must be an http(s) URL")

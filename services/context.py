@@ -81,6 +81,7 @@ class ServiceConfig:
     lab_turnaround_working_days: int = 20
     correction_months: int = 3
     suspension_months: int = 6
+    production: bool = False  # production-only rules (webhooks over https only)
     # The official working-day calendar (public holidays, 调休 make-up days), built once at start-up.
     calendar: WorkCalendar = field(default_factory=default_calendar, compare=False)
 

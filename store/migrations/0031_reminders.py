@@ -6,7 +6,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0029_outbox")]
+    dependencies = [("models", "0030_notice_delivery")]
 
     initial = False
 

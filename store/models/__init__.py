@@ -6,7 +6,14 @@ from store.models.checklists import ChecklistEvidence, ChecklistItem
 from store.models.corrective import CorrectiveAction, CorrectiveActionEvidence
 from store.models.documents import Document
 from store.models.forms import FormSignoff
-from store.models.notices import OutboxEvent
+from store.models.notices import (
+    NoticeDelivery,
+    NoticePreference,
+    NoticeRoute,
+    Notification,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from store.models.org import OrgUnit, PolicyRevision, PolicyRule, RoleAssignment, User
 from store.models.purchases import IdempotencyRecord, Purchase, PurchaseAssignment
 from store.models.reference import FrequencyRuleRow, SamplingScheme, SurveillanceClause
@@ -50,6 +57,10 @@ __all__ = [
     "LabReport",
     "LabRequest",
     "NonConformity",
+    "NoticeDelivery",
+    "NoticePreference",
+    "NoticeRoute",
+    "Notification",
     "OrgUnit",
     "OutboxEvent",
     "PersonDayEntry",
@@ -74,4 +85,5 @@ __all__ = [
     "TaskNumberCounter",
     "TeamAssignment",
     "User",
+    "WebhookEndpoint",
 ]

@@ -27,3 +27,101 @@ class OutboxEvent(Model):
 
     class Meta:
         table = "outbox_event"
+
+
+class NoticeRoute(Model):
+    """Who receives what (policies/notice_routes.csv): holders of `role` in a unit of the
+    event's audience receive notices of `kind`."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharField(max_length=64)
+    role = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "notice_route"
+        unique_together = (("kind", "role"),)
+
+
+class NoticePreference(Model):
+    """A person's channels: email on/off (no row: on when the person has an email) and kinds
+    muted from email. The inbox always receives."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.OneToOneField(
+        "models.User", related_name="notice_preference", db_index=True, on_delete=fields.RESTRICT
+    )
+    email_enabled = fields.BooleanField(default=True)
+    muted_kinds = fields.JSONField(default=list)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "notice_preference"
+
+
+class Notification(Model):
+    """One person's inbox entry for one event; title and body are rendered when read, in the
+    reader's language, from the params copied here."""
+
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField("models.User", related_name="notifications", db_index=True, on_delete=fields.RESTRICT)
+    event = fields.ForeignKeyField(
+        "models.OutboxEvent", related_name="notifications", db_index=True, on_delete=fields.RESTRICT
+    )
+    kind = fields.CharField(max_length=64)
+    subject_type = fields.CharField(max_length=32)
+    subject_id = fields.IntField(null=True)
+    params = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField()
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification"
+        unique_together = (("user", "event"),)
+        indexes = (("user_id", "read_at"),)
+
+
+class WebhookEndpoint(Model):
+    """A partner system's receiver, registered by HQ's administrators for one unit: it gets a
+    signed POST for each notice of a subscribed kind whose audience includes the unit."""
+
+    id = fields.IntField(primary_key=True)
+    unit = fields.ForeignKeyField(
+        "models.OrgUnit", related_name="webhook_endpoints", db_index=True, on_delete=fields.RESTRICT
+    )
+    url = fields.CharField(max_length=500)
+    secret = fields.CharField(max_length=128)  # the HMAC key: shown once, never read back through the API
+    kinds = fields.JSONField(default=list)
+    active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "webhook_endpoint"
+
+
+class NoticeDelivery(Model):
+    """One send of one event by one channel to one target (a person's email or an endpoint).
+    PENDING until the send returned (SENT), or until its last attempt failed (DEAD).
+    `delivery_key` is the receiver's deduplication key; it never changes across attempts."""
+
+    id = fields.IntField(primary_key=True)
+    event = fields.ForeignKeyField(
+        "models.OutboxEvent", related_name="deliveries", db_index=True, on_delete=fields.RESTRICT
+    )
+    channel = fields.CharField(max_length=16)
+    user = fields.ForeignKeyField(
+        "models.User", related_name="deliveries", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    endpoint = fields.ForeignKeyField(
+        "models.WebhookEndpoint", related_name="deliveries", null=True, db_index=True, on_delete=fields.RESTRICT
+    )
+    delivery_key = fields.CharField(max_length=96, unique=True)
+    status = fields.CharField(max_length=16, default="PENDING")
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    last_error = fields.CharField(max_length=300, null=True)
+    sent_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notice_delivery"
+        indexes = (("status", "next_attempt_at"),)

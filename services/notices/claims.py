@@ -1,0 +1,67 @@
+"""Claiming due deliveries and settling them after the send (the worker's bookkeeping).
+
+At least once: a delivery is claimed (its attempt counted, its next attempt pushed one lease
+ahead) in one short transaction, sent outside any transaction, then settled — SENT only after
+the send returned. A worker that dies between claim and settle leaves it PENDING: once the
+lease has passed, a worker sends it again with the same delivery key. On PostgreSQL the claim
+takes rows FOR UPDATE SKIP LOCKED, so two workers never claim one delivery at once; SQLite has
+one writer.
+
+Claims, successful sends and rescheduled retries declare `nothing_changed()`: they are the
+delivery row's own bookkeeping (attempts, next attempt, last error, sent at), which the row
+keeps, and one audit record per attempt would bury the trail. A delivery turning DEAD is
+audited (`notice.dead`), as is an administrator's retry."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F
+
+from domain.audit_events import AuditAction
+from domain.notice_delivery import DeliveryStatus, backoff_seconds, is_last_attempt, short_error
+from services import audit_log
+from services.notices.config import DeliveryConfig
+from services.runner import Work, command
+from store.models import NoticeDelivery
+
+PENDING = DeliveryStatus.PENDING.value
+
+
+@command(system=True, system_login="worker:notices")
+async def claim_due(work: Work, *, now: datetime, config: DeliveryConfig) -> list[int]:
+    """Due deliveries, claimed for one lease; their attempt is counted now (a crash counts)."""
+    work.nothing_changed()  # bookkeeping of the delivery rows: see the module's docstring
+    due = NoticeDelivery.filter(status=PENDING, next_attempt_at__lte=now)
+    rows = await due.order_by("next_attempt_at", "id").limit(config.batch_size).select_for_update(skip_locked=True)
+    ids = [row.id for row in rows]
+    if ids:
+        lease = now + timedelta(seconds=config.lease_seconds)
+        await NoticeDelivery.filter(id__in=ids, status=PENDING).update(
+            next_attempt_at=lease, attempts=F("attempts") + 1
+        )
+    return ids
+
+
+@command(system=True, system_login="worker:notices")
+async def settle(work: Work, *, delivery_id: int, error: str | None, now: datetime, config: DeliveryConfig) -> str:
+    """After a send: SENT, or the next attempt after a backoff, or DEAD after the last one."""
+    delivery = await NoticeDelivery.filter(id=delivery_id, status=PENDING).select_for_update().first()
+    if delivery is None:  # settled meanwhile (an administrator, another worker after a lease)
+        work.nothing_changed()
+        return "GONE"
+    if error is None:
+        work.nothing_changed()
+        await NoticeDelivery.filter(id=delivery_id).update(status=DeliveryStatus.SENT.value, sent_at=now)
+        return DeliveryStatus.SENT.value
+    reason = short_error(error)
+    if is_last_attempt(delivery.attempts, config.max_attempts):
+        await NoticeDelivery.filter(id=delivery_id).update(status=DeliveryStatus.DEAD.value, last_error=reason)
+        after = {"key": delivery.delivery_key, "attempts": delivery.attempts, "error": reason}
+        await audit_log.record(AuditAction.NOTICE_DEAD, "NoticeDelivery", delivery_id, after=after)
+        return DeliveryStatus.DEAD.value
+    work.nothing_changed()
+    wait = backoff_seconds(delivery.attempts, config.retry_base_seconds, config.retry_max_seconds, random.random())  # noqa: S311 (jitter)
+    await NoticeDelivery.filter(id=delivery_id).update(next_attempt_at=now + timedelta(seconds=wait), last_error=reason)
+    return PENDING
