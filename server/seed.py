@@ -85,7 +85,10 @@ async def _clauses(created: dict, year: int, categories: dict) -> None:
 
 
 async def _person(created: dict, login: str, display: str, unit: OrgUnit, roles: list[Role]) -> User:
-    user, new = await User.get_or_create(login=login, defaults=dict(display_name=display, unit=unit))
+    # Every demo person has an address under the reserved `.example` domain, so the worker's
+    # emails land in `surveil mail-sink` (make run) and nowhere real.
+    email = f"{login.lower()}@demo.surveil.example"
+    user, new = await User.get_or_create(login=login, defaults=dict(display_name=display, unit=unit, email=email))
     created["users"] += new
     for role in roles:
         _, new = await RoleAssignment.get_or_create(user=user, role=role.value, unit=unit)

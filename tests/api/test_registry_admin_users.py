@@ -78,7 +78,7 @@ async def test_names_and_addresses_are_corrected_and_shown_only_to_who_reads_the
     assert (changed["displayName"], changed["email"]) == ("Wang Li", "wang.li@east.example.cn")
     entry = (await trail(api, changed["id"]))[-1]
     assert (entry["action"], entry["before"], entry["after"]) == (
-        "user.update", {"displayName": "East inspector 1", "email": None},
+        "user.update", {"displayName": "East inspector 1", "email": "east.inspector1@demo.surveil.example"},
         {"displayName": "Wang Li", "email": "wang.li@east.example.cn"},
     )  # fmt: skip
     planner_view = {p["login"]: p["email"] for p in (await api.data(PEOPLE, as_user="east.planner"))["people"]["nodes"]}

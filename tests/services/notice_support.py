@@ -25,7 +25,8 @@ from store.models import OrgUnit
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAMS = {"task_number": "EAST-2026-0001", "factory_name": "Acme Cables", "window_start": "2026-12-09",
-          "window_end": "2026-12-11", "kind_zh": "例行监督", "kind_en": "routine inspection", "team_size": 2}  # fmt: skip
+          "window_end": "2026-12-11", "kind_zh": "例行监督", "kind_en": "routine inspection", "team_size": 2,
+          "team_zh": "检查组 2 人", "team_en": "with a team of 2"}  # fmt: skip
 
 
 @command(system=True, system_login="test")
