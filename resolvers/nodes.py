@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from resolvers.notice_presenter import present
 from schema import types
 from schema.relay import InvalidId, from_global_id
 from services import certificates, factories, lookups, org_units, people, samples
 from services.archive import problems
 from services.checklists import queries as checklist_queries
 from services.errors import AuthorizationError
+from services.notices import inbox
 from services.purchases import queries as purchase_queries
 from services.tasks import queries as task_queries
 
@@ -95,7 +97,16 @@ async def _checklist_items(context, ids):
     return {r.id: p for r, p in zip(rows, await context.present.checklist(rows), strict=True)}
 
 
+async def _notifications(context, ids):
+    """The reader's own notices only; anyone else's id answers like a missing one."""
+    session = context.require_session
+    headers = getattr(context.request, "headers", None)
+    language = await inbox.reader_language(session, headers.get("accept-language") if headers else None)
+    return {e.id: present(e, language) for e in await inbox.own_entries(session, ids)}
+
+
 RESOLVERS = {
+    "Notification": _notifications,
     "ChecklistItem": _checklist_items,
     "Person": _people,
     "Sample": _samples,

@@ -7,33 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.notice_presenter import accept_language, present
 from resolvers.plumbing import db_id, mutation, run
 from resolvers.query import _asks_for
 from schema import notice_types as t
-from schema.relay import Connection, InvalidId, build_connection, from_cursor, to_global_id
+from schema.relay import Connection, InvalidId, build_connection, from_cursor
 from services.errors import BadInput
 from services.notices import inbox, preferences
-
-
-def accept_language(info: strawberry.Info) -> str | None:
-    request = info.context.request
-    return request.headers.get("accept-language") if request is not None else None
-
-
-def present(entry, language: str) -> t.Notification:
-    title, body = inbox.text(entry, language)
-    subject = to_global_id(entry.subject_type, entry.subject_id) if entry.subject_id is not None else None
-    return t.Notification(
-        id=strawberry.ID(to_global_id("Notification", entry.id)),
-        kind=entry.kind,
-        title=title,
-        body=body,
-        language=language,
-        subject_type=entry.subject_type,
-        subject_id=subject,
-        created_at=entry.created_at,
-        read_at=entry.read_at,
-    )
 
 
 def _preferences(found: preferences.Preferences) -> t.NoticePreferences:
