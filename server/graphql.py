@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import strawberry
@@ -89,7 +90,32 @@ class SurveilSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with the limits `settings` give, built once per set of limits: building walks
+    every type (~50 ms), and the schema holds no per-request state (its extensions are
+    factories). The test suite creates an app per test; a server, one."""
     settings = settings or Settings()
+    return _schema(
+        settings.max_tokens,
+        settings.introspection,
+        settings.max_depth,
+        settings.max_aliases,
+        settings.max_cost,
+        settings.field_suggestions,
+    )
+
+
+@functools.cache
+def _schema(
+    max_tokens: int, introspection: bool, max_depth: int, max_aliases: int, max_cost: int, field_suggestions: bool
+) -> strawberry.Schema:
+    settings = Settings(
+        max_tokens=max_tokens,
+        introspection=introspection,
+        max_depth=max_depth,
+        max_aliases=max_aliases,
+        max_cost=max_cost,
+        field_suggestions=field_suggestions,
+    )
     # Factories, so every request gets fresh extension instances.
     extensions: list = [
         RequireAuthentication,
