@@ -16,14 +16,17 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from email.header import decode_header, make_header
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from domain.notice_delivery import sign
-from store.models import NoticeDelivery, Notification, OutboxEvent, User
+from services.clock import time_zone
+from services.notices.reminders import send_due_reminders
+from store.models import Certificate, NoticeDelivery, Notification, OutboxEvent, User
 from tests.services.notice_support import PARAMS, ROOT, Mailbox, Receiver, wait_until, worker, write_event
 
 REGISTER = """mutation($i: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $i) {
@@ -425,3 +428,34 @@ async def test_chinese_subjects_and_bodies_are_encoded_and_people_without_email_
     await write_event()
     await worker(settings).run_once()
     assert await NoticeDelivery.filter(channel="EMAIL").count() == 1
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+async def test_reminder_thresholds_turn_at_local_midnight_and_concurrent_runs_send_once(api):
+    """Pin: 90/30 days and expired turn at the service's midnight (not UTC's); two runs at once send each reminder once."""
+
+    def local(day: date, at: clock) -> datetime:
+        return datetime.combine(day, at, time_zone()).astimezone(UTC)
+
+    expires = date(2029, 3, 31)
+    cert = await Certificate.filter(factory__code="E001", status="VALID").order_by("id").first()
+    await Certificate.filter(id=cert.id).update(expires_on=expires)
+    await send_due_reminders(now=local(expires - timedelta(days=200), clock(9)))  # the demo world's own, first
+
+    async def kinds() -> list[tuple[str, int | None]]:
+        rows = await OutboxEvent.filter(subject_type="Certificate", subject_id=cert.id).order_by("id")
+        return [(r.kind, r.params.get("days_left")) for r in rows]
+
+    last_second = clock(23, 59, 59)
+    await send_due_reminders(now=local(expires - timedelta(days=91), last_second))
+    assert await kinds() == []
+    runs = [send_due_reminders(now=local(expires - timedelta(days=90), clock(0))) for _ in range(2)]
+    await asyncio.gather(*runs, return_exceptions=True)  # the loser may fail on the unique key
+    await send_due_reminders(now=local(expires, last_second))
+    assert await kinds() == [("reminder.certificate_expiring", 90), ("reminder.certificate_expiring", 0)]
+    runs = [send_due_reminders(now=local(expires + timedelta(days=1), clock(0))) for _ in range(2)]
+    await asyncio.gather(*runs, return_exceptions=True)
+    await send_due_reminders(now=local(expires + timedelta(days=1), clock(0, 0, 1)))
+    assert [k for k, _ in await kinds()][-1] == "reminder.certificate_expired" and len(await kinds()) == 3
