@@ -35,7 +35,7 @@ def catalog(domain: str, language: str) -> dict[str, str]:
     return {message.id: message.string for message in parsed if message.id and message.string}
 
 
-def translate(domain: str, msgid: str, language: str, **params: object) -> str:
+def translate(domain: str, msgid: str, language: str, /, **params: object) -> str:
     text = catalog(domain, language).get(msgid)
     if text is None:
         raise MissingMessage(f"{domain}/{language}: no text for {msgid!r}")

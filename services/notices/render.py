@@ -28,7 +28,7 @@ def render_all(kind: str, params: dict[str, Any]) -> dict[str, tuple[str, str]]:
 def _text(kind: str, part: str, params: dict[str, Any], language: str) -> str:
     try:
         return translate("notices", f"{kind}.{part}", language, **params)
-    except (MissingMessage, KeyError, IndexError, ValueError) as exc:
+    except (MissingMessage, KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
         log.warning("notice template %s.%s [%s] unusable (%s): plain fallback", kind, part, language, exc)
         if part == "title":
             return kind
