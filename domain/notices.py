@@ -31,6 +31,9 @@ class NoticeKind(StrEnum):
     TASK_ESCALATED = "task.escalated"
     DISPUTE_ESCALATED = "dispute.escalated"  # a dispute handed to HQ to settle (§4.8)
     LAB_REPORT_IN = "lab_report.in"
+    RESULTS_RETURNED = "results.returned"  # the reviewer returned the results to the team
+    LAB_REQUEST_FILED = "lab_request.filed"  # the enterprise asked for a lab (§4.1): planners answer
+    CORRECTION_SUBMITTED = "correction.submitted"  # the enterprise's corrective action: the team verifies
     PROBLEM_ANSWERED = "problem.answered"
     # --- To partner agencies ---
     TASK_DELEGATED = "task.delegated"

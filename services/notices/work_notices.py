@@ -54,6 +54,25 @@ async def results_submitted(task: SurveillanceTask, result, findings: list[NonCo
         await notify(K.NONCONFORMITIES, params, subject_type=TASK, subject_id=task.id, task=task, to_enterprise=True)
 
 
+async def review_returned(task: SurveillanceTask, comments: str, team: Iterable[int]) -> None:
+    """The team learns its results came back, with the reviewer's comments."""
+    params = {**await task_params(task), "comments": comments}
+    await notify(K.RESULTS_RETURNED, params, subject_type=TASK, subject_id=task.id, task=task, people=team)
+
+
+async def lab_request_filed(task: SurveillanceTask, text: str) -> None:
+    """The responsible unit's planners answer the enterprise's request for a lab (§4.1)."""
+    params = {**await task_params(task), "request": text}
+    units = await codes(task.responsible_unit_id)
+    await notify(K.LAB_REQUEST_FILED, params, subject_type=TASK, subject_id=task.id, task=task, units=units)
+
+
+async def correction_submitted(task: SurveillanceTask, clause: str, version: int, team: Iterable[int]) -> None:
+    """The team that found the non-conformity verifies the enterprise's corrective action."""
+    params = {**await task_params(task), "clause": clause, "version": version}
+    await notify(K.CORRECTION_SUBMITTED, params, subject_type=TASK, subject_id=task.id, task=task, people=team)
+
+
 async def review_agreed(task: SurveillanceTask) -> None:
     units = await codes(task.responsible_unit_id)
     await notify(K.DECISION_DUE, await task_params(task), subject_type=TASK, subject_id=task.id, task=task, units=units)

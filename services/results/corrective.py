@@ -26,7 +26,8 @@ from domain.validation import clean_text
 from services import audit_log
 from services.clock import local_date
 from services.documents import checked_file, keep_document
-from services.results.facts import current_result
+from services.notices import work_notices
+from services.results.facts import current_result, team_ids
 from services.results.submit import VERIFIABLE
 from services.runner import Work, command
 from store.models import CorrectiveAction, CorrectiveActionEvidence, Document, NonConformity, SurveillanceTask
@@ -116,6 +117,7 @@ async def submit_corrective_action(
             "description": text,
         },
     )
+    await work_notices.correction_submitted(task, item.clause, number, await team_ids(task))
     return task
 
 

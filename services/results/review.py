@@ -50,6 +50,8 @@ async def review(
     await move(task, target, AuditAction(f"task.review_{outcome.value.lower()}"), text or None)
     if outcome == ReviewOutcome.AGREE:
         await work_notices.review_agreed(task)
+    else:
+        await work_notices.review_returned(task, text, await team_ids(task))
     return task
 
 

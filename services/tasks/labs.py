@@ -56,6 +56,7 @@ async def file_request(work: Work, *, task_id: int, lab_code: str | None, text: 
         after={"request": request.id, "lab": lab_code},
         reason=body,
     )
+    await work_notices.lab_request_filed(task, body)
     return request
 
 

@@ -140,6 +140,9 @@ async def test_lab_request_answer_and_certificate_cancellation_reach_the_enterpr
       task { labRequests { id } } userErrors { code } } }""",
                            {"i": {"taskId": task["id"], "labCode": "east-lab-2", "text": "closer"}}, as_user="ent.E005")  # fmt: skip
     request_id = filed["fileLabRequest"]["task"]["labRequests"][0]["id"]
+    (asked,) = await events(K.LAB_REQUEST_FILED)
+    assert asked.audience == {"units": ["east"], "people": [], "enterprise": None}  # its planners answer
+    assert asked.params["request"] == "closer"
     await api.data("""mutation($i: DecideLabRequestInput!) { decideLabRequest(input: $i) { userErrors { code } } }""",
                    {"i": {"requestId": request_id, "accepted": False, "reason": "east-lab-1 is independent"}},
                    as_user="east.planner")  # fmt: skip
@@ -157,3 +160,23 @@ async def test_lab_request_answer_and_certificate_cancellation_reach_the_enterpr
     (cancelled,) = await events(K.CERTIFICATE_DECISION)
     assert cancelled.audience["enterprise"] == await enterprise_of("E006") and cancelled.task_id is None
     assert (cancelled.params["status_zh"], cancelled.params["reason"]) == ("注销", "持证人申请注销")
+
+
+async def test_returned_results_and_a_corrective_action_reach_the_team(api):
+    from tests.api.corrective_support import correction_payload, send_correction, submitted_finding
+
+    task, finding = await submitted_finding(api)
+    team = await ids("east.inspector1")
+    mark = await last_id()
+    payload = correction_payload(await send_correction(api, finding))
+    assert payload["userErrors"] == [], payload
+    (correction,) = await events(task=task, after=mark)
+    assert correction.kind == K.CORRECTION_SUBMITTED and correction.audience["enterprise"] is None
+    assert set(team) <= set(correction.audience["people"]) and correction.params["version"] == 1
+    mark = await last_id()
+    current = await api.data("query($id: ID!) { node(id: $id) { ... on Task { id version } } }", {"id": task["id"]},
+                             as_user="east.reviewer")  # fmt: skip
+    ok(await review(api, current["node"], "RETURN", "补充整改证据 add the evidence of the correction"))
+    (returned,) = await events(task=task, after=mark)
+    assert returned.kind == K.RESULTS_RETURNED and set(team) <= set(returned.audience["people"])
+    assert returned.params["comments"].startswith("补充整改证据") and returned.audience["enterprise"] is None

@@ -41,7 +41,13 @@ async def test_roles_follow_the_row_in_its_unit_and_reach_the_enforcer_after_com
     inspector = await User.get(login="east.inspector1")
     assert not sync.authorizer.decide(inspector.id, "review", "task", ["unit:east"]).allowed
     start = await head()
-    row = ["East.Inspector1", "East inspector 1", "east", "reviewer", "east.inspector1@demo.surveil.example"]  # another case: the same person
+    row = [
+        "East.Inspector1",
+        "East inspector 1",
+        "east",
+        "reviewer",
+        "east.inspector1@demo.surveil.example",
+    ]  # another case: the same person
     outcome = await run_import("people", [HEADER, row], as_login="hq.admin", sync=sync)
     assert (outcome.created, outcome.updated, outcome.problems) == (0, 1, [])
     assert await _roles("east.inspector1") == {("reviewer", "east")}
