@@ -13,7 +13,15 @@ The status on a day is the status at the END of that day in the service's time z
 certificate suspended at 15:00 is suspended on that day); when it changed during the day, every
 status it held that day is listed too. Before its issue date a certificate is NOT_YET_ISSUED (尚未
 发证); after its expiresOn a valid or suspended one is EXPIRED, as on the registry's own pages. A
-day after the service's today is refused: a status to come is not known."""
+day after the service's today is refused: a status to come is not known.
+
+A certificate taken over from another register in a status other than valid (the registry
+import's initial load: revoked, suspended, cancelled, expired) has no record here before the
+take-over: on an earlier day it is UNKNOWN (未知), with the day the records begin, never VALID
+(it may have been revoked for years) — except after its expiresOn when it came in suspended or
+expired, which only a valid or suspended certificate becomes. On the take-over day it is in
+the status it came in, without the VALID that was only its issue record. A certificate taken
+over valid was, as far as anyone recorded, valid since its issue date: it reads as any other."""
 
 from __future__ import annotations
 
@@ -43,6 +51,7 @@ class PublicStatus(StrEnum):
     CANCELLED = "CANCELLED"
     EXPIRED = "EXPIRED"
     NOT_YET_ISSUED = "NOT_YET_ISSUED"
+    UNKNOWN = "UNKNOWN"  # not recorded: before a certificate taken over non-valid entered this register
 
 
 WORDS: dict[PublicStatus, tuple[str, str]] = {
@@ -52,7 +61,10 @@ WORDS: dict[PublicStatus, tuple[str, str]] = {
     PublicStatus.CANCELLED: ("注销", "Cancelled"),
     PublicStatus.EXPIRED: ("过期", "Expired"),
     PublicStatus.NOT_YET_ISSUED: ("尚未发证", "Not yet issued"),
+    PublicStatus.UNKNOWN: ("未知", "Unknown"),
 }
+# Said with UNKNOWN: why nothing is known.
+NOT_RECORDED = ("此前未在本登记册记录", "not recorded before it entered this register")
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,15 @@ class DayStatus:
     day: date
     status: PublicStatus  # at the end of the day
     during_day: tuple[PublicStatus, ...]  # every status held that day, in order (one when it did not change)
+    records_begin: date | None = None  # with UNKNOWN: the day this register's records of it begin
+
+
+@dataclass(frozen=True)
+class TakenOver:
+    """A certificate taken over from another register in a status other than VALID."""
+
+    on: date  # the service's date of the take-over: the records begin
+    status: CertificateStatus  # the status it came in
 
 
 def public_number(raw: str) -> str:
@@ -78,9 +99,10 @@ def public_number(raw: str) -> str:
     return number
 
 
-def spellings(number: str) -> list[str]:
-    """The stored spellings one look-up by the unique index covers: as given, upper and lower case."""
-    return sorted({number, number.upper(), number.lower()})
+def number_key(number: str) -> str:
+    """What a number is looked up by: upper case, compared with `upper(number)` (an index on that
+    expression serves it on both databases; a number is ASCII, so both agree with Python)."""
+    return number.upper()
 
 
 def public_day(raw: str, today: date) -> date:
@@ -114,15 +136,24 @@ def status_today(status: CertificateStatus, issued_on: date, expires_on: date, t
 
 
 def status_on(
-    day: date, issued_on: date, expires_on: date, changes: Sequence[tuple[date, CertificateStatus]]
+    day: date,
+    issued_on: date,
+    expires_on: date,
+    changes: Sequence[tuple[date, CertificateStatus]],
+    taken_over: TakenOver | None = None,
 ) -> DayStatus:
     """The status on `day` from the status history: `changes` are (the service's date of the
-    change, the status moved to), oldest first, those after `day` left out or ignored. From its
-    issue date a certificate is valid until its history says otherwise (an issue recorded later
-    than its issue date counts from that date)."""
+    change, the status moved to), oldest first, those after `day` left out or ignored (with
+    `taken_over`, only those after the take-over). From its issue date a certificate is valid
+    until its history says otherwise (an issue recorded later than its issue date counts from
+    that date); one taken over non-valid is unknown before the take-over (module text)."""
     if day < issued_on:
         return DayStatus(day, PublicStatus.NOT_YET_ISSUED, (PublicStatus.NOT_YET_ISSUED,))
     start = CertificateStatus.VALID
+    if taken_over is not None:
+        if day < taken_over.on:
+            return _before_records(day, expires_on, taken_over)
+        start = taken_over.status
     held: list[CertificateStatus] = []
     for on, status in changes:
         if on < day:
@@ -135,6 +166,12 @@ def status_on(
         if not during or during[-1] != word:
             during.append(word)
     return DayStatus(day, during[-1], tuple(during))
+
+
+def _before_records(day: date, expires_on: date, taken_over: TakenOver) -> DayStatus:
+    if day > expires_on and taken_over.status in (CertificateStatus.SUSPENDED, CertificateStatus.EXPIRED):
+        return DayStatus(day, PublicStatus.EXPIRED, (PublicStatus.EXPIRED,))
+    return DayStatus(day, PublicStatus.UNKNOWN, (PublicStatus.UNKNOWN,), records_begin=taken_over.on)
 
 
 def public_url(base_url: str, number: str) -> str | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
 from server.cli_import import add_commands as add_import_commands
+from server.rate_limit import parse_networks
 from server.settings import load_settings
 from services.clock import use_time_zone
 
@@ -107,6 +108,14 @@ def cmd_schema(args, settings) -> int:
     return 0
 
 
+def proxy_options(settings) -> dict:
+    """uvicorn's own proxy-header handling (it rewrites the client address and scheme from
+    X-Forwarded-For/-Proto) for the peers in SURVEIL_TRUSTED_PROXIES only: left to itself it
+    trusts 127.0.0.1 (or FORWARDED_ALLOW_IPS), and any local client could pick its address."""
+    trusted = [str(network) for network in parse_networks(settings.trusted_proxies)]
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
+
+
 def cmd_serve(args, settings) -> int:
     import uvicorn
 
@@ -114,7 +123,8 @@ def cmd_serve(args, settings) -> int:
     from store.readiness import check_ready
 
     asyncio.run(check_ready(settings.database_url))
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level.lower())
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower(), **proxy_options(settings))
     return 0
 
 

@@ -8,7 +8,7 @@ from html import escape
 
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from domain.public_status import WORDS, PublicStatus
+from domain.public_status import NOT_RECORDED, WORDS, PublicStatus
 from services.public_status import PublicCertificate
 
 SECURITY_HEADERS = {
@@ -23,6 +23,7 @@ STYLE = (
     "body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em}"
     "th{text-align:left;padding-right:1em;vertical-align:top}"
     ".VALID{color:#106010}.SUSPENDED,.EXPIRED,.NOT_YET_ISSUED{color:#905000}.REVOKED,.CANCELLED{color:#a01010}"
+    ".UNKNOWN{color:#505050}"
 )
 TITLES = {400: "请求有误 Bad request", 404: "未找到 Not found", 429: "请求过于频繁 Too many requests"}
 
@@ -36,6 +37,7 @@ def as_json(cert: PublicCertificate, url: str | None) -> dict:
         "statusZh": zh,
         "statusEn": en,
         "statusesDuringDay": [s.value for s in cert.answer.during_day],
+        "recordsBeginOn": cert.answer.records_begin.isoformat() if cert.answer.records_begin else None,
         "holder": cert.holder,
         "factoryName": cert.factory_name,
         "productCategory": {"code": cert.category_code, "name": cert.category_name, "nameZh": cert.category_name_zh},
@@ -74,6 +76,10 @@ def html_page(cert: PublicCertificate, url: str | None) -> Response:
     if len(answer.during_day) > 1:
         steps = " → ".join(_word(s) for s in answer.during_day)
         during = f'<tr><th>当日变更 <span lang="en">Changed that day</span></th><td>{steps}</td></tr>'
+    if answer.records_begin is not None:
+        (zh, en), begins = NOT_RECORDED, answer.records_begin.isoformat()
+        note = f'{zh}，记录始于 {begins} <span lang="en">{en}: records begin on {begins}</span>'
+        during += f'<tr><th>说明 <span lang="en">Note</span></th><td>{note}</td></tr>'
     category = f'{escape(cert.category_name_zh)} <span lang="en">{escape(cert.category_name)}</span>'
     rows = (
         f'<tr><th>状态 <span lang="en">Status</span></th><td>{_word(answer.status)}</td></tr>'

@@ -36,7 +36,7 @@ def wants_json(request: Request) -> bool:
     """?format=json|html decides; else JSON when the client's Accept names application/json
     before (or without) text/html. Browsers name text/html: they get the page."""
     chosen = request.query_params.get("format")
-    if chosen is not None:
+    if chosen is not None and len(request.query_params.getlist("format")) == 1:
         return FORMATS.get(chosen.strip().lower()[:8], True)  # an unknown format is refused in JSON (check_format)
     accept = request.headers.get("accept", "")[:1024].lower()
     json_at, html_at = accept.find("application/json"), accept.find("text/html")
@@ -47,6 +47,19 @@ def _check_format(request: Request) -> None:
     chosen = request.query_params.get("format")
     if chosen is not None and chosen.strip().lower() not in FORMATS:
         raise DomainError(ErrorCode.INVALID, "format 只能为 json 或 html The format is json or html")
+
+
+def _check_single(request: Request) -> None:
+    """`?on=` and `?format=` at most once each: two dates (or formats) pasted into one link would
+    otherwise answer for one of them, and a proxy or firewall may read the other."""
+    for name, zh in (("on", "日期"), ("format", "格式")):
+        given = request.query_params.getlist(name)
+        if len(given) > 1:
+            shown = ", ".join(repr(value[:32]) for value in given[:4]) + (", …" if len(given) > 4 else "")
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"只能给出一个{zh} Give {name} once, not {len(given)} times ({name}={shown})",
+            )
 
 
 def base_url(settings: Settings, request: Request) -> str:
@@ -82,6 +95,7 @@ def public_routes(settings: Settings, limit: PublicRateLimit) -> list[Route]:
         if (over := await refused(request, want_json)) is not None:
             return over
         try:
+            _check_single(request)
             _check_format(request)
             cert = await public_certificate(request.path_params["number"], request.query_params.get("on"))
         except DomainError as exc:

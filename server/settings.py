@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from limits import parse as parse_rate
-
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from domain.provinces import canonical_provinces
-from server.rate_limit import parse_networks
+from server.rate_limit import parse_networks, parse_rate
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"

@@ -1,26 +1,33 @@
 """Public certificate status: the read behind GET /public/certificates/{number} (server/public_status.py).
 
 No session: anyone may read what domain/public_status.py calls public. One SQL statement for
-today's status (the certificate with its factory's name and category's names, by the number's
-unique index), a second, bounded one for the status on a past day (that day's and earlier
-history entries, newest first)."""
+today's status (the certificate with its factory's name and category's names, by the index on
+`upper(number)`: migration 0032), a second, bounded one for the status on a past day (that
+day's and earlier history entries, newest first, and the registry import's take-over entry
+whenever it was)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
+from tortoise.expressions import Q
+from tortoise.functions import Upper
+
 from domain.enums import CertificateStatus
 from domain.errors import DomainError, ErrorCode
 from domain.public_status import (
     DayStatus,
+    TakenOver,
+    number_key,
     public_day,
     public_number,
-    spellings,
     status_on,
     status_today,
 )
 from services.clock import end_of, local_date, today
+from services.imports.columns import ImportKind
+from services.imports.common import reason_prefix
 from store.models import Certificate, CertificateStatusChange
 
 # Entries read for one day at most: the one in force when the day began and the day's own
@@ -38,6 +45,9 @@ COLUMNS = (
     "product_category__name",
     "product_category__name_zh",
 )
+# The registry import's initial load writes a certificate taken over non-valid as issued (VALID,
+# from no status) and then moved, at the import, from VALID with a reason of this beginning.
+TAKE_OVER = reason_prefix(ImportKind.CERTIFICATES)
 
 
 @dataclass(frozen=True)
@@ -65,7 +75,7 @@ def not_found(number: str) -> DomainError:
 async def registered_number(raw_number: str) -> str:
     """The number as registered, for the QR code (one statement); NOT_FOUND, INVALID or TOO_LONG."""
     number = public_number(raw_number)
-    found = await Certificate.filter(number__in=spellings(number)).limit(1).values_list("number", flat=True)
+    found = await _by_number(number).values_list("number", flat=True)
     if not found:
         raise not_found(number)
     return found[0]
@@ -78,7 +88,7 @@ async def public_certificate(raw_number: str, raw_on: str | None) -> PublicCerti
     now = today()
     number = public_number(raw_number)
     day = public_day(raw_on, now) if raw_on is not None else None
-    rows = await Certificate.filter(number__in=spellings(number)).limit(1).values(*COLUMNS)
+    rows = await _by_number(number).values(*COLUMNS)
     if not rows:
         raise not_found(number)
     row = rows[0]
@@ -88,7 +98,7 @@ async def public_certificate(raw_number: str, raw_on: str | None) -> PublicCerti
     elif day < row["issued_on"]:  # no history to read
         answer = status_on(day, row["issued_on"], row["expires_on"], ())
     else:
-        answer = status_on(day, row["issued_on"], row["expires_on"], await _changes(row["id"], day))
+        answer = status_on(day, row["issued_on"], row["expires_on"], *await _history(row["id"], day))
     return PublicCertificate(
         number=row["number"],
         holder=row["holder"],
@@ -103,12 +113,30 @@ async def public_certificate(raw_number: str, raw_on: str | None) -> PublicCerti
     )
 
 
-async def _changes(certificate_id: int, day: date) -> list[tuple[date, CertificateStatus]]:
-    """The history up to the end of `day`, oldest first, as (service date, status moved to)."""
+def _by_number(number: str):
+    """The certificate of `number` whatever its case: `WHERE upper(number) = ?`, which the
+    expression index of migration 0032 serves on SQLite and PostgreSQL (tortoise's `iexact`
+    compares `upper(CAST(number AS VARCHAR))`, which no index serves)."""
+    return Certificate.annotate(number_upper=Upper("number")).filter(number_upper=number_key(number)).limit(1)
+
+
+async def _history(certificate_id: int, day: date) -> tuple[list[tuple[date, CertificateStatus]], TakenOver | None]:
+    """The history up to the end of `day`, oldest first, as (service date, status moved to), and
+    the take-over when the certificate came in non-valid (then only the changes after it)."""
     rows = (
-        await CertificateStatusChange.filter(certificate_id=certificate_id, at__lt=end_of(day))
+        await CertificateStatusChange.filter(certificate_id=certificate_id)
+        .filter(Q(at__lt=end_of(day)) | Q(reason__startswith=TAKE_OVER, from_status=CertificateStatus.VALID))
         .order_by("-at", "-id")
         .limit(HISTORY_READ)
-        .values_list("at", "to_status")
+        .values_list("at", "from_status", "to_status", "reason")
     )
-    return [(local_date(at), CertificateStatus(to)) for at, to in reversed(rows)]
+    changes: list[tuple[date, CertificateStatus | None, CertificateStatus]] = []
+    taken_over = None
+    for at, before, to, reason in reversed(rows):
+        if before == CertificateStatus.VALID and reason.startswith(TAKE_OVER) and "(sha256 " in reason:
+            taken_over, changes = TakenOver(local_date(at), CertificateStatus(to)), []  # the records begin
+        else:
+            changes.append((local_date(at), before, CertificateStatus(to)))
+    if taken_over is not None:  # its issue record may be stamped after the take-over (09:00 UTC)
+        changes = [change for change in changes if change[1] is not None]
+    return [(on, to) for on, _, to in changes if on <= day], taken_over

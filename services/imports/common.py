@@ -53,7 +53,13 @@ class Source:
 
     def reason(self, row: int | None = None) -> str:
         where = f", row {row}" if row is not None else ""
-        return f"import {self.kind.value} {self.filename} (sha256 {self.sha256}){where}"
+        return f"{reason_prefix(self.kind)}{self.filename} (sha256 {self.sha256}){where}"
+
+
+def reason_prefix(kind: ImportKind) -> str:
+    """How the reason of every change an import of `kind` writes begins (the public page finds
+    the status a certificate was taken over in by it: services/public_status.py)."""
+    return f"import {kind.value} "
 
 
 def prepare(kind: ImportKind, data: bytes, filename: str | None, limits: Limits | None = None) -> Source:

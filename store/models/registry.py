@@ -1,6 +1,8 @@
 """The surveilled registry: product categories, factories, certificates."""
 
 from tortoise import fields
+from tortoise.functions import Upper
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
@@ -76,6 +78,8 @@ class Certificate(Model):
 
     class Meta:
         table = "certificate"
+        # The public page's look-up by number whatever its case (services/public_status.py; 0032).
+        indexes = (Index(Upper("number"), name="idx_certificate_number_upper"),)
 
 
 class CertificateStatusChange(Model):

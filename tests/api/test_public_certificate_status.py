@@ -26,8 +26,8 @@ from tests.api.tasks_support import ok
 
 PAGE = "/public/certificates/{}"
 JSON = {"accept": "application/json"}
-PUBLIC_KEYS = {"number", "asOf", "status", "statusZh", "statusEn", "statusesDuringDay", "holder", "factoryName",
-               "productCategory", "issuedOn", "expiresOn", "url"}  # fmt: skip
+PUBLIC_KEYS = {"number", "asOf", "status", "statusZh", "statusEn", "statusesDuringDay", "recordsBeginOn", "holder",
+               "factoryName", "productCategory", "issuedOn", "expiresOn", "url"}  # fmt: skip
 ISSUE = {"number": "CQC-2026AB01", "holder": "Ruifeng <Cable> & Co.", "categoryCode": "C01",
          "reason": "发证 Issued for the public page"}  # fmt: skip
 EXPIRED = "20210010000000"  # the demo world's: valid until 2026-01-01
@@ -67,7 +67,7 @@ async def test_today_as_json_without_a_token_in_one_statement(api):
     assert set(body) == PUBLIC_KEYS
     assert body == {
         "number": cert.number, "asOf": today().isoformat(), "status": "VALID", "statusZh": "有效", "statusEn": "Valid",
-        "statusesDuringDay": ["VALID"], "holder": cert.holder, "factoryName": cert.factory.name,
+        "statusesDuringDay": ["VALID"], "recordsBeginOn": None, "holder": cert.holder, "factoryName": cert.factory.name,
         "productCategory": {"code": cert.product_category.code, "name": cert.product_category.name,
                             "nameZh": cert.product_category.name_zh},
         "issuedOn": cert.issued_on.isoformat(), "expiresOn": cert.expires_on.isoformat(),

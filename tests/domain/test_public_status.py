@@ -7,7 +7,7 @@ import pytest
 from domain.enums import CertificateStatus as S
 from domain.errors import DomainError
 from domain.public_status import PublicStatus as P
-from domain.public_status import public_day, public_number, public_url, status_on
+from domain.public_status import TakenOver, public_day, public_number, public_url, status_on
 
 ISSUED, EXPIRES = date(2022, 3, 1), date(2027, 2, 28)
 HISTORY = [(date(2022, 3, 1), S.VALID), (date(2023, 5, 10), S.SUSPENDED), (date(2023, 9, 1), S.VALID)]
@@ -38,6 +38,41 @@ def test_an_issue_recorded_late_counts_from_the_issue_date():
 def test_revoked_and_cancelled_stay_after_expiry():
     history = [*HISTORY, (date(2024, 1, 2), S.REVOKED)]
     assert status_on(date(2028, 1, 1), ISSUED, EXPIRES, history).status == P.REVOKED
+
+
+TAKEN = date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("taken_over", "day", "status", "during", "begins"),
+    [
+        (S.REVOKED, date(2022, 2, 28), P.NOT_YET_ISSUED, (P.NOT_YET_ISSUED,), None),
+        (S.REVOKED, date(2022, 3, 1), P.UNKNOWN, (P.UNKNOWN,), TAKEN),
+        (S.REVOKED, date(2025, 5, 31), P.UNKNOWN, (P.UNKNOWN,), TAKEN),
+        (S.REVOKED, TAKEN, P.REVOKED, (P.REVOKED,), None),
+        (S.CANCELLED, date(2023, 1, 1), P.UNKNOWN, (P.UNKNOWN,), TAKEN),
+        (S.SUSPENDED, date(2024, 1, 1), P.UNKNOWN, (P.UNKNOWN,), TAKEN),
+        (S.SUSPENDED, TAKEN, P.SUSPENDED, (P.SUSPENDED,), None),
+    ],
+)
+def test_taken_over_non_valid_is_unknown_before_the_records_begin(taken_over, day, status, during, begins):
+    answer = status_on(day, ISSUED, EXPIRES, [], TakenOver(TAKEN, taken_over))
+    assert (answer.status, answer.during_day, answer.records_begin) == (status, during, begins)
+
+
+def test_after_a_take_over_its_own_moves_count_from_the_status_it_came_in():
+    suspended = TakenOver(TAKEN, S.SUSPENDED)
+    restored = [(TAKEN, S.VALID)]
+    assert status_on(TAKEN, ISSUED, EXPIRES, restored, suspended).during_day == (P.SUSPENDED, P.VALID)
+    assert status_on(date(2025, 7, 1), ISSUED, EXPIRES, restored, suspended).status == P.VALID
+
+
+def test_taken_over_suspended_or_expired_was_expired_after_its_expiry_revoked_is_not_known():
+    issued, expires, taken = date(2015, 1, 1), date(2020, 1, 1), date(2025, 6, 1)
+    for came_in in (S.SUSPENDED, S.EXPIRED):
+        assert status_on(date(2021, 1, 1), issued, expires, [], TakenOver(taken, came_in)).status == P.EXPIRED
+        assert status_on(date(2019, 1, 1), issued, expires, [], TakenOver(taken, came_in)).status == P.UNKNOWN
+    assert status_on(date(2021, 1, 1), issued, expires, [], TakenOver(taken, S.REVOKED)).status == P.UNKNOWN
 
 
 @pytest.mark.parametrize("raw", ["", " ", "a b", "<x>", "证书", "-1", "1" * 65, "x" * 10_000, "１２\u200b３"])

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 
 from server.app import create_app
+from server.cli import proxy_options
 
 
 @asynccontextmanager
@@ -17,7 +18,9 @@ async def served(settings):
     """Yields (host, port) while the app runs; stops it, lifespan included, on exit."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", **proxy_options(settings))
+    )
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:
         await asyncio.sleep(0.01)

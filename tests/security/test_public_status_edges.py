@@ -4,6 +4,7 @@ failing ones are defects found, the passing ones pin an edge that matters."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import dataclasses
 import time
@@ -12,7 +13,9 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+from tortoise.transactions import in_transaction
 
+from server.rate_limit import Rate, TokenBuckets, parse_rate
 from server.settings import Settings
 from services.clock import today
 from store.models import Certificate, CertificateStatusChange
@@ -65,6 +68,30 @@ async def test_a_number_registered_in_mixed_case_is_found_whatever_case_is_typed
         assert qr.status_code == 200, (typed, qr.text)
 
 
+async def test_a_number_in_any_case_is_found_by_one_index_search(api):
+    """At a registry of a million certificates the look-up stays a search of an index, on both
+    databases: one statement comparing `upper(number)`, which the index of 0032 serves."""
+    await _issue(api, "CQC-2026Ab02")
+    with api.count_queries() as counted:
+        assert (await get(api, "cqc-2026AB02")).status_code == 200
+    [statement] = counted.statements
+    sql, params = statement.rsplit(": [", 1)
+    assert 'UPPER("certificate"."number")=' in sql and "CAST" not in sql, sql
+    plan = await _plan(sql, ast.literal_eval("[" + params))
+    assert "idx_certificate_number_upper" in plan, plan
+
+
+async def _plan(sql: str, params: list) -> str:
+    """How the database would run `sql` (PostgreSQL told to avoid a scan, as a big table would)."""
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            await conn.execute_script("SET LOCAL enable_seqscan = off")
+            rows = await conn.execute_query_dict("EXPLAIN " + sql, params)
+        else:
+            rows = await conn.execute_query_dict("EXPLAIN QUERY PLAN " + sql, params)
+    return "\n".join(str(value) for row in rows for value in row.values())
+
+
 @pytest.mark.parametrize(
     "typed",
     ["%", "_", "2021%", "2021_001", "..%2F..%2Fgraphql", "%00", "20210010000000%00", "\u200f20210010000000",
@@ -107,6 +134,9 @@ async def test_repeated_on_parameters_are_refused_not_silently_the_last(api):
     response = await api.http.get(PAGE.format(cert.number), params=params, headers=JSON)
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "INVALID"
+    assert "on=" in response.json()["error"] and "2020-01-01" in response.json()["error"]
+    formats = await api.http.get(PAGE.format(cert.number), params=[("format", "json"), ("format", "html")])
+    assert formats.status_code == 400 and "format" in formats.text
 
 
 @pytest.mark.parametrize(
@@ -177,8 +207,24 @@ async def test_a_certificate_taken_over_as_revoked_is_not_said_valid_before_it_e
     for day in ("2024-03-05", "2025-01-01", (today() - timedelta(days=1)).isoformat()):
         body = (await get(api, "2024C0700001", on=day)).json()
         assert body.get("status") != "VALID", (day, body)
+        # Not known: the records begin on the day it was taken over.
+        expected = ("UNKNOWN", ["UNKNOWN"], today().isoformat())
+        assert (body["status"], body["statusesDuringDay"], body["recordsBeginOn"]) == expected, body
+    assert (await get(api, "2024C0700001", on="2024-03-04")).json()["status"] == "NOT_YET_ISSUED"
     now = (await get(api, "2024C0700001", on=today().isoformat())).json()
     assert "VALID" not in now["statusesDuringDay"], now  # not "valid this morning, revoked this afternoon"
+    assert (now["status"], now["statusesDuringDay"], now["recordsBeginOn"]) == ("REVOKED", ["REVOKED"], None)
+    html = (await get(api, "2024C0700001", on="2025-01-01", headers={})).text
+    assert "未知" in html and f"records begin on {today().isoformat()}" in html
+
+
+async def test_a_certificate_taken_over_as_valid_reads_valid_since_its_issue_date(api):
+    """Taken over valid, it was valid since its issue date as far as anyone recorded: no UNKNOWN."""
+    rows = [IMPORT_HEADER, ["2024C0700002", "Ningbo Haitian", "E003", "C07", "", "2024-03-05", "2029-03-04", "有效"]]
+    assert (await run_import("certificates", rows)).created == 1
+    for day in ("2024-03-05", "2025-01-01", today().isoformat()):
+        body = (await get(api, "2024C0700002", on=day)).json()
+        assert (body["status"], body["statusesDuringDay"], body["recordsBeginOn"]) == ("VALID", ["VALID"], None)
 
 
 # --- Headers and methods ------------------------------------------------------------------------
@@ -266,6 +312,39 @@ async def test_many_addresses_do_not_make_every_later_request_expensive(sqlite_w
             await http.get("/public/certificates/a_b", headers={**JSON, "x-forwarded-for": forwarded})
         busy = await trickle()
     assert busy < max(4 * quiet, 0.25), (quiet, busy)
+
+
+def test_the_budget_refills_steadily_and_the_oldest_clients_are_forgotten_first():
+    """60/minute: a burst of 60, then one a second; 429's wait is the time to the next request. The
+    limiter keeps a bounded number of clients, forgetting the one seen longest ago (who then
+    starts afresh), never one that is busy now."""
+    now = [1000.0]
+    buckets = TokenBuckets(parse_rate("60/minute"), max_keys=3, clock=lambda: now[0])
+    assert [buckets.hit("a") for _ in range(60)] == [None] * 60
+    assert buckets.hit("a") == pytest.approx(1.0)
+    now[0] += 0.5
+    assert buckets.hit("a") == pytest.approx(0.5)
+    now[0] += 0.5
+    assert buckets.hit("a") is None and buckets.hit("a") == pytest.approx(1.0)
+    for key in ("b", "c", "a", "d"):  # "b" was seen longest ago when "d" arrives
+        buckets.hit(key)
+    assert len(buckets) == 3
+    assert buckets.hit("a") is not None  # still remembered: still over its budget
+    assert [buckets.hit("b") for _ in range(60)] == [None] * 60  # forgotten: a fresh budget
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "seconds"),
+    [("60/minute", 60, 60), ("10 per second", 10, 1), ("100/5minutes", 100, 300), ("1000/Day", 1000, 86400)],
+)
+def test_rates_as_the_setting_is_written(text, amount, seconds):
+    assert parse_rate(text) == Rate(amount, seconds)
+
+
+@pytest.mark.parametrize("text", ["", "60", "0/minute", "60/fortnight", "60/0minutes", "-1/minute", "1e3/minute"])
+def test_a_rate_that_is_not_one_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_rate(text)
 
 
 # --- GraphQL ------------------------------------------------------------------------------------
