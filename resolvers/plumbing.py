@@ -50,7 +50,7 @@ def db_id(global_id: str, expected_type: str, field: str) -> int:
     except InvalidId:
         type_name, value = "", 0
     if type_name != expected_type:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {expected_type.lower()}", (field,))
+        raise DomainError(ErrorCode.NOT_FOUND, "no such {expected_type}", (field,), expected_type=expected_type.lower())
     return value
 
 

@@ -85,7 +85,7 @@ class Gate:
         """The object and its domains, if the caller may read it and do `action` on it."""
         found, decision, why = await self._decide(session, object_id, action)
         if found is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no such {self.noun}", (self.field,))
+            raise DomainError(ErrorCode.NOT_FOUND, "no such {noun}", (self.field,), noun=self.noun)
         if not decision.allowed:
             raise Forbidden(why or f"you may not {action} this {self.kind}")
         return found

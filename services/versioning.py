@@ -11,8 +11,11 @@ def check_version(row, expected: int, noun: str) -> None:
     if row.version != expected:
         raise DomainError(
             ErrorCode.STALE_VERSION,
-            f"the {noun} changed meanwhile (version {row.version}, you sent {expected}); reload and retry",
+            "the {noun} changed meanwhile (version {version}, you sent {expected}); reload and retry",
             ("expectedVersion",),
+            noun=noun,
+            version=row.version,
+            expected=expected,
         )
 
 
@@ -21,6 +24,6 @@ async def save_versioned(row, noun: str, **updates) -> None:
     matched = await type(row).filter(id=row.id, version=row.version).update(**updates, version=row.version + 1)
     if not matched:
         raise DomainError(
-            ErrorCode.STALE_VERSION, f"the {noun} changed meanwhile; reload and retry", ("expectedVersion",)
+            ErrorCode.STALE_VERSION, "the {noun} changed meanwhile; reload and retry", ("expectedVersion",), noun=noun
         )
     await row.refresh_from_db()
