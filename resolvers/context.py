@@ -27,7 +27,9 @@ class GraphQLContext:
     @property
     def require_session(self) -> Session:
         if self.session is None:
-            raise Unauthenticated(self.auth_error or "sign in with a bearer token")
+            if self.auth_error:
+                raise Unauthenticated(self.auth_error)
+            raise Unauthenticated("sign in with a bearer token")
         return self.session
 
     @staticmethod
@@ -62,4 +64,4 @@ class GraphQLContext:
             raise BadInput("give `first` or `last`", "first")
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= MAX_PAGE:
-                raise BadInput(f"`{name}` must be between 0 and {MAX_PAGE}", name)
+                raise BadInput("`{name}` must be between 0 and {limit}", name, name=name, limit=MAX_PAGE)

@@ -8,6 +8,7 @@ import uuid
 from starlette.requests import Request
 from tortoise.exceptions import IntegrityError
 
+from domain.errors import msg
 from server.auth import AuthError, TokenVerifier
 from server.oidc import OidcError, OidcVerifier
 from server.settings import Settings
@@ -17,7 +18,8 @@ from services.policy_sync import PolicySync
 from store.models import User
 
 log = logging.getLogger("surveil.authn")
-UNKNOWN = "the token's user is unknown or deactivated"
+UNKNOWN = msg("the token's user is unknown or deactivated")
+UNKNOWN_LOGIN = msg("the token's user is unknown or deactivated: ask an administrator to register this login")
 
 
 class Authenticator:
@@ -63,7 +65,7 @@ class Authenticator:
         if user is None and self.settings.oidc_auto_provision:
             user = await self._provision(login, name)
         if user is None or not user.active:
-            raise AuthError(f"{UNKNOWN}: ask an administrator to register this login")
+            raise AuthError(UNKNOWN_LOGIN)
         return user
 
     async def _provision(self, login: str, name: str | None) -> User:

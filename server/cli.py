@@ -1,5 +1,5 @@
 """`surveil`: serve, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
-expire, schema export, archive export|verify, stats, import units|factories|certificates|people."""
+expire, schema export, i18n extract, archive export|verify, stats, import units|factories|certificates|people."""
 
 from __future__ import annotations
 
@@ -118,6 +118,17 @@ def cmd_serve(args, settings) -> int:
     return 0
 
 
+def cmd_i18n(args, settings) -> int:
+    from services.i18n.extract import scan, write_catalogs
+
+    found = scan()
+    for problem in found.problems:
+        print(problem, file=sys.stderr)
+    for path, missing in write_catalogs(found).items():
+        print(f"{path}: {missing} msgid(s) without a text" if missing else f"{path}: complete")
+    return 1 if found.problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="surveil", description="Post-certification surveillance API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -141,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
+    i18n = sub.add_parser("i18n", help="message catalogs")
+    i18n.add_argument("action", choices=["extract"], help="refresh the error catalogs' msgids from the code")
+    i18n.set_defaults(fn=cmd_i18n)
     add_commands(sub, _with_db)
     add_import_commands(sub, _with_db)
     return p

@@ -68,7 +68,7 @@ class Permissions:
     def require(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
         decision = self.decide(action, kind, unit_codes)
         if not decision.allowed:
-            raise Forbidden(f"you may not {action} this {kind}")
+            raise Forbidden("you may not {action} this {kind}", action=action, kind=kind)
         return decision
 
 

@@ -86,8 +86,10 @@ class Gate:
         found, decision, why = await self._decide(session, object_id, action)
         if found is None:
             raise DomainError(ErrorCode.NOT_FOUND, "no such {noun}", (self.field,), noun=self.noun)
+        if not decision.allowed and why:
+            raise Forbidden(why)  # a condition's reason: a msg() constant
         if not decision.allowed:
-            raise Forbidden(why or f"you may not {action} this {self.kind}")
+            raise Forbidden("you may not {action} this {kind}", action=action, kind=self.kind)
         return found
 
     async def explain(self, session: Session, object_id: int, action: str) -> Decision:
