@@ -13,6 +13,8 @@ from schema.relay import MAX_PAGE
 from services.clock import local_date, today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
+from services.i18n import choose_language
+from services.i18n.errors import message_of
 from services.policy_sync import PolicySync
 
 
@@ -23,6 +25,19 @@ class GraphQLContext:
     request: object = None
     auth_error: str | None = None
     _loaders: Loaders | None = field(default=None, init=False)
+
+    @cached_property
+    def language(self) -> str:
+        """What this request reads: the session's choice (services/i18n, choose_language), or for
+        an anonymous caller the Accept-Language header, else Chinese."""
+        if self.session is not None:
+            return self.session.language
+        headers = getattr(self.request, "headers", None)
+        return choose_language(None, headers.get("accept-language") if headers is not None else None)
+
+    def error_message(self, error: BaseException) -> str:
+        """A user error (or any error carrying a template) in this request's language."""
+        return message_of(error, self.language)
 
     @property
     def require_session(self) -> Session:

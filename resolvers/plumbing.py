@@ -28,9 +28,7 @@ T = TypeVar("T")
 def user_errors(exc: DomainError | DomainErrors) -> list[types.UserError]:
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
     return [
-        types.UserError(
-            field=["input", *e.field] if e.field else None, message=e.message, code=enums.UserErrorCode(e.code.value)
-        )
+        types.UserError(field=["input", *e.field] if e.field else None, code=enums.UserErrorCode(e.code.value), error=e)
         for e in errors
     ]
 

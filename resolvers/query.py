@@ -59,6 +59,8 @@ class Query:
             display_name=user.display_name,
             unit=types.OrgUnit.from_model(unit),
             roles=[types.HeldRole(role=enums.Role(r), unit_code=u) for r, u in roles],
+            language=enums.Language(user.language) if user.language else None,
+            effective_language=enums.Language(info.context.language),
         )
 
     @strawberry.field(description="Any object by global ID; null if unknown or not visible to you.")

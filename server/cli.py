@@ -121,6 +121,14 @@ def cmd_serve(args, settings) -> int:
 def cmd_i18n(args, settings) -> int:
     from services.i18n.extract import scan, write_catalogs
 
+    if args.action == "fill":  # a translator's table: msgid<TAB>text per line
+        from services.i18n import LOCALES
+        from services.i18n.fill import fill
+
+        refused = fill(LOCALES / args.language / f"{args.domain}.po", Path(args.table))
+        for msgid in refused:
+            print(f"refused (unknown msgid, or other fields): {msgid!r}", file=sys.stderr)
+        return 1 if refused else 0
     found = scan()
     for problem in found.problems:
         print(problem, file=sys.stderr)
@@ -153,7 +161,10 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
     i18n = sub.add_parser("i18n", help="message catalogs")
-    i18n.add_argument("action", choices=["extract"], help="refresh the error catalogs' msgids from the code")
+    i18n.add_argument("action", choices=["extract", "fill"], help="extract: refresh the catalogs' msgids from the code")
+    i18n.add_argument("table", nargs="?", help="fill: a file of msgid<TAB>text lines")
+    i18n.add_argument("--language", default="zh", help="fill: the catalog's language")
+    i18n.add_argument("--domain", default="errors", choices=["errors", "terms"], help="fill: which catalog")
     i18n.set_defaults(fn=cmd_i18n)
     add_commands(sub, _with_db)
     add_import_commands(sub, _with_db)

@@ -18,6 +18,7 @@ from resolvers.corrective import CorrectiveMutation
 from resolvers.forms import FormMutation
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
+from resolvers.preferences import PreferenceMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
@@ -72,6 +73,7 @@ Mutation = merge_types(
         AdminOrgMutation,
         AdminRegistryMutation,
         ImportMutation,
+        PreferenceMutation,
     ),
 )
 

@@ -102,7 +102,10 @@ class Session:
     actor: Actor
     perms: Permissions
     config: ServiceConfig
+    # The language the caller reads (services/i18n, choose_language): their own preference, else
+    # the request's Accept-Language, else Chinese. Decided once, where the session is made.
+    language: str = "zh"
 
     @classmethod
-    def for_actor(cls, actor: Actor, authorizer: Authorizer, config: ServiceConfig) -> Session:
-        return cls(actor, Permissions(authorizer, actor), config)
+    def for_actor(cls, actor: Actor, authorizer: Authorizer, config: ServiceConfig, language: str = "zh") -> Session:
+        return cls(actor, Permissions(authorizer, actor), config, language)

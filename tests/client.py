@@ -43,7 +43,10 @@ class GraphQLClient:
         return self._tokens[login]
 
     async def post(self, query: str, variables: dict | None = None, *, as_user: str | None = None, headers=None):
-        hdrs = dict(headers or {})
+        # English unless a test asks otherwise: the code's messages are the English msgids, which
+        # the existing tests assert on; tests of the Chinese default send `Accept-Language: zh`
+        # (or none, through `post(..., headers={"accept-language": ""})`).
+        hdrs = {"accept-language": "en", **(headers or {})}
         if as_user:
             hdrs["authorization"] = f"Bearer {await self.token(as_user)}"
         # ASCII JSON with \u escapes, as many clients send it (and the only way to send a lone surrogate).
@@ -59,7 +62,7 @@ class GraphQLClient:
             "/graphql",
             data={"operations": json.dumps({"query": query, "variables": variables}), "map": json.dumps(mapping)},
             files={str(n): f for n, f in enumerate(files.values())},
-            headers={"authorization": f"Bearer {await self.token(as_user)}"},
+            headers={"authorization": f"Bearer {await self.token(as_user)}", "accept-language": "en"},
         )
         assert response.status_code == 200, response.text
         return response.json()

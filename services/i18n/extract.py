@@ -1,7 +1,7 @@
 """`surveil i18n extract`: the msgids of every user-facing error text, read from the code.
 
 A text is the message argument of `DomainError`, `Checks.fail`, `Forbidden`, `Unauthenticated`,
-`BadInput`, `AuthError`, `InvalidId`, or a constant marked `msg("...")`; it must be a string
+`BadInput`, `AuthError`, `InvalidId`, `refusal`, or a constant marked `msg("...")`; it must be a string
 constant (an English `str.format` template), so the catalogs can hold it. `write_catalogs`
 brings `locales/{zh,en}/errors.po` and `locales/zh/terms.po` up to date: new msgids arrive with
 an empty text for the translator, gone ones leave, texts already written stay."""
@@ -34,6 +34,7 @@ MESSAGE_ARGUMENT = {
     "AuthError": 0,
     "InvalidId": 0,
     "msg": 0,
+    "refusal": 0,  # server/graphql_errors.py: a GraphQL error with a template
 }
 # Messages passed on in a variable, each a msg() constant or a template checked where it is made.
 PASSED_ON = {
