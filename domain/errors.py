@@ -46,6 +46,11 @@ def term(member: Enum, english: str | None = None) -> Term:
     return Term(f"{type(member).__name__}.{member.value}", str(member.value).lower() if english is None else english)
 
 
+def noun(word: str) -> Term:
+    """A kind of object named in a message ("task", "checklist item"), as a term."""
+    return Term(f"noun.{word}", word)
+
+
 def msg(text: str) -> str:
     """Marks a constant English text as a msgid of the errors catalog (a refusal's reason kept
     in a table or a variable): `surveil i18n extract` collects it; returns it unchanged."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from domain.errors import noun
 from policies.authorizer import Authorizer, Decision, unit_domain
 from services.calendar import WorkCalendar, default_calendar
 from services.errors import Forbidden
@@ -68,7 +69,7 @@ class Permissions:
     def require(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
         decision = self.decide(action, kind, unit_codes)
         if not decision.allowed:
-            raise Forbidden("you may not {action} this {kind}", action=action, kind=kind)
+            raise Forbidden("you may not {action} this {kind}", action=action, kind=noun(kind))
         return decision
 
 

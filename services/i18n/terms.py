@@ -10,7 +10,7 @@ from domain.custody import CustodySide, SampleStatus
 from domain.decisions import DecisionOutcome
 from domain.disputes import DisputeStatus
 from domain.enums import CertificateStatus, FactoryStatus, UnitKind
-from domain.errors import ErrorCode, Term, term
+from domain.errors import ErrorCode, Term, noun, term
 from domain.purchases import AssignmentStatus
 from domain.tasks import TaskStatus
 
@@ -29,11 +29,22 @@ TERM_ENUMS: tuple[type[Enum], ...] = (
 )
 
 
+# Kinds of objects named in messages (`noun(...)`): the gates' nouns and policy kinds, the
+# versioned rows, the global id types (lower case).
+NOUNS = (
+    "assignment", "audit", "audit entry", "certificate", "checklist item", "checklistitem", "decision", "dispute",
+    "document", "factory", "lab request", "labrequest", "monitoring", "non-conformity", "nonconformity", "object",
+    "org_unit", "orgunit", "person", "policy", "policy rule", "problem", "problem report", "problemreport",
+    "product category", "product_category", "productcategory", "purchase", "purchase assignment",
+    "purchaseassignment", "reference", "role_assignment", "sample", "task", "unit", "user",
+)  # fmt: skip
+
+
 def fixed_terms() -> list[Term]:
     """Terms built from a table rather than an enum's value."""
     from services.forms.generated import WHEN
 
-    return [Term(f"Form.{form.value}.when", text) for form, text in WHEN.items()]
+    return [Term(f"Form.{form.value}.when", text) for form, text in WHEN.items()] + [noun(n) for n in NOUNS]
 
 
 def all_terms() -> dict[str, str]:
