@@ -78,7 +78,7 @@ def check_archivable(decided: bool, missing: list[Form]) -> None:
         raise DomainError(ErrorCode.CONFLICT, "only a decided task is archived", ("taskId",))
     if missing:
         names = ", ".join(f.value for f in missing)
-        raise DomainError(ErrorCode.CONFLICT, f"the file is incomplete; missing: {names}", ("taskId",))
+        raise DomainError(ErrorCode.CONFLICT, "the file is incomplete; missing: {names}", ("taskId",), names=names)
 
 
 def check_signoffs_current(stale: list[Form]) -> None:
@@ -88,6 +88,7 @@ def check_signoffs_current(stale: list[Form]) -> None:
         names = ", ".join(f"{f.value} ({FORM_NUMBERS[f]})" for f in stale)
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"confirmed for data that has changed since: {names}; confirm again or upload the signed form",
+            "confirmed for data that has changed since: {names}; confirm again or upload the signed form",
             ("taskId",),
+            names=names,
         )

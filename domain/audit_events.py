@@ -100,6 +100,7 @@ class AuditAction(StrEnum):
     USER_UPDATE = "user.update"
     USER_DEACTIVATE = "user.deactivate"
     USER_REACTIVATE = "user.reactivate"
+    USER_LANGUAGE = "user.language"  # a person chose the language they read (or to follow the browser)
     # A registry import (surveil import / importRegistry): one record per row created or changed,
     # naming the file, its SHA-256 and the row; one summary record per import that changed anything.
     IMPORT_CREATE = "import.create"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import MAXYEAR, date
 
 from domain.enums import CertificateStatus as S
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 
 ALLOWED_MOVES: dict[S, frozenset[S]] = {
     S.VALID: frozenset({S.SUSPENDED, S.REVOKED, S.CANCELLED, S.EXPIRED}),
@@ -30,8 +30,10 @@ def check_move(current: S, target: S, *, system: bool = False) -> None:
     if target not in ALLOWED_MOVES[current]:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"a {current.value.lower()} certificate cannot become {target.value.lower()}",
+            "a {current} certificate cannot become {target}",
             ("status",),
+            current=term(current),
+            target=term(target),
         )
     if target in SYSTEM_MOVES and not system:
         raise DomainError(
@@ -63,8 +65,9 @@ def check_renewal(status: S, expires_on: date, new_expires_on: date, today: date
     if current not in RENEWABLE:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"a {current.value.lower()} certificate is not renewed (延续); issue a new one",
+            "a {current} certificate is not renewed (延续); issue a new one",
             ("certificateId",),
+            current=term(current),
         )
     if new_expires_on <= expires_on:
         raise DomainError(
@@ -73,15 +76,16 @@ def check_renewal(status: S, expires_on: date, new_expires_on: date, today: date
     if new_expires_on > latest_expiry(today):
         raise DomainError(
             ErrorCode.INVALID,
-            f"a renewed certificate is valid (有效期) for at most {VALIDITY_YEARS} years from today",
+            "a renewed certificate is valid (有效期) for at most {validity_years} years from today",
             ("expiresOn",),
+            validity_years=VALIDITY_YEARS,
         )
 
 
 def check_issued_on(issued_on: date, today: date, field: str) -> None:
     """A certificate is issued (发证) on a day that has come: never dated in the future."""
     if issued_on > today:
-        raise DomainError(ErrorCode.INVALID, f"{field} (发证日期) is not in the future", (field,))
+        raise DomainError(ErrorCode.INVALID, "{field} (发证日期) is not in the future", (field,), field=field)
 
 
 def check_transfer(status: S, expires_on: date, today: date, field: str) -> None:
@@ -89,8 +93,12 @@ def check_transfer(status: S, expires_on: date, today: date, field: str) -> None
     (证书转移)."""
     current = effective_status(status, expires_on, today)
     if current not in LIVE:
-        message = f"a {current.value.lower()} certificate does not move (证书转移)"
-        raise DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, message, (field,))
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            "a {status} certificate does not move (证书转移)",
+            (field,),
+            status=term(current),
+        )
 
 
 def past_expiry(expires_on: date, today: date) -> bool:

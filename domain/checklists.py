@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.results import Conclusion, Finding, Severity
 from domain.tasks import TaskKind, TaskStatus
 from domain.validation import check_device_time, clean_text
@@ -82,7 +82,7 @@ def check_answer(answer: Answer) -> None:
 def check_answerable(status: TaskStatus) -> None:
     if status not in ANSWERABLE:
         raise DomainError(
-            ErrorCode.CONFLICT, f"a {status.value.lower()} task's checklist is not answered now", ("itemId",)
+            ErrorCode.CONFLICT, "a {status} task's checklist is not answered now", ("itemId",), status=term(status)
         )
 
 
@@ -110,7 +110,10 @@ def check_change(answered: bool, same: bool, expected_version: int | None, versi
 def check_evidence(count: int, positions: Iterable[tuple[float | None, float | None]]) -> None:
     if count > MAX_EVIDENCE_PER_ANSWER:
         raise DomainError(
-            ErrorCode.INVALID, f"at most {MAX_EVIDENCE_PER_ANSWER} evidence files per answer", ("evidence",)
+            ErrorCode.INVALID,
+            "at most {max_evidence_per_answer} evidence files per answer",
+            ("evidence",),
+            max_evidence_per_answer=MAX_EVIDENCE_PER_ANSWER,
         )
     for i, (latitude, longitude) in enumerate(positions):
         where = ("evidence", str(i))
@@ -127,8 +130,10 @@ def check_evidence_total(attached: int, adding: int) -> None:
     if attached + adding > MAX_EVIDENCE_PER_ITEM:
         raise DomainError(
             ErrorCode.INVALID,
-            f"an item holds at most {MAX_EVIDENCE_PER_ITEM} evidence files ({attached} attached already)",
+            "an item holds at most {max_evidence_per_item} evidence files ({attached} attached already)",
             ("evidence",),
+            max_evidence_per_item=MAX_EVIDENCE_PER_ITEM,
+            attached=attached,
         )
 
 
@@ -139,7 +144,7 @@ def check_captured_at(at: datetime | None, now: datetime, field: tuple[str, ...]
     try:
         check_device_time(at, now, "capturedAt")
     except DomainError as exc:
-        raise DomainError(exc.code, exc.message, field) from None
+        raise exc.at(field) from None
 
 
 @dataclass(frozen=True)
@@ -156,8 +161,10 @@ def check_all_answered(items: list[ItemFacts]) -> None:
         shown = ", ".join(open_codes[:20]) + (" …" if len(open_codes) > 20 else "")
         raise DomainError(
             ErrorCode.REQUIRED,
-            f"{len(open_codes)} checklist item(s) unanswered: {shown}",
+            "{count} checklist item(s) unanswered: {shown}",
             ("checklist", *open_codes),
+            count=len(open_codes),
+            shown=shown,
         )
 
 
@@ -193,4 +200,4 @@ def clean_item_code(code: str | None) -> str:
 def check_new_item_code(code: str, existing: Iterable[str]) -> None:
     """Codes are unique within a task regardless of case ("a1" and "A1" print alike enough)."""
     if code.casefold() in {c.casefold() for c in existing}:
-        raise DomainError(ErrorCode.CONFLICT, f"the checklist has an item {code!r} already", ("code",))
+        raise DomainError(ErrorCode.CONFLICT, "the checklist has an item {code!r} already", ("code",), code=code)

@@ -21,22 +21,26 @@ def next_number(current: int | None, expected: int | None) -> int:
         if expected not in (None, 0):
             raise DomainError(
                 ErrorCode.STALE_VERSION,
-                f"no corrective action was submitted yet (you sent version {expected}); reload and retry",
+                "no corrective action was submitted yet (you sent version {expected}); reload and retry",
                 ("expectedVersion",),
+                expected=expected,
             )
         return 1
     if expected is None:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"a corrective action (version {current}) was already submitted: "
+            "a corrective action (version {current}) was already submitted: "
             "send its version as expectedVersion to amend it",
             ("expectedVersion",),
+            current=current,
         )
     if expected != current:
         raise DomainError(
             ErrorCode.STALE_VERSION,
-            f"the corrective action changed meanwhile (version {current}, you sent {expected}); reload and retry",
+            "the corrective action changed meanwhile (version {current}, you sent {expected}); reload and retry",
             ("expectedVersion",),
+            current=current,
+            expected=expected,
         )
     return current + 1
 
@@ -53,7 +57,12 @@ def check_open(verified: bool) -> None:
 
 def check_evidence_count(count: int) -> None:
     if count > MAX_EVIDENCE_FILES:
-        raise DomainError(ErrorCode.INVALID, f"send at most {MAX_EVIDENCE_FILES} evidence files at once", ("evidence",))
+        raise DomainError(
+            ErrorCode.INVALID,
+            "send at most {max_evidence_files} evidence files at once",
+            ("evidence",),
+            max_evidence_files=MAX_EVIDENCE_FILES,
+        )
 
 
 def is_late(submitted_on: date, correction_due: date) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.working_days import IsWorkday, add_working_days
 
 DEFAULT_TURNAROUND_WORKING_DAYS = 20
@@ -41,11 +41,15 @@ def check_step(current: SampleStatus, target: SampleStatus, side: CustodySide) -
     if ORDER.index(target) != ORDER.index(current) + 1:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"a {current.value.lower()} sample cannot become {target.value.lower()}: custody moves one step at a time",
+            "a {current} sample cannot become {target}: custody moves one step at a time",
             ("status",),
+            current=term(current),
+            target=term(target),
         )
     if STEP_SIDE[target] != side:
-        raise DomainError(ErrorCode.INVALID, f"the {STEP_SIDE[target].value.lower()} records this step", ("status",))
+        raise DomainError(
+            ErrorCode.INVALID, "the {step_side} records this step", ("status",), step_side=term(STEP_SIDE[target])
+        )
 
 
 def report_due(received_on: date, working_days: int, is_workday: IsWorkday) -> date:

@@ -10,7 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from domain.enums import CertificateStatus
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.frequency import add_months
 from domain.results import Conclusion
 from domain.tasks import TaskKind
@@ -126,7 +126,9 @@ def check_decision(facts: DecisionFacts, outcome: DecisionOutcome, ground: Suspe
         raise DomainError(ErrorCode.CONFLICT, "samples are still with the lab: wait for their reports", ("outcome",))
     reasons = risk_assessment_reasons(facts)
     if reasons and not facts.risk_assessed:
-        raise DomainError(ErrorCode.CONFLICT, f"a risk assessment must come first: {'; '.join(reasons)}", ("outcome",))
+        raise DomainError(
+            ErrorCode.CONFLICT, "a risk assessment must come first: {reasons}", ("outcome",), reasons="; ".join(reasons)
+        )
     if (outcome == DecisionOutcome.SUSPEND) != (ground is not None):
         raise DomainError(ErrorCode.REQUIRED, "a suspension names its ground, and only a suspension", ("ground",))
     statuses = facts.certificate_statuses
@@ -140,8 +142,9 @@ def check_decision(facts: DecisionFacts, outcome: DecisionOutcome, ground: Suspe
     if required is not None and outcome != required:
         raise DomainError(
             ErrorCode.INVALID,
-            f"relocation passed but its sampling failed: the decision is {required.value.lower()}",
+            "relocation passed but its sampling failed: the decision is {required}",
             ("outcome",),
+            required=term(required),
         )
     failed = facts.conclusion == Conclusion.FAIL or facts.sampling_failed
     if outcome == DecisionOutcome.MAINTAIN and failed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 
 
 class DisputeStatus(StrEnum):
@@ -22,4 +22,6 @@ def check_settle(status: DisputeStatus) -> None:
 
 def check_escalate(status: DisputeStatus) -> None:
     if status != DisputeStatus.OPEN:
-        raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} dispute cannot be escalated", ("disputeId",))
+        raise DomainError(
+            ErrorCode.CONFLICT, "a {status} dispute cannot be escalated", ("disputeId",), status=term(status)
+        )

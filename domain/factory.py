@@ -108,7 +108,12 @@ def _refuse_merged(current: FactoryFacts, status: FactoryStatus | None) -> None:
 def change_class(current: FactoryFacts, new_class: FactoryClass) -> Change:
     _refuse_merged(current, None)
     if new_class == current.classification:
-        raise DomainError(ErrorCode.NO_CHANGE, f"the factory is already class {new_class.value}", ("classification",))
+        raise DomainError(
+            ErrorCode.NO_CHANGE,
+            "the factory is already class {new_class}",
+            ("classification",),
+            new_class=new_class.value,
+        )
     return _diff(current, replace(current, classification=new_class))
 
 

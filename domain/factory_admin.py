@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.enums import FactoryStatus
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, Term, term
 
 CLOSABLE = frozenset({FactoryStatus.ACTIVE, FactoryStatus.PRODUCTION_STOPPED, FactoryStatus.RELOCATED})
 
@@ -35,7 +35,10 @@ class Standing:
 def check_close(factory: Standing, open_tasks: int, live_certificates: int) -> None:
     if factory.status not in CLOSABLE:
         raise DomainError(
-            ErrorCode.TRANSITION_NOT_ALLOWED, f"a {_term(factory.status)} factory cannot be closed", ("factoryId",)
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            "a {status} factory cannot be closed",
+            ("factoryId",),
+            status=_term(factory.status),
         )
     waiting = []
     if open_tasks:
@@ -44,7 +47,11 @@ def check_close(factory: Standing, open_tasks: int, live_certificates: int) -> N
         waiting.append(f"{live_certificates} valid or suspended certificate(s) (cancel them, 注销)")
     if waiting:
         raise DomainError(
-            ErrorCode.CONFLICT, f"factory {factory.code} still has {' and '.join(waiting)}", ("factoryId",)
+            ErrorCode.CONFLICT,
+            "factory {code} still has {waiting}",
+            ("factoryId",),
+            code=factory.code,
+            waiting=" and ".join(waiting),
         )
 
 
@@ -52,8 +59,9 @@ def check_reopen(factory: Standing) -> None:
     if factory.status != FactoryStatus.CLOSED:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"only a closed (关闭) factory is reopened; this one is {_term(factory.status)}",
+            "only a closed (关闭) factory is reopened; this one is {status}",
             ("factoryId",),
+            status=_term(factory.status),
         )
 
 
@@ -64,35 +72,46 @@ def check_merge(duplicate: Standing, survivor: Standing) -> str | None:
         raise DomainError(ErrorCode.INVALID, "a factory is not merged into itself", ("survivorId",))
     if duplicate.status == FactoryStatus.MERGED:
         raise DomainError(
-            ErrorCode.TRANSITION_NOT_ALLOWED, f"factory {duplicate.code} is merged (已合并) already", ("duplicateId",)
+            ErrorCode.TRANSITION_NOT_ALLOWED,
+            "factory {code} is merged (已合并) already",
+            ("duplicateId",),
+            code=duplicate.code,
         )
     if survivor.status in (FactoryStatus.MERGED, FactoryStatus.CLOSED):
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"factory {survivor.code} is {_term(survivor.status)}: merge into a factory in the registry",
+            "factory {code} is {status}: merge into a factory in the registry",
             ("survivorId",),
+            code=survivor.code,
+            status=_term(survivor.status),
         )
     if (duplicate.responsible_unit, duplicate.agency_unit) != (survivor.responsible_unit, survivor.agency_unit):
         raise DomainError(
             ErrorCode.JURISDICTION,
-            f"{duplicate.code} and {survivor.code} are in different jurisdictions (管辖): correct the "
-            "duplicate's location first",
+            "{code} and {survivor} are in different jurisdictions (管辖): correct the duplicate's location first",
             ("survivorId",),
+            code=duplicate.code,
+            survivor=survivor.code,
         )
     if duplicate.enterprise_unit and survivor.enterprise_unit and duplicate.enterprise_unit != survivor.enterprise_unit:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"{duplicate.code} and {survivor.code} belong to different enterprises (生产企业)",
+            "{code} and {survivor} belong to different enterprises (生产企业)",
             ("survivorId",),
+            code=duplicate.code,
+            survivor=survivor.code,
         )
     return survivor.enterprise_unit or duplicate.enterprise_unit
 
 
-def _term(status: FactoryStatus) -> str:
-    return {
-        FactoryStatus.ACTIVE: "producing (正常生产)",
-        FactoryStatus.PRODUCTION_STOPPED: "stopped (停产)",
-        FactoryStatus.RELOCATED: "relocated (已搬迁)",
-        FactoryStatus.CLOSED: "closed (关闭)",
-        FactoryStatus.MERGED: "merged (已合并)",
-    }[status]
+def _term(status: FactoryStatus) -> Term:
+    return term(
+        status,
+        {
+            FactoryStatus.ACTIVE: "producing (正常生产)",
+            FactoryStatus.PRODUCTION_STOPPED: "stopped (停产)",
+            FactoryStatus.RELOCATED: "relocated (已搬迁)",
+            FactoryStatus.CLOSED: "closed (关闭)",
+            FactoryStatus.MERGED: "merged (已合并)",
+        }[status],
+    )

@@ -171,8 +171,11 @@ def check_bounds(form: Form, count: int, limit: int) -> None:
     if count > limit:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"{form.value} would list {count} rows, more than {limit}; file it as an upload",
+            "{form} would list {count} rows, more than {limit}; file it as an upload",
             ("form",),
+            form=form.value,
+            count=count,
+            limit=limit,
         )
 
 
@@ -195,15 +198,20 @@ def check_renderable(form: Form, data: Any) -> None:
     if (size := len(canonical_json(data))) > MAX_FORM_TEXT:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"{form.value} holds {size} characters, more than {MAX_FORM_TEXT}; file it as an upload",
+            "{form} holds {size} characters, more than {max_form_text}; file it as an upload",
             ("form",),
+            form=form.value,
+            size=size,
+            max_form_text=MAX_FORM_TEXT,
         )
 
 
 def check_signable(form: Form, task_status: str) -> None:
     """The leader signs the report and the record of a submitted result, not a draft of them."""
     if form in (Form.INSPECTION_REPORT, Form.INSPECTION_RECORD) and task_status in BEFORE_RESULTS:
-        raise DomainError(ErrorCode.CONFLICT, f"{form.value} is confirmed once the results are submitted", ("form",))
+        raise DomainError(
+            ErrorCode.CONFLICT, "{form} is confirmed once the results are submitted", ("form",), form=form.value
+        )
 
 
 def check_confirmable(current: str, confirmed: str) -> None:

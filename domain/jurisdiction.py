@@ -64,12 +64,16 @@ class JurisdictionMap:
         if province is None:
             raise DomainError(
                 ErrorCode.JURISDICTION,
-                f"province (省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
+                "province (省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
                 ("province",),
+                text=text,
             )
         if province not in self.known_provinces():
             raise DomainError(
-                ErrorCode.JURISDICTION, f"no unit's jurisdiction (管辖) lists the province {province!r}", ("province",)
+                ErrorCode.JURISDICTION,
+                "no unit's jurisdiction (管辖) lists the province {province!r}",
+                ("province",),
+                province=province,
             )
         return province
 
@@ -86,8 +90,9 @@ class JurisdictionMap:
                 return unit
         raise DomainError(
             ErrorCode.JURISDICTION,
-            f"no sub-centre's jurisdiction lists the province {province!r}",
+            "no sub-centre's jurisdiction lists the province {province!r}",
             ("province",),
+            province=province,
         )
 
     def serving_agency(self, country: str) -> str | None:

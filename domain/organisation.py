@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from domain.enums import Role, UnitKind
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.factory import PROVINCE_MAX
 from domain.jurisdiction import CHINA
 from domain.provinces import canonical_province
@@ -53,12 +53,13 @@ class NewUnit:
 def unit_code(value: str, field: str = "code") -> str:
     code = (value or "").strip()
     if not code:
-        raise DomainError(ErrorCode.REQUIRED, f"{field} (单位代码) is required", (field,))
+        raise DomainError(ErrorCode.REQUIRED, "{field} (单位代码) is required", (field,), field=field)
     if not UNIT_CODE.fullmatch(code):
         raise DomainError(
             ErrorCode.INVALID,
-            f"{field} (单位代码) must be 1-32 lower-case letters, digits or '-', starting with a letter or digit",
+            "{field} (单位代码) must be 1-32 lower-case letters, digits or '-', starting with a letter or digit",
             (field,),
+            field=field,
         )
     return code
 
@@ -87,7 +88,9 @@ def new_unit(
     checks = Checks()
     clean_code = checks.run(lambda: unit_code(code))
     if kind == UnitKind.HQ and clean_code is not None and clean_code != HQ_CODE:
-        checks.fail(ErrorCode.CONFLICT, f"there is one HQ (总部), {HQ_CODE!r}: a second one is refused", "kind")
+        checks.fail(
+            ErrorCode.CONFLICT, "there is one HQ (总部), {code!r}: a second one is refused", "kind", code=HQ_CODE
+        )
     clean_name = checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
     clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
     lists = _lists(checks, kind, {"provinces": provinces, "countries": countries, "regions": regions}, north_china)
@@ -138,11 +141,20 @@ def _lists(
         if clean is None:
             continue
         lists[field] = clean
-        term = _LIST_TERMS[field]
+        zh = _LIST_TERMS[field]
         if field == needed and not clean:
-            checks.fail(ErrorCode.REQUIRED, f"a {kind.value.lower()} unit needs its {field} ({term})", field)
+            checks.fail(
+                ErrorCode.REQUIRED,
+                "a {kind} unit needs its {field} ({term})",
+                field,
+                kind=term(kind),
+                field=field,
+                term=zh,
+            )
         elif field != needed and clean:
-            checks.fail(ErrorCode.INVALID, f"a {kind.value.lower()} unit has no {field} ({term})", field)
+            checks.fail(
+                ErrorCode.INVALID, "a {kind} unit has no {field} ({term})", field, kind=term(kind), field=field, term=zh
+            )
     return lists
 
 
@@ -152,12 +164,16 @@ def _province(value: str, north_china: frozenset[str]) -> str:
     if province is None:
         raise DomainError(
             ErrorCode.INVALID,
-            f"provinces (管辖省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
+            "provinces (管辖省份): {text!r} is not one of China's provincial-level divisions (省级行政区)",
             ("provinces",),
+            text=text,
         )
     if province in north_china:
         raise DomainError(
-            ErrorCode.JURISDICTION, f"{province}: North China (华北) is HQ's own jurisdiction", ("provinces",)
+            ErrorCode.JURISDICTION,
+            "{province}: North China (华北) is HQ's own jurisdiction",
+            ("provinces",),
+            province=province,
         )
     return province
 
@@ -214,8 +230,10 @@ def roles_for(roles: Sequence[Role], unit_kind: UnitKind) -> tuple[Role, ...]:
     if refused:
         raise DomainError(
             ErrorCode.INVALID,
-            f"a {unit_kind.value.lower()} unit's people cannot hold {', '.join(refused)} (角色)",
+            "a {unit_kind} unit's people cannot hold {refused} (角色)",
             ("roles",),
+            unit_kind=term(unit_kind),
+            refused=", ".join(refused),
         )
     return tuple(dict.fromkeys(roles))
 

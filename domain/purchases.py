@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.tasks import SamplingMethod, TaskKind, TaskStatus
 from domain.validation import CLOCK_SKEW, MAX_OFFLINE  # shared with every offline record
 
@@ -41,7 +41,7 @@ def check_assignable(kind: TaskKind, method: SamplingMethod | None, status: Task
             ErrorCode.CONFLICT, "set the sampling details first, with the purchase method and a lab", ("taskId",)
         )
     if status not in ASSIGNABLE_TASK_STATUS:
-        raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no buyer", ("taskId",))
+        raise DomainError(ErrorCode.CONFLICT, "a {status} task takes no buyer", ("taskId",), status=term(status))
 
 
 def price_in_cents(amount: Decimal) -> int:
@@ -68,13 +68,20 @@ def check_purchase_time(purchased_at: datetime, assigned_at: datetime, now: date
 def check_evidence(photo_count: int, sample_identifiers: list[str]) -> None:
     """At least one product photo and one sample; every sample identifier once."""
     if not 1 <= photo_count <= MAX_PHOTOS:
-        raise DomainError(ErrorCode.INVALID, f"send 1 to {MAX_PHOTOS} product photos", ("photos",))
+        raise DomainError(
+            ErrorCode.INVALID, "send 1 to {max_photos} product photos", ("photos",), max_photos=MAX_PHOTOS
+        )
     if not 1 <= len(sample_identifiers) <= MAX_SAMPLES_PER_PURCHASE:
-        raise DomainError(ErrorCode.INVALID, f"a purchase has 1 to {MAX_SAMPLES_PER_PURCHASE} samples", ("samples",))
+        raise DomainError(
+            ErrorCode.INVALID,
+            "a purchase has 1 to {max_samples_per_purchase} samples",
+            ("samples",),
+            max_samples_per_purchase=MAX_SAMPLES_PER_PURCHASE,
+        )
     if len(set(sample_identifiers)) != len(sample_identifiers):
         raise DomainError(ErrorCode.INVALID, "each sample identifier appears once", ("samples",))
 
 
 def check_open(status: AssignmentStatus) -> None:
     if status != AssignmentStatus.ASSIGNED:
-        raise DomainError(ErrorCode.CONFLICT, f"the assignment is {status.value.lower()}", ("assignmentId",))
+        raise DomainError(ErrorCode.CONFLICT, "the assignment is {status}", ("assignmentId",), status=term(status))

@@ -13,7 +13,7 @@ from datetime import date
 
 from domain.certificate import VALIDITY_YEARS, latest_expiry
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.factory import ADDRESS_MAX, CODE_MAX, NAME_MAX, PROVINCE_MAX
 from domain.jurisdiction import CHINA, JurisdictionMap
 from domain.organisation import (
@@ -89,7 +89,9 @@ IN_REGISTRY = frozenset({FactoryStatus.ACTIVE, FactoryStatus.PRODUCTION_STOPPED,
 def check_in_registry(code: str, status: FactoryStatus, field: str) -> None:
     """A certificate is issued to, moved to or loaded for a factory in the registry only."""
     if status not in IN_REGISTRY:
-        raise DomainError(ErrorCode.TRANSITION_NOT_ALLOWED, f"factory {code} is {status.value.lower()}", (field,))
+        raise DomainError(
+            ErrorCode.TRANSITION_NOT_ALLOWED, "factory {code} is {status}", (field,), code=code, status=term(status)
+        )
 
 
 # --- Product categories ----------------------------------------------------------------------
@@ -157,8 +159,9 @@ def new_certificate(
     elif expires_on > latest_expiry(issued_on):
         checks.fail(
             ErrorCode.INVALID,
-            f"a certificate is valid (有效期) for at most {VALIDITY_YEARS} years after issued_on",
+            "a certificate is valid (有效期) for at most {years} years after issued_on",
             "expires_on",
+            years=VALIDITY_YEARS,
         )
     if status not in ENTRY_STATUSES:
         checks.fail(

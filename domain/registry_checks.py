@@ -35,8 +35,9 @@ class Checks:
             self.errors.append(exc)
         return None
 
-    def fail(self, code: ErrorCode, message: str, field: str) -> None:
-        self.errors.append(DomainError(code, message, (field,)))
+    def fail(self, code: ErrorCode, message: str, field: str, /, **params: object) -> None:
+        """`message` is a constant template (the errors catalog's msgid)."""
+        self.errors.append(DomainError(code, message, (field,), **params))
 
     def raise_any(self) -> None:
         if self.errors:
@@ -54,9 +55,9 @@ TERMS = {
 
 def termed(exc: DomainError, field: str) -> DomainError:
     term = TERMS.get(field)
-    if term is None or not exc.message.startswith(field):
+    if term is None or not exc.template.startswith("{field}") or exc.params.get("field") != field:
         return exc
-    return DomainError(exc.code, f"{field} ({term}){exc.message[len(field) :]}", exc.field)
+    return DomainError(exc.code, exc.template, exc.field, **{**exc.params, "field": f"{field} ({term})"})
 
 
 def optional_text(value: str | None, field: str, max_length: int) -> str | None:
@@ -87,9 +88,12 @@ def within_dates(value: date, field: str) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
         raise DomainError(
             ErrorCode.INVALID,
-            f"{field} ({TERMS.get(field, field)}) must be between {EARLIEST_DATE.isoformat()} and "
-            f"{LATEST_DATE.isoformat()}",
+            "{field} ({term}) must be between {earliest_date} and {latest_date}",
             (field,),
+            field=field,
+            term=TERMS.get(field, field),
+            earliest_date=EARLIEST_DATE.isoformat(),
+            latest_date=LATEST_DATE.isoformat(),
         )
     return value
 
@@ -98,11 +102,13 @@ def distinct(values: Sequence[str], field: str, clean: Callable[[str], str]) -> 
     """Clean every entry of a list of at most LIST_MAX; the first bad one, or one repeated
     (perhaps under another spelling of the same name), is the list's error."""
     if len(values) > LIST_MAX:
-        raise DomainError(ErrorCode.TOO_LONG, f"{field} lists more than {LIST_MAX} entries", (field,))
+        raise DomainError(
+            ErrorCode.TOO_LONG, "{field} lists more than {list_max} entries", (field,), field=field, list_max=LIST_MAX
+        )
     cleaned: dict[str, None] = {}
     for value in values:
         item = clean(value)
         if item in cleaned:
-            raise DomainError(ErrorCode.INVALID, f"{field} lists {item!r} twice", (field,))
+            raise DomainError(ErrorCode.INVALID, "{field} lists {item!r} twice", (field,), field=field, item=item)
         cleaned[item] = None
     return tuple(cleaned)

@@ -53,7 +53,12 @@ def check_result(conclusion: Conclusion, findings: list[Finding]) -> None:
     """A pass has no open finding; a pass after correction has findings to correct, none of
     them serious; a fail says why (a finding, or the lab's report for sampling)."""
     if len(findings) > MAX_NONCONFORMITIES:
-        raise DomainError(ErrorCode.INVALID, f"at most {MAX_NONCONFORMITIES} non-conformities", ("nonconformities",))
+        raise DomainError(
+            ErrorCode.INVALID,
+            "at most {max_nonconformities} non-conformities",
+            ("nonconformities",),
+            max_nonconformities=MAX_NONCONFORMITIES,
+        )
     if conclusion == Conclusion.PASS and findings:
         raise DomainError(
             ErrorCode.INVALID, "a pass has no non-conformities: conclude 'pass after correction'", ("conclusion",)

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from domain.enums import CertificateStatus
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.jurisdiction import CHINA
 
 
@@ -85,8 +85,10 @@ def check_transition(current: TaskStatus, target: TaskStatus) -> None:
     if target not in TRANSITIONS[current]:
         raise DomainError(
             ErrorCode.TRANSITION_NOT_ALLOWED,
-            f"a task that is {current.value.lower()} cannot become {target.value.lower()}",
+            "a task that is {current} cannot become {target}",
             ("status",),
+            current=term(current),
+            target=term(target),
         )
 
 

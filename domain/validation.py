@@ -24,17 +24,23 @@ def clean_text(value: str | None, field: str, *, max_length: int, required: bool
     """Trim, reject control characters, enforce presence and length."""
     if value is None:
         if required:
-            raise DomainError(ErrorCode.REQUIRED, f"{field} is required", (field,))
+            raise DomainError(ErrorCode.REQUIRED, "{field} is required", (field,), field=field)
         return None
     text = value.strip()
     if not text:
         if required:
-            raise DomainError(ErrorCode.REQUIRED, f"{field} must not be blank", (field,))
+            raise DomainError(ErrorCode.REQUIRED, "{field} must not be blank", (field,), field=field)
         return None
     if len(text) > max_length:
-        raise DomainError(ErrorCode.TOO_LONG, f"{field} is longer than {max_length} characters", (field,))
+        raise DomainError(
+            ErrorCode.TOO_LONG,
+            "{field} is longer than {max_length} characters",
+            (field,),
+            field=field,
+            max_length=max_length,
+        )
     if _CONTROL.search(text):
-        raise DomainError(ErrorCode.INVALID, f"{field} contains control or invalid characters", (field,))
+        raise DomainError(ErrorCode.INVALID, "{field} contains control or invalid characters", (field,), field=field)
     return text
 
 
@@ -48,7 +54,7 @@ def require_reason(reason: str | None, max_length: int = 1000) -> str:
 def country_code(value: str, field: str = "country") -> str:
     code = value.strip().upper()
     if not COUNTRY_CODE.match(code):
-        raise DomainError(ErrorCode.INVALID, f"{field} must be an ISO 3166 alpha-2 code", (field,))
+        raise DomainError(ErrorCode.INVALID, "{field} must be an ISO 3166 alpha-2 code", (field,), field=field)
     return code
 
 
@@ -56,10 +62,12 @@ def check_device_time(at: datetime, now: datetime, field: str, not_before: datet
     """A time a device recorded: with its UTC offset, not in the future beyond the clock skew,
     not older than the offline bound (nor, with `not_before`, before that moment less the skew)."""
     if at.tzinfo is None:
-        raise DomainError(ErrorCode.INVALID, f"give {field} with its UTC offset", (field,))
+        raise DomainError(ErrorCode.INVALID, "give {field} with its UTC offset", (field,), field=field)
     if at > now + CLOCK_SKEW:
-        raise DomainError(ErrorCode.INVALID, f"{field} is in the future", (field,))
+        raise DomainError(ErrorCode.INVALID, "{field} is in the future", (field,), field=field)
     if at < now - MAX_OFFLINE:
-        raise DomainError(ErrorCode.INVALID, f"{field} is older than {MAX_OFFLINE.days} days", (field,))
+        raise DomainError(
+            ErrorCode.INVALID, "{field} is older than {days} days", (field,), field=field, days=MAX_OFFLINE.days
+        )
     if not_before is not None and at < not_before - CLOCK_SKEW:
-        raise DomainError(ErrorCode.INVALID, f"{field} is before the work began", (field,))
+        raise DomainError(ErrorCode.INVALID, "{field} is before the work began", (field,), field=field)

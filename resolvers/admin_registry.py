@@ -91,7 +91,7 @@ class AdminRegistryMutation:
             except DomainError as exc:  # the factory gate names the duplicate `factoryId`
                 if exc.field[:1] != ("factoryId",):
                     raise
-                raise DomainError(exc.code, exc.message, ("duplicateId", *exc.field[1:])) from None
+                raise exc.at(("duplicateId", *exc.field[1:])) from None
 
         done, errors = await run(command())
         if done is None:

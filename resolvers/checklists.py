@@ -53,7 +53,10 @@ class ChecklistMutation:
             item_id = db_id(input.item_id, "ChecklistItem", "itemId")
             if len(input.evidence) > MAX_EVIDENCE_PER_ANSWER:  # before reading any file
                 raise DomainError(
-                    ErrorCode.INVALID, f"at most {MAX_EVIDENCE_PER_ANSWER} evidence files per answer", ("evidence",)
+                    ErrorCode.INVALID,
+                    "at most {max_evidence_per_answer} evidence files per answer",
+                    ("evidence",),
+                    max_evidence_per_answer=MAX_EVIDENCE_PER_ANSWER,
                 )
             evidence = []
             for i, e in enumerate(input.evidence):

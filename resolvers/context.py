@@ -14,6 +14,8 @@ from schema.relay import MAX_PAGE
 from services.clock import local_date, today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
+from services.i18n import choose_language
+from services.i18n.errors import message_of
 from services.policy_sync import PolicySync
 
 
@@ -26,10 +28,25 @@ class GraphQLContext:
     public_base_url: str | None = None  # PUBLIC_BASE_URL, else this request's base URL (server/graphql_view.py)
     _loaders: Loaders | None = field(default=None, init=False)
 
+    @cached_property
+    def language(self) -> str:
+        """What this request reads: the session's choice (services/i18n, choose_language), or for
+        an anonymous caller the Accept-Language header, else Chinese."""
+        if self.session is not None:
+            return self.session.language
+        headers = getattr(self.request, "headers", None)
+        return choose_language(None, headers.get("accept-language") if headers is not None else None)
+
+    def error_message(self, error: BaseException) -> str:
+        """A user error (or any error carrying a template) in this request's language."""
+        return message_of(error, self.language)
+
     @property
     def require_session(self) -> Session:
         if self.session is None:
-            raise Unauthenticated(self.auth_error or "sign in with a bearer token")
+            if self.auth_error:
+                raise Unauthenticated(self.auth_error)
+            raise Unauthenticated("sign in with a bearer token")
         return self.session
 
     @staticmethod
@@ -68,4 +85,4 @@ class GraphQLContext:
             raise BadInput("give `first` or `last`", "first")
         for name, value in (("first", first), ("last", last)):
             if value is not None and not 0 <= value <= MAX_PAGE:
-                raise BadInput(f"`{name}` must be between 0 and {MAX_PAGE}", name)
+                raise BadInput("`{name}` must be between 0 and {limit}", name, name=name, limit=MAX_PAGE)

@@ -16,7 +16,7 @@ import strawberry
 from strawberry.extensions import FieldExtension
 from strawberry.types.base import StrawberryList, StrawberryOptional
 
-from domain.errors import DomainError, DomainErrors, ErrorCode
+from domain.errors import DomainError, DomainErrors, ErrorCode, noun
 from resolvers import replay
 from schema import enums, task_payloads, types
 from schema.relay import InvalidId, from_global_id
@@ -28,9 +28,7 @@ T = TypeVar("T")
 def user_errors(exc: DomainError | DomainErrors) -> list[types.UserError]:
     errors = exc.errors if isinstance(exc, DomainErrors) else [exc]
     return [
-        types.UserError(
-            field=["input", *e.field] if e.field else None, message=e.message, code=enums.UserErrorCode(e.code.value)
-        )
+        types.UserError(field=["input", *e.field] if e.field else None, code=enums.UserErrorCode(e.code.value), error=e)
         for e in errors
     ]
 
@@ -50,7 +48,7 @@ def db_id(global_id: str, expected_type: str, field: str) -> int:
     except InvalidId:
         type_name, value = "", 0
     if type_name != expected_type:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no such {expected_type.lower()}", (field,))
+        raise DomainError(ErrorCode.NOT_FOUND, "no such {noun}", (field,), noun=noun(expected_type.lower()))
     return value
 
 

@@ -237,7 +237,9 @@ class PurchaseMutation:
         async def command():
             assignment_id = _assignment_id(input)
             if len(input.photos) > MAX_PHOTOS:
-                raise DomainError(ErrorCode.INVALID, f"send 1 to {MAX_PHOTOS} product photos", ("photos",))
+                raise DomainError(
+                    ErrorCode.INVALID, "send 1 to {max_photos} product photos", ("photos",), max_photos=MAX_PHOTOS
+                )
             limit = config.max_upload_bytes
             facts = recording.PurchaseFacts(
                 shop_name=input.shop_name,

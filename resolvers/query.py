@@ -39,9 +39,9 @@ def global_db_id(global_id: str | None, expected_type: str, field: str) -> int |
     try:
         type_name, db_id = from_global_id(global_id)
     except InvalidId:
-        raise BadInput(f"{field} is not a valid id", field) from None
+        raise BadInput("{field} is not a valid id", field, field=field) from None
     if type_name != expected_type:
-        raise BadInput(f"{field} is not a {expected_type} id", field)
+        raise BadInput("{field} is not a {type} id", field, field=field, type=expected_type)
     return db_id
 
 
@@ -59,6 +59,8 @@ class Query:
             display_name=user.display_name,
             unit=types.OrgUnit.from_model(unit),
             roles=[types.HeldRole(role=enums.Role(r), unit_code=u) for r, u in roles],
+            language=enums.Language(user.language) if user.language else None,
+            effective_language=enums.Language(info.context.language),
         )
 
     @strawberry.field(description="Any object by global ID; null if unknown or not visible to you.")
@@ -68,7 +70,7 @@ class Query:
     @strawberry.field(description=f"Several objects by global ID (at most {MAX_PAGE}).")
     async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
-            raise BadInput(f"at most {MAX_PAGE} ids", "ids")
+            raise BadInput("at most {limit} ids", "ids", limit=MAX_PAGE)
         return await resolve_nodes(info.context, ids)
 
     @strawberry.field(description="Organisational units 组织单位.")

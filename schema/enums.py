@@ -104,3 +104,9 @@ UserErrorCode = _mirror(
         "JURISDICTION": "管辖 No unit is responsible for that location",
     },
 )
+
+
+@strawberry.enum(description="语言 The language a person reads user errors and notices in.")
+class Language(Enum):
+    ZH = strawberry.enum_value("zh", description="中文 Chinese")
+    EN = strawberry.enum_value("en", description="英文 English")

@@ -234,6 +234,13 @@ class Viewer:
     display_name: str
     unit: OrgUnit
     roles: list[HeldRole]
+    language: enums.Language | None = strawberry.field(
+        default=None, description="语言偏好 Your chosen language; null: your browser's Accept-Language decides."
+    )
+    effective_language: enums.Language = strawberry.field(
+        default=enums.Language.ZH,
+        description="This request's language: your choice, else Accept-Language, else Chinese (中文).",
+    )
 
 
 @strawberry.type(description="Answer to 'may I do ACTION on this object, and by which rule'.")
@@ -248,5 +255,9 @@ class AuthorizationDecision:
 @strawberry.type(description="A refused input: which field, why, and a code to branch on.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
-    message: str
     code: enums.UserErrorCode
+    error: strawberry.Private[object]  # the DomainError, rendered when `message` is asked
+
+    @strawberry.field(description="Why, in your language (Viewer.effectiveLanguage); match on `code`, not on this.")
+    def message(self, info: strawberry.Info) -> str:
+        return info.context.error_message(self.error)

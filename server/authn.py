@@ -8,16 +8,19 @@ import uuid
 from starlette.requests import Request
 from tortoise.exceptions import IntegrityError
 
+from domain.errors import msg
 from server.auth import AuthError, TokenVerifier
 from server.oidc import OidcError, OidcVerifier
 from server.settings import Settings
 from services import people
 from services.context import Actor, ServiceConfig, Session
+from services.i18n import choose_language
 from services.policy_sync import PolicySync
 from store.models import User
 
 log = logging.getLogger("surveil.authn")
-UNKNOWN = "the token's user is unknown or deactivated"
+UNKNOWN = msg("the token's user is unknown or deactivated")
+UNKNOWN_LOGIN = msg("the token's user is unknown or deactivated: ask an administrator to register this login")
 
 
 class Authenticator:
@@ -43,7 +46,8 @@ class Authenticator:
         await self.sync.refresh()
         request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
-        return Session.for_actor(actor, self.sync.authorizer, self.config)
+        language = choose_language(user.language, request.headers.get("accept-language"))
+        return Session.for_actor(actor, self.sync.authorizer, self.config, language)
 
     async def _dev_user(self, token: str) -> User:
         user_id = self.verifier.verify(token)
@@ -63,7 +67,7 @@ class Authenticator:
         if user is None and self.settings.oidc_auto_provision:
             user = await self._provision(login, name)
         if user is None or not user.active:
-            raise AuthError(f"{UNKNOWN}: ask an administrator to register this login")
+            raise AuthError(UNKNOWN_LOGIN)
         return user
 
     async def _provision(self, login: str, name: str | None) -> User:

@@ -1,5 +1,5 @@
 """`surveil`: serve, worker, mail-sink, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
-expire, schema export, archive export|verify, stats, import units|factories|certificates|people."""
+expire, schema export, i18n extract|fill, archive export|verify, stats, import units|factories|certificates|people."""
 
 from __future__ import annotations
 
@@ -141,6 +141,25 @@ def cmd_mail_sink(args, settings) -> int:
     return run(args.host, args.port, args.folder)
 
 
+def cmd_i18n(args, settings) -> int:
+    from services.i18n.extract import scan, write_catalogs
+
+    if args.action == "fill":  # a translator's table: msgid<TAB>text per line
+        from services.i18n import LOCALES
+        from services.i18n.fill import fill
+
+        refused = fill(LOCALES / args.language / f"{args.domain}.po", Path(args.table))
+        for msgid in refused:
+            print(f"refused (unknown msgid, or other fields): {msgid!r}", file=sys.stderr)
+        return 1 if refused else 0
+    found = scan()
+    for problem in found.problems:
+        print(problem, file=sys.stderr)
+    for path, missing in write_catalogs(found).items():
+        print(f"{path}: {missing} msgid(s) without a text" if missing else f"{path}: complete")
+    return 1 if found.problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="surveil", description="Post-certification surveillance API")
     sub = p.add_subparsers(dest="command", required=True)
@@ -171,6 +190,12 @@ def parser() -> argparse.ArgumentParser:
     schema.add_argument("action", choices=["export"])
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
+    i18n = sub.add_parser("i18n", help="message catalogs")
+    i18n.add_argument("action", choices=["extract", "fill"], help="extract: refresh the catalogs' msgids from the code")
+    i18n.add_argument("table", nargs="?", help="fill: a file of msgid<TAB>text lines")
+    i18n.add_argument("--language", default="zh", help="fill: the catalog's language")
+    i18n.add_argument("--domain", default="errors", choices=["errors", "terms"], help="fill: which catalog")
+    i18n.set_defaults(fn=cmd_i18n)
     add_commands(sub, _with_db)
     add_import_commands(sub, _with_db)
     return p

@@ -21,6 +21,7 @@ from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.notice_admin import NoticeAdminMutation, NoticeAdminQuery
 from resolvers.notices import NoticeMutation, NoticeQuery
+from resolvers.preferences import PreferenceMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
 from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
@@ -80,6 +81,7 @@ Mutation = merge_types(
         ImportMutation,
         NoticeMutation,
         NoticeAdminMutation,
+        PreferenceMutation,
     ),
 )
 

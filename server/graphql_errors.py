@@ -8,10 +8,32 @@ import logging
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from domain.errors import english, msg
 from schema.relay import InvalidId
 from services.errors import AuthorizationError, BadInput
+from services.i18n import DEFAULT_LANGUAGE
+from services.i18n.errors import message_of, text_for
 
 log = logging.getLogger("surveil.graphql")
+MASKED = msg("Unexpected error.")  # strawberry's MaskErrors text, translated like the rest
+
+
+def refusal(template: str, extensions: dict | None = None, /, **params: object) -> GraphQLError:
+    """A GraphQL error whose message is a catalog template (translated on the way out)."""
+    error = GraphQLError(english(template, params), extensions=extensions)
+    error.template, error.params = template, params  # type: ignore[attr-defined]
+    return error
+
+
+def translated(error: GraphQLError, language: str) -> str:
+    """The error's text in `language`: its own template, its original error's, or its fixed
+    message as a msgid (masked errors, authentication refusals); other texts stay as they are."""
+    if getattr(error, "template", None) is not None:
+        return message_of(error, language)
+    original = error.original_error
+    if original is not None and getattr(original, "template", None) is not None:
+        return message_of(original, language)
+    return text_for(error.message, language)
 
 
 def classify(error: GraphQLError) -> str | None:
@@ -46,16 +68,19 @@ class PublicErrors(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         out = []
+        language = getattr(getattr(self.execution_context, "context", None), "language", DEFAULT_LANGUAGE)
         for error in super()._process_errors(errors):
             code = classify(error)
-            if code and (error.extensions or {}).get("code") != code:
+            message = translated(error, language)
+            if message != error.message or (code and (error.extensions or {}).get("code") != code):
                 error = GraphQLError(
-                    error.message,
+                    message,
                     nodes=error.nodes,
                     source=error.source,
                     positions=error.positions,
                     path=error.path,
-                    extensions={**(error.extensions or {}), "code": code},
+                    original_error=error.original_error,
+                    extensions={**(error.extensions or {}), **({"code": code} if code else {})},
                 )
             out.append(error)
         return out

@@ -12,6 +12,10 @@ import json
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from domain.errors import msg
+from services.i18n import choose_language
+from services.i18n.errors import render
+
 MAX_JSON_BYTES = 1024 * 1024
 MULTIPART_OVERHEAD = 64 * 1024  # field names, boundaries, the operations and map parts
 
@@ -30,6 +34,13 @@ def request_error_body(status: int, message: str) -> bytes:
     """A refusal in the shape every GraphQL client already parses."""
     code = REQUEST_ERROR_CODES.get(status, "BAD_REQUEST")
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
+
+
+def in_language(scope: Scope, template: str, **params: object) -> str:
+    """A refusal's text in the language of the request's Accept-Language (else Chinese): no
+    session is known this early."""
+    header = dict(scope.get("headers") or ()).get(b"accept-language", b"").decode("latin-1")
+    return render(template, params, choose_language(None, header))
 
 
 async def send_request_error(send: Send, status: int, message: str) -> None:
@@ -66,8 +77,11 @@ class BodyLimit:
     def _limit(self, scope: Scope) -> tuple[int, str]:
         headers = dict(scope.get("headers") or ())
         if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
-            return self.multipart_limit, f"uploads are limited to {self.multipart_limit} bytes per request"
-        return self.json_limit, f"request bodies are limited to {self.json_limit} bytes"
+            text = msg("uploads are limited to {limit} bytes per request")
+            return self.multipart_limit, in_language(scope, text, limit=self.multipart_limit)
+        return self.json_limit, in_language(
+            scope, msg("request bodies are limited to {limit} bytes"), limit=self.json_limit
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -115,6 +129,6 @@ class BodyLimit:
                 await send_request_error(send, 413, message)
         except BodyTooSlow:
             if not started:
-                await send_request_error(send, 408, "the request body arrived too slowly")
+                await send_request_error(send, 408, in_language(scope, msg("the request body arrived too slowly")))
         except ClientDisconnect:
             pass  # the client left mid-body: nobody to answer, nothing worth a traceback

@@ -32,6 +32,8 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from server.graphql_errors import refusal
+
 MAX_PAGE = 100
 SATURATED = 2**40  # counts stop growing here: a refusal needs only "more than the limit"
 # graphql-core compares every pair of fields that share a response name in one selection
@@ -217,22 +219,31 @@ class DocumentLimits(SchemaExtension):
     def limit_errors(self, shape: Shape, operation_name: str | None) -> list[GraphQLError]:
         if shape.depth > self.max_depth:
             name = operation_name or "anonymous"
-            return [GraphQLError(f"'{name}' exceeds maximum operation depth of {self.max_depth}")]
+            return [
+                refusal("'{name}' exceeds maximum operation depth of {limit}", None, name=name, limit=self.max_depth)
+            ]
         if shape.aliases > self.max_aliases:
-            return [GraphQLError(f"{shape.aliases} aliases found. Allowed: {self.max_aliases}")]
+            return [
+                refusal("{count} aliases found. Allowed: {limit}", None, count=shape.aliases, limit=self.max_aliases)
+            ]
         count, name = shape.repeated
         if count > MAX_SAME_NAME:
             return [
-                GraphQLError(
-                    f"`{name}` is selected {count} times in one place (limit {MAX_SAME_NAME}): select it once",
-                    extensions={"code": "QUERY_TOO_COSTLY"},
+                refusal(
+                    "`{name}` is selected {count} times in one place (limit {limit}): select it once",
+                    {"code": "QUERY_TOO_COSTLY"},
+                    name=name,
+                    count=count,
+                    limit=MAX_SAME_NAME,
                 )
             ]
         if shape.cost > self.max_cost:
             return [
-                GraphQLError(
-                    f"the query would resolve about {shape.cost} fields (limit {self.max_cost}): ask for smaller pages",
-                    extensions={"code": "QUERY_TOO_COSTLY"},
+                refusal(
+                    "the query would resolve about {cost} fields (limit {limit}): ask for smaller pages",
+                    {"code": "QUERY_TOO_COSTLY"},
+                    cost=shape.cost,
+                    limit=self.max_cost,
                 )
             ]
         return []

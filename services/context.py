@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from domain.errors import noun
 from policies.authorizer import Authorizer, Decision, unit_domain
 from services.calendar import WorkCalendar, default_calendar
 from services.errors import Forbidden
@@ -68,7 +69,7 @@ class Permissions:
     def require(self, action: str, kind: str, unit_codes: list[str]) -> Decision:
         decision = self.decide(action, kind, unit_codes)
         if not decision.allowed:
-            raise Forbidden(f"you may not {action} this {kind}")
+            raise Forbidden("you may not {action} this {kind}", action=action, kind=noun(kind))
         return decision
 
 
@@ -103,7 +104,10 @@ class Session:
     actor: Actor
     perms: Permissions
     config: ServiceConfig
+    # The language the caller reads (services/i18n, choose_language): their own preference, else
+    # the request's Accept-Language, else Chinese. Decided once, where the session is made.
+    language: str = "zh"
 
     @classmethod
-    def for_actor(cls, actor: Actor, authorizer: Authorizer, config: ServiceConfig) -> Session:
-        return cls(actor, Permissions(authorizer, actor), config)
+    def for_actor(cls, actor: Actor, authorizer: Authorizer, config: ServiceConfig, language: str = "zh") -> Session:
+        return cls(actor, Permissions(authorizer, actor), config, language)

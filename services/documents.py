@@ -67,13 +67,15 @@ def checked_file(
     if not data:
         raise DomainError(ErrorCode.REQUIRED, "the file is empty", field)
     if len(data) > max_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {max_bytes} bytes", field)
+        raise DomainError(ErrorCode.TOO_LONG, "the file is larger than {max_bytes} bytes", field, max_bytes=max_bytes)
     try:
         content_type = sniff(data, declared)
     except DomainError as exc:
-        raise DomainError(exc.code, exc.message, field) from exc
+        raise exc.at(field) from exc
     if accepted is not None and content_type not in accepted:
-        raise DomainError(ErrorCode.INVALID, message or f"accepted files: {', '.join(accepted)}", field)
+        if message:  # the caller's own constant message
+            raise DomainError(ErrorCode.INVALID, message, field)  # i18n: message
+        raise DomainError(ErrorCode.INVALID, "accepted files: {accepted}", field, accepted=", ".join(accepted))
     return content_type
 
 

@@ -1,5 +1,7 @@
-"""Errors the service layer raises besides domain rule violations."""
+"""Errors the service layer raises besides domain rule violations. Their messages are constant
+English templates with params, like `DomainError`'s (translated by `services/i18n/errors.py`)."""
 
+from domain.errors import english
 from domain.validation import has_control_characters
 
 
@@ -7,6 +9,11 @@ class AuthorizationError(Exception):
     """Base for access problems; carries a client-safe message only."""
 
     code = "FORBIDDEN"
+
+    def __init__(self, message: str, /, **params: object) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(english(message, params))
 
 
 class Unauthenticated(AuthorizationError):
@@ -20,8 +27,10 @@ class Forbidden(AuthorizationError):
 class BadInput(Exception):
     """A query argument out of range (page size, filter length): safe to show."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, field: str | None = None, /, **params: object) -> None:
+        self.template = message
+        self.params = params
+        super().__init__(english(message, params))
         self.field = field
 
 
@@ -29,7 +38,7 @@ def bounded(value: str, field: str, limit: int) -> str:
     """Reject an over-long or unprintable query argument before the ORM sees it: Tortoise
     would answer with its own message, PostgreSQL refuses NUL bytes outright."""
     if len(value) > limit:
-        raise BadInput(f"{field} is longer than {limit} characters", field)
+        raise BadInput("{field} is longer than {limit} characters", field, field=field, limit=limit)
     if has_control_characters(value):
-        raise BadInput(f"{field} contains control or invalid characters", field)
+        raise BadInput("{field} contains control or invalid characters", field, field=field)
     return value

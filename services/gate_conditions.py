@@ -3,20 +3,21 @@ the task's current team, its leader, the executing side, whoever files its forms
 
 from __future__ import annotations
 
+from domain.errors import msg
 from services.context import Session
 from store.models import ChecklistItem, NonConformity, OrgUnit, Sample, SurveillanceTask, TeamAssignment
 
 
 async def on_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
     on = await TeamAssignment.filter(task_id=task.id, user_id=session.actor.user_id, removed_at__isnull=True).exists()
-    return None if on else "only the task's inspection team may do this"
+    return None if on else msg("only the task's inspection team may do this")
 
 
 async def leads_team(session: Session, task: SurveillanceTask, codes: list[str] | None = None) -> str | None:
     leads = await TeamAssignment.filter(
         task_id=task.id, user_id=session.actor.user_id, is_leader=True, removed_at__isnull=True
     ).exists()
-    return None if leads else "only the task's team leader may do this"
+    return None if leads else msg("only the task's team leader may do this")
 
 
 async def files_forms(session: Session, task: SurveillanceTask, codes: list[str]) -> str | None:
@@ -35,7 +36,7 @@ async def executing_side(session: Session, task: SurveillanceTask, codes: list[s
     if await on_team(session, task) is None:
         return None
     executing = await OrgUnit.filter(id=task.executing_unit_id).values_list("code", flat=True)
-    return None if session.actor.unit_code in executing else "only the executing side reports an exception"
+    return None if session.actor.unit_code in executing else msg("only the executing side reports an exception")
 
 
 async def leads_findings_team(session: Session, item: NonConformity, codes: list[str]) -> str | None:
@@ -55,4 +56,5 @@ async def findings_enterprise(session: Session, item: NonConformity, codes: list
         if task.enterprise_unit_id
         else []
     )
-    return None if session.actor.unit_code in told else "only the inspected enterprise submits its corrective action"
+    refused = msg("only the inspected enterprise submits its corrective action")
+    return None if session.actor.unit_code in told else refused

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, noun
 from domain.tasks import SamplingMethod, TaskKind
 from policies.authorizer import Decision
 from services.context import Session
@@ -85,9 +85,11 @@ class Gate:
         """The object and its domains, if the caller may read it and do `action` on it."""
         found, decision, why = await self._decide(session, object_id, action)
         if found is None:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no such {self.noun}", (self.field,))
+            raise DomainError(ErrorCode.NOT_FOUND, "no such {noun}", (self.field,), noun=noun(self.noun))
+        if not decision.allowed and why:
+            raise Forbidden(why)  # a condition's reason: a msg() constant
         if not decision.allowed:
-            raise Forbidden(why or f"you may not {action} this {self.kind}")
+            raise Forbidden("you may not {action} this {kind}", action=action, kind=noun(self.kind))
         return found
 
     async def explain(self, session: Session, object_id: int, action: str) -> Decision:

@@ -33,7 +33,13 @@ def _validate_line(ptype: str, values: list[str]) -> tuple[str, ...]:
     if ptype not in POLICY_ARITY:
         raise DomainError(ErrorCode.INVALID, "ptype must be p or g2", ("ptype",))
     if len(values) != POLICY_ARITY[ptype]:
-        raise DomainError(ErrorCode.INVALID, f"a {ptype} line has {POLICY_ARITY[ptype]} values", ("values",))
+        raise DomainError(
+            ErrorCode.INVALID,
+            "a {ptype} line has {policy_arity} values",
+            ("values",),
+            ptype=ptype,
+            policy_arity=POLICY_ARITY[ptype],
+        )
     for i, value in enumerate(values):
         if not _TOKEN.match(value):
             raise DomainError(
@@ -42,7 +48,7 @@ def _validate_line(ptype: str, values: list[str]) -> tuple[str, ...]:
                 ("values", str(i)),
             )
     if ptype == "p" and values[0] not in _ROLES:
-        raise DomainError(ErrorCode.INVALID, f"unknown role {values[0]!r}", ("values", "0"))
+        raise DomainError(ErrorCode.INVALID, "unknown role {values!r}", ("values", "0"), values=values[0])
     domains = values[1:2] if ptype == "p" else values
     for value in domains:
         if not value.startswith("unit:"):
@@ -95,7 +101,13 @@ async def assign_role(
     try:
         assignment = await RoleAssignment.create(user=user, role=role, unit=unit)
     except IntegrityError:
-        raise DomainError(ErrorCode.CONFLICT, f"{login} already holds {role} in {unit_code}") from None
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "{login} already holds {role} in {unit_code}",
+            login=login,
+            role=role,
+            unit_code=unit_code,
+        ) from None
     await policy_store.bump_revision()
     await audit_log.record(
         AuditAction.ROLE_ASSIGN,
@@ -116,7 +128,13 @@ async def revoke_role(
     user, unit = await _user_and_unit(login, role, unit_code)
     assignment = await RoleAssignment.filter(user=user, role=role, unit=unit).first()
     if assignment is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"{login} does not hold {role} in {unit_code}")
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            "{login} does not hold {role} in {unit_code}",
+            login=login,
+            role=role,
+            unit_code=unit_code,
+        )
     if (
         role == Role.POLICY_ADMIN.value
         and not await RoleAssignment.filter(role=role, user__active=True).exclude(id=assignment.id).exists()
@@ -141,13 +159,13 @@ async def list_rules(session: Session) -> list[PolicyRule]:
 
 async def _user_and_unit(login: str, role: str, unit_code: str) -> tuple[User, OrgUnit]:
     if role not in _ROLES:
-        raise DomainError(ErrorCode.INVALID, f"unknown role {role!r}", ("role",))
+        raise DomainError(ErrorCode.INVALID, "unknown role {role!r}", ("role",), role=role)
     login = clean_text(login, "login", max_length=64)
     unit_code = clean_text(unit_code, "unitCode", max_length=32)
     user = await User.filter(login=login).first()
     if user is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no user {login!r}", ("login",))
+        raise DomainError(ErrorCode.NOT_FOUND, "no user {login!r}", ("login",), login=login)
     unit = await OrgUnit.filter(code=unit_code).first()
     if unit is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no unit {unit_code!r}", ("unitCode",))
+        raise DomainError(ErrorCode.NOT_FOUND, "no unit {unit_code!r}", ("unitCode",), unit_code=unit_code)
     return user, unit

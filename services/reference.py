@@ -119,7 +119,7 @@ async def _category_id(code: str) -> int:
         "id", flat=True
     )
     if not found:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no product category {code!r}", ("productCategory",))
+        raise DomainError(ErrorCode.NOT_FOUND, "no product category {code!r}", ("productCategory",), code=code)
     return found[0]
 
 

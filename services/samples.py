@@ -69,7 +69,12 @@ async def set_sampling_details(
         raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
     category = await ProductCategory.filter(code=clean_text(category_code, "productCategory", max_length=32)).first()
     if category is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no product category {category_code!r}", ("productCategory",))
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            "no product category {category_code!r}",
+            ("productCategory",),
+            category_code=category_code,
+        )
     lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32), kind=UnitKind.LAB).first()
     region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
     allowed = lab is not None and (lab.id in task.disclosed_labs if task.disclosed_labs else region[0] in lab.regions)

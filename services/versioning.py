@@ -5,14 +5,18 @@ changed the row since it was read."""
 from __future__ import annotations
 
 from domain.errors import DomainError, ErrorCode
+from domain.errors import noun as term_for
 
 
 def check_version(row, expected: int, noun: str) -> None:
     if row.version != expected:
         raise DomainError(
             ErrorCode.STALE_VERSION,
-            f"the {noun} changed meanwhile (version {row.version}, you sent {expected}); reload and retry",
+            "the {noun} changed meanwhile (version {version}, you sent {expected}); reload and retry",
             ("expectedVersion",),
+            noun=term_for(noun),
+            version=row.version,
+            expected=expected,
         )
 
 
@@ -21,6 +25,9 @@ async def save_versioned(row, noun: str, **updates) -> None:
     matched = await type(row).filter(id=row.id, version=row.version).update(**updates, version=row.version + 1)
     if not matched:
         raise DomainError(
-            ErrorCode.STALE_VERSION, f"the {noun} changed meanwhile; reload and retry", ("expectedVersion",)
+            ErrorCode.STALE_VERSION,
+            "the {noun} changed meanwhile; reload and retry",
+            ("expectedVersion",),
+            noun=term_for(noun),
         )
     await row.refresh_from_db()

@@ -30,6 +30,13 @@ class QueryCounter(logging.Handler):
             self.statements.append(text)
 
 
+# Tests read English unless they ask otherwise: the code's messages are the English msgids the
+# existing assertions were written against (the service's own default, for a request without
+# Accept-Language, is Chinese). Every test HTTP client sends this; a test of another language
+# overrides it per request (`headers={"accept-language": "zh"}`, or "" for none).
+TEST_HEADERS = {"accept-language": "en"}
+
+
 class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient, settings: Settings) -> None:
         self.http = http

@@ -14,7 +14,7 @@ from tortoise import Tortoise
 from server.app import create_app
 from server.settings import Settings
 from store.config import tortoise_config
-from tests.client import GraphQLClient
+from tests.client import TEST_HEADERS, GraphQLClient
 from tests.databases import (
     PostgresWorlds,
     SqliteWorlds,
@@ -77,7 +77,7 @@ async def app(settings):
 @pytest.fixture
 async def api(app, settings) -> GraphQLClient:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=TEST_HEADERS) as http:
         yield GraphQLClient(http, settings)
 
 

@@ -84,7 +84,7 @@ async def compute(
     if unit_code is not None:
         unit = await OrgUnit.filter(code=unit_code[:32]).first()
         if unit is None:
-            raise BadInput(f"no unit {unit_code[:32]!r}", "unitCode")
+            raise BadInput("no unit {code!r}", "unitCode", code=unit_code[:32])
         scope = {"responsible_unit_id": unit.id}
     stats = Statistics(unit_code, date_from, date_to)
     tasks = await SurveillanceTask.filter(**scope, due_on__gte=date_from, due_on__lte=date_to).values(

@@ -72,7 +72,9 @@ async def record_actual(
     now = datetime.now(UTC)
     for i, (login, days) in enumerate(entries):
         if login not in members:
-            raise DomainError(ErrorCode.INVALID, f"{login} was not on the team", ("entries", str(i), "login"))
+            raise DomainError(
+                ErrorCode.INVALID, "{login} was not on the team", ("entries", str(i), "login"), login=login
+            )
         updated = await PersonDayEntry.filter(task_id=task.id, user_id=members[login]).update(
             days=days, recorded_by_id=session.actor.user_id, recorded_at=now
         )

@@ -40,7 +40,7 @@ async def file_report(
     session = work.user
     visible = await visible_tasks(session, task_ids)
     if missing := [i for i in task_ids if i not in visible]:
-        raise DomainError(ErrorCode.NOT_FOUND, f"{len(missing)} linked task(s) not found", ("taskIds",))
+        raise DomainError(ErrorCode.NOT_FOUND, "{count} linked task(s) not found", ("taskIds",), count=len(missing))
     unit = await OrgUnit.get(code=session.actor.unit_code)
     report = await ProblemReport.create(
         unit_id=unit.id,

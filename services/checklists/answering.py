@@ -21,6 +21,7 @@ from domain.checklists import (
     check_evidence,
     check_evidence_total,
 )
+from domain.errors import msg
 from domain.results import Severity
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
@@ -139,7 +140,7 @@ async def _keep(work: Work, item: ChecklistItem, e: EvidenceInput, i: int, now: 
         work.user.config.max_upload_bytes,
         field,
         accepted=EVIDENCE_TYPES,
-        message="evidence files are PNG, JPEG or PDF",
+        message=msg("evidence files are PNG, JPEG or PDF"),
     )
     name = safe_name(Path(e.filename or "evidence").name) or "evidence"
     document = await keep_document(

@@ -45,7 +45,9 @@ async def add_checklist_item(
     existing = await ChecklistItem.filter(task_id=task.id).values_list("code", "position")
     check_new_item_code(values["code"], [c for c, _ in existing])
     if len(existing) >= MAX_ITEMS:
-        raise DomainError(ErrorCode.INVALID, f"a checklist has at most {MAX_ITEMS} items", ("code",))
+        raise DomainError(
+            ErrorCode.INVALID, "a checklist has at most {max_items} items", ("code",), max_items=MAX_ITEMS
+        )
     item = await ChecklistItem.create(
         task_id=task.id,
         position=max((p for _, p in existing), default=0) + 1,

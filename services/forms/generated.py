@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import anyio
 
 from domain.archive import Form
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, Term
 from domain.generated_forms import GENERATED, FormData, check_renderable, data_version, header_number
 from services.context import Session
 from services.forms.gather import Batch, inspection_reports, person_day_forms, sampling_notices
@@ -99,10 +99,18 @@ async def form_data(
 async def one_form(task: SurveillanceTask, form: Form) -> FormData:
     """The data of `form` for the task, or CONFLICT when the form does not apply to it."""
     if form not in GATHERERS:
-        raise DomainError(ErrorCode.INVALID, f"{form.value} is not generated; upload it (attachTaskForm)", ("form",))
+        raise DomainError(
+            ErrorCode.INVALID, "{form} is not generated; upload it (attachTaskForm)", ("form",), form=form.value
+        )
     data = (await form_data([task], (form,)))[task.id].get(form)
     if data is None:
-        raise DomainError(ErrorCode.CONFLICT, f"{form.value} does not apply: it is for {WHEN[form]}", ("form",))
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "{form} does not apply: it is for {when}",
+            ("form",),
+            form=form.value,
+            when=Term(f"Form.{form.value}.when", WHEN[form]),
+        )
     return data
 
 

@@ -73,7 +73,7 @@ def _draft(row: Row) -> NewCertificate:
             errors.append(exc)
     for name in ("factory_code", "category_code"):
         if not text(row.get(name)):
-            errors.append(DomainError(ErrorCode.REQUIRED, f"{name} is required", (name,)))
+            errors.append(DomainError(ErrorCode.REQUIRED, "{name} is required", (name,), name=name))
     try:
         certificate = new_certificate(
             number=text(row.get("number")),

@@ -108,17 +108,30 @@ def map_headers(kind: ImportKind, headers: list[str]) -> dict[str, int]:
             continue  # an unnamed column (a note beside the table): ignored
         column = next((names[c] for c in _candidates(header) if c in names), None)
         if column is None:
-            errors.append(DomainError(ErrorCode.INVALID, f"unknown column {header!r} for {kind.value}", ("file",)))
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID, "unknown column {header!r} for {kind}", ("file",), header=header, kind=kind.value
+                )
+            )
         elif column in found:
             first = headers[found[column]]
             errors.append(
-                DomainError(ErrorCode.CONFLICT, f"column {column} is given twice ({first!r} and {header!r})", ("file",))
+                DomainError(
+                    ErrorCode.CONFLICT,
+                    "column {column} is given twice ({first!r} and {header!r})",
+                    ("file",),
+                    column=column,
+                    first=first,
+                    header=header,
+                )
             )
         else:
             found[column] = index
     missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in found]
     if missing:
-        errors.append(DomainError(ErrorCode.REQUIRED, f"missing column(s): {', '.join(missing)}", ("file",)))
+        errors.append(
+            DomainError(ErrorCode.REQUIRED, "missing column(s): {missing}", ("file",), missing=", ".join(missing))
+        )
     if errors:
         raise DomainErrors(errors)
     return found

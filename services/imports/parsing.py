@@ -33,16 +33,28 @@ def parse_date(cell: str | date | None, column: str) -> date:
         return cell
     value = text(cell)
     if not value:
-        raise DomainError(ErrorCode.REQUIRED, f"{column} is required (a date such as 2024-01-31)", (column,))
+        raise DomainError(
+            ErrorCode.REQUIRED, "{column} is required (a date such as 2024-01-31)", (column,), column=column
+        )
     try:
         if m := _DATE.match(value) or _COMPACT_DATE.match(value):
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if _EXCEL_SERIAL.match(value):
             return _EXCEL_EPOCH + timedelta(days=int(value))
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"{column}: {value!r} is not a date of the calendar", (column,)) from None
+        raise DomainError(
+            ErrorCode.INVALID,
+            "{column}: {value!r} is not a date of the calendar",
+            (column,),
+            column=column,
+            value=value,
+        ) from None
     raise DomainError(
-        ErrorCode.INVALID, f"{column}: {value!r} is not a date (2024-01-31, 2024/1/31 or 2024.01.31)", (column,)
+        ErrorCode.INVALID,
+        "{column}: {value!r} is not a date (2024-01-31, 2024/1/31 or 2024.01.31)",
+        (column,),
+        column=column,
+        value=value,
     )
 
 
@@ -55,11 +67,18 @@ def _choice(cell: str | date | None, column: str, choices: Mapping[str, object],
     if not value:
         if default is not None:
             return default
-        raise DomainError(ErrorCode.REQUIRED, f"{column} is required", (column,))
+        raise DomainError(ErrorCode.REQUIRED, "{column} is required", (column,), column=column)
     found = choices.get(value.upper()) or choices.get(value)
     if found is None:
         known = sorted({k for k in choices if k.isascii()})
-        raise DomainError(ErrorCode.INVALID, f"{column}: {value!r} is not one of {', '.join(known)}", (column,))
+        raise DomainError(
+            ErrorCode.INVALID,
+            "{column}: {value!r} is not one of {known}",
+            (column,),
+            column=column,
+            value=value,
+            known=", ".join(known),
+        )
     return found
 
 

@@ -39,11 +39,9 @@ def _draft(row: Row, units: dict[str, OrgUnit]) -> NewPerson:
     unit = units.get(code)
     if unit is None:
         errors.append(
-            DomainError(
-                ErrorCode.NOT_FOUND if code else ErrorCode.REQUIRED,
-                f"no unit {code}: import the units first" if code else "unit_code is required",
-                ("unit_code",),
-            )
+            DomainError(ErrorCode.NOT_FOUND, "no unit {code}: import the units first", ("unit_code",), code=code)
+            if code
+            else DomainError(ErrorCode.REQUIRED, "unit_code is required", ("unit_code",))
         )
     try:
         roles = parse_roles(row.get("roles"))

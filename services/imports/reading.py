@@ -86,7 +86,9 @@ def _strict(data: bytes, codec: str, name: str) -> tuple[str, str]:
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
-        raise DomainError(ErrorCode.INVALID, f"the file starts as {name} but is not valid {name}", FILE) from None
+        raise DomainError(
+            ErrorCode.INVALID, "the file starts as {name} but is not valid {name}", FILE, name=name
+        ) from None
     if "\x00" in text:
         raise DomainError(ErrorCode.INVALID, "not a text file (it contains NUL characters)", FILE)
     return text, name
@@ -111,7 +113,9 @@ def _read_csv(data: bytes, limits: Limits) -> Table:
                 continue
             _add_row(table, number, [c.strip() for c in cells], limits)
     except csv.Error as exc:
-        raise DomainError(ErrorCode.INVALID, f"not readable as CSV near row {reader.line_num}: {exc}", FILE) from None
+        raise DomainError(
+            ErrorCode.INVALID, "not readable as CSV near row {line_num}: {exc}", FILE, line_num=reader.line_num, exc=exc
+        ) from None
     if table is None:
         raise DomainError(ErrorCode.REQUIRED, "the file is empty", FILE)
     return table
@@ -122,11 +126,20 @@ def _add_row(table: Table, number: int, cells: list, limits: Limits) -> None:
         return
     if limits.max_rows is not None and len(table.rows) >= limits.max_rows:
         raise DomainError(
-            ErrorCode.TOO_LONG, f"more than {limits.max_rows} rows: split the file (or import it on the server)", FILE
+            ErrorCode.TOO_LONG,
+            "more than {max_rows} rows: split the file (or import it on the server)",
+            FILE,
+            max_rows=limits.max_rows,
         )
     for cell in cells:
         if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
-            raise DomainError(ErrorCode.TOO_LONG, f"row {number} has a cell over {MAX_CELL_CHARS} characters", FILE)
+            raise DomainError(
+                ErrorCode.TOO_LONG,
+                "row {number} has a cell over {max_cell_chars} characters",
+                FILE,
+                number=number,
+                max_cell_chars=MAX_CELL_CHARS,
+            )
     table.rows.append((number, cells))
 
 
@@ -149,7 +162,10 @@ def check_archive(data: bytes, limits: Limits) -> None:
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.max_unpacked_bytes or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
         raise DomainError(
-            ErrorCode.TOO_LONG, f"the workbook unpacks to {unpacked} bytes: too large to import (a zip bomb?)", FILE
+            ErrorCode.TOO_LONG,
+            "the workbook unpacks to {unpacked} bytes: too large to import (a zip bomb?)",
+            FILE,
+            unpacked=unpacked,
         )
 
 
@@ -160,7 +176,9 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises whatever its parsers raise for a damaged workbook
-        raise DomainError(ErrorCode.INVALID, f"not a readable XLSX workbook ({type(exc).__name__})", FILE) from None
+        raise DomainError(
+            ErrorCode.INVALID, "not a readable XLSX workbook ({error})", FILE, error=type(exc).__name__
+        ) from None
     try:
         if not workbook.worksheets:
             raise DomainError(ErrorCode.INVALID, "the workbook has no sheet", FILE)
@@ -176,8 +194,9 @@ def _read_xlsx(data: bytes, limits: Limits) -> Table:
         except DomainError:
             raise
         except Exception as exc:  # malformed sheet XML
-            message = f"the first sheet is not readable ({type(exc).__name__})"
-            raise DomainError(ErrorCode.INVALID, message, FILE) from None
+            raise DomainError(
+                ErrorCode.INVALID, "the first sheet is not readable ({error})", FILE, error=type(exc).__name__
+            ) from None
         if table is None:
             raise DomainError(ErrorCode.REQUIRED, "the first sheet is empty", FILE)
         return table

@@ -138,7 +138,12 @@ async def import_upload(
     session.perms.require(action, object_kind, ["hq"])
     config = session.config
     if len(data) > config.max_upload_bytes:
-        raise DomainError(ErrorCode.TOO_LONG, f"the file is larger than {config.max_upload_bytes} bytes", ("file",))
+        raise DomainError(
+            ErrorCode.TOO_LONG,
+            "the file is larger than {max_upload_bytes} bytes",
+            ("file",),
+            max_upload_bytes=config.max_upload_bytes,
+        )
     limits = Limits(max_rows=config.max_import_rows, max_unpacked_bytes=UPLOAD_UNPACKED_BYTES)
     source = await read_source(kind, data, filename, limits)
     outcome = await import_registry(session, source=source, dry_run=dry_run, all_or_nothing=all_or_nothing, sync=sync)

@@ -35,9 +35,11 @@ async def assign_buyer(
     active = await PurchaseAssignment.filter(task_id=task.id, status=AssignmentStatus.ASSIGNED).first()
     if active is not None:
         same = active.buyer_id == buyer.id
+        if same:
+            raise DomainError(ErrorCode.NO_CHANGE, "that buyer has this work already", ("buyerLogin",))
         raise DomainError(
-            ErrorCode.NO_CHANGE if same else ErrorCode.CONFLICT,
-            "that buyer has this work already" if same else "another buyer has this work: withdraw it first",
+            ErrorCode.CONFLICT,
+            "another buyer has this work: withdraw it first",
             ("buyerLogin",),
         )
     assignment = await PurchaseAssignment.create(
@@ -70,7 +72,9 @@ async def _buyer(session: Session, task, login: str) -> User:
     user = await User.filter(login=login, active=True).first()
     held = session.perms.authorizer.roles_of(user.id) if user else []
     if user is None or (Role.MARKET_BUYER.value, f"unit:{unit_code[0]}") not in held:
-        raise DomainError(ErrorCode.INVALID, f"{login} is not a market buyer of the executing unit", ("buyerLogin",))
+        raise DomainError(
+            ErrorCode.INVALID, "{login} is not a market buyer of the executing unit", ("buyerLogin",), login=login
+        )
     return user
 
 

@@ -137,11 +137,11 @@ async def record_new_purchase(work: Work, *, assignment_id: int, facts: Purchase
     check_purchase_time(facts.purchased_at, assignment.assigned_at, now)
     task = await SurveillanceTask.get(id=assignment.task_id)
     if TaskStatus(task.status) not in PURCHASABLE_TASK_STATUS:
-        raise DomainError(ErrorCode.CONFLICT, f"the task is {task.status.lower()}", ("assignmentId",))
+        raise DomainError(ErrorCode.CONFLICT, "the task is {status}", ("assignmentId",), status=task.status.lower())
     taken = await Sample.filter(identifier__in=[s.identifier for s in samples]).values_list("identifier", flat=True)
     if taken:
         in_use = ", ".join(sorted(taken))
-        raise DomainError(ErrorCode.CONFLICT, f"sample identifiers in use: {in_use}", ("samples",))
+        raise DomainError(ErrorCode.CONFLICT, "sample identifiers in use: {in_use}", ("samples",), in_use=in_use)
     if TaskStatus(task.status) == TaskStatus.TEAM_ASSIGNED:  # the first purchase starts the work
         await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, started_at=now)
     purchase = await Purchase.create(
@@ -221,7 +221,7 @@ def _clean_sample(index: int, s: BoughtSample) -> BoughtSample:
             quantity=s.quantity,
         )
     except DomainError as exc:  # point at the sample in the list
-        raise DomainError(exc.code, exc.message, (*at, *exc.field)) from exc
+        raise exc.at((*at, *exc.field)) from exc
 
 
 def _filename(upload: Upload, purpose: str) -> str:

@@ -26,13 +26,15 @@ async def create_product_category(
     with input_fields():
         new = registry.new_category(code=code, name=name, name_zh=name_zh, implementation_rule=implementation_rule)
     if await ProductCategory.filter(code=new.code).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"a product category {new.code!r} exists already", ("code",))
+        raise DomainError(ErrorCode.CONFLICT, "a product category {code!r} exists already", ("code",), code=new.code)
     try:
         category = await ProductCategory.create(
             code=new.code, name=new.name, name_zh=new.name_zh, implementation_rule=new.implementation_rule
         )
     except IntegrityError:
-        raise DomainError(ErrorCode.CONFLICT, f"a product category {new.code!r} exists already", ("code",)) from None
+        raise DomainError(
+            ErrorCode.CONFLICT, "a product category {code!r} exists already", ("code",), code=new.code
+        ) from None
     await audit_log.record(
         AuditAction.CATEGORY_CREATE, "ProductCategory", category.id, after=_describe(category), reason=why
     )
@@ -65,7 +67,7 @@ async def update_product_category(
     if not after:
         raise DomainError(ErrorCode.NO_CHANGE, "the update changes nothing")
     if new.code != category.code and await ProductCategory.filter(code=new.code).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"a product category {new.code!r} exists already", ("code",))
+        raise DomainError(ErrorCode.CONFLICT, "a product category {code!r} exists already", ("code",), code=new.code)
     await ProductCategory.filter(id=category.id).update(
         code=new.code, name=new.name, name_zh=new.name_zh, implementation_rule=new.implementation_rule
     )

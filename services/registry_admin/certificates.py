@@ -68,7 +68,7 @@ async def issue_certificate(
     category = await category_by_code(category_code)
     twin = await Certificate.filter(number__iexact=new.number).first()  # AB-1 and ab-1 print alike
     if twin is not None:
-        raise DomainError(ErrorCode.CONFLICT, f"a certificate {twin.number} exists already", ("number",))
+        raise DomainError(ErrorCode.CONFLICT, "a certificate {number} exists already", ("number",), number=twin.number)
     rule = new.implementation_rule or category.implementation_rule
     try:
         certificate = await Certificate.create(
@@ -82,7 +82,9 @@ async def issue_certificate(
             expires_on=new.expires_on,
         )
     except IntegrityError:  # issued concurrently
-        raise DomainError(ErrorCode.CONFLICT, f"a certificate {new.number} exists already", ("number",)) from None
+        raise DomainError(
+            ErrorCode.CONFLICT, "a certificate {number} exists already", ("number",), number=new.number
+        ) from None
     await CertificateStatusChange.create(
         certificate_id=certificate.id,
         from_status=None,
@@ -144,9 +146,9 @@ async def transfer_certificate(
     if surveilled:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"open task(s) {', '.join(str(t.id) for t in surveilled)} surveil this certificate at its factory: "
-            "finish or cancel them first",
+            "open task(s) {tasks} surveil this certificate at its factory: finish or cancel them first",
             ("certificateId",),
+            tasks=", ".join(str(t.id) for t in surveilled),
         )
     old = await Factory.get(id=certificate.factory_id)
     await save_versioned(certificate, "certificate", factory_id=target.id)
@@ -171,7 +173,7 @@ async def cancel_certificate(
     try:
         check_move(CertificateStatus(certificate.status), CertificateStatus.CANCELLED)
     except DomainError as exc:
-        raise DomainError(exc.code, exc.message, ("certificateId",)) from None
+        raise exc.at(("certificateId",)) from None
     await move_certificate(
         work.user, certificate, CertificateStatus.CANCELLED, why, action=AuditAction.CERTIFICATE_CANCEL
     )

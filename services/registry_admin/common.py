@@ -19,7 +19,7 @@ def _renamed(error: DomainError, renames: dict[str, str]) -> DomainError:
     if not error.field:
         return error
     first = renames.get(error.field[0], camel(error.field[0]))
-    return DomainError(error.code, error.message, (first, *error.field[1:]))
+    return error.at((first, *error.field[1:]))
 
 
 @contextmanager
@@ -38,7 +38,7 @@ async def unit_by_code(code: str, field: str = "unitCode") -> OrgUnit:
     text = clean_text(code, field, max_length=32)
     unit = await OrgUnit.filter(code=text).first()
     if unit is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no unit {text!r}", (field,))
+        raise DomainError(ErrorCode.NOT_FOUND, "no unit {text!r}", (field,), text=text)
     return unit
 
 
@@ -46,7 +46,7 @@ async def category_by_code(code: str, field: str = "categoryCode") -> ProductCat
     text = clean_text(code, field, max_length=32)
     category = await ProductCategory.filter(code=text).first()
     if category is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"no product category {text!r}", (field,))
+        raise DomainError(ErrorCode.NOT_FOUND, "no product category {text!r}", (field,), text=text)
     return category
 
 

@@ -51,13 +51,16 @@ async def create_factory(
         )
     twin = await Factory.filter(code__iexact=new.code).first()  # E001 and e001 name one factory
     if twin is not None:
-        raise DomainError(ErrorCode.CONFLICT, f"a factory {twin.code!r} exists already", ("code",))
+        raise DomainError(ErrorCode.CONFLICT, "a factory {code!r} exists already", ("code",), code=twin.code)
     enterprise = None
     if enterprise_unit_code is not None:
         enterprise = await unit_by_code(enterprise_unit_code, "enterpriseUnitCode")
         if enterprise.kind != UnitKind.ENTERPRISE:
             raise DomainError(
-                ErrorCode.INVALID, f"{enterprise.code} is not an enterprise (生产企业)", ("enterpriseUnitCode",)
+                ErrorCode.INVALID,
+                "{code} is not an enterprise (生产企业)",
+                ("enterpriseUnitCode",),
+                code=enterprise.code,
             )
     responsible = jurisdiction.responsible_unit(new.country, new.province)
     agency = jurisdiction.serving_agency(new.country)
@@ -76,7 +79,7 @@ async def create_factory(
             enterprise_unit_id=enterprise.id if enterprise else None,
         )
     except IntegrityError:  # created concurrently
-        raise DomainError(ErrorCode.CONFLICT, f"a factory {new.code!r} exists already", ("code",)) from None
+        raise DomainError(ErrorCode.CONFLICT, "a factory {code!r} exists already", ("code",), code=new.code) from None
     await audit_log.record(
         AuditAction.FACTORY_CREATE,
         "Factory",

@@ -36,7 +36,7 @@ async def merge_factories(
     try:
         survivor, _ = await GATES["Factory"].open_for(work.user, survivor_id, "merge")
     except DomainError as exc:  # the gate names the factory `factoryId`
-        raise DomainError(exc.code, exc.message, ("survivorId",)) from None
+        raise exc.at(("survivorId",)) from None
     status_before = FactoryStatus(duplicate.status).value
     enterprise = factory_admin.check_merge(await standing(duplicate), await standing(survivor))
     certificates = await _move_certificates(duplicate, survivor, why)

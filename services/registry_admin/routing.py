@@ -58,7 +58,9 @@ async def reroute_factories(
     try:
         jurisdiction = await load_jurisdiction(session.config.north_china)
     except ValueError as exc:  # two units listing one province or country
-        raise DomainError(ErrorCode.CONFLICT, str(exc), ("provinces",)) from None
+        raise DomainError(
+            ErrorCode.CONFLICT, "the jurisdictions overlap: {reason}", ("provinces",), reason=str(exc)
+        ) from None
     affected = await Factory.filter(Q(country=CHINA, province__in=provinces) | Q(country__in=countries)).order_by("id")
     codes = await _unit_codes([f.responsible_unit_id for f in affected] + [f.agency_unit_id for f in affected])
     moved = []
@@ -90,9 +92,11 @@ def _route(jurisdiction: JurisdictionMap, factory: Factory) -> tuple[str, str | 
     except DomainError:
         raise DomainError(
             ErrorCode.CONFLICT,
-            f"factory {factory.code} in {factory.province} would have no responsible unit (负责单位): give the "
-            "province to another sub-centre (list it in that sub-centre's provinces) instead",
+            "factory {code} in {province} would have no responsible unit (负责单位): give the province to another "
+            "sub-centre (list it in that sub-centre's provinces) instead",
             ("provinces",),
+            code=factory.code,
+            province=factory.province,
         ) from None
     return responsible, jurisdiction.serving_agency(factory.country)
 

@@ -58,7 +58,7 @@ async def create_org_unit(
             north_china=work.user.config.north_china,
         )
     if await OrgUnit.filter(code=new.code).exists():
-        raise DomainError(ErrorCode.CONFLICT, f"a unit {new.code!r} exists already", ("code",))
+        raise DomainError(ErrorCode.CONFLICT, "a unit {code!r} exists already", ("code",), code=new.code)
     await _check_regions(new)
     gave = await take_over(new.code, new.kind, new.provinces or new.countries, why)
     try:
@@ -72,7 +72,7 @@ async def create_org_unit(
             regions=list(new.regions),
         )
     except IntegrityError:  # created concurrently
-        raise DomainError(ErrorCode.CONFLICT, f"a unit {new.code!r} exists already", ("code",)) from None
+        raise DomainError(ErrorCode.CONFLICT, "a unit {code!r} exists already", ("code",), code=new.code) from None
     overseen = new.kind not in (UnitKind.ENTERPRISE, UnitKind.HQ)
     rerouted = await reroute_factories(work.user, new.provinces, new.countries, why)
     await audit_log.record(
@@ -183,7 +183,9 @@ async def _check_regions(new: registry.NewUnit) -> None:
         )
         unknown = [r for r in new.regions if r not in known]
         if unknown:
-            raise DomainError(ErrorCode.NOT_FOUND, f"no sub-centre {', '.join(unknown)} (服务分中心)", ("regions",))
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "no sub-centre {unknown} (服务分中心)", ("regions",), unknown=", ".join(unknown)
+            )
 
 
 async def _oversee(unit: OrgUnit, why: str) -> None:

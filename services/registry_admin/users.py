@@ -48,11 +48,15 @@ async def create_user(
             login=login, display_name=display_name, roles=roles, email=email, unit_kind=UnitKind(unit.kind)
         )
     if await User.filter(login__iexact=new.login).exists():  # the provider's logins match case-insensitively
-        raise DomainError(ErrorCode.CONFLICT, f"a person with login {new.login!r} exists already", ("login",))
+        raise DomainError(
+            ErrorCode.CONFLICT, "a person with login {login!r} exists already", ("login",), login=new.login
+        )
     try:
         user = await User.create(login=new.login, display_name=new.display_name, unit=unit, email=new.email)
     except IntegrityError:
-        raise DomainError(ErrorCode.CONFLICT, f"a person with login {new.login!r} exists already", ("login",)) from None
+        raise DomainError(
+            ErrorCode.CONFLICT, "a person with login {login!r} exists already", ("login",), login=new.login
+        ) from None
     await audit_log.record(
         AuditAction.USER_CREATE,
         "User",
@@ -106,7 +110,7 @@ async def deactivate_user(work: Work, *, sync: PolicySync, user_id: int, reason:
     why = require_reason(reason)
     user = await _user(user_id)
     if not user.active:
-        raise DomainError(ErrorCode.NO_CHANGE, f"{user.login} is deactivated already", ("personId",))
+        raise DomainError(ErrorCode.NO_CHANGE, "{login} is deactivated already", ("personId",), login=user.login)
     if user.id == work.actor.user_id:
         raise DomainError(ErrorCode.CONFLICT, "another administrator must deactivate you", ("personId",))
     admins = active_policy_admins()
@@ -120,7 +124,7 @@ async def reactivate_user(work: Work, *, sync: PolicySync, user_id: int, reason:
     why = require_reason(reason)
     user = await _user(user_id)
     if user.active:
-        raise DomainError(ErrorCode.NO_CHANGE, f"{user.login} is active already", ("personId",))
+        raise DomainError(ErrorCode.NO_CHANGE, "{login} is active already", ("personId",), login=user.login)
     return await _set_active(sync, user, True, AuditAction.USER_REACTIVATE, why)
 
 
@@ -140,7 +144,9 @@ async def _user(user_id: int) -> User:
 async def _set_active(sync: PolicySync, user: User, active: bool, action: AuditAction, why: str) -> User:
     # Conditional: of two concurrent requests, only one changes the person and records it.
     if not await User.filter(id=user.id, active=not active).update(active=active):
-        raise DomainError(ErrorCode.NO_CHANGE, f"{user.login} changed meanwhile; reload and retry", ("personId",))
+        raise DomainError(
+            ErrorCode.NO_CHANGE, "{login} changed meanwhile; reload and retry", ("personId",), login=user.login
+        )
     await policy_store.bump_revision()  # the enforcer holds roles of active people only
     await audit_log.record(action, "User", user.id, before={"active": not active}, after={"active": active}, reason=why)
     after_commit(lambda: sync.refresh(force=True))  # this process's policy follows what committed

@@ -116,7 +116,9 @@ async def _apply(session, certificate: Certificate, outcome, ground, why: str, t
     try:
         check_move(current, target)
     except DomainError as exc:
-        raise DomainError(exc.code, f"certificate {certificate.number}: {exc.message}", ("outcome",)) from exc
+        raise DomainError(
+            exc.code, "certificate {number}: {reason}", ("outcome",), number=certificate.number, reason=exc
+        ) from exc
     await move_certificate(session, certificate, target, why, ground, task=task)
 
 
@@ -129,7 +131,9 @@ async def _suspend_again(session, certificate: Certificate, ground, why: str, ta
         version=certificate.version + 1,
     )
     if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "certificate {number} changed meanwhile", (), number=certificate.number
+        )
     await audit_log.record(
         AuditAction.CERTIFICATE_SUSPENDED_AGAIN,
         "Certificate",
@@ -167,7 +171,9 @@ async def move_certificate(
         updates["suspension_ground"] = None
     matched = await Certificate.filter(id=certificate.id, version=certificate.version).update(**updates)
     if not matched:
-        raise DomainError(ErrorCode.STALE_VERSION, f"certificate {certificate.number} changed meanwhile", ())
+        raise DomainError(
+            ErrorCode.STALE_VERSION, "certificate {number} changed meanwhile", (), number=certificate.number
+        )
     await CertificateStatusChange.create(
         certificate_id=certificate.id,
         from_status=before,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from domain.audit_events import AuditAction
 from domain.bundle import safe_name
 from domain.checklists import ChecklistAnswer, ItemFacts, check_all_answered, check_assessed, findings_of
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, term
 from domain.results import Conclusion, Finding, Severity, VerificationMethod, check_result, correction_due
 from domain.tasks import TaskStatus
 from domain.validation import clean_text
@@ -63,7 +63,7 @@ async def submit_results(
     status = TaskStatus(task.status)
     refused = status == TaskStatus.EXCEPTION and task.suspension_ground is not None
     if status not in (TaskStatus.IN_PROGRESS, TaskStatus.RETURNED) and not refused:
-        raise DomainError(ErrorCode.CONFLICT, f"a {status.value.lower()} task takes no result", ("taskId",))
+        raise DomainError(ErrorCode.CONFLICT, "a {status} task takes no result", ("taskId",), status=term(status))
     if refused and conclusion != Conclusion.FAIL:
         raise DomainError(ErrorCode.INVALID, "a refused inspection is a fail", ("conclusion",))
     linked = _checklist_findings(drawn) if drawn and not refused else []  # a refused inspection answered nothing

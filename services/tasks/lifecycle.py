@@ -126,7 +126,7 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
                 part.kind, [effective_status(CertificateStatus(s), e, today()) for s, e in statuses], trigger
             )
         except DomainError as exc:
-            raise DomainError(exc.code, exc.message, ("parts", str(i), *exc.field)) from None
+            raise exc.at(("parts", str(i), *exc.field)) from None
         text = clean_text(part.requirements, "requirements", max_length=10000, required=False)
         children.append(await _child(task, part.kind, wanted, why, text, carried))
     await save(task)  # bump the parent's version: its shape changed

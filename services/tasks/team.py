@@ -86,7 +86,12 @@ async def _qualified(session: Session, task: SurveillanceTask, logins: list[str]
         held = session.perms.authorizer.roles_of(user.id) if user else []
         if user is None or (role.value, f"unit:{unit.code}") not in held:
             raise DomainError(
-                ErrorCode.INVALID, f"{login} is not a qualified {role.value} of {unit.code}", ("memberLogins", str(i))
+                ErrorCode.INVALID,
+                "{login} is not a qualified {role} of {code}",
+                ("memberLogins", str(i)),
+                login=login,
+                role=role.value,
+                code=unit.code,
             )
     return [users[x] for x in logins]
 
@@ -106,7 +111,11 @@ async def _check_free(task: SurveillanceTask, users: list[User]) -> None:
     if clash:
         login, other = clash[0]
         raise DomainError(
-            ErrorCode.CONFLICT, f"{login} is on the team of task {other} in an overlapping window", ("memberLogins",)
+            ErrorCode.CONFLICT,
+            "{login} is on the team of task {other} in an overlapping window",
+            ("memberLogins",),
+            login=login,
+            other=other,
         )
 
 

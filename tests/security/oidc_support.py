@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from server.app import create_app
 from server.settings import Settings
+from tests.client import TEST_HEADERS
 
 ISSUER = "https://id.example.test/realms/cnca"
 AUDIENCE = "surveil-api"
@@ -133,5 +134,7 @@ async def app_client(world_url: str, provider: Provider, **overrides):
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as http:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", timeout=60, headers=TEST_HEADERS
+        ) as http:
             yield http

@@ -7,7 +7,7 @@ import pytest
 
 from server.app import create_app
 from services import factories
-from tests.client import GraphQLClient, error_codes
+from tests.client import TEST_HEADERS, GraphQLClient, error_codes
 
 
 async def test_depth_limit(api):
@@ -62,7 +62,7 @@ async def production_api(settings):
     transport = httpx.ASGITransport(app=application)
     async with (
         application.router.lifespan_context(application),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+        httpx.AsyncClient(transport=transport, base_url="http://test", headers=TEST_HEADERS) as http,
     ):
         yield GraphQLClient(http, prod)
 

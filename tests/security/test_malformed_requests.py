@@ -8,7 +8,7 @@ import pytest
 
 from server.auth import issue_dev_token
 from store.models import User
-from tests.client import error_codes
+from tests.client import TEST_HEADERS, error_codes
 from tests.security.http_support import served
 
 DEEP_VARIABLES = b'{"query": "{ __typename }", "variables": {"a": ' + b"[" * 400 + b"]" * 400 + b"}}"
@@ -82,7 +82,7 @@ async def _send_chunked(url: str, content_type: str, total_mb: int, head: bytes 
         for _ in range(total_mb * 16):
             yield b" " * 65536
 
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with httpx.AsyncClient(timeout=30, headers=TEST_HEADERS) as http:
         try:
             headers = {"content-type": content_type} | ({"authorization": f"Bearer {token}"} if token else {})
             response = await http.post(f"{url}/graphql", content=chunks(), headers=headers)
@@ -96,7 +96,7 @@ async def test_a_chunked_json_body_is_cut_off_at_the_limit(live_url, settings):
     status = await _send_chunked(live_url, "application/json", total_mb=20, token=token)
     assert status in (413, None)  # refused, not parsed (a 400 would mean it read it all)
     assert await _send_chunked(live_url, "application/json", total_mb=20) in (401, None)  # anonymous: 4 KiB
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(headers=TEST_HEADERS) as http:
         assert (await http.get(f"{live_url}/health")).status_code == 200
 
 

@@ -30,7 +30,7 @@ NEEDS_DATABASE = {
     "serve": ["serve", "--port", "0"],
     "import": ["import", "units", str(Path(__file__).resolve().parents[2] / "examples" / "units.csv")],
 }
-WITHOUT_DATABASE = {"migrate", "schema"}  # migrate creates it; schema export never opens it
+WITHOUT_DATABASE = {"migrate", "schema", "i18n"}  # migrate creates it; schema export and i18n never open it
 
 
 def surveil(args: list[str], cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess:
