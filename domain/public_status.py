@@ -86,15 +86,14 @@ class TakenOver:
 def public_number(raw: str) -> str:
     """The number as typed, normalised (NFKC, trimmed), or INVALID/TOO_LONG saying why."""
     if len(raw) > RAW_MAX:
-        raise DomainError(ErrorCode.TOO_LONG, f"证书编号过长 A certificate number has at most {NUMBER_MAX} characters")
+        raise DomainError(ErrorCode.TOO_LONG, "A certificate number has at most {limit} characters", limit=NUMBER_MAX)
     number = unicodedata.normalize("NFKC", raw).strip()
     if len(number) > NUMBER_MAX:
-        raise DomainError(ErrorCode.TOO_LONG, f"证书编号过长 A certificate number has at most {NUMBER_MAX} characters")
+        raise DomainError(ErrorCode.TOO_LONG, "A certificate number has at most {limit} characters", limit=NUMBER_MAX)
     if not NUMBER_PATTERN.fullmatch(number):
         raise DomainError(
             ErrorCode.INVALID,
-            "证书编号格式不正确 A certificate number is letters, digits and hyphens (e.g. 2021001000000), "
-            "without spaces",
+            "A certificate number is letters, digits and hyphens (e.g. 2021001000000), without spaces",
         )
     return number
 
@@ -109,15 +108,16 @@ def public_day(raw: str, today: date) -> date:
     """`?on=YYYY-MM-DD` (full-width digits allowed): a real calendar day, not after `today`."""
     text = unicodedata.normalize("NFKC", raw[:32]).strip()
     if len(raw) > 32 or not DAY_PATTERN.fullmatch(text):
-        raise DomainError(ErrorCode.INVALID, "日期格式应为 YYYY-MM-DD The date must be written YYYY-MM-DD")
+        raise DomainError(ErrorCode.INVALID, "The date must be written YYYY-MM-DD")
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"日期不存在 There is no such day as {text}") from None
+        raise DomainError(ErrorCode.INVALID, "There is no such day as {day}", day=text) from None
     if day > today:
         raise DomainError(
             ErrorCode.INVALID,
-            f"不能查询未来日期 The status on a day after today ({today.isoformat()}) is not known yet",
+            "The status on a day after today ({today}) is not known yet",
+            today=today.isoformat(),
         )
     return day
 

@@ -68,8 +68,8 @@ class NoticeAdminQuery:
         info.context.check_page_size(first, None)
         try:
             after_id = from_cursor(after)
-        except InvalidId as exc:
-            raise BadInput(str(exc), "after") from None
+        except InvalidId:
+            raise BadInput("not a valid cursor", "after") from None
         count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
         rows, total, has_next = await dead_letters.page(session, first=first, after_id=after_id, count=count)
         return build_connection(rows, dead_notice, total, has_next, after is not None)

@@ -39,8 +39,8 @@ class NoticeQuery:
         info.context.check_page_size(first, None)
         try:
             before_id = from_cursor(after)
-        except InvalidId as exc:
-            raise BadInput(str(exc), "after") from None
+        except InvalidId:
+            raise BadInput("not a valid cursor", "after") from None
         count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
         language = await inbox.reader_language(session, accept_language(info))
         page = await inbox.page(

@@ -100,7 +100,7 @@ def html_page(cert: PublicCertificate, url: str | None) -> Response:
     return HTMLResponse(page, headers=SECURITY_HEADERS | CACHE)
 
 
-def refusal(status_code: int, code: str, message: str, want_json: bool, headers: dict | None = None) -> Response:
+def public_refusal(status_code: int, code: str, message: str, want_json: bool, headers: dict | None = None) -> Response:
     """A 400, 404 or 429 with its message, in the form the client asked for."""
     extra = SECURITY_HEADERS | NO_STORE | (headers or {})
     if want_json:

@@ -21,11 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, msg
 from domain.public_status import public_url
-from server.public_pages import SECURITY_HEADERS, html_page, json_page, refusal
+from server.public_pages import SECURITY_HEADERS, html_page, json_page, public_refusal
 from server.rate_limit import PublicRateLimit
 from server.settings import Settings
+from services.i18n.errors import render
 from services.public_status import public_certificate, registered_number
 
 FORMATS = {"json": True, "html": False}
@@ -46,20 +47,28 @@ def wants_json(request: Request) -> bool:
 def _check_format(request: Request) -> None:
     chosen = request.query_params.get("format")
     if chosen is not None and chosen.strip().lower() not in FORMATS:
-        raise DomainError(ErrorCode.INVALID, "format 只能为 json 或 html The format is json or html")
+        raise DomainError(ErrorCode.INVALID, "The format is json or html")
 
 
 def _check_single(request: Request) -> None:
     """`?on=` and `?format=` at most once each: two dates (or formats) pasted into one link would
     otherwise answer for one of them, and a proxy or firewall may read the other."""
-    for name, zh in (("on", "日期"), ("format", "格式")):
+    for name in ("on", "format"):
         given = request.query_params.getlist(name)
         if len(given) > 1:
             shown = ", ".join(repr(value[:32]) for value in given[:4]) + (", …" if len(given) > 4 else "")
             raise DomainError(
                 ErrorCode.INVALID,
-                f"只能给出一个{zh} Give {name} once, not {len(given)} times ({name}={shown})",
+                "Give {name} once, not {count} times ({name}={shown})",
+                name=name,
+                count=len(given),
+                shown=shown,
             )
+
+
+def both_languages(template: str, **params: object) -> str:
+    """The public page speaks to anyone: every refusal in Chinese, then English."""
+    return f"{render(template, params, 'zh')} {render(template, params, 'en')}"
 
 
 def base_url(settings: Settings, request: Request) -> str:
@@ -83,12 +92,13 @@ def public_routes(settings: Settings, limit: PublicRateLimit) -> list[Route]:
         wait = await limit.retry_after(request)
         if wait is None:
             return None
-        message = f"请求过于频繁，请 {wait} 秒后再试 Too many requests from your address: try again in {wait} s"
-        return refusal(429, "RATE_LIMITED", message, want_json, {"Retry-After": str(wait)})
+        message = msg("Too many requests from your address: try again in {seconds} s")
+        return public_refusal(429, "RATE_LIMITED", both_languages(message, seconds=wait), want_json,
+                              {"Retry-After": str(wait)})  # fmt: skip
 
     def bad(exc: DomainError, want_json: bool) -> Response:
         status = 404 if exc.code == ErrorCode.NOT_FOUND else 400
-        return refusal(status, exc.code.value, exc.message, want_json)
+        return public_refusal(status, exc.code.value, both_languages(exc.template, **exc.params), want_json)
 
     async def page(request: Request) -> Response:
         want_json = wants_json(request)
@@ -109,14 +119,16 @@ def public_routes(settings: Settings, limit: PublicRateLimit) -> list[Route]:
             return over
         kind = request.path_params["kind"]
         if kind not in QR_TYPES:
-            return refusal(404, "NOT_FOUND", "二维码格式为 svg 或 png A QR code is qr.svg or qr.png", want_json)
+            return public_refusal(404, "NOT_FOUND", both_languages(msg("A QR code is qr.svg or qr.png")), want_json)
         try:
             number = await registered_number(request.path_params["number"])
         except DomainError as exc:
             return bad(exc, want_json)
         url = public_url(base_url(settings, request), number)
         if url is None:  # registered under a number the public page cannot serve
-            return refusal(404, "NOT_FOUND", "此证书无公开页面 This certificate has no public page", want_json)
+            return public_refusal(
+                404, "NOT_FOUND", both_languages(msg("This certificate has no public page")), want_json
+            )
         headers = SECURITY_HEADERS | {
             "Cache-Control": "public, max-age=86400",
             "Content-Disposition": f'inline; filename="CCC-{number}-qr.{kind}"',

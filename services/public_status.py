@@ -69,7 +69,7 @@ class PublicCertificate:
 
 
 def not_found(number: str) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, f"没有此编号的证书 No certificate has the number {number}")
+    return DomainError(ErrorCode.NOT_FOUND, "No certificate has the number {number}", number=number)
 
 
 async def registered_number(raw_number: str) -> str:

@@ -71,7 +71,7 @@ async def mark_read(work: Work, *, ids: list[int], everything: bool) -> int:
     if not everything and not ids:
         raise DomainError(ErrorCode.REQUIRED, "give ids, or all: true", ("ids",))
     if len(ids) > MAX_IDS:
-        raise DomainError(ErrorCode.INVALID, f"at most {MAX_IDS} ids at once", ("ids",))
+        raise DomainError(ErrorCode.INVALID, "at most {limit} ids at once", ("ids",), limit=MAX_IDS)
     unread = Notification.filter(user_id=person, read_at=None)
     if not everything:
         found = set(await Notification.filter(user_id=person, id__in=ids).values_list("id", flat=True))

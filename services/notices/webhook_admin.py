@@ -33,8 +33,10 @@ def _check(url: str, kinds: list[str], production: bool) -> list[DomainError]:
     parts = urlsplit(url.strip()) if len(url) <= MAX_URL else None
     schemes = ("https",) if production else ("https", "http")
     if parts is None or parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
-        wanted = "an https URL" if production else "an http(s) URL"
-        errors.append(DomainError(ErrorCode.INVALID, f"{wanted} without credentials", ("url",)))
+        if production:
+            errors.append(DomainError(ErrorCode.INVALID, "an https URL without credentials", ("url",)))
+        else:
+            errors.append(DomainError(ErrorCode.INVALID, "an http(s) URL without credentials", ("url",)))
     if not kinds:
         errors.append(DomainError(ErrorCode.REQUIRED, "subscribe to at least one notice kind", ("kinds",)))
     unknown = [i for i, kind in enumerate(kinds) if kind not in KINDS]

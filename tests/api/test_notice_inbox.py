@@ -32,7 +32,7 @@ async def _inbox(api, login: str, *, first: int = 10, unread: bool = False, lang
 async def test_the_enterprise_reads_its_notice_in_its_language_and_only_it_marks_it(api, settings):
     await write_event()
     await worker(settings).run_once()
-    chinese = await _inbox(api, "ent.E001")
+    chinese = await _inbox(api, "ent.E001", language="fr-FR")  # nothing we speak: Chinese
     [notice] = chinese["notifications"]["nodes"]
     assert notice["kind"] == "inspection.prenotified" and notice["language"] == "zh"
     assert chinese["unreadNotificationCount"] == 1

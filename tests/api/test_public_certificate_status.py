@@ -140,7 +140,10 @@ async def test_unknown_and_malformed_numbers(api):
     for headers, kind in ((JSON, "application/json"), ({}, "text/html")):
         missing = await get(api, "2099000000000", headers=headers)
         assert missing.status_code == 404 and missing.headers["content-type"].startswith(kind)
-        assert "No certificate has the number 2099000000000" in missing.text and "没有此编号的证书" in missing.text
+        assert (
+            "No certificate has the number 2099000000000" in missing.text
+            and "没有编号为 2099000000000 的证书" in missing.text
+        )
     assert (await get(api, "2099000000000")).json()["code"] == "NOT_FOUND"
     for bad in ("2021 001", "2021<script>", "证书一号", "-2021", "2" * 65, "9" * 5000, "a_b"):
         response = await get(api, bad)
