@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+from dataclasses import dataclass
 from enum import StrEnum
 
 SIGNATURE_VERSION = "v1"
@@ -20,7 +22,20 @@ REPLAY_WINDOW_SECONDS = 300  # a receiver refuses a timestamp further than this 
 class DeliveryStatus(StrEnum):
     PENDING = "PENDING"  # not sent yet, or sent but not yet known to have been (a crash): sent again
     SENT = "SENT"  # the send returned successfully
-    DEAD = "DEAD"  # every attempt failed: a dead letter, retried only by HQ's administrators
+    DEAD = "DEAD"  # every attempt failed, or one failed for good: a dead letter, retried only by HQ's administrators
+    # Nobody to send to any more (the person deactivated, without an address, email switched off
+    # or the kind muted; the endpoint deactivated): closed at send time, never retried, no dead letter.
+    DROPPED = "DROPPED"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A send that did not succeed: `reason` is kept on the delivery (short, no secrets);
+    `then` says what becomes of it: None, retried (DEAD after the last attempt); DEAD, a dead
+    letter at once (it cannot succeed as it stands: a malformed or internal URL); DROPPED."""
+
+    reason: str
+    then: DeliveryStatus | None = None
 
 
 def delivery_key(event_id: int, channel: str, target_id: int) -> str:
@@ -54,6 +69,27 @@ def signature_valid(secret: str, timestamp: str, body: bytes, signature: str, no
     if abs(now - int(timestamp)) > REPLAY_WINDOW_SECONDS:
         return False
     return hmac.compare_digest(sign(secret, int(timestamp), body), signature)
+
+
+def is_internal_address(address: str) -> bool:
+    """An address no partner's receiver may be at (SSRF): loopback, private, link-local,
+    reserved, multicast, unspecified or otherwise not global (shared, documentation ranges),
+    an IPv4 address written as IPv6 included. Not an address at all: internal too."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone is no way around it
+    except ValueError:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address) and (mapped := ip.ipv4_mapped or ip.sixtofour) is not None:
+        ip = mapped
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
 
 
 def short_error(text: str, limit: int = 200) -> str:

@@ -200,6 +200,16 @@ class SamplingMethod(StrEnum):
     PURCHASE = "PURCHASE"  # 买样: bought like a customer
 
 
+def told_at_issue(kind: str, unannounced: bool, sampling_method: str | None) -> bool:
+    """Whether the enterprise is told of a task (预先通知) once it is issued. Not an unannounced
+    one (told when its team starts), nor a sampling task that may still buy its samples like a
+    customer (买样: method not set yet, or PURCHASE): that one is told when a method other than
+    purchase is set on it, or when its team starts, or with its results (a purchase)."""
+    if unannounced:
+        return False
+    return not (kind == TaskKind.SAMPLING and sampling_method in (None, SamplingMethod.PURCHASE))
+
+
 def is_split_container(kind: str, child_kinds: set[str]) -> bool:
     """A split task is a container: its sub-tasks are staffed and inspected, not it. A relocation
     inspection with only its sampling issued alongside is no container: it is inspected itself."""

@@ -55,6 +55,7 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
         retry_max_seconds=settings.notice_retry_max_seconds,
         max_attempts=settings.notice_max_attempts,
         https_only=settings.production,
+        external_only=settings.production,
     )
 
 

@@ -10,18 +10,18 @@ from domain.audit_events import AuditAction
 from domain.custody import CustodySide, SampleStatus, check_report, check_step, is_overdue, report_due
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
-from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus
+from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus, told_at_issue
 from domain.validation import clean_text
 from services import audit_log, versioning
 from services.clock import local_date
 from services.context import ServiceConfig, Session
 from services.documents import checked_file, keep_document
 from services.gates import GATES, SAMPLE_COLUMNS
-from services.notices import work_notices
+from services.notices import task_notices, work_notices
 from services.runner import Work, command
 from services.scoping import in_units
-from services.tasks.common import save
-from store.models import LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
+from services.tasks.common import save, telling
+from store.models import Factory, LabReport, OrgUnit, ProductCategory, Sample, SurveillanceTask
 
 KIND = "sample"
 SAMPLE_DOMAIN_COLUMNS = SAMPLE_COLUMNS
@@ -92,6 +92,10 @@ async def set_sampling_details(
     if method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
         # Bought like a customer: the enterprise must not know, until the result is submitted.
         updates |= {"unannounced": True, "enterprise_unit_id": None}
+    factory = None
+    if _tells_now(task, method):  # issued untold while it might still buy: it is sampled, so told now
+        factory = await Factory.get(id=task.factory_id)
+        updates |= telling(factory)
     await save(task, **updates)
     await audit_log.record(
         AuditAction.TASK_SAMPLING_DETAILS,
@@ -105,7 +109,20 @@ async def set_sampling_details(
             "lab": lab.code,
         },
     )
+    if factory is not None:
+        await task_notices.issued(task, factory)
     return task
+
+
+def _tells_now(task: SurveillanceTask, method: SamplingMethod) -> bool:
+    """An issued task that was not told (domain/tasks.py, `told_at_issue`) but would be with
+    this method: the enterprise is told as the issue would have told it."""
+    return (
+        TaskStatus(task.status) != TaskStatus.DRAFT
+        and task.notified_at is None
+        and not told_at_issue(task.kind, task.unannounced, task.sampling_method)
+        and told_at_issue(task.kind, task.unannounced, method)
+    )
 
 
 # The gate's route: sample `record` in the task's units, by the task's own team.

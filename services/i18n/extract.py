@@ -41,6 +41,7 @@ PASSED_ON = {
     ("services/documents.py", "message"),  # check_upload's caller-given msg()
     ("domain/registry_checks.py", "message"),  # Checks.fail itself
     ("services/gates.py", "why"),  # a gate condition's msg() reason
+    ("services/notices/webhook_admin.py", "problem"),  # services/notices/webhook_urls.py's msg() reasons
     ("services/tasks/lifecycle.py", "why"),
     ("services/archive/person_days.py", "why"),
     ("services/forms/signoffs.py", "why"),

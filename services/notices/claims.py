@@ -9,8 +9,11 @@ one writer.
 
 Claims, successful sends and rescheduled retries declare `nothing_changed()`: they are the
 delivery row's own bookkeeping (attempts, next attempt, last error, sent at), which the row
-keeps, and one audit record per attempt would bury the trail. A delivery turning DEAD is
-audited (`notice.dead`), as is an administrator's retry."""
+keeps, and one audit record per attempt would bury the trail. So is a delivery DROPPED (nobody
+to send to any more: the person or endpoint is no longer there for it; the reason stays in
+`last_error`). A delivery turning DEAD — after its last attempt, or at once when it cannot
+succeed (a malformed or internal URL) — is audited (`notice.dead`), as is an administrator's
+retry."""
 
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 
 from domain.audit_events import AuditAction
-from domain.notice_delivery import DeliveryStatus, backoff_seconds, is_last_attempt, short_error
+from domain.notice_delivery import DeliveryStatus, Failed, backoff_seconds, is_last_attempt, short_error
 from services import audit_log
 from services.notices.config import DeliveryConfig
 from services.runner import Work, command
@@ -45,18 +48,23 @@ async def claim_due(work: Work, *, now: datetime, config: DeliveryConfig) -> lis
 
 
 @command(system=True, system_login="worker:notices")
-async def settle(work: Work, *, delivery_id: int, error: str | None, now: datetime, config: DeliveryConfig) -> str:
-    """After a send: SENT, or the next attempt after a backoff, or DEAD after the last one."""
+async def settle(work: Work, *, delivery_id: int, failed: Failed | None, now: datetime, config: DeliveryConfig) -> str:
+    """After a send: SENT; DROPPED (nobody to send to); DEAD after the last attempt or for a
+    send that cannot succeed; else the next attempt after a backoff."""
     delivery = await NoticeDelivery.filter(id=delivery_id, status=PENDING).select_for_update().first()
     if delivery is None:  # settled meanwhile (an administrator, another worker after a lease)
         work.nothing_changed()
         return "GONE"
-    if error is None:
+    if failed is None:
         work.nothing_changed()
         await NoticeDelivery.filter(id=delivery_id).update(status=DeliveryStatus.SENT.value, sent_at=now)
         return DeliveryStatus.SENT.value
-    reason = short_error(error)
-    if is_last_attempt(delivery.attempts, config.max_attempts):
+    reason = short_error(failed.reason)
+    if failed.then == DeliveryStatus.DROPPED:
+        work.nothing_changed()
+        await NoticeDelivery.filter(id=delivery_id).update(status=DeliveryStatus.DROPPED.value, last_error=reason)
+        return DeliveryStatus.DROPPED.value
+    if failed.then == DeliveryStatus.DEAD or is_last_attempt(delivery.attempts, config.max_attempts):
         await NoticeDelivery.filter(id=delivery_id).update(status=DeliveryStatus.DEAD.value, last_error=reason)
         after = {"key": delivery.delivery_key, "attempts": delivery.attempts, "error": reason}
         await audit_log.record(AuditAction.NOTICE_DEAD, "NoticeDelivery", delivery_id, after=after)

@@ -23,3 +23,4 @@ class DeliveryConfig:
     batch_size: int = 50  # deliveries claimed per run
     concurrency: int = 4  # sends of one run in flight at once
     https_only: bool = False  # production: webhooks only to https URLs
+    external_only: bool = False  # production: webhooks never to internal addresses (services/notices/webhook_urls.py)

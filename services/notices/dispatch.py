@@ -9,6 +9,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from domain.notice_delivery import Failed
 from services.notices.claims import claim_due, settle
 from services.notices.config import DeliveryConfig
 from services.notices.fanout import fan_out, pending_events
@@ -18,7 +19,7 @@ from services.notices.sending import send
 @dataclass
 class PassResult:
     fanned_out: int = 0  # events
-    outcomes: dict[str, int] = field(default_factory=dict)  # SENT / PENDING (retry later) / DEAD
+    outcomes: dict[str, int] = field(default_factory=dict)  # SENT / PENDING (retry later) / DEAD / DROPPED
 
 
 async def fan_out_pending(now: datetime | None = None) -> int:
@@ -38,10 +39,10 @@ async def deliver_due(config: DeliveryConfig, now: datetime | None = None) -> di
     async def one(delivery_id: int) -> None:
         async with gate:
             try:
-                error = await asyncio.wait_for(send(delivery_id, config), config.send_timeout_seconds + 5)
+                failed = await asyncio.wait_for(send(delivery_id, config), config.send_timeout_seconds + 5)
             except TimeoutError:
-                error = "the send timed out"
-            outcome = await settle(delivery_id=delivery_id, error=error, now=now, config=config)
+                failed = Failed("the send timed out")
+            outcome = await settle(delivery_id=delivery_id, failed=failed, now=now, config=config)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
     await asyncio.gather(*(one(i) for i in claimed))

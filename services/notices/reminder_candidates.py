@@ -22,6 +22,7 @@ from domain.tasks import OPEN, TaskStatus
 from services.clock import local_date
 from store.models import Certificate, NonConformity, Sample, SurveillanceTask
 
+TASK = "Task"  # subjects are named as GraphQL types, so node(id) opens them
 VERIFIABLE = (TaskStatus.RESULTS_SUBMITTED, TaskStatus.RETURNED)  # as services/results/submit.py
 
 
@@ -69,7 +70,7 @@ async def corrections(today: date) -> list[Due]:
         if kind == NoticeKind.CORRECTION_DUE:
             params["days_left"] = reminders.days_left(due, today)
         units = [t["responsible_unit_id"]] if kind == NoticeKind.CORRECTION_OVERDUE else []
-        found.append(Due(kind, "SurveillanceTask", t["id"], key, params, units, t["enterprise_unit_id"], t["id"]))
+        found.append(Due(kind, TASK, t["id"], key, params, units, t["enterprise_unit_id"], t["id"]))
     return found
 
 
@@ -137,17 +138,18 @@ async def tasks_overdue(today: date) -> list[Due]:
         if key := reminders.overdue(t["due_on"], today):
             params = {**_task(t), "due_on": t["due_on"].isoformat(), **both("task_status", "status", t["status"])}
             units = [t["responsible_unit_id"], t["executing_unit_id"]]
-            found.append(Due(NoticeKind.TASK_OVERDUE, "SurveillanceTask", t["id"], key, params, units, None, t["id"]))
+            found.append(Due(NoticeKind.TASK_OVERDUE, TASK, t["id"], key, params, units, None, t["id"]))
     return found
 
 
 async def lab_reports_overdue(today: date, working_days: int, is_workday) -> list[Due]:
-    """Samples received and not reported past their working days (the official calendar)."""
+    """Samples received and not reported past their working days (the official calendar). The
+    staff of the responsible and executing units chase the lab; the lab itself is not told, as
+    a lab tests blind (the factory and the task are not for it to know)."""
     rows = await Sample.filter(received_at__isnull=False, reported_at__isnull=True).values(
         "id",
         "identifier",
         "received_at",
-        "lab_id",
         "lab__name",
         "lab__name_zh",
         "task_id",
@@ -168,6 +170,6 @@ async def lab_reports_overdue(today: date, working_days: int, is_workday) -> lis
                 "lab_en": s["lab__name"],
                 "report_due": due.isoformat(),
             }
-            units = [s["responsible_unit_id"], s["executing_unit_id"], s["lab_id"]]
+            units = [s["responsible_unit_id"], s["executing_unit_id"]]
             found.append(Due(NoticeKind.LAB_REPORT_OVERDUE, "Sample", s["id"], key, params, units, None, s["task_id"]))
     return found

@@ -18,7 +18,7 @@ from domain.tasks import TaskKind
 from services.notices.notify import codes, notify, task_params, task_units, window
 from store.models import Factory, OrgUnit, SurveillanceTask, TeamAssignment
 
-TASK = "SurveillanceTask"
+TASK = "Task"  # subjects are named as GraphQL types, so node(id) opens them
 
 
 def _may_tell(task: SurveillanceTask) -> bool:
@@ -33,7 +33,9 @@ async def _to_enterprise(kind: K, task: SurveillanceTask, params: dict) -> None:
 
 async def issued(task: SurveillanceTask, factory: Factory) -> None:
     """预先通知 with the window and kind (the team follows when formed), the labs to choose
-    from (§4.1) and a relocation's risk (§4.6). Nothing for an unannounced task."""
+    from (§4.1) and a relocation's risk (§4.6), when the task is issued or, for a sampling
+    task issued without its method, when a method other than purchase is set. Nothing for a
+    task the enterprise is not told of (domain/tasks.py, `told_at_issue`)."""
     if not _may_tell(task):
         return
     base = await task_params(task, factory)
@@ -42,9 +44,10 @@ async def issued(task: SurveillanceTask, factory: Factory) -> None:
 
 
 async def started(task: SurveillanceTask) -> None:
-    """An unannounced task's team has arrived: the enterprise now gets what was held back
-    (the labs to choose from, a relocation's risk). A notified task told it at issue."""
-    if task.unannounced and _may_tell(task):
+    """The team of a task the enterprise was not told of (unannounced, or a sampling task whose
+    method was not set) has arrived: the enterprise now gets what was held back (the labs to
+    choose from, a relocation's risk). A notified task told it at issue."""
+    if _may_tell(task):
         await _disclosures(task, await task_params(task))
 
 

@@ -16,7 +16,16 @@ from services.notices.config import DeliveryConfig
 
 
 class SendFailed(RuntimeError):
-    """A send that did not succeed, with a reason fit to keep on the delivery."""
+    """A send that did not succeed, with a reason fit to keep on the delivery: retried."""
+
+
+class CannotSucceed(SendFailed):
+    """A send that cannot succeed as things stand (a malformed or internal URL): a dead letter
+    at once, for an administrator to look at."""
+
+
+class NobodyToSend(SendFailed):
+    """Nobody to send to any more (the person, their address or wish; the endpoint): dropped."""
 
 
 def message_id(key: str) -> str:
@@ -50,9 +59,13 @@ async def send_email(config: DeliveryConfig, *, to: str, subject: str, body: str
         raise SendFailed(f"SMTP {type(exc).__name__}") from None
 
 
-async def post_webhook(config: DeliveryConfig, *, url: str, secret: str, payload: dict, key: str) -> None:
+async def post_webhook(
+    config: DeliveryConfig, *, url: str, secret: str, payload: dict, key: str, address: str | None = None
+) -> None:
+    """POST the signed payload; with `address`, to that address (checked by the caller) with
+    the URL's host in the Host header and for TLS (SNI and the certificate's name)."""
     if config.https_only and not url.startswith("https://"):
-        raise SendFailed("webhook URLs must be https in production")
+        raise CannotSucceed("webhook URLs must be https in production")
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = int(time.time())
     headers = {
@@ -63,8 +76,15 @@ async def post_webhook(config: DeliveryConfig, *, url: str, secret: str, payload
         "x-surveil-signature": sign(secret, timestamp, body),
     }
     try:
+        target, extensions = httpx.URL(url), {}
+        if address is not None:
+            headers["host"] = target.netloc.decode("ascii")
+            extensions["sni_hostname"] = target.host
+            target = target.copy_with(host=address)
         async with httpx.AsyncClient(timeout=config.send_timeout_seconds, follow_redirects=False) as client:
-            response = await client.post(url, content=body, headers=headers)
+            response = await client.post(target, content=body, headers=headers, extensions=extensions)
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise CannotSucceed(f"the webhook URL cannot be sent to ({type(exc).__name__})") from None
     except httpx.HTTPError as exc:
         raise SendFailed(f"webhook {type(exc).__name__}") from None
     if not 200 <= response.status_code < 300:

@@ -14,12 +14,13 @@ from domain.notices import NoticeKind as K
 from services.notices.notify import codes, iso, notify, task_params, task_units
 from store.models import Certificate, Factory, LabRequest, NonConformity, SurveillanceTask
 
-TASK = "SurveillanceTask"
+TASK = "Task"  # subjects are named as GraphQL types, so node(id) opens them
 
 
 async def sample_taken(task: SurveillanceTask, sample) -> None:
     """抽样通知书 (0402.08): the samples taken, to the enterprise (not for a purchase made like
-    a customer's, whose task the enterprise does not know yet)."""
+    a customer's, whose task the enterprise does not know yet). Its subject is the task, which
+    the enterprise reads (it does not read samples); the sample is named in the params."""
     params = {
         **await task_params(task),
         "sample_identifier": sample.identifier,
@@ -27,7 +28,7 @@ async def sample_taken(task: SurveillanceTask, sample) -> None:
         "quantity": sample.quantity,
         "place": sample.place,
     }
-    await notify(K.SAMPLING_NOTICE, params, subject_type="Sample", subject_id=sample.id, task=task, to_enterprise=True)
+    await notify(K.SAMPLING_NOTICE, params, subject_type=TASK, subject_id=task.id, task=task, to_enterprise=True)
 
 
 async def lab_report_in(task: SurveillanceTask, sample, passed: bool) -> None:
@@ -129,15 +130,14 @@ async def dispute_escalated(dispute, analysis: str) -> None:
 
 
 async def lab_request_answered(request: LabRequest) -> None:
+    """About the task (a lab request is no node: the enterprise reads it in the task's labRequests)."""
     task = await SurveillanceTask.get(id=request.task_id)
     params = {
         **await task_params(task),
         **both("yes_no_accepted", "answer", request.accepted),
         "reason": request.decision_reason,
     }
-    await notify(
-        K.LAB_REQUEST_ANSWERED, params, subject_type="LabRequest", subject_id=request.id, task=task, to_enterprise=True
-    )
+    await notify(K.LAB_REQUEST_ANSWERED, params, subject_type=TASK, subject_id=task.id, task=task, to_enterprise=True)
 
 
 async def purchase_assigned(task: SurveillanceTask, assignment, buyer_id: int) -> None:

@@ -3,13 +3,15 @@ optimistic concurrency, and the audited status move."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from domain.audit_events import AuditAction
 from domain.tasks import TaskStatus, check_transition
 from services import audit_log, versioning
 from services.context import Session
 from services.gates import GATES, TASK_COLUMNS
 from store import units
-from store.models import SurveillanceTask
+from store.models import Factory, SurveillanceTask
 
 KIND = "task"
 INTERNAL = "task.internal"
@@ -23,6 +25,11 @@ async def domain_codes(task: SurveillanceTask) -> list[str]:
 async def load_for(session: Session, task_id: int, action: str) -> tuple[SurveillanceTask, list[str]]:
     """A task the caller may do `action` on. One they may not even read looks missing."""
     return await GATES["Task"].open_for(session, task_id, action)
+
+
+def telling(factory: Factory) -> dict:
+    """The task's updates that tell its enterprise of it (预先通知): it sees the task from now."""
+    return {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
 
 
 def check_version(task: SurveillanceTask, expected: int) -> None:

@@ -11,7 +11,15 @@ from domain.certificate import effective_status
 from domain.enums import CertificateStatus, UnitKind
 from domain.errors import DomainError, ErrorCode
 from domain.jurisdiction import CHINA
-from domain.tasks import OPEN, TaskKind, TaskStatus, check_delegation, check_kind_rules, is_split_container
+from domain.tasks import (
+    OPEN,
+    TaskKind,
+    TaskStatus,
+    check_delegation,
+    check_kind_rules,
+    is_split_container,
+    told_at_issue,
+)
 from domain.validation import clean_text, require_reason
 from services import audit_log
 from services.checklists.drawing import draw_checklist, task_items, withdraw_container_checklist
@@ -22,7 +30,7 @@ from services.gate_conditions import on_team
 from services.notices import task_notices
 from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
-from services.tasks.common import KIND, move, save
+from services.tasks.common import KIND, move, save, telling
 from services.tasks.labs import labs_to_disclose
 from services.tasks.numbers import new_number
 from services.tasks.planning import check_window
@@ -40,8 +48,8 @@ async def issue_task(work: Work, *, task_id: int, expected_version: int) -> Surv
         raise DomainError(ErrorCode.REQUIRED, "set the planned window before issuing", ("plannedStart",))
     factory = await Factory.get(id=task.factory_id)
     updates = {}
-    if not task.unannounced:  # the enterprise is told now (notice)
-        updates = {"enterprise_unit_id": factory.enterprise_unit_id, "notified_at": datetime.now(UTC)}
+    if told_at_issue(task.kind, task.unannounced, task.sampling_method):  # the enterprise is told now (notice)
+        updates = telling(factory)
     if task.kind == TaskKind.RELOCATION:
         updates["risk_notice"] = frequency.RELOCATION_RISK_NOTICE
     if labs := await labs_to_disclose(task):
@@ -73,11 +81,15 @@ async def start_task(work: Work, *, task_id: int, expected_version: int) -> Surv
     task = work.target
     await refuse_if_split(task)
     updates = {"started_at": datetime.now(UTC)}
-    if task.unannounced:  # the team is at the gate: now the enterprise may know
+    # The team is at the gate: now the enterprise may know of a task it was not told of
+    # (unannounced, or a sampling task whose method was not set when it was issued).
+    untold = task.enterprise_unit_id is None
+    if untold:
         factory = await Factory.get(id=task.factory_id)
         updates["enterprise_unit_id"] = factory.enterprise_unit_id
     await move(task, TaskStatus.IN_PROGRESS, AuditAction.TASK_START, None, **updates)
-    await task_notices.started(task)
+    if untold:
+        await task_notices.started(task)
     return task
 
 

@@ -24,7 +24,7 @@ async def add_routes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0031_reminders")]
+    dependencies = [("models", "0033_notice_fixes")]
 
     initial = False
 

@@ -180,16 +180,22 @@ async def test_a_sampling_task_bought_like_a_customer_never_tells_the_enterprise
 
 
 async def test_a_labs_webhook_does_not_learn_the_factory_of_a_sample_it_tests_blind(api, settings):
-    """DEFECT: a lab's webhook gets factory name and task number in lab_report_overdue params."""
+    """DEFECT (fixed): a lab's webhook got factory name and task number in lab_report_overdue
+    params. Decision: the lab is no longer in that reminder's audience — the staff of the
+    responsible and executing units chase the lab — so nothing with factory or task data
+    reaches a lab's unit, whatever it subscribes to."""
     made = await _sample_under_test(api, "E002")  # received and under test at east-lab-2
     sample = await Sample.get(id=int(from_global_id(made["id"])[1]))
     lab = await OrgUnit.get(id=sample.lab_id)
-    with Receiver() as receiver:
-        await hook(api, receiver, lab.code, ["reminder.lab_report_overdue"])
+    with Receiver() as receiver, Receiver() as east:
+        await hook(api, receiver, lab.code, ALL_KINDS)
+        await hook(api, east, "east", ["reminder.lab_report_overdue"])
         later = datetime.now(UTC) + timedelta(days=90)
         assert await send_due_reminders(now=later) > 0
         await worker(settings).run_once(later)
-        assert receiver.accepted, "the lab's endpoint was sent nothing"
+        assert receiver.keys == [], "the lab's endpoint was sent something"
+        assert [n["kind"] for n in east.accepted] == ["reminder.lab_report_overdue"]  # the staff chase the lab
+    assert "reminder.lab_report_overdue" in [n["kind"] for n in await inbox(api, "east.planner")]
     tester = f"lab.{lab.code.replace('-lab-', '')}"
     blind = await api.data(
         "query($s: ID!, $t: ID!) { s: node(id: $s) { ... on Sample { identifier } } t: node(id: $t) { id } }",
@@ -308,6 +314,7 @@ async def test_a_deactivated_persons_pending_email_is_not_dead_lettered(api, set
 
 async def test_every_other_role_is_refused_webhooks_and_dead_letters_and_learns_nothing(api, settings):
     """FORBIDDEN for every role but HQ's policy administrator, nothing created or named."""
+    await User.filter(login="ent.E001").update(email=None)  # the webhook's letter only (no SMTP server here)
     with Receiver("fail") as failing:
         await hook(api, failing, "east", ["inspection.prenotified"])
         await write_event()
