@@ -29,7 +29,8 @@ async def test_issuing_a_prenotified_task_reaches_the_enterprise_inbox_and_the_m
         sink.stop()
     number = (await api.data("query($id: ID!) { node(id: $id) { ... on Task { number } } }", {"id": task["id"]},
                              as_user="east.planner"))["node"]["number"]  # fmt: skip
-    inbox = await api.data(INBOX, as_user="ent.E001")
+    chinese = {"accept-language": "zh-CN,zh;q=0.9"}  # the enterprise's browser
+    inbox = (await api.post(INBOX, as_user="ent.E001", headers=chinese)).json()["data"]
     [notice] = [n for n in inbox["notifications"]["nodes"] if n["kind"] == "inspection.prenotified"]
     assert number in notice["title"] and notice["language"] == "zh" and "2026-12-01" in notice["body"]
     messages = list(mailbox.Maildir(tmp_path / "mail", create=False))
