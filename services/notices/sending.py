@@ -24,21 +24,22 @@ from store.models import NoticeDelivery
 log = logging.getLogger("surveil.notices")
 
 
-async def send(delivery_id: int, config: DeliveryConfig) -> str | None:
-    """Send one delivery; None when the send returned successfully, else a short reason."""
+async def send(delivery_id: int, config: DeliveryConfig) -> tuple[str, bool] | None:
+    """Send one delivery; None when the send returned successfully, else a short reason and
+    whether the failure is permanent (no later attempt can succeed)."""
     delivery = await NoticeDelivery.filter(id=delivery_id).select_related("event", "user", "endpoint").first()
     if delivery is None:
-        return "the delivery is gone"
+        return "the delivery is gone", False
     try:
         if delivery.channel == Channel.EMAIL.value:
             await _email(delivery, config)
         else:
             await _webhook(delivery, config)
     except SendFailed as exc:
-        return str(exc)
+        return str(exc), exc.permanent
     except Exception as exc:  # a bug or an unexpected library error must not stop the others
         log.exception("delivery %s failed unexpectedly", delivery.delivery_key)
-        return f"unexpected {type(exc).__name__}"
+        return f"unexpected {type(exc).__name__}", False
     return None
 
 

@@ -158,9 +158,13 @@ async def test_sigterm_mid_send_stops_the_real_worker_after_settling_its_send(ap
         await _staff_events(1)
         env = {**os.environ, "DATABASE_URL": settings.database_url, "SURVEIL_NOTICE_TIMEOUT_SECONDS": "2",
                "SURVEIL_WORKER_POLL_SECONDS": "0.2", "SMTP_PORT": "1"}  # fmt: skip
-        surveil = os.path.join(os.path.dirname(sys.executable), "surveil")
+        # the worktree's own code (the installed `surveil` script may be another checkout's)
         process = subprocess.Popen(
-            [surveil, "worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "server.cli", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
             arrived = await asyncio.get_running_loop().run_in_executor(None, receiver.arrived.wait, 60)
