@@ -190,7 +190,7 @@ def clean_item_code(code: str | None) -> str:
     """An item's code as printed on the 0402.06 form: NFKC-normalised and trimmed; control and
     format characters (e.g. zero-width ones, which would let "0\u200b1" pass for "01") refused."""
     text = unicodedata.normalize("NFKC", code) if code is not None else None
-    cleaned = clean_text(text, "code", max_length=32)
+    cleaned = clean_text(text, "code", max_length=32, single_line=True)
     assert cleaned is not None
     if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in cleaned):
         raise DomainError(ErrorCode.INVALID, "code contains control or invisible characters", ("code",))

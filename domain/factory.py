@@ -64,7 +64,7 @@ def correct_information(current: FactoryFacts, correction: FactoryCorrection, ju
             errors.append(exc)
 
     if correction.name is not None:
-        attempt("name", lambda: clean_text(correction.name, "name", max_length=NAME_MAX))
+        attempt("name", lambda: clean_text(correction.name, "name", max_length=NAME_MAX, single_line=True))
     if correction.address is not None:
         attempt("address", lambda: clean_text(correction.address, "address", max_length=ADDRESS_MAX))
     if correction.country is not None:
@@ -72,7 +72,9 @@ def correct_information(current: FactoryFacts, correction: FactoryCorrection, ju
     if "province" in correction.fields_set:
         attempt(
             "province",
-            lambda: clean_text(correction.province, "province", max_length=PROVINCE_MAX, required=False),
+            lambda: clean_text(
+                correction.province, "province", max_length=PROVINCE_MAX, required=False, single_line=True
+            ),
         )
     if correction.status is not None:
         updates["status"] = correction.status
@@ -134,6 +136,6 @@ def _plain(value):
 
 
 def validate_new_factory_code(code: str) -> str:
-    text = clean_text(code, "code", max_length=CODE_MAX)
+    text = clean_text(code, "code", max_length=CODE_MAX, single_line=True)
     assert text is not None
     return text

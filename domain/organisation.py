@@ -91,8 +91,8 @@ def new_unit(
         checks.fail(
             ErrorCode.CONFLICT, "there is one HQ (总部), {code!r}: a second one is refused", "kind", code=HQ_CODE
         )
-    clean_name = checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
-    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
+    clean_name = checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX, single_line=True))
+    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX, single_line=True))
     lists = _lists(checks, kind, {"provinces": provinces, "countries": countries, "regions": regions}, north_china)
     checks.raise_any()
     return NewUnit(clean_code, kind, clean_name, clean_name_zh, **lists)  # type: ignore[arg-type]
@@ -113,9 +113,15 @@ def changed_unit(
     that lists all of another's provinces takes them all); the unit stays valid and can still
     be renamed. Setting a list checks it as a new unit's."""
     checks = Checks()
-    clean_name = current.name if name is None else checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX))
+    clean_name = (
+        current.name
+        if name is None
+        else checks.run(lambda: required_text(name, "name", UNIT_NAME_MAX, single_line=True))
+    )
     clean_name_zh = (
-        current.name_zh if name_zh is None else checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX))
+        current.name_zh
+        if name_zh is None
+        else checks.run(lambda: required_text(name_zh, "name_zh", UNIT_NAME_MAX, single_line=True))
     )
     given = {"provinces": provinces, "countries": countries, "regions": regions}
     lists = {field: getattr(current, field) for field, values in given.items() if values is None}
@@ -159,7 +165,7 @@ def _lists(
 
 
 def _province(value: str, north_china: frozenset[str]) -> str:
-    text = required_text(value, "provinces", PROVINCE_MAX)
+    text = required_text(value, "provinces", PROVINCE_MAX, single_line=True)
     province = canonical_province(text)
     if province is None:
         raise DomainError(
@@ -213,14 +219,14 @@ def login_name(value: str) -> str:
 
 def email_address(value: str | None) -> str | None:
     """A plausible address (one @, no spaces, a dotted domain) or None; blank means None."""
-    text = optional_text(value, "email", EMAIL_MAX)
+    text = optional_text(value, "email", EMAIL_MAX, single_line=True)
     if text is not None and not EMAIL.fullmatch(text):
         raise DomainError(ErrorCode.INVALID, "email (电子邮箱) is not an e-mail address", ("email",))
     return text
 
 
 def person_name(value: str) -> str:
-    return required_text(value, "display_name", DISPLAY_NAME_MAX)
+    return required_text(value, "display_name", DISPLAY_NAME_MAX, single_line=True)
 
 
 def roles_for(roles: Sequence[Role], unit_kind: UnitKind) -> tuple[Role, ...]:
@@ -245,7 +251,7 @@ def new_person(
     name, a display name, the roles that unit kind allows, an optional e-mail address."""
     checks = Checks()
     clean_login = checks.run(lambda: login_name(login))
-    clean_display = checks.run(lambda: required_text(display_name, "display_name", DISPLAY_NAME_MAX))
+    clean_display = checks.run(lambda: required_text(display_name, "display_name", DISPLAY_NAME_MAX, single_line=True))
     clean_roles = checks.run(lambda: roles_for(roles, unit_kind))
     clean_email = checks.run(lambda: email_address(email))
     checks.raise_any()

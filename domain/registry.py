@@ -72,10 +72,10 @@ def new_factory(
     clean_code = checks.run(lambda: natural_key(code, "code", CODE_MAX))
     if clean_code is not None and any(c.isspace() for c in clean_code):
         checks.fail(ErrorCode.INVALID, "code (工厂编号) must not contain spaces", "code")
-    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX))
+    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX, single_line=True))
     clean_address = checks.run(lambda: required_text(address, "address", ADDRESS_MAX))
     clean_country = checks.run(lambda: country_code(country or ""))
-    clean_province = checks.run(lambda: optional_text(province, "province", PROVINCE_MAX))
+    clean_province = checks.run(lambda: optional_text(province, "province", PROVINCE_MAX, single_line=True))
     if clean_country == CHINA and not any(e.field == ("province",) for e in checks.errors):
         clean_province = checks.run(lambda: jurisdiction.china_province(clean_province))
     checks.raise_any()
@@ -108,11 +108,11 @@ class NewCategory:
 def new_category(*, code: str, name: str, name_zh: str, implementation_rule: str) -> NewCategory:
     """A product category (产品类别) with the implementation rule (实施规则) it is certified under."""
     checks = Checks()
-    clean_code = checks.run(lambda: required_text(code, "code", CODE_MAX))
+    clean_code = checks.run(lambda: required_text(code, "code", CODE_MAX, single_line=True))
     if clean_code is not None and any(c.isspace() for c in clean_code):
         checks.fail(ErrorCode.INVALID, "code (代码) must not contain spaces", "code")
-    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX))
-    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", NAME_MAX))
+    clean_name = checks.run(lambda: required_text(name, "name", NAME_MAX, single_line=True))
+    clean_name_zh = checks.run(lambda: required_text(name_zh, "name_zh", NAME_MAX, single_line=True))
     rule = checks.run(lambda: required_text(implementation_rule, "implementation_rule", RULE_MAX))
     checks.raise_any()
     return NewCategory(clean_code, clean_name, clean_name_zh, rule)  # type: ignore[arg-type]
@@ -148,7 +148,7 @@ def new_certificate(
     clean_number = checks.run(lambda: natural_key(number, "number", CERTIFICATE_NUMBER_MAX))
     if clean_number is not None and any(c.isspace() for c in clean_number):
         checks.fail(ErrorCode.INVALID, "number (证书编号) must not contain spaces", "number")
-    clean_holder = checks.run(lambda: required_text(holder, "holder", HOLDER_MAX))
+    clean_holder = checks.run(lambda: required_text(holder, "holder", HOLDER_MAX, single_line=True))
     rule = checks.run(lambda: optional_text(implementation_rule, "implementation_rule", RULE_MAX))
     issued = checks.run(lambda: within_dates(issued_on, "issued_on"))
     expires = checks.run(lambda: within_dates(expires_on, "expires_on"))

@@ -60,16 +60,16 @@ def termed(exc: DomainError, field: str) -> DomainError:
     return DomainError(exc.code, exc.template, exc.field, **{**exc.params, "field": f"{field} ({term})"})
 
 
-def optional_text(value: str | None, field: str, max_length: int) -> str | None:
+def optional_text(value: str | None, field: str, max_length: int, *, single_line: bool = False) -> str | None:
     try:
-        return clean_text(value, field, max_length=max_length, required=False)
+        return clean_text(value, field, max_length=max_length, required=False, single_line=single_line)
     except DomainError as exc:
         raise termed(exc, field) from None
 
 
-def required_text(value: str | None, field: str, max_length: int) -> str:
+def required_text(value: str | None, field: str, max_length: int, *, single_line: bool = False) -> str:
     try:
-        text = clean_text(value, field, max_length=max_length)
+        text = clean_text(value, field, max_length=max_length, single_line=single_line)
     except DomainError as exc:
         raise termed(exc, field) from None
     assert text is not None
@@ -80,8 +80,8 @@ def natural_key(value: str | None, field: str, max_length: int) -> str:
     """A code or number that names a record (a factory code, a certificate number): trimmed and
     NFKC-normalised, so a full-width `ＡＢ－１` is `AB-1`. Its case is kept as given; uniqueness
     is checked without regard to case (services/registry_admin)."""
-    text = required_text(value, field, max_length)  # bounded before it is normalised
-    return required_text(unicodedata.normalize("NFKC", text), field, max_length)
+    text = required_text(value, field, max_length, single_line=True)  # bounded before it is normalised
+    return required_text(unicodedata.normalize("NFKC", text), field, max_length, single_line=True)
 
 
 def within_dates(value: date, field: str) -> date:

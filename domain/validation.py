@@ -9,6 +9,9 @@ from domain.errors import DomainError, ErrorCode
 
 # Control characters, and lone UTF-16 surrogates (valid in a JSON escape, not in UTF-8).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Line breaks, refused in one-line text (titles, names, codes): a title reaching an email's
+# Subject or a name reaching a header must never carry one.
+_LINE_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 # Phones keep their own clocks; what they record offline may carry a slightly fast one, and
 # reaches the server up to a month later (purchases, checklist answers).
@@ -20,8 +23,11 @@ def has_control_characters(text: str) -> bool:
     return _CONTROL.search(text) is not None
 
 
-def clean_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str | None:
-    """Trim, reject control characters, enforce presence and length."""
+def clean_text(
+    value: str | None, field: str, *, max_length: int, required: bool = True, single_line: bool = False
+) -> str | None:
+    """Trim, reject control characters, enforce presence and length; `single_line` (titles,
+    names, codes) also refuses line breaks (CR, LF, NEL, U+2028, U+2029)."""
     if value is None:
         if required:
             raise DomainError(ErrorCode.REQUIRED, "{field} is required", (field,), field=field)
@@ -41,6 +47,10 @@ def clean_text(value: str | None, field: str, *, max_length: int, required: bool
         )
     if _CONTROL.search(text):
         raise DomainError(ErrorCode.INVALID, "{field} contains control or invalid characters", (field,), field=field)
+    if single_line and _LINE_BREAK.search(text):
+        raise DomainError(
+            ErrorCode.INVALID, "{field} must be one line: line breaks are not allowed", (field,), field=field
+        )
     return text
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from server.settings import Settings
 from services.calendar import build_calendar
 from services.notices.config import DeliveryConfig
-from services.notices.dispatch import PassResult, run_pass
+from services.notices.dispatch import FanOutFailures, PassResult, run_pass
 from services.notices.reminders import send_due_reminders
 
 log = logging.getLogger("surveil.worker")
@@ -66,10 +66,11 @@ class Worker:
         self.jobs = periodic_jobs(settings) if jobs is None else jobs
         self.stopping = asyncio.Event()
         self._periodic_at = 0.0
+        self.fan_out_failures = FanOutFailures()  # poison events: set aside after a few failed passes
 
     async def run_once(self, now: datetime | None = None, *, periodic: bool = True) -> PassResult:
         """One pass; `now` for tests (due deliveries, backoff and the jobs' clock)."""
-        result = await run_pass(self.config, now)
+        result = await run_pass(self.config, now, self.fan_out_failures)
         if periodic:
             for job in self.jobs:
                 try:

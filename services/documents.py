@@ -117,7 +117,7 @@ async def attach_material(
 ) -> Document:
     config = work.user.config
     content_type = checked_file(data, declared_type, config.max_upload_bytes)
-    name = clean_text(Path(filename or "upload").name, "filename", max_length=200)
+    name = clean_text(Path(filename or "upload").name, "filename", max_length=200, single_line=True)
     text = clean_text(description, "description", max_length=2000, required=False) or ""
     task = work.target
     if task.status == "ARCHIVED":

@@ -65,7 +65,7 @@ async def once_answered(
 ) -> T:  # fmt: skip
     """Run `command` once per (user, key): it returns its result and the answer to keep (None
     when it refused the input, which keeps nothing); a replay rebuilds the kept answer."""
-    key = clean_text(key, "idempotencyKey", max_length=100)
+    key = clean_text(key, "idempotencyKey", max_length=100, single_line=True)
     found = await _find(session, key)
     if found is not None:
         return await _replay_answer(found, operation, input_hash, replay)

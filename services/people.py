@@ -69,7 +69,7 @@ async def provision_user(work: Work, *, login: str, display_name: str | None, un
     unit = await OrgUnit.filter(code=unit_code).first()
     if unit is None:
         raise ProvisioningError(f"OIDC_PROVISION_UNIT {unit_code!r} is not a unit")
-    name = clean_text(display_name or login, "displayName", max_length=200, required=False) or login
+    name = clean_text(display_name or login, "displayName", max_length=200, required=False, single_line=True) or login
     user = await User.create(login=login, display_name=name, unit=unit)
     await audit_log.record(
         AuditAction.USER_PROVISION,

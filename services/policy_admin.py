@@ -160,8 +160,8 @@ async def list_rules(session: Session) -> list[PolicyRule]:
 async def _user_and_unit(login: str, role: str, unit_code: str) -> tuple[User, OrgUnit]:
     if role not in _ROLES:
         raise DomainError(ErrorCode.INVALID, "unknown role {role!r}", ("role",), role=role)
-    login = clean_text(login, "login", max_length=64)
-    unit_code = clean_text(unit_code, "unitCode", max_length=32)
+    login = clean_text(login, "login", max_length=64, single_line=True)
+    unit_code = clean_text(unit_code, "unitCode", max_length=32, single_line=True)
     user = await User.filter(login=login).first()
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no user {login!r}", ("login",), login=login)

@@ -43,17 +43,17 @@ async def upsert_clause(
     if not 2000 <= year <= 2100:
         raise DomainError(ErrorCode.INVALID, "year must be between 2000 and 2100", ("year",))
     values = {
-        "title": clean_text(title, "title", max_length=200),
+        "title": clean_text(title, "title", max_length=200, single_line=True),
         "text": clean_text(text, "text", max_length=10000),
         "product_category_id": await _category_id(category) if category else None,
     }
     english = {
-        "title_en": clean_text(title_en, "titleEn", max_length=200, required=False),
+        "title_en": clean_text(title_en, "titleEn", max_length=200, required=False, single_line=True),
         "text_en": clean_text(text_en, "textEn", max_length=10000, required=False),
         "focus": focus,
     }
     values |= {k: v for k, v in english.items() if v is not None}  # omitted: kept on an update
-    code = clean_text(code, "code", max_length=32)
+    code = clean_text(code, "code", max_length=32, single_line=True)
     clause = await SurveillanceClause.filter(year=year, code=code).first()
     if clause is None:
         clause = await SurveillanceClause.create(year=year, code=code, **values)
@@ -84,7 +84,7 @@ async def upsert_scheme(
     reason: str | None,
 ) -> SamplingScheme:
     why = require_reason(reason)
-    items = [clean_text(t, "testItems", max_length=200) for t in test_items]
+    items = [clean_text(t, "testItems", max_length=200, single_line=True) for t in test_items]
     if not items or len(items) > 100:
         raise DomainError(ErrorCode.INVALID, "a scheme lists 1 to 100 test items", ("testItems",))
     if not 1 <= quantity <= 1000:
@@ -92,7 +92,7 @@ async def upsert_scheme(
     if not sites:
         raise DomainError(ErrorCode.REQUIRED, "name at least one sampling site", ("sites",))
     values = {
-        "title": clean_text(title, "title", max_length=200),
+        "title": clean_text(title, "title", max_length=200, single_line=True),
         "test_items": items,
         "sample_quantity": quantity,
         "sites": sorted({s.value for s in sites}),
@@ -115,9 +115,9 @@ async def upsert_scheme(
 
 
 async def _category_id(code: str) -> int:
-    found = await ProductCategory.filter(code=clean_text(code, "productCategory", max_length=32)).values_list(
-        "id", flat=True
-    )
+    found = await ProductCategory.filter(
+        code=clean_text(code, "productCategory", max_length=32, single_line=True)
+    ).values_list("id", flat=True)
     if not found:
         raise DomainError(ErrorCode.NOT_FOUND, "no product category {code!r}", ("productCategory",), code=code)
     return found[0]

@@ -67,7 +67,9 @@ async def set_sampling_details(
         raise DomainError(ErrorCode.CONFLICT, "sampling details are fixed once the task started", ("taskId",))
     if not 1 <= quantity <= 1000:
         raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
-    category = await ProductCategory.filter(code=clean_text(category_code, "productCategory", max_length=32)).first()
+    category = await ProductCategory.filter(
+        code=clean_text(category_code, "productCategory", max_length=32, single_line=True)
+    ).first()
     if category is None:
         raise DomainError(
             ErrorCode.NOT_FOUND,
@@ -75,7 +77,9 @@ async def set_sampling_details(
             ("productCategory",),
             category_code=category_code,
         )
-    lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32), kind=UnitKind.LAB).first()
+    lab = await OrgUnit.filter(
+        code=clean_text(lab_code, "labCode", max_length=32, single_line=True), kind=UnitKind.LAB
+    ).first()
     region = await OrgUnit.filter(id=task.responsible_unit_id).values_list("code", flat=True)
     allowed = lab is not None and (lab.id in task.disclosed_labs if task.disclosed_labs else region[0] in lab.regions)
     if not allowed:
@@ -137,13 +141,13 @@ async def record_sample(
         raise DomainError(ErrorCode.CONFLICT, "the planner has not set the sampling details yet", ("taskId",))
     if not 1 <= quantity <= 1000:
         raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", ("quantity",))
-    ident = clean_text(identifier, "identifier", max_length=64)
+    ident = clean_text(identifier, "identifier", max_length=64, single_line=True)
     if await Sample.filter(identifier=ident).exists():
         raise DomainError(ErrorCode.CONFLICT, "a sample with this identifier exists", ("identifier",))
     sample = await Sample.create(
         task_id=task.id,
         identifier=ident,
-        seal_number=clean_text(seal_number, "sealNumber", max_length=64),
+        seal_number=clean_text(seal_number, "sealNumber", max_length=64, single_line=True),
         quantity=quantity,
         place=clean_text(place, "place", max_length=300),
         taken_by_id=work.actor.user_id,
@@ -163,8 +167,8 @@ async def ship_sample(work: Work, *, sample_id: int, expected_version: int, carr
     sample = work.target
     task = await SurveillanceTask.get(id=sample.task_id)
     updates = {
-        "carrier": clean_text(carrier, "carrier", max_length=100),
-        "tracking_number": clean_text(tracking, "trackingNumber", max_length=100),
+        "carrier": clean_text(carrier, "carrier", max_length=100, single_line=True),
+        "tracking_number": clean_text(tracking, "trackingNumber", max_length=100, single_line=True),
         "shipped_at": datetime.now(UTC),
         "lab_id": task.lab_id,
     }
@@ -241,7 +245,7 @@ async def submit_report(
 ) -> Sample:
     """The lab reports: per-item results, the conclusion, the marking finding, the document."""
     max_bytes = work.user.config.max_upload_bytes
-    cleaned = [(clean_text(name, "items", max_length=200), ok) for name, ok in items]
+    cleaned = [(clean_text(name, "items", max_length=200, single_line=True), ok) for name, ok in items]
     if len(cleaned) > 200:
         raise DomainError(ErrorCode.INVALID, "at most 200 test items", ("items",))
     check_report(cleaned, passed)
@@ -258,7 +262,7 @@ async def submit_report(
             purpose="LAB_REPORT",
             data=data,
             content_type=content_type,
-            filename=clean_text(filename or "report.pdf", "filename", max_length=200),
+            filename=clean_text(filename or "report.pdf", "filename", max_length=200, single_line=True),
         )
         doc_id = doc.id
     now = datetime.now(UTC)

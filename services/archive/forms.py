@@ -39,7 +39,10 @@ async def attach_form(
     content_type = checked_file(data, declared, config.max_upload_bytes)
     number = FORM_NUMBERS[form]
     name = clean_text(
-        Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf", "filename", max_length=200
+        Path((filename or "").replace("\\", "/")).name or f"{form.value.lower()}.pdf",
+        "filename",
+        max_length=200,
+        single_line=True,
     )
     text = clean_text(description, "description", max_length=2000, required=False) or (number or "")
     task = work.target

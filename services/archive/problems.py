@@ -33,7 +33,7 @@ async def _files_for_own_unit(session: Session, arguments: dict[str, Any]) -> No
 async def file_report(
     work: Work, *, category: ProblemCategory, title: str, description: str, task_ids: list[int]
 ) -> ProblemReport:
-    heading = clean_text(title, "title", max_length=200)
+    heading = clean_text(title, "title", max_length=200, single_line=True)
     text = clean_text(description, "description", max_length=10000)
     if len(task_ids) > 50:
         raise DomainError(ErrorCode.INVALID, "link at most 50 tasks", ("taskIds",))

@@ -33,8 +33,8 @@ async def add_checklist_item(
     task = work.target
     values = {
         "code": clean_item_code(code),
-        "title": clean_text(title, "title", max_length=200),
-        "title_en": clean_text(title_en, "titleEn", max_length=200, required=False),
+        "title": clean_text(title, "title", max_length=200, single_line=True),
+        "title_en": clean_text(title_en, "titleEn", max_length=200, required=False, single_line=True),
         "text": clean_text(text, "text", max_length=10000),
         "text_en": clean_text(text_en, "textEn", max_length=10000, required=False),
     }

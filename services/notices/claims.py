@@ -1,7 +1,7 @@
 """Claiming due deliveries and settling them after the send (the worker's bookkeeping).
 
 At least once: a delivery is claimed (its attempt counted, its next attempt pushed one lease
-ahead) in one short transaction, sent outside any transaction, then settled — SENT only after
+ahead) in one short transaction just before it is sent, sent outside any transaction, then settled — SENT only after
 the send returned. A worker that dies between claim and settle leaves it PENDING: once the
 lease has passed, a worker sends it again with the same delivery key. On PostgreSQL the claim
 takes rows FOR UPDATE SKIP LOCKED, so two workers never claim one delivery at once; SQLite has
@@ -18,33 +18,57 @@ retry."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q, Subquery
 
 from domain.audit_events import AuditAction
 from domain.notice_delivery import DeliveryStatus, Failed, backoff_seconds, is_last_attempt, short_error
+from domain.notices import Channel
 from services import audit_log
 from services.notices.config import DeliveryConfig
 from services.runner import Work, command
-from store.models import NoticeDelivery
+from store.models import NoticeDelivery, User
 
 PENDING = DeliveryStatus.PENDING.value
+EMAIL, WEBHOOK = Channel.EMAIL.value, Channel.WEBHOOK.value
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Targets with a send in flight (or failed in this pass): skipped by the next claim."""
+
+    endpoints: frozenset[int] = frozenset()
+    domains: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Claim:
+    delivery_id: int
+    target: tuple[str, int | str]  # ("endpoint", id) or ("domain", "example.cn"): one send in flight each
 
 
 @command(system=True, system_login="worker:notices")
-async def claim_due(work: Work, *, now: datetime, config: DeliveryConfig) -> list[int]:
-    """Due deliveries, claimed for one lease; their attempt is counted now (a crash counts)."""
+async def claim_next(work: Work, *, now: datetime, config: DeliveryConfig, busy: Busy = Busy()) -> Claim | None:
+    """The oldest due delivery whose target is not busy, claimed for one lease from `now` (the
+    moment it is sent: a claim never waits in a queue); its attempt is counted now (a crash counts)."""
     work.nothing_changed()  # bookkeeping of the delivery rows: see the module's docstring
     due = NoticeDelivery.filter(status=PENDING, next_attempt_at__lte=now)
-    rows = await due.order_by("next_attempt_at", "id").limit(config.batch_size).select_for_update(skip_locked=True)
-    ids = [row.id for row in rows]
-    if ids:
-        lease = now + timedelta(seconds=config.lease_seconds)
-        await NoticeDelivery.filter(id__in=ids, status=PENDING).update(
-            next_attempt_at=lease, attempts=F("attempts") + 1
-        )
-    return ids
+    if busy.endpoints:
+        due = due.exclude(Q(channel=WEBHOOK, endpoint_id__in=list(busy.endpoints)))
+    if busy.domains:
+        at = Q(*(Q(email__iendswith=f"@{d}") for d in sorted(busy.domains)), join_type=Q.OR)
+        due = due.exclude(Q(channel=EMAIL, user_id__in=Subquery(User.filter(at).values("id"))))
+    row = await due.order_by("next_attempt_at", "id").limit(1).select_for_update(skip_locked=True).first()
+    if row is None:
+        return None
+    lease = now + timedelta(seconds=config.lease_seconds)
+    await NoticeDelivery.filter(id=row.id).update(next_attempt_at=lease, attempts=F("attempts") + 1)
+    if row.channel == WEBHOOK:
+        return Claim(row.id, ("endpoint", row.endpoint_id or 0))
+    email = await User.filter(id=row.user_id).first().values_list("email", flat=True) if row.user_id else None
+    return Claim(row.id, ("domain", (email or "").rpartition("@")[2].lower()))
 
 
 @command(system=True, system_login="worker:notices")

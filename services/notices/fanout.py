@@ -24,8 +24,12 @@ from services.runner import Work, command
 from store.models import NoticeDelivery, Notification, OutboxEvent
 
 
-async def pending_events(limit: int = 100) -> list[int]:
-    rows = OutboxEvent.filter(fanned_out_at=None).order_by("id").limit(limit)
+async def pending_events(limit: int = 100, exclude: list[int] | None = None) -> list[int]:
+    """Events not fanned out yet, oldest first, but those in `exclude` (set aside)."""
+    rows = OutboxEvent.filter(fanned_out_at=None)
+    if exclude:
+        rows = rows.exclude(id__in=exclude)
+    rows = rows.order_by("id").limit(limit)
     return list(await rows.values_list("id", flat=True))
 
 

@@ -1,9 +1,19 @@
-"""The two ways out: an email over SMTP and a signed webhook POST. Each raises on failure
-(the caller keeps a short reason, never a secret) and has its own short timeout."""
+"""The two ways out: an email over SMTP and a signed webhook POST. Each raises `SendFailed` on
+failure (the caller keeps a short reason, never a secret) and is cut off at
+`send_timeout_seconds` as a whole: connecting, writing, waiting and reading together, however
+slowly the other side trickles.
+
+A webhook's answer is judged by its status alone: its body is never read (a receiver answering
+with gigabytes costs nothing). An SMTP reply keeps its code: a 5xx about this message (the
+recipient or the content refused for good) is permanent and dead-letters at once; 4xx replies,
+refusals of our own account (authentication, sender, greeting) and connection failures are
+retried."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import time
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -14,14 +24,17 @@ import httpx
 from domain.notice_delivery import sign
 from services.notices.config import DeliveryConfig
 
+# Line breaks a header value must never carry (RFC 5322 folding is the library's business).
+_LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+
 
 class SendFailed(RuntimeError):
     """A send that did not succeed, with a reason fit to keep on the delivery: retried."""
 
 
 class CannotSucceed(SendFailed):
-    """A send that cannot succeed as things stand (a malformed or internal URL): a dead letter
-    at once, for an administrator to look at."""
+    """A send that cannot succeed as things stand (a malformed or internal URL, an SMTP 5xx
+    refusing this message, an email that cannot be built): a dead letter at once."""
 
 
 class NobodyToSend(SendFailed):
@@ -33,30 +46,57 @@ def message_id(key: str) -> str:
     return f"<notice.{key.replace(':', '.')}@surveil>"
 
 
-async def send_email(config: DeliveryConfig, *, to: str, subject: str, body: str, key: str) -> None:
+def one_line(value: str) -> str:
+    """A header value on one line: every line break becomes a space (the second defence behind
+    single-line input: text stored before it, or from a template, never injects a header)."""
+    return _LINE_BREAKS.sub(" ", value)
+
+
+def build_email(config: DeliveryConfig, *, to: str, subject: str, body: str, key: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config.smtp_from
-    message["To"] = to
-    message["Subject"] = subject
-    message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = message_id(key)
-    message["X-Surveil-Delivery-Key"] = key
-    message.set_content(body)
     try:
-        await aiosmtplib.send(
-            message,
-            hostname=config.smtp_host,
-            port=config.smtp_port,
-            username=config.smtp_username,
-            password=config.smtp_password,
-            start_tls=config.smtp_starttls,
-            use_tls=config.smtp_tls,
-            timeout=config.send_timeout_seconds,
-        )
+        message["From"] = one_line(config.smtp_from)
+        message["To"] = one_line(to)
+        message["Subject"] = one_line(subject)
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = message_id(key)
+        message["X-Surveil-Delivery-Key"] = one_line(key)
+        message.set_content(body)
+    except (ValueError, TypeError) as exc:  # the same text fails the same way on every attempt
+        raise CannotSucceed(f"the email cannot be built: {exc}") from None
+    return message
+
+
+async def send_email(config: DeliveryConfig, *, to: str, subject: str, body: str, key: str) -> None:
+    message = build_email(config, to=to, subject=subject, body=body, key=key)
+    try:
+        async with asyncio.timeout(config.send_timeout_seconds):
+            await aiosmtplib.send(
+                message,
+                hostname=config.smtp_host,
+                port=config.smtp_port,
+                username=config.smtp_username,
+                password=config.smtp_password,
+                start_tls=config.smtp_starttls,
+                use_tls=config.smtp_tls,
+                timeout=config.send_timeout_seconds,
+            )
+    except aiosmtplib.SMTPRecipientsRefused as exc:  # every recipient refused (there is one)
+        refused = exc.recipients[0] if exc.recipients else None
+        if refused is None:
+            raise SendFailed("SMTP SMTPRecipientsRefused") from None
+        raise _smtp_reply(refused.code, refused.message, about_message=True) from None
     except aiosmtplib.SMTPResponseException as exc:
-        raise SendFailed(f"SMTP {exc.code}: {exc.message}") from None
+        about_message = isinstance(exc, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError)
+        raise _smtp_reply(exc.code, exc.message, about_message=about_message) from None
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
         raise SendFailed(f"SMTP {type(exc).__name__}") from None
+
+
+def _smtp_reply(code: int, text: str, *, about_message: bool) -> SendFailed:
+    """`SMTP 550: 5.1.1 no such user`; cannot succeed when a 5xx refuses this message itself."""
+    reason = f"SMTP {code}: {' '.join(str(text).split())[:120]}"
+    return CannotSucceed(reason) if about_message and 500 <= code < 600 else SendFailed(reason)
 
 
 async def post_webhook(
@@ -81,11 +121,17 @@ async def post_webhook(
             headers["host"] = target.netloc.decode("ascii")
             extensions["sni_hostname"] = target.host
             target = target.copy_with(host=address)
-        async with httpx.AsyncClient(timeout=config.send_timeout_seconds, follow_redirects=False) as client:
-            response = await client.post(target, content=body, headers=headers, extensions=extensions)
+        async with (
+            asyncio.timeout(config.send_timeout_seconds),
+            httpx.AsyncClient(timeout=config.send_timeout_seconds, follow_redirects=False) as client,
+            client.stream("POST", target, content=body, headers=headers, extensions=extensions) as response,
+        ):
+            status = response.status_code  # the body is left unread; closing drops the connection
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise CannotSucceed(f"the webhook URL cannot be sent to ({type(exc).__name__})") from None
+    except TimeoutError:
+        raise SendFailed(f"webhook timed out after {config.send_timeout_seconds:g}s") from None
     except httpx.HTTPError as exc:
         raise SendFailed(f"webhook {type(exc).__name__}") from None
-    if not 200 <= response.status_code < 300:
-        raise SendFailed(f"webhook answered HTTP {response.status_code}")
+    if not 200 <= status < 300:
+        raise SendFailed(f"webhook answered HTTP {status}")

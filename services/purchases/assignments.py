@@ -25,7 +25,7 @@ from store.models import OrgUnit, Purchase, PurchaseAssignment, SurveillanceTask
 async def assign_buyer(
     work: Work, *, task_id: int, expected_version: int, buyer_login: str, instructions: str | None
 ) -> PurchaseAssignment:
-    login = clean_text(buyer_login, "buyerLogin", max_length=64)
+    login = clean_text(buyer_login, "buyerLogin", max_length=64, single_line=True)
     text = clean_text(instructions, "instructions", max_length=2000, required=False) or ""
     session, task = work.user, work.target
     method = SamplingMethod(task.sampling_method) if task.sampling_method else None

@@ -112,9 +112,9 @@ async def record_purchase(session: Session, *, assignment_id: int, facts: Purcha
 @command(gate="PurchaseAssignment", action="record")
 async def record_new_purchase(work: Work, *, assignment_id: int, facts: PurchaseFacts) -> Purchase:
     max_bytes = work.user.config.max_upload_bytes
-    shop = clean_text(facts.shop_name, "shopName", max_length=200)
+    shop = clean_text(facts.shop_name, "shopName", max_length=200, single_line=True)
     address = clean_text(facts.shop_address, "shopAddress", max_length=500)
-    receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100)
+    receipt_number = clean_text(facts.receipt_number, "receiptNumber", max_length=100, single_line=True)
     check_position(facts.latitude, facts.longitude)
     if facts.gps_accuracy_m is not None and not 0 <= facts.gps_accuracy_m <= 100_000:
         raise DomainError(ErrorCode.INVALID, "GPS accuracy is 0 to 100000 metres", ("gpsAccuracyMeters",))
@@ -216,8 +216,8 @@ def _clean_sample(index: int, s: BoughtSample) -> BoughtSample:
         raise DomainError(ErrorCode.INVALID, "quantity must be 1 to 1000", (*at, "quantity"))
     try:
         return BoughtSample(
-            identifier=clean_text(s.identifier, "identifier", max_length=64),
-            seal_number=clean_text(s.seal_number, "sealNumber", max_length=64),
+            identifier=clean_text(s.identifier, "identifier", max_length=64, single_line=True),
+            seal_number=clean_text(s.seal_number, "sealNumber", max_length=64, single_line=True),
             quantity=s.quantity,
         )
     except DomainError as exc:  # point at the sample in the list

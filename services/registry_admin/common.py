@@ -35,7 +35,7 @@ def input_fields(**renames: str) -> Iterator[None]:
 
 
 async def unit_by_code(code: str, field: str = "unitCode") -> OrgUnit:
-    text = clean_text(code, field, max_length=32)
+    text = clean_text(code, field, max_length=32, single_line=True)
     unit = await OrgUnit.filter(code=text).first()
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no unit {text!r}", (field,), text=text)
@@ -43,7 +43,7 @@ async def unit_by_code(code: str, field: str = "unitCode") -> OrgUnit:
 
 
 async def category_by_code(code: str, field: str = "categoryCode") -> ProductCategory:
-    text = clean_text(code, field, max_length=32)
+    text = clean_text(code, field, max_length=32, single_line=True)
     category = await ProductCategory.filter(code=text).first()
     if category is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no product category {text!r}", (field,), text=text)

@@ -33,7 +33,7 @@ async def record_spot_check(
     reference: str,
     notes: str | None,
 ) -> Certificate:
-    ref = clean_text(reference, "reference", max_length=100)
+    ref = clean_text(reference, "reference", max_length=100, single_line=True)
     text = clean_text(notes, "notes", max_length=5000, required=False) or ""
     if not date(2000, 1, 1) <= checked_on <= today():
         raise DomainError(ErrorCode.INVALID, "the check date is in the future or too old", ("checkedOn",))

@@ -48,7 +48,7 @@ async def submit_results(
 ) -> SurveillanceTask:
     cleaned = [
         Finding(
-            clean_text(f.clause, "clause", max_length=64),
+            clean_text(f.clause, "clause", max_length=64, single_line=True),
             f.severity,
             clean_text(f.description, "description", max_length=5000),
         )

@@ -42,7 +42,7 @@ async def file_request(work: Work, *, task_id: int, lab_code: str | None, text: 
         raise DomainError(ErrorCode.CONFLICT, "your earlier request is still being considered", ("taskId",))
     lab_id = None
     if lab_code:
-        lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32)).first()
+        lab = await OrgUnit.filter(code=clean_text(lab_code, "labCode", max_length=32, single_line=True)).first()
         if lab is None or lab.id not in task.disclosed_labs:
             raise DomainError(ErrorCode.INVALID, "choose one of the disclosed labs", ("labCode",))
         lab_id = lab.id

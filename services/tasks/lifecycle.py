@@ -207,7 +207,7 @@ async def delegate_task(
     factory = await Factory.get(id=task.factory_id)
     actor_is_hq = session.perms.decide("delegate", KIND, [HQ]).allowed
     check_delegation(actor_is_hq=actor_is_hq, factory_overseas=factory.country != CHINA)
-    agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32)).first()
+    agency = await OrgUnit.filter(code=clean_text(agency_code, "agencyCode", max_length=32, single_line=True)).first()
     if agency is None or agency.kind != UnitKind.FOREIGN_AGENCY or factory.country not in agency.countries:
         raise DomainError(ErrorCode.INVALID, "that agency does not serve the factory's country", ("agencyCode",))
     if TaskStatus(task.status) not in SPLITTABLE:

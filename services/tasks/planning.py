@@ -29,7 +29,7 @@ RISK_TRIGGERS = (SpecialTrigger.SPOT_CHECK_FAILURE, SpecialTrigger.COMPLAINT)
 
 async def _planning_unit(session: Session, unit_code: str) -> OrgUnit:
     """A unit the caller may see (an enterprise they may not see is not found)."""
-    code = clean_text(unit_code, "unitCode", max_length=32)
+    code = clean_text(unit_code, "unitCode", max_length=32, single_line=True)
     unit = await (await visible_units(session)).filter(code=code).first()
     if unit is None:
         raise DomainError(ErrorCode.NOT_FOUND, "no such unit", ("unitCode",))

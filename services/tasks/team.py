@@ -79,7 +79,9 @@ async def _qualified(session: Session, task: SurveillanceTask, logins: list[str]
     role = Role.AGENCY_INSPECTOR if unit.kind == UnitKind.FOREIGN_AGENCY else Role.INSPECTOR
     users = {
         u.login: u
-        for u in await User.filter(login__in=[clean_text(x, "login", max_length=64) for x in logins], active=True)
+        for u in await User.filter(
+            login__in=[clean_text(x, "login", max_length=64, single_line=True) for x in logins], active=True
+        )
     }
     for i, login in enumerate(logins):
         user = users.get(login)

@@ -26,7 +26,7 @@ import pytest
 from domain.notice_delivery import sign
 from services.clock import time_zone
 from services.notices.reminders import send_due_reminders
-from store.models import Certificate, NoticeDelivery, Notification, OutboxEvent, User
+from store.models import Certificate, NoticeDelivery, Notification, OutboxEvent, ProblemReport, User
 from tests.services.notice_support import PARAMS, ROOT, Mailbox, Receiver, wait_until, worker, write_event
 
 REGISTER = """mutation($i: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $i) {
@@ -158,9 +158,13 @@ async def test_sigterm_mid_send_stops_the_real_worker_after_settling_its_send(ap
         await _staff_events(1)
         env = {**os.environ, "DATABASE_URL": settings.database_url, "SURVEIL_NOTICE_TIMEOUT_SECONDS": "2",
                "SURVEIL_WORKER_POLL_SECONDS": "0.2", "SMTP_PORT": "1"}  # fmt: skip
-        surveil = os.path.join(os.path.dirname(sys.executable), "surveil")
+        # the worktree's own code (the installed `surveil` script may be another checkout's)
         process = subprocess.Popen(
-            [surveil, "worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "server.cli", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         try:
             arrived = await asyncio.get_running_loop().run_in_executor(None, receiver.arrived.wait, 60)
@@ -386,14 +390,22 @@ async def test_a_temporarily_refused_recipient_and_a_server_down_are_retried(api
 
 
 @SQLITE_ONLY
-async def test_a_problem_title_with_a_line_break_reaches_its_filer_by_email_without_injected_headers(api, settings):
-    """Defect: a problem title may hold CR/LF (clean_text allows them); its answer's Subject then makes EmailMessage raise, so the email fails every attempt and dead-letters (never injected, never delivered)."""
+async def test_a_problem_title_with_a_line_break_is_refused_and_a_stored_one_reaches_its_filer_on_one_line(
+    api, settings
+):
+    """A title is one line: a CR/LF (or U+2028) in it is refused at input, INVALID on `title`. A title
+    stored before that rule (or any text reaching a Subject) still reaches its filer by email, its line
+    breaks turned to spaces: never an injected header, never an email failing every attempt."""
     await User.filter(login="east.planner").update(email="planner@east.example.cn")
-    title = "Gauge drift\r\nBcc: spy@evil.example"
-    body = {"category": "RULES", "title": title, "description": "Gauges drift.", "taskIds": []}
+    body = {"category": "RULES", "title": "Gauge drift", "description": "Gauges drift.\nOften.", "taskIds": []}
+    for title in ("Gauge drift\r\nBcc: spy@evil.example", "Gauge drift\u2028Bcc: spy@evil.example"):
+        refused = (await api.data(FILE, {"i": {**body, "title": title}}, as_user="east.planner"))["fileProblemReport"]
+        assert refused["report"] is None and refused["userErrors"] == [{"field": ["input", "title"], "code": "INVALID"}]
     filed = (await api.data(FILE, {"i": body}, as_user="east.planner"))["fileProblemReport"]
-    assert filed["userErrors"] == [], "the title was refused at input: then this attack is closed"
-    answer = {"reportId": filed["report"]["id"], "text": "Calibrate monthly."}
+    assert filed["userErrors"] == []  # a multi-line description is still welcome
+    report_id = filed["report"]["id"]
+    await ProblemReport.all().update(title="Gauge drift\r\nBcc: spy@evil.example")  # as an older release kept it
+    answer = {"reportId": report_id, "text": "Calibrate monthly."}
     assert (await api.data(POST, {"i": answer}, as_user="hq.planner"))["postProblemMessage"]["userErrors"] == []
     box = Mailbox()
     box.controller.start()
@@ -405,7 +417,9 @@ async def test_a_problem_title_with_a_line_break_reaches_its_filer_by_email_with
     mine = [(to, m) for to, m in box.messages if to == ["planner@east.example.cn"]]
     assert mine, [d.last_error for d in await NoticeDelivery.filter(channel="EMAIL")]
     [(to, message)] = mine
-    assert message["Bcc"] is None and "\n" not in message["Subject"] and "spy@evil.example" not in to
+    assert message["Bcc"] is None and "spy@evil.example" not in to
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert "\n" not in subject and "\r" not in subject and "Gauge drift  Bcc: spy@evil.example" in subject, subject
 
 
 @SQLITE_ONLY
