@@ -7,11 +7,11 @@ from typing import Annotated
 import strawberry
 
 from resolvers.plumbing import db_id, mutation, run
-from resolvers.query import _asks_for
+from resolvers.query import page_request
 from schema import notice_types as t
-from schema.relay import Connection, InvalidId, build_connection, from_cursor, to_global_id
+from schema.relay import Connection, build_connection, to_global_id
 from services.context import Session
-from services.errors import BadInput, Forbidden
+from services.errors import Forbidden
 from services.notices import dead_letters, webhook_admin
 
 
@@ -65,12 +65,8 @@ class NoticeAdminQuery:
         session = info.context.require_session
         if not dead_letters.may_manage(session):
             raise Forbidden("only HQ's administrators read the dead letters")
-        info.context.check_page_size(first, None)
-        try:
-            after_id = from_cursor(after)
-        except InvalidId:
-            raise BadInput("not a valid cursor", "after") from None
-        count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
+        wanted = page_request(info, first, after, None, None)
+        after_id, count = wanted.after, wanted.count
         rows, total, has_next = await dead_letters.page(session, first=first, after_id=after_id, count=count)
         return build_connection(rows, dead_notice, total, has_next, after is not None)
 

@@ -9,10 +9,9 @@ import strawberry
 
 from resolvers.notice_presenter import accept_language, present
 from resolvers.plumbing import db_id, mutation, run
-from resolvers.query import _asks_for
+from resolvers.query import page_request
 from schema import notice_types as t
-from schema.relay import Connection, InvalidId, build_connection, from_cursor
-from services.errors import BadInput
+from schema.relay import Connection, build_connection
 from services.notices import inbox, preferences
 
 
@@ -36,12 +35,8 @@ class NoticeQuery:
         unread_only: Annotated[bool, strawberry.argument(description="Only notices not marked read")] = False,
     ) -> Connection[t.Notification]:
         session = info.context.require_session
-        info.context.check_page_size(first, None)
-        try:
-            before_id = from_cursor(after)
-        except InvalidId:
-            raise BadInput("not a valid cursor", "after") from None
-        count = any(_asks_for(field.selections, "totalCount") for field in info.selected_fields)
+        wanted = page_request(info, first, after, None, None)
+        before_id, count = wanted.after, wanted.count  # newest first: the cursor's id is an upper bound
         language = await inbox.reader_language(session, accept_language(info))
         page = await inbox.page(
             session, first=first, before_id=before_id, unread_only=unread_only, count=count, language=language

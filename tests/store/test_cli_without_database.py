@@ -28,9 +28,10 @@ NEEDS_DATABASE = {
     "archive": ["archive", "export", "1", "--out", "bundle.zip"],
     "stats": ["stats", "--from", "2026-01-01", "--to", "2026-12-31", "--out", "stats.csv"],
     "serve": ["serve", "--port", "0"],
+    "worker": ["worker"],
     "import": ["import", "units", str(Path(__file__).resolve().parents[2] / "examples" / "units.csv")],
 }
-WITHOUT_DATABASE = {"migrate", "schema", "i18n"}  # migrate creates it; schema export and i18n never open it
+WITHOUT_DATABASE = {"migrate", "schema", "i18n", "mail-sink"}  # migrate creates it; the others never open it
 
 
 def surveil(args: list[str], cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess:
