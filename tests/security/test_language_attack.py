@@ -106,14 +106,13 @@ async def test_cutting_a_long_header_does_not_turn_a_refusal_into_a_choice(api):
 async def test_repeated_accept_language_headers_choose_one_language_everywhere(api):
     """Starlette's headers.get takes the first header (GraphQL), http_limits' dict() the last (413): they disagree."""
     token = await api.token("east.planner")
-    twice = [("authorization", f"Bearer {token}"), ("accept-language", "zh"), ("accept-language", "en")]
-    viewer = await api.http.post(
-        "/graphql", json={"query": VIEWER}, headers=twice + [("content-type", "application/json")]
-    )
+    twice = [
+        ("authorization", f"Bearer {token}"), ("accept-language", "zh"), ("accept-language", "en"),
+        ("content-type", "application/json"),
+    ]  # fmt: skip
+    viewer = await api.http.post("/graphql", json={"query": VIEWER}, headers=twice)
     graphql_language = viewer.json()["data"]["viewer"]["effectiveLanguage"]
-    big = await api.http.post(
-        "/graphql", content=b"{" + b" " * (1024 * 1024 + 10) + b"}", headers=twice + [("content-type", "application/json")]
-    )
+    big = await api.http.post("/graphql", content=b"{" + b" " * (1024 * 1024 + 10) + b"}", headers=twice)
     assert big.status_code == 413
     limit_language = "ZH" if _chinese(big.json()["errors"][0]["message"]) else "EN"
     assert limit_language == graphql_language
