@@ -4,13 +4,19 @@ test here failed when written: each is a defect found (see its docstring)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import smtplib
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime
 
 from services.notices.dispatch import fan_out_pending
 from store.models import NoticeDelivery, User
 from tests.api.purchase_support import DETAILS
 from tests.api.tasks_support import act, assign, create, get, issue, ok
-from tests.services.notice_support import Mailbox, worker, write_event
+from tests.services.notice_support import ROOT, Mailbox, free_port, worker, write_event
 
 INBOX = "{ notifications(first: 50) { nodes { kind subjectType subjectId } } }"
 OPEN = "query($id: ID!) { node(id: $id) { id } }"
@@ -112,3 +118,31 @@ async def test_a_dropped_email_does_not_hold_up_its_domain_for_the_pass(api, set
         assert statuses == ["DROPPED", "SENT"], statuses
     finally:
         box.controller.stop()
+
+
+def test_the_mail_sink_prints_one_line_per_message(tmp_path):
+    """Defect: `surveil mail-sink` (started by `make run`) prints aiosmtpd's INFO log, ~12 lines per message, not one."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "mail-sink", "--port", str(port), "--folder", str(tmp_path / "mail")],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/none.sqlite3"},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        end = time.monotonic() + 20
+        while time.monotonic() < end:
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=5) as smtp:
+                    smtp.sendmail("a@x.example", ["b@x.example"], b"Subject: hello\r\n\r\nbody\r\n")
+                break
+            except OSError:
+                time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    lines = process.stdout.read().decode(errors="replace").splitlines()
+    assert len(lines) == 2, lines  # the start line, then `mail to b@x.example: hello  [-]`
+    assert lines[1].startswith("mail to b@x.example: hello"), lines
