@@ -14,7 +14,7 @@ from schema.relay import MAX_PAGE
 from services.clock import local_date, today
 from services.context import Session
 from services.errors import BadInput, Unauthenticated
-from services.i18n import choose_language
+from services.i18n import accept_language_of, choose_language
 from services.i18n.errors import message_of
 from services.policy_sync import PolicySync
 
@@ -34,8 +34,12 @@ class GraphQLContext:
         an anonymous caller the Accept-Language header, else Chinese."""
         if self.session is not None:
             return self.session.language
-        headers = getattr(self.request, "headers", None)
-        return choose_language(None, headers.get("accept-language") if headers is not None else None)
+        return choose_language(None, self.accept_language)
+
+    @cached_property
+    def accept_language(self) -> str | None:
+        """This request's Accept-Language, repeated headers joined (services/i18n)."""
+        return accept_language_of(getattr(self.request, "headers", None))
 
     def error_message(self, error: BaseException) -> str:
         """A user error (or any error carrying a template) in this request's language."""

@@ -100,8 +100,7 @@ async def _checklist_items(context, ids):
 async def _notifications(context, ids):
     """The reader's own notices only; anyone else's id answers like a missing one."""
     session = context.require_session
-    headers = getattr(context.request, "headers", None)
-    language = await inbox.reader_language(session, headers.get("accept-language") if headers else None)
+    language = await inbox.reader_language(session, context.accept_language)
     return {e.id: present(e, language) for e in await inbox.own_entries(session, ids)}
 
 

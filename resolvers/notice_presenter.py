@@ -10,11 +10,6 @@ from schema.relay import to_global_id
 from services.notices import inbox
 
 
-def accept_language(info: strawberry.Info) -> str | None:
-    request = info.context.request
-    return request.headers.get("accept-language") if request is not None else None
-
-
 def present(entry, language: str) -> t.Notification:
     title, body = inbox.text(entry, language)
     subject = to_global_id(entry.subject_type, entry.subject_id) if entry.subject_id is not None else None

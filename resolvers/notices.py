@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from resolvers.notice_presenter import accept_language, present
+from resolvers.notice_presenter import present
 from resolvers.plumbing import db_id, mutation, run
 from resolvers.query import page_request
 from schema import notice_types as t
@@ -37,7 +37,7 @@ class NoticeQuery:
         session = info.context.require_session
         wanted = page_request(info, first, after, None, None)
         before_id, count = wanted.after, wanted.count  # newest first: the cursor's id is an upper bound
-        language = await inbox.reader_language(session, accept_language(info))
+        language = await inbox.reader_language(session, info.context.accept_language)
         page = await inbox.page(
             session, first=first, before_id=before_id, unread_only=unread_only, count=count, language=language
         )

@@ -9,7 +9,7 @@ from schema import enums
 from schema.idempotency import idempotency_key_field
 from schema.types import UserError
 from services import preferences
-from services.i18n import choose_language
+from services.i18n import choose_language, known_language
 
 
 @strawberry.input(description="语言偏好 Choose the language you read, or null to follow your browser.")
@@ -38,9 +38,9 @@ class PreferenceMutation:
         user, errors = await run(preferences.set_my_language(session, language=chosen))
         if user is None:
             return SetMyLanguagePayload(language=None, effective_language=None, user_errors=errors)
-        header = getattr(info.context.request, "headers", {}).get("accept-language")
+        stored = known_language(user.language)
         return SetMyLanguagePayload(
-            language=enums.Language(user.language) if user.language else None,
-            effective_language=enums.Language(choose_language(user.language, header)),
+            language=enums.Language(stored) if stored else None,
+            effective_language=enums.Language(choose_language(stored, info.context.accept_language)),
             user_errors=[],
         )

@@ -10,6 +10,7 @@ from schema import enums, inputs, types
 from schema.relay import MAX_PAGE, Connection, InvalidId, Node, build_connection, from_cursor, from_global_id
 from services import audit_queries, authorization, certificates, factories, lookups, org_units, people, policy_admin
 from services.errors import BadInput
+from services.i18n import known_language
 
 
 def _asks_for(selections, name: str) -> bool:
@@ -59,7 +60,7 @@ class Query:
             display_name=user.display_name,
             unit=types.OrgUnit.from_model(unit),
             roles=[types.HeldRole(role=enums.Role(r), unit_code=u) for r, u in roles],
-            language=enums.Language(user.language) if user.language else None,
+            language=enums.Language(stored) if (stored := known_language(user.language)) else None,
             effective_language=enums.Language(info.context.language),
         )
 

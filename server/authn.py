@@ -14,7 +14,7 @@ from server.oidc import OidcError, OidcVerifier
 from server.settings import Settings
 from services import people
 from services.context import Actor, ServiceConfig, Session
-from services.i18n import choose_language
+from services.i18n import accept_language_of, choose_language
 from services.policy_sync import PolicySync
 from store.models import User
 
@@ -46,7 +46,7 @@ class Authenticator:
         await self.sync.refresh()
         request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
         actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
-        language = choose_language(user.language, request.headers.get("accept-language"))
+        language = choose_language(user.language, accept_language_of(request.headers))
         return Session.for_actor(actor, self.sync.authorizer, self.config, language)
 
     async def _dev_user(self, token: str) -> User:

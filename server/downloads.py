@@ -1,23 +1,43 @@
 """Authorized downloads: GET /documents/{id} (a stored document), GET /archive/{task}.zip
 (the digitised bundle of an archived task), GET /tasks/{task}/forms/{FORM}.pdf (a form generated
 from the data now) and GET /imports/reports/{token} (an import's error report, for the user who
-ran the import only)."""
+ran the import only).
+
+Refusals answer `{"error": text, "code": CODE}` with the text in the reader's language: the
+session's when signed in, else the request's Accept-Language (else Chinese)."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, msg
 from domain.generated_forms import generated_form
 from schema.relay import MAX_DB_ID, InvalidId, from_global_id
 from server.auth import AuthError
 from server.authn import Authenticator
+from server.http_limits import scope_language
 from services import documents
 from services.archive import bundle
 from services.errors import Forbidden
 from services.forms import generated
+from services.i18n.errors import message_of, render
 from services.imports.run import kept_report
+
+SIGN_IN = msg("sign in with a bearer token")
+NO_DOCUMENT = msg("no such document")
+NO_TASK = msg("no such task")
+NO_TASK_OR_FORM = msg("no such task or form")
+NO_REPORT = msg("no such report")
+PRIVATE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
+
+
+def _refused(status: int, code: str, text: str) -> JSONResponse:
+    return JSONResponse({"error": text, "code": code}, status_code=status, headers=PRIVATE)
+
+
+def _not_found(template: str, language: str) -> JSONResponse:
+    return _refused(404, "NOT_FOUND", render(template, {}, language))
 
 
 async def _signed_in(authenticator: Authenticator, request: Request):
@@ -25,9 +45,9 @@ async def _signed_in(authenticator: Authenticator, request: Request):
     try:
         session = await authenticator.session(request)
     except AuthError as exc:
-        return None, JSONResponse({"error": str(exc), "code": "UNAUTHENTICATED"}, status_code=401)
+        return None, _refused(401, "UNAUTHENTICATED", message_of(exc, scope_language(request.scope)))
     if session is None:
-        return None, JSONResponse({"error": "sign in with a bearer token", "code": "UNAUTHENTICATED"}, status_code=401)
+        return None, _refused(401, "UNAUTHENTICATED", render(SIGN_IN, {}, scope_language(request.scope)))
     return session, None
 
 
@@ -39,7 +59,7 @@ def download_route(authenticator: Authenticator):
         document_id = request.path_params["document_id"]
         found = await documents.for_download(session, document_id) if 0 < document_id <= MAX_DB_ID else None
         if found is None or not found[1].is_file():  # missing and forbidden look the same
-            return JSONResponse({"error": "no such document", "code": "NOT_FOUND"}, status_code=404)
+            return _not_found(NO_DOCUMENT, session.language)
         document, path = found
         return FileResponse(
             path,
@@ -63,14 +83,14 @@ def bundle_route(authenticator: Authenticator):
         except InvalidId:
             kind, task_id = "", 0
         if kind != "Task":
-            return JSONResponse({"error": "no such task", "code": "NOT_FOUND"}, status_code=404)
+            return _not_found(NO_TASK, session.language)
         try:
             name, data = await bundle.export_bundle(session, task_id)
         except Forbidden as exc:
-            return JSONResponse({"error": str(exc), "code": "FORBIDDEN"}, status_code=403)
+            return _refused(403, "FORBIDDEN", message_of(exc, session.language))
         except DomainError as exc:
             status = 404 if exc.code == ErrorCode.NOT_FOUND else 409
-            return JSONResponse({"error": exc.message, "code": exc.code.value}, status_code=status)
+            return _refused(status, exc.code.value, message_of(exc, session.language))
         return Response(
             data,
             media_type="application/zip",
@@ -78,13 +98,6 @@ def bundle_route(authenticator: Authenticator):
         )
 
     return export
-
-
-PRIVATE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"}
-
-
-def _refused(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": message, "code": code}, status_code=status, headers=PRIVATE)
 
 
 def generated_form_route(authenticator: Authenticator):
@@ -104,13 +117,13 @@ def generated_form_route(authenticator: Authenticator):
             kind, task_id = "", 0
         form = generated_form(request.path_params["form"])
         if kind != "Task" or form is None or not 0 < task_id <= MAX_DB_ID:
-            return _refused(404, "NOT_FOUND", "no such task or form")
+            return _not_found(NO_TASK_OR_FORM, session.language)
         try:
             rendered = await generated.for_download(session, task_id, form)
         except DomainError as exc:
             if exc.code == ErrorCode.NOT_FOUND:
-                return _refused(404, "NOT_FOUND", "no such task or form")
-            return _refused(409, exc.code.value, exc.message)
+                return _not_found(NO_TASK_OR_FORM, session.language)
+            return _refused(409, exc.code.value, message_of(exc, session.language))
         return Response(
             rendered.pdf,
             media_type="application/pdf",
@@ -134,7 +147,7 @@ def import_report_route(authenticator: Authenticator):
             return refused
         found = kept_report(session, request.path_params["token"])
         if found is None:
-            return JSONResponse({"error": "no such report", "code": "NOT_FOUND"}, status_code=404)
+            return _not_found(NO_REPORT, session.language)
         return FileResponse(
             found.path,
             media_type=found.content_type,

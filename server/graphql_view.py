@@ -17,12 +17,12 @@ from strawberry.types.unset import UNSET
 from resolvers.context import GraphQLContext
 from server.auth import AuthError
 from server.authn import Authenticator
-from server.http_limits import request_error_body
+from server.http_limits import request_error_body, scope_language
+from server.http_refusals import HttpRefusal, json_problem, reason_in, too_deep
 from server.settings import Settings
+from services.i18n import DEFAULT_LANGUAGE
 
-MAX_JSON_NESTING = 32  # the deepest real input (a purchase's samples) is 5 levels
 MAX_JSON_CONTAINERS = 20_000  # lists and objects in one request: real ones hold a few hundred
-MAX_JSON_VALUES = 100_000
 MAX_ANONYMOUS_BYTES = 4096
 JSON = "application/json"
 
@@ -36,29 +36,38 @@ class SurveilGraphQL(GraphQL):
         self.authenticator = authenticator
 
     async def run(self, request, context=UNSET, root_value=UNSET):
-        """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text."""
+        """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text, in the
+        reader's language (the session's, else the request's Accept-Language)."""
         try:
             if isinstance(request, Request) and (await self._signed_in(request))[0] is None:
                 await self._refuse_large_anonymous(request)
             return await super().run(request, context, root_value)
         except (HTTPException, StarletteHTTPException) as exc:
-            status = exc.status_code
-            reason = exc.reason if isinstance(exc, HTTPException) else str(exc.detail)
-            return Response(request_error_body(status, reason), status, media_type=JSON)
+            language = await self._language(request)
+            if isinstance(exc, StarletteHTTPException):
+                exc = HttpRefusal(exc.status_code, "the request is refused: {reason}", reason=str(exc.detail))
+            body = request_error_body(exc.status_code, reason_in(exc, language))
+            return Response(body, exc.status_code, media_type=JSON)
+
+    async def _language(self, request) -> str:
+        if not isinstance(request, Request):
+            return DEFAULT_LANGUAGE
+        session = getattr(request.state, "signed_in", (None, None))[0]
+        return session.language if session is not None else scope_language(request.scope)
 
     async def _refuse_large_anonymous(self, request: Request) -> None:
         """Without a token only `{ __typename }` may be asked: nothing bigger than a few KB is
         read, decoded or parsed for an anonymous caller, and no upload at all."""
         if _is_multipart(request):
-            raise HTTPException(401, "sign in with a bearer token before uploading")
+            raise HttpRefusal(401, "sign in with a bearer token before uploading")
         if len(request.url.query) > MAX_ANONYMOUS_BYTES:
-            raise HTTPException(401, "sign in with a bearer token")
+            raise HttpRefusal(401, "sign in with a bearer token")
         if request.method == "POST":
             body = b""
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > MAX_ANONYMOUS_BYTES:
-                    raise HTTPException(401, "sign in with a bearer token")
+                    raise HttpRefusal(401, "sign in with a bearer token")
             request._body = body  # what Starlette's request.body() returns from now on
 
     async def _signed_in(self, request: Request):
@@ -86,26 +95,28 @@ class SurveilGraphQL(GraphQL):
         try:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
             if text.count("[") + text.count("{") > MAX_JSON_CONTAINERS:  # checked in C, before parsing
-                raise HTTPException(400, f"a request holds at most {MAX_JSON_CONTAINERS} lists and objects")
+                raise HttpRefusal(400, "a request holds at most {limit} lists and objects", limit=MAX_JSON_CONTAINERS)
             decoded = json.loads(text)
         except UnicodeDecodeError:
-            raise HTTPException(400, "the request body must be UTF-8 JSON") from None
+            raise HttpRefusal(400, "the request body must be UTF-8 JSON") from None
         except RecursionError:
-            raise HTTPException(400, f"JSON nested deeper than {MAX_JSON_NESTING} levels") from None
+            raise too_deep() from None
         except ValueError as exc:  # not JSON, or a number too long to convert
-            raise HTTPException(400, f"the request body is not usable JSON: {str(exc)[:100]}") from None
+            raise HttpRefusal(400, "the request body is not usable JSON: {problem}", problem=str(exc)[:100]) from None
         if not isinstance(decoded, dict):
-            raise HTTPException(400, "a GraphQL request must be a JSON object")
+            raise HttpRefusal(400, "a GraphQL request must be a JSON object")
         problem = json_problem(decoded)
-        if problem:
-            raise HTTPException(400, problem)
+        if problem is not None:
+            raise problem
         return decoded
 
     async def parse_http_body(self, request):
         data = await super().parse_http_body(request)
         if isinstance(data, GraphQLRequestData) and data.query and len(data.query) > self.settings.max_query_chars:
             # Before the lexer: comments and whitespace cost time but are not tokens.
-            raise HTTPException(413, f"a GraphQL document is limited to {self.settings.max_query_chars} characters")
+            raise HttpRefusal(
+                413, "a GraphQL document is limited to {limit} characters", limit=self.settings.max_query_chars
+            )
         return data
 
     async def parse_multipart(self, request) -> dict:
@@ -114,46 +125,23 @@ class SurveilGraphQL(GraphQL):
         try:
             form = await request.get_form_data()
         except ValueError:
-            raise HTTPException(400, "the multipart body is malformed") from None
+            raise HttpRefusal(400, "the multipart body is malformed") from None
         except StarletteHTTPException as exc:  # the form parser's own refusals
-            raise HTTPException(exc.status_code, str(exc.detail)) from None
+            reason = str(exc.detail)
+            raise HttpRefusal(exc.status_code, "the multipart body is refused: {reason}", reason=reason) from None
         operations, files_map = form.form.get("operations"), form.form.get("map")
         if not isinstance(operations, str | bytes) or not isinstance(files_map, str | bytes):
-            raise HTTPException(400, "`operations` and `map` must be form fields of JSON text")
+            raise HttpRefusal(400, "`operations` and `map` must be form fields of JSON text")
         operations, files_map = self.decode_json(operations), self.decode_json(files_map)
         if not all(isinstance(paths, list) and all(isinstance(p, str) for p in paths) for paths in files_map.values()):
-            raise HTTPException(400, "each entry of `map` must be a list of paths")
+            raise HttpRefusal(400, "each entry of `map` must be a list of paths")
         try:
             return replace_placeholders_with_files(operations, files_map, form.files)
         except KeyError:
-            raise HTTPException(400, "File(s) missing in form data") from None
+            raise HttpRefusal(400, "File(s) missing in form data") from None
         except (IndexError, TypeError, ValueError, AttributeError):
-            raise HTTPException(400, "`map` names a place that `operations` does not have") from None
+            raise HttpRefusal(400, "`map` names a place that `operations` does not have") from None
 
 
 def _is_multipart(request: Request) -> bool:
     return request.method == "POST" and request.headers.get("content-type", "").lower().startswith("multipart/")
-
-
-def json_problem(value: object) -> str | None:
-    """Why decoded request JSON is unusable, or None. Lone UTF-16 surrogates are legal JSON
-    escapes but not text: no layer below (ORM, database driver, audit hash) can encode them.
-    Walked without recursion, so a deep document cannot exhaust the stack here."""
-    pending = [(value, 1)]
-    seen = 0
-    while pending:
-        item, depth = pending.pop()
-        seen += 1
-        if seen > MAX_JSON_VALUES:
-            return f"a request holds at most {MAX_JSON_VALUES} values"
-        if depth > MAX_JSON_NESTING:
-            return f"JSON nested deeper than {MAX_JSON_NESTING} levels"
-        if isinstance(item, str):
-            if any("\ud800" <= ch <= "\udfff" for ch in item):
-                return "request text must be valid Unicode (lone surrogate found)"
-        elif isinstance(item, dict):
-            pending.extend((k, depth) for k in item)
-            pending.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            pending.extend((v, depth + 1) for v in item)
-    return None

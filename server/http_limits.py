@@ -9,11 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 
+from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from domain.errors import msg
-from services.i18n import choose_language
+from services.i18n import accept_language_of, choose_language
 from services.i18n.errors import render
 
 MAX_JSON_BYTES = 1024 * 1024
@@ -36,11 +37,15 @@ def request_error_body(status: int, message: str) -> bytes:
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()
 
 
+def scope_language(scope: Scope) -> str:
+    """The language of the request's Accept-Language (repeated headers joined), else Chinese:
+    for a refusal made before, or without, a session."""
+    return choose_language(None, accept_language_of(Headers(scope=scope)))
+
+
 def in_language(scope: Scope, template: str, **params: object) -> str:
-    """A refusal's text in the language of the request's Accept-Language (else Chinese): no
-    session is known this early."""
-    header = dict(scope.get("headers") or ()).get(b"accept-language", b"").decode("latin-1")
-    return render(template, params, choose_language(None, header))
+    """A refusal's text in the request's language (no session is known this early)."""
+    return render(template, params, scope_language(scope))
 
 
 async def send_request_error(send: Send, status: int, message: str) -> None:

@@ -11,7 +11,9 @@ else Chinese (`choose_language`)."""
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
+from typing import Protocol
 
 from babel.messages.pofile import read_po
 
@@ -19,6 +21,8 @@ from domain.notices import LANGUAGES
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = LANGUAGES[0]
+MAX_HEADER_CHARS = 512  # of Accept-Language: real browsers send under 100
+QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?", re.ASCII)
 
 
 class MissingMessage(KeyError):
@@ -42,21 +46,55 @@ def translate(domain: str, msgid: str, language: str, /, **params: object) -> st
     return text.format(**params) if params else text
 
 
+def known_language(stored: str | None) -> str | None:
+    """A stored preference as one of LANGUAGES, else None: `app_user.language` has no CHECK
+    (SQLite cannot add one to an existing table) and setMyLanguage is its only writer, so
+    anything else there (set by hand in the database) reads as "no preference"."""
+    return stored if stored in LANGUAGES else None
+
+
+class HeaderList(Protocol):
+    def getlist(self, key: str) -> list[str]: ...
+
+
+def accept_language_of(headers: HeaderList | None) -> str | None:
+    """A request's Accept-Language (Starlette's `Headers`, or `Headers(scope=scope)` in ASGI
+    middleware): repeated headers are one list joined with `,` (RFC 9110 §5.3), so every layer
+    reads the same language whatever order they come in."""
+    values = headers.getlist("accept-language") if headers is not None else []
+    return ", ".join(values) if values else None
+
+
 def choose_language(preference: str | None, accept_language: str | None) -> str:
     """The person's preference, else the first supported language of `Accept-Language`
-    (weights honoured: `en;q=0.9, zh;q=0.8` → en), else Chinese."""
+    (weights honoured: `en;q=0.9, zh;q=0.8` → en; `q=0` refuses a language), else Chinese."""
     if preference in LANGUAGES:
         return preference
     ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept_language or "")[:512].split(",")):
-        tag, _, rest = part.strip().partition(";")
-        weight = 1.0
-        if rest.strip().startswith("q="):
-            try:
-                weight = float(rest.strip()[2:])
-            except ValueError:
-                continue
+    for position, entry in enumerate(_entries(accept_language or "")):
+        tag, *parameters = entry.split(";")
+        weight = _weight(parameters)
         primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and weight > 0:
+        if primary in LANGUAGES and weight is not None and weight > 0:
             ranked.append((-weight, position, primary))
     return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
+
+
+def _entries(header: str) -> list[str]:
+    """The header's comma-separated entries; a header longer than MAX_HEADER_CHARS is cut and
+    its last entry, perhaps cut in the middle (`en;q=0` → `en`), dropped."""
+    if len(header) <= MAX_HEADER_CHARS:
+        return header.split(",")
+    return header[:MAX_HEADER_CHARS].split(",")[:-1]
+
+
+def _weight(parameters: list[str]) -> float | None:
+    """The entry's qvalue (RFC 9110 §12.4.2: `q` in any case, 0 to 1 with at most three
+    decimals, spaces around `=` tolerated), 1 without one, None for an invalid one (the entry
+    is skipped). Other parameters are ignored."""
+    for parameter in parameters:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if QVALUE.fullmatch(value) else None
+    return 1.0

@@ -35,6 +35,7 @@ MESSAGE_ARGUMENT = {
     "InvalidId": 0,
     "msg": 0,
     "refusal": 0,  # server/graphql_errors.py: a GraphQL error with a template
+    "HttpRefusal": 1,  # server/http_refusals.py: an HTTP refusal before GraphQL runs
 }
 # Messages passed on in a variable, each a msg() constant or a template checked where it is made.
 PASSED_ON = {

@@ -13,7 +13,7 @@ from domain.audit_events import AuditAction
 from domain.errors import DomainError, ErrorCode
 from services import audit_log
 from services.context import Session
-from services.i18n import choose_language
+from services.i18n import choose_language, known_language
 from services.notices.render import render
 from services.runner import Work, command
 from store.models import Notification, User
@@ -31,7 +31,7 @@ class InboxPage:
 
 async def reader_language(session: Session, accept_language: str | None) -> str:
     preference = await User.filter(id=session.actor.user_id).first().values_list("language", flat=True)
-    return choose_language(preference, accept_language)
+    return choose_language(known_language(preference), accept_language)
 
 
 async def page(

@@ -13,6 +13,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.notices import NoticeKind
 from services import audit_log
 from services.context import Session
+from services.i18n import known_language
 from services.notices.inbox import _any_signed_in_person
 from services.runner import Work, command
 from store.models import NoticePreference, User
@@ -32,7 +33,7 @@ async def of(session: Session) -> Preferences:
     user = await User.get(id=session.actor.user_id)
     pref = await NoticePreference.filter(user_id=user.id).first()
     enabled = pref.email_enabled if pref else True
-    return Preferences(enabled, sorted(pref.muted_kinds) if pref else [], user.email, user.language)
+    return Preferences(enabled, sorted(pref.muted_kinds) if pref else [], user.email, known_language(user.language))
 
 
 @command(authorize=_any_signed_in_person)
