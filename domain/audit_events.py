@@ -116,3 +116,5 @@ class AuditAction(StrEnum):
     NOTICE_PREFERENCES = "notice.preferences"  # a person changed their channels
     WEBHOOK_REGISTER = "webhook.register"
     WEBHOOK_DEACTIVATE = "webhook.deactivate"
+    NOTICE_ROUTE_ADD = "notice_route.add"  # an HQ administrator routed a kind to a role (in a unit or `*`)
+    NOTICE_ROUTE_REMOVE = "notice_route.remove"  # ... and took such a route away (the row is deleted)

@@ -20,6 +20,7 @@ from resolvers.forms import FormMutation
 from resolvers.imports import ImportMutation
 from resolvers.mutation import Mutation as RegistryMutation
 from resolvers.notice_admin import NoticeAdminMutation, NoticeAdminQuery
+from resolvers.notice_routes import NoticeRouteMutation, NoticeRouteQuery
 from resolvers.notices import NoticeMutation, NoticeQuery
 from resolvers.preferences import PreferenceMutation
 from resolvers.purchases import PurchaseMutation, PurchaseQuery
@@ -61,7 +62,17 @@ def _asks_more_than_typename(document) -> bool:
 
 Query = merge_types(
     "Query",
-    (RegistryQuery, TaskQuery, ReferenceQuery, SampleQuery, PurchaseQuery, ArchiveQuery, NoticeQuery, NoticeAdminQuery),
+    (
+        RegistryQuery,
+        TaskQuery,
+        ReferenceQuery,
+        SampleQuery,
+        PurchaseQuery,
+        ArchiveQuery,
+        NoticeQuery,
+        NoticeAdminQuery,
+        NoticeRouteQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -81,6 +92,7 @@ Mutation = merge_types(
         ImportMutation,
         NoticeMutation,
         NoticeAdminMutation,
+        NoticeRouteMutation,
         PreferenceMutation,
     ),
 )

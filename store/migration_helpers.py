@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+ROUTES_CSV = Path(__file__).resolve().parents[1] / "policies" / "notice_routes.csv"
+
 SQLITE_INSERT = (
     "INSERT INTO policy_rule (ptype, v0, v1, v2, v3, created_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP) "
     "ON CONFLICT DO NOTHING"
@@ -29,3 +33,15 @@ def per_dialect(sqlite: str, postgres: str):
         await client.execute_script(postgres if client.capabilities.dialect == "postgres" else sqlite)
 
     return run
+
+
+def read_route_lines(path: Path) -> list[tuple[str, str, str]]:
+    """policies/notice_routes.csv's lines as (kind, role, unit): `kind, role[, unit]`, the unit
+    a unit code or `*` (the default)."""
+    lines = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        text = raw.strip()
+        if text and not text.startswith("#"):
+            kind, role, *unit = (part.strip() for part in text.split(","))
+            lines.append((kind, role, unit[0] if unit and unit[0] else "*"))
+    return sorted(set(lines))

@@ -1,7 +1,8 @@
 """Who receives an event (issue 14): the audience fixed when it was written, and the routes.
 
 - each staff unit code of `audience.units`: the active people holding there a role routed to
-  the kind (table notice_route, seeded from policies/notice_routes.csv);
+  the kind in that unit or in every unit (table notice_route: (kind, role, unit code or `*`),
+  seeded from policies/notice_routes.csv, managed by HQ's policy administrators);
 - each person of `audience.people`: named, so they receive it whatever their roles (if active);
 - `audience.enterprise`: the people holding a routed role in that enterprise unit.
 
@@ -30,12 +31,17 @@ def audience_units(audience: dict) -> list[str]:
 
 
 async def recipients(kind: str, audience: dict) -> list[Recipient]:
-    roles = await NoticeRoute.filter(kind=kind).values_list("role", flat=True)
-    ids: set[int] = set()
     units = audience_units(audience)
-    if roles and units:
-        held = RoleAssignment.filter(unit__code__in=units, role__in=list(roles), user__active=True)
-        ids |= set(await held.values_list("user_id", flat=True))
+    routes = await NoticeRoute.filter(kind=kind, unit__in=["*", *units]).values_list("role", "unit")
+    ids: set[int] = set()
+    if routes and units:
+        # One query for every audience unit's holders of a routed role, then each holding kept
+        # when its (role, unit) or (role, *) is routed: a fixed number of statements.
+        routed = set(routes)
+        held = RoleAssignment.filter(
+            unit__code__in=units, role__in=sorted({role for role, _ in routes}), user__active=True
+        ).values_list("user_id", "role", "unit__code")
+        ids |= {user for user, role, unit in await held if (role, "*") in routed or (role, unit) in routed}
     named = [int(p) for p in audience.get("people") or []]
     people = await User.filter(active=True, id__in=sorted(ids | set(named))).order_by("id").values_list("id", "email")
     if not people:

@@ -11,7 +11,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from store.migration_helpers import add_policy_lines
+from store.migration_helpers import add_policy_lines, read_route_lines
 
 ROUTES_CSV = Path(__file__).resolve().parents[2] / "policies" / "notice_routes.csv"
 # Frozen copy of the lines as they were when notice delivery arrived.
@@ -33,13 +33,8 @@ async def seed_routes(apps, schema_editor) -> None:
 
 
 def read_routes(path: Path) -> list[tuple[str, str]]:
-    lines = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        text = raw.strip()
-        if text and not text.startswith("#"):
-            kind, role = (part.strip() for part in text.split(","))
-            lines.append((kind, role))
-    return sorted(set(lines))
+    # The lines for every unit (`*`); 0037 added the unit column and the lines naming a unit.
+    return [(kind, role) for kind, role, unit in read_route_lines(path) if unit == "*"]
 
 
 class Migration(migrations.Migration):

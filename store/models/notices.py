@@ -30,16 +30,18 @@ class OutboxEvent(Model):
 
 
 class NoticeRoute(Model):
-    """Who receives what (policies/notice_routes.csv): holders of `role` in a unit of the
-    event's audience receive notices of `kind`."""
+    """Who receives what (seeded from policies/notice_routes.csv, then managed by HQ's policy
+    administrators): holders of `role` in a unit of the event's audience receive notices of
+    `kind` when the route names that unit's code, or `*` (every unit), in `unit`."""
 
     id = fields.IntField(primary_key=True)
     kind = fields.CharField(max_length=64)
     role = fields.CharField(max_length=32)
+    unit = fields.CharField(max_length=32, default="*")
 
     class Meta:
         table = "notice_route"
-        unique_together = (("kind", "role"),)
+        unique_together = (("kind", "role", "unit"),)
 
 
 class NoticePreference(Model):
