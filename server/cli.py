@@ -173,7 +173,7 @@ def parser() -> argparse.ArgumentParser:
     sink.add_argument("--host", default="127.0.0.1")
     sink.add_argument("--port", type=int, default=8025)
     sink.add_argument("--folder", default="data/mail", help="the maildir (messages under new/)")
-    sink.add_argument("--ready-file", help="written once the sink listens, removed when it stops (make run waits on it)")
+    sink.add_argument("--ready-file", help="written once it listens, removed when it stops (make run waits on it)")
     sink.set_defaults(fn=cmd_mail_sink)
     sub.add_parser("migrate", help="apply committed migrations and the seed policy").set_defaults(fn=cmd_migrate)
     seed = sub.add_parser("seed", help="load data")

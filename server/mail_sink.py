@@ -45,8 +45,8 @@ def run(host: str, port: int, folder: str, ready_file: str | None = None) -> int
     try:
         controller.start()
     except OSError as exc:
-        print(f"surveil mail-sink: cannot listen on {host}:{port} ({exc.strerror or exc}): "
-              "is another mail sink running? choose another port (make run MAIL_PORT=...)", file=sys.stderr)  # fmt: skip
+        why = f"surveil mail-sink: cannot listen on {host}:{port} ({exc.strerror or exc})"
+        print(f"{why}: is another mail sink running? choose another port (make run MAIL_PORT=...)", file=sys.stderr)
         return 1
     ready = Path(ready_file) if ready_file else None
     if ready is not None:
