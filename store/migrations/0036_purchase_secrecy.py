@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="SurveillanceTask",
             name="purchase_secret",
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
         ops.RunSQL(
             "UPDATE surveillance_task SET purchase_secret = TRUE "
