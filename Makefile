@@ -7,6 +7,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The development mail sink's port; the worker of `make run` sends there (as SMTP_PORT).
+MAIL_PORT ?= 8025
+SINK_READY := data/.mail-sink-ready
 
 .PHONY: run test lint schema bench bench-import clean
 
@@ -26,8 +29,17 @@ run: $(VENV)/.installed
 	$(BIN)/surveil migrate
 	$(BIN)/surveil seed --demo --print-tokens
 	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql  (paste a token above as the Authorization header)"
-	@echo "Mail sink: smtp://127.0.0.1:8025, messages in data/mail/new (the worker sends there)"
-	$(BIN)/surveil mail-sink & sink=$$!; $(BIN)/surveil worker & worker=$$!; \
+	@echo "Mail sink: smtp://127.0.0.1:$(MAIL_PORT), messages in data/mail/new (the worker sends there)"
+	@rm -f $(SINK_READY)
+	$(BIN)/surveil mail-sink --port $(MAIL_PORT) --ready-file $(SINK_READY) & sink=$$!; \
+	trap 'kill $$sink 2>/dev/null; wait' EXIT INT TERM; \
+	while [ ! -f $(SINK_READY) ]; do \
+	  if ! kill -0 $$sink 2>/dev/null; then \
+	    echo "make run: the mail sink could not listen on port $(MAIL_PORT) (another sink?); stopped, so" \
+	      "the worker does not mail into someone else's. Try: make run MAIL_PORT=8026" >&2; exit 1; \
+	  fi; sleep 0.2; \
+	done; \
+	SMTP_HOST=127.0.0.1 SMTP_PORT=$(MAIL_PORT) $(BIN)/surveil worker & worker=$$!; \
 	trap 'kill $$worker $$sink 2>/dev/null; wait' EXIT INT TERM; \
 	$(BIN)/surveil serve --host $(HOST) --port $(PORT)
 

@@ -200,14 +200,46 @@ class SamplingMethod(StrEnum):
     PURCHASE = "PURCHASE"  # 买样: bought like a customer
 
 
+def purchase_hides(kind: str, sampling_method: str | None) -> bool:
+    """Whether the sampling method keeps the task from its enterprise (买样: a sampling task
+    whose samples are bought like a customer) until its team starts or its results come.
+    Recorded apart from the task's own unannounced flag (`purchase_secret`), so another method
+    set later gives back exactly what the planner (or the plan) chose."""
+    return kind == TaskKind.SAMPLING and sampling_method == SamplingMethod.PURCHASE
+
+
+def kept_until_start(unannounced: bool, purchase_secret: bool) -> bool:
+    """Whether the enterprise may not know of the task before its team starts: unannounced
+    (不通知) by the planner or the plan, or hidden because it is a purchase."""
+    return unannounced or purchase_secret
+
+
 def told_at_issue(kind: str, unannounced: bool, sampling_method: str | None) -> bool:
     """Whether the enterprise is told of a task (预先通知) once it is issued. Not an unannounced
     one (told when its team starts), nor a sampling task that may still buy its samples like a
     customer (买样: method not set yet, or PURCHASE): that one is told when a method other than
-    purchase is set on it, or when its team starts, or with its results (a purchase)."""
+    purchase is set on it, or when its team starts, or with its results (a purchase).
+    `unannounced` is the task's own flag, never what a purchase method hid."""
     if unannounced:
         return False
-    return not (kind == TaskKind.SAMPLING and sampling_method in (None, SamplingMethod.PURCHASE))
+    return not (kind == TaskKind.SAMPLING and (sampling_method is None or purchase_hides(kind, sampling_method)))
+
+
+def told_when_method_set(kind: str, unannounced: bool, before: str | None, after: str) -> bool:
+    """An issued task not told for its method then (`told_at_issue`) that would be told with
+    the new one (抽样 after none or 买样): the enterprise is told now, as the issue would have."""
+    return not told_at_issue(kind, unannounced, before) and told_at_issue(kind, unannounced, after)
+
+
+def check_purchase_allowed(kind: str, sampling_method: str, enterprise_told: bool) -> None:
+    """买样 cannot be blind once the enterprise knows of the task: its samples are bought on a
+    new sampling task instead."""
+    if purchase_hides(kind, sampling_method) and enterprise_told:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "the enterprise was told of this task already: buy samples on a new sampling task",
+            ("method",),
+        )
 
 
 def is_split_container(kind: str, child_kinds: set[str]) -> bool:

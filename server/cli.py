@@ -138,7 +138,7 @@ def cmd_worker(args, settings) -> int:
 def cmd_mail_sink(args, settings) -> int:
     from server.mail_sink import run
 
-    return run(args.host, args.port, args.folder)
+    return run(args.host, args.port, args.folder, args.ready_file)
 
 
 def cmd_i18n(args, settings) -> int:
@@ -173,6 +173,7 @@ def parser() -> argparse.ArgumentParser:
     sink.add_argument("--host", default="127.0.0.1")
     sink.add_argument("--port", type=int, default=8025)
     sink.add_argument("--folder", default="data/mail", help="the maildir (messages under new/)")
+    sink.add_argument("--ready-file", help="written once it listens, removed when it stops (make run waits on it)")
     sink.set_defaults(fn=cmd_mail_sink)
     sub.add_parser("migrate", help="apply committed migrations and the seed policy").set_defaults(fn=cmd_migrate)
     seed = sub.add_parser("seed", help="load data")

@@ -10,7 +10,15 @@ from domain.audit_events import AuditAction
 from domain.custody import CustodySide, SampleStatus, check_report, check_step, is_overdue, report_due
 from domain.enums import UnitKind
 from domain.errors import DomainError, ErrorCode
-from domain.tasks import SamplingMethod, SamplingSite, TaskKind, TaskStatus, told_at_issue
+from domain.tasks import (
+    SamplingMethod,
+    SamplingSite,
+    TaskKind,
+    TaskStatus,
+    check_purchase_allowed,
+    purchase_hides,
+    told_when_method_set,
+)
 from domain.validation import clean_text
 from services import audit_log, versioning
 from services.clock import local_date
@@ -93,11 +101,16 @@ async def set_sampling_details(
         "sample_quantity": quantity,
         "lab_id": lab.id,
     }
-    if method == SamplingMethod.PURCHASE and task.kind == TaskKind.SAMPLING:
-        # Bought like a customer: the enterprise must not know, until the result is submitted.
-        updates |= {"unannounced": True, "enterprise_unit_id": None}
+    hides = purchase_hides(task.kind, method)
+    check_purchase_allowed(task.kind, method, task.notified_at is not None or task.enterprise_unit_id is not None)
+    # Bought like a customer: the enterprise must not know until the team starts or the result
+    # is submitted. Another method gives back what the purchase hid (the task's own flag stays).
+    updates["purchase_secret"] = hides
+    if hides:
+        updates["enterprise_unit_id"] = None
     factory = None
-    if _tells_now(task, method):  # issued untold while it might still buy: it is sampled, so told now
+    issued_untold = TaskStatus(task.status) != TaskStatus.DRAFT and task.notified_at is None
+    if issued_untold and told_when_method_set(task.kind, task.unannounced, task.sampling_method, method):
         factory = await Factory.get(id=task.factory_id)
         updates |= telling(factory)
     await save(task, **updates)
@@ -116,17 +129,6 @@ async def set_sampling_details(
     if factory is not None:
         await task_notices.issued(task, factory)
     return task
-
-
-def _tells_now(task: SurveillanceTask, method: SamplingMethod) -> bool:
-    """An issued task that was not told (domain/tasks.py, `told_at_issue`) but would be with
-    this method: the enterprise is told as the issue would have told it."""
-    return (
-        TaskStatus(task.status) != TaskStatus.DRAFT
-        and task.notified_at is None
-        and not told_at_issue(task.kind, task.unannounced, task.sampling_method)
-        and told_at_issue(task.kind, task.unannounced, method)
-    )
 
 
 # The gate's route: sample `record` in the task's units, by the task's own team.

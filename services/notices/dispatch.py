@@ -8,9 +8,10 @@ deliveries.
 Sending: `concurrency` lanes, each claiming one delivery just before sending it (a claim never
 waits in a queue, so its lease runs from the send), at most one send in flight per target (a
 webhook endpoint, an email domain), the other targets' deliveries going first. A target whose
-send failed is not tried again in this pass (its other deliveries wait, uncounted, for the
-next). Each send is cut off at `send_timeout_seconds` (transports), and a pass claims at most
-`batch_size` deliveries and none after `pass_seconds`."""
+send failed and is to be retried (PENDING) is not tried again in this pass (its other
+deliveries wait, uncounted, for the next); after SENT, DROPPED (nobody to send to) or DEAD it
+is free at once. Each send is cut off at `send_timeout_seconds` (transports), and a pass
+claims at most `batch_size` deliveries and none after `pass_seconds`."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from domain.notice_delivery import Failed
+from domain.notice_delivery import DeliveryStatus, Failed
 from services.notices.claims import Busy, claim_next, settle
 from services.notices.config import DeliveryConfig
 from services.notices.fanout import fan_out, pending_events
@@ -90,7 +91,7 @@ async def deliver_due(config: DeliveryConfig, now: datetime | None = None) -> di
             failure = await _send(claim.delivery_id, config)
             outcome = await settle(delivery_id=claim.delivery_id, failed=failure, now=clock(), config=config)
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            if failure is None:  # a failed target stays busy for the rest of the pass
+            if outcome != DeliveryStatus.PENDING:  # only a target to retry stays busy for the pass
                 in_flight.discard(claim.target)
 
     await asyncio.gather(*(lane() for _ in range(max(1, config.concurrency))))

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from domain.enums import UnitKind
 from domain.notice_params import both, team_words
 from domain.notices import NoticeKind as K
-from domain.tasks import TaskKind
+from domain.tasks import TaskKind, kept_until_start
 from services.notices.notify import codes, notify, task_params, task_units, window
 from store.models import Factory, OrgUnit, SurveillanceTask, TeamAssignment
 
@@ -22,8 +22,9 @@ TASK = "Task"  # subjects are named as GraphQL types, so node(id) opens them
 
 
 def _may_tell(task: SurveillanceTask) -> bool:
-    """The enterprise may be told of the task: notified, or an unannounced one under way."""
-    return task.enterprise_unit_id is not None and (not task.unannounced or task.started_at is not None)
+    """The enterprise may be told of the task: notified, or an unannounced (or bought) one under way."""
+    hidden = kept_until_start(task.unannounced, task.purchase_secret)
+    return task.enterprise_unit_id is not None and (not hidden or task.started_at is not None)
 
 
 async def _to_enterprise(kind: K, task: SurveillanceTask, params: dict) -> None:
@@ -62,7 +63,7 @@ async def _disclosures(task: SurveillanceTask, base: dict) -> None:
 
 async def rescheduled(task: SurveillanceTask, team_size: int | None = None) -> None:
     """A new window (or team) for a notified task: the enterprise gets the pre-notice again."""
-    if _may_tell(task) and not task.unannounced:
+    if _may_tell(task) and not kept_until_start(task.unannounced, task.purchase_secret):
         params = {**await task_params(task), **window(task), **team_words(team_size)}
         await _to_enterprise(K.INSPECTION_PRENOTIFIED, task, params)
 

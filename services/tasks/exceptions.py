@@ -13,6 +13,7 @@ from domain.tasks import (
     SpecialTrigger,
     TaskKind,
     TaskStatus,
+    kept_until_start,
     refusal_is_suspension_ground,
 )
 from domain.validation import clean_text, require_reason
@@ -125,9 +126,10 @@ async def handle_exception(
 
 
 def _hidden_again(task: SurveillanceTask) -> dict:
-    """An unannounced task going back to 'issued' leaves the enterprise's view until the
-    team starts it again: the new window must not be announced."""
-    return {"enterprise_unit_id": None, "notified_at": None, "started_at": None} if task.unannounced else {}
+    """An unannounced (or bought, 买样) task going back to 'issued' leaves the enterprise's view
+    until the team starts it again: the new window must not be announced."""
+    hidden = kept_until_start(task.unannounced, task.purchase_secret)
+    return {"enterprise_unit_id": None, "notified_at": None, "started_at": None} if hidden else {}
 
 
 async def _end_team(session: Session, task: SurveillanceTask, why: str) -> None:

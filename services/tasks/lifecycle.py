@@ -103,6 +103,7 @@ async def cancel_task(work: Work, *, task_id: int, expected_version: int, reason
     for child in await SurveillanceTask.filter(parent_id=task.id, status__in=list(OPEN)):
         await withdraw_open_work(child.id, f"parent cancelled: {why}")
         await move(child, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, f"parent cancelled: {why}")
+        await task_notices.cancelled(child, f"parent cancelled: {why}")  # its team (and agency) hear
     return task
 
 
@@ -154,6 +155,9 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
 
 
 async def _child(parent, kind, certificate_ids, why, requirements=None, carried=()) -> SurveillanceTask:
+    # Told as the parent was only if a task of its kind is told at issue: a sampling part (no
+    # method yet, it may still buy) is told later, by the path of any untold task.
+    told = told_at_issue(kind, parent.unannounced, None)
     child = await SurveillanceTask.create(
         number=await new_number(parent.responsible_unit_id, parent.year),  # no suffix: domain/task_numbers.py
         kind=kind,
@@ -162,8 +166,8 @@ async def _child(parent, kind, certificate_ids, why, requirements=None, carried=
         parent_id=parent.id,
         responsible_unit_id=parent.responsible_unit_id,
         executing_unit_id=parent.executing_unit_id,
-        enterprise_unit_id=parent.enterprise_unit_id,
-        notified_at=parent.notified_at,
+        enterprise_unit_id=parent.enterprise_unit_id if told else None,
+        notified_at=parent.notified_at if told else None,
         year=parent.year,
         planned_start=parent.planned_start,
         planned_end=parent.planned_end,

@@ -72,7 +72,7 @@ class DeclareField(ops.AddField):
 
 class Migration(migrations.Migration):
     # In the lead's chain this follows 0036_purchase_secrecy (written alongside); re-chained at merge.
-    dependencies = [("models", "0035_more_notices")]
+    dependencies = [("models", "0036_purchase_secrecy")]
 
     initial = False
 

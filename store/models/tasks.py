@@ -49,6 +49,9 @@ class SurveillanceTask(Model):
     # Unannounced (不通知): the enterprise learns of the task only when the team starts it.
     # Kept on the task (not derived from the kind) so sub-tasks and conversions keep it.
     unannounced = fields.BooleanField(default=False)
+    # Hidden because its samples are bought (买样, domain/tasks.py `purchase_hides`): set and
+    # cleared with the method, apart from `unannounced`, which stays the planner's (or plan's).
+    purchase_secret = fields.BooleanField(default=False, db_default=False)
     complex = fields.BooleanField(default=False)  # 复杂或特殊: risk assessment before the decision
     escalated = fields.BooleanField(default=False)  # an exception HQ must handle
     # Sampling details (issue 4): where and how, which category, how many, which lab.

@@ -17,7 +17,7 @@ from store.migrate import apply_migrations
 from tests.databases import POSTGRES_URL, _admin, reset_orm_caches, skip_without_postgres, with_database
 from tests.store.migrations_support import _migrate_to
 
-BEFORE = "models.0035_more_notices"  # in the merged chain: the migration 0037 follows
+BEFORE = "models.0036_purchase_secrecy"  # in the merged chain: the migration 0037 follows
 MIGRATION = importlib.import_module("store.migrations.0037_notice_routes_per_unit")
 POLICY = (
     "INSERT INTO policy_rule (ptype, v0, v1, v2, v3, created_at) "
