@@ -102,7 +102,7 @@ async def set_sampling_details(
         "lab_id": lab.id,
     }
     hides = purchase_hides(task.kind, method)
-    check_purchase_allowed(task.kind, method, task.notified_at is not None or task.enterprise_unit_id is not None)
+    check_purchase_allowed(task.kind, method, hides and await task_notices.ever_told(task))
     # Bought like a customer: the enterprise must not know until the team starts or the result
     # is submitted. Another method gives back what the purchase hid (the task's own flag stays).
     updates["purchase_secret"] = hides

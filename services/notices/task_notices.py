@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.audit_events import AuditAction
 from domain.enums import UnitKind
 from domain.notice_params import both, team_words
 from domain.notices import NoticeKind as K
 from domain.tasks import TaskKind, kept_until_start
 from services.notices.notify import codes, notify, task_params, task_units, window
-from store.models import Factory, OrgUnit, SurveillanceTask, TeamAssignment
+from store.models import AuditEntry, Factory, OrgUnit, OutboxEvent, SurveillanceTask, TeamAssignment
 
 TASK = "Task"  # subjects are named as GraphQL types, so node(id) opens them
 
@@ -25,6 +26,19 @@ def _may_tell(task: SurveillanceTask) -> bool:
     """The enterprise may be told of the task: notified, or an unannounced (or bought) one under way."""
     hidden = kept_until_start(task.unannounced, task.purchase_secret)
     return task.enterprise_unit_id is not None and (not hidden or task.started_at is not None)
+
+
+async def ever_told(task: SurveillanceTask) -> bool:
+    """Whether the enterprise ever knew of the task: told now, or once — a task hidden again
+    after an exception (services/tasks/exceptions.py) loses its `notified_at` and `started_at`,
+    not the notices that reached the enterprise nor the record of its start."""
+    if task.notified_at is not None or task.enterprise_unit_id is not None:
+        return True
+    audiences = await OutboxEvent.filter(task_id=task.id).values_list("audience", flat=True)
+    if any((audience or {}).get("enterprise") for audience in audiences):
+        return True
+    started = AuditEntry.filter(object_type="SurveillanceTask", object_id=task.id, action=AuditAction.TASK_START)
+    return await started.exists()
 
 
 async def _to_enterprise(kind: K, task: SurveillanceTask, params: dict) -> None:
@@ -40,7 +54,8 @@ async def issued(task: SurveillanceTask, factory: Factory) -> None:
     if not _may_tell(task):
         return
     base = await task_params(task, factory)
-    await _to_enterprise(K.INSPECTION_PRENOTIFIED, task, {**base, **window(task), **team_words(None)})
+    team = await TeamAssignment.filter(task_id=task.id, removed_at__isnull=True).count()  # formed before it was told
+    await _to_enterprise(K.INSPECTION_PRENOTIFIED, task, {**base, **window(task), **team_words(team)})
     await _disclosures(task, base)
 
 

@@ -23,9 +23,9 @@ from services.errors import Forbidden
 from services.notices import task_notices
 from services.purchases.closing import withdraw_open_work
 from services.runner import Work, command
-from services.tasks.common import KIND, move, save
+from services.tasks.common import KIND, move, save, telling
 from services.tasks.planning import check_window
-from store.models import SurveillanceTask, TaskException, TeamAssignment
+from store.models import Factory, SurveillanceTask, TaskException, TeamAssignment
 
 REFUSED_UNANNOUNCED = "REFUSED_UNANNOUNCED_INSPECTION"
 HQ = "hq"
@@ -89,6 +89,11 @@ async def handle_exception(
         await task_notices.rescheduled(task)
     elif handling == ExceptionHandling.CONVERT_TO_SPECIAL:
         await _end_team(session, task, why)
+        # A special inspection buys nothing: what a purchase hid is given back, and a task the
+        # planner did not make unannounced is told now, as its issue would have told it.
+        tell = task.purchase_secret and not task.unannounced and task.enterprise_unit_id is None
+        factory = await Factory.get(id=task.factory_id) if tell else None
+        back_to_issued = {"purchase_secret": False, **_hidden_again(task, False), **(telling(factory) if tell else {})}
         await move(
             task,
             TaskStatus.ISSUED,
@@ -100,7 +105,10 @@ async def handle_exception(
             escalated=False,
             **back_to_issued,
         )
-        await task_notices.rescheduled(task)  # the kind changed: a notified enterprise is told
+        if tell:
+            await task_notices.issued(task, factory)
+        else:
+            await task_notices.rescheduled(task)  # the kind changed: a notified enterprise is told
     elif handling == ExceptionHandling.CANCEL:
         await withdraw_open_work(task.id, why)
         await move(task, TaskStatus.CANCELLED, AuditAction.TASK_CANCEL, why, escalated=False)
@@ -125,10 +133,11 @@ async def handle_exception(
     return task
 
 
-def _hidden_again(task: SurveillanceTask) -> dict:
+def _hidden_again(task: SurveillanceTask, purchase_secret: bool | None = None) -> dict:
     """An unannounced (or bought, 买样) task going back to 'issued' leaves the enterprise's view
     until the team starts it again: the new window must not be announced."""
-    hidden = kept_until_start(task.unannounced, task.purchase_secret)
+    secret = task.purchase_secret if purchase_secret is None else purchase_secret
+    hidden = kept_until_start(task.unannounced, secret)
     return {"enterprise_unit_id": None, "notified_at": None, "started_at": None} if hidden else {}
 
 

@@ -155,9 +155,11 @@ async def split_task(work: Work, *, task_id: int, expected_version: int, parts: 
 
 
 async def _child(parent, kind, certificate_ids, why, requirements=None, carried=()) -> SurveillanceTask:
-    # Told as the parent was only if a task of its kind is told at issue: a sampling part (no
-    # method yet, it may still buy) is told later, by the path of any untold task.
-    told = told_at_issue(kind, parent.unannounced, None)
+    # An unannounced part is unannounced whatever its parent (as createTask makes it). Told as
+    # the parent was only if a task of its kind is told at issue: a sampling part (no method
+    # yet, it may still buy) or an unannounced part is told later, like any untold task.
+    unannounced = parent.unannounced or kind == TaskKind.ROUTINE_UNANNOUNCED
+    told = told_at_issue(kind, unannounced, None)
     child = await SurveillanceTask.create(
         number=await new_number(parent.responsible_unit_id, parent.year),  # no suffix: domain/task_numbers.py
         kind=kind,
@@ -175,7 +177,7 @@ async def _child(parent, kind, certificate_ids, why, requirements=None, carried=
         with_sampling=kind == TaskKind.SAMPLING,
         requirements=requirements or parent.requirements,
         risk_notice=parent.risk_notice,
-        unannounced=parent.unannounced,
+        unannounced=unannounced,
         special_trigger=parent.special_trigger if kind == TaskKind.SPECIAL else None,
     )
     if child.status != TaskStatus.DRAFT and (labs := await labs_to_disclose(child)):
