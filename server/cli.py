@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -122,10 +123,30 @@ def cmd_serve(args, settings) -> int:
     from server.app import create_app
     from store.readiness import check_ready
 
+    stop_on_request()
     asyncio.run(check_ready(settings.database_url))
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level.lower(), **proxy_options(settings))
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=args.graceful_seconds,
+        **proxy_options(settings),
+    )
     return 0
+
+
+def stop_on_request() -> None:
+    """SIGTERM (docker stop, systemd, Kubernetes) is a requested stop, exit status 0. While
+    uvicorn runs, its own handler takes SIGTERM: it stops accepting connections and lets the
+    requests in flight finish (up to --graceful-seconds), then raises the signal again, which
+    lands here once it has restored this handler. Before it starts, SIGTERM stops at once."""
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def cmd_worker(args, settings) -> int:
@@ -166,6 +187,13 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the GraphQL API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--graceful-seconds",
+        type=float,
+        default=30,
+        help="on SIGTERM, how long requests in flight may take to finish (default 30; keep it under the "
+        "orchestrator's stop timeout)",
+    )
     serve.set_defaults(fn=cmd_serve)
     worker = sub.add_parser("worker", help="deliver notices (inbox, email, webhooks) and run periodic jobs")
     worker.set_defaults(fn=cmd_worker)
