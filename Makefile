@@ -47,6 +47,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 # One worker per core (pytest-xdist): each builds its own template worlds, then takes tests as
 # they come. A single file runs faster without: `.venv/bin/pytest tests/api/test_x.py`.
