@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from policies.authorizer import Authorizer
 from server.auth import TokenVerifier
 from server.authn import Authenticator
 from server.downloads import bundle_route, download_route, generated_form_route, import_report_route
+from server.graphiql import graphiql_routes
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
@@ -37,6 +39,24 @@ MAX_FILES_PER_REQUEST = 1 + MAX_PHOTOS
 
 async def health(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
+
+
+def cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """Browsers on these origins (SURVEIL_CORS_ORIGINS) may call the API; none when empty. Outermost,
+    so a preflight is answered before any limit reads a body. Bearer tokens, never cookies: no
+    credentials mode; downloads name their file in Content-Disposition."""
+    if not origins:
+        return []
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+            expose_headers=["Content-Disposition"],
+            max_age=600,
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -73,9 +93,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),
             Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
             *public_routes(settings, PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies)),
+            *graphiql_routes(settings.graphiql),
         ],
         lifespan=lifespan,
         middleware=[
+            *cors(settings.cors_origins),
             Middleware(
                 BodyLimit,
                 json_limit=MAX_JSON_BYTES,
@@ -83,7 +105,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 idle_seconds=settings.body_idle_seconds,
                 grace_seconds=settings.body_grace_seconds,
                 min_rate=settings.body_min_rate,
-            )
+            ),
         ],
     )
     app.state.settings = settings

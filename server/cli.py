@@ -1,5 +1,6 @@
 """`surveil`: serve, worker, mail-sink, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
-expire, schema export, i18n extract|fill, archive export|verify, stats, import units|factories|certificates|people."""
+expire, schema export, i18n extract|fill, config check, archive export|verify, stats,
+import units|factories|certificates|people."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
+from server.cli_config import add_commands as add_config_commands
 from server.cli_import import add_commands as add_import_commands
 from server.rate_limit import parse_networks
 from server.settings import load_settings
@@ -227,12 +229,20 @@ def parser() -> argparse.ArgumentParser:
     i18n.set_defaults(fn=cmd_i18n)
     add_commands(sub, _with_db)
     add_import_commands(sub, _with_db)
+    add_config_commands(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = load_settings()
+    if not getattr(args, "needs_settings", True):
+        return args.fn(args)
+    try:
+        settings = load_settings()
+    except RuntimeError as exc:  # a setting the operator must fix: one line each, no traceback
+        for problem in str(exc).splitlines():
+            print(f"surveil {args.command}: {problem}", file=sys.stderr)
+        return 2
     use_time_zone(settings.time_zone)
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("tortoise").setLevel(logging.WARNING)

@@ -17,6 +17,7 @@ from strawberry.types.unset import UNSET
 from resolvers.context import GraphQLContext
 from server.auth import AuthError
 from server.authn import Authenticator
+from server.graphiql import page
 from server.http_limits import request_error_body, scope_language
 from server.http_refusals import HttpRefusal, json_problem, reason_in, too_deep
 from server.settings import Settings
@@ -34,6 +35,9 @@ class SurveilGraphQL(GraphQL):
         super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, multipart_uploads_enabled=True)
         self.settings = settings
         self.authenticator = authenticator
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return page(request.url.path)  # the package's own GraphiQL, not strawberry's CDN page
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text, in the

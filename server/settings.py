@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from domain.jurisdiction import DEFAULT_NORTH_CHINA
-from domain.provinces import canonical_provinces
 from server.rate_limit import parse_networks, parse_rate
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
@@ -47,6 +45,7 @@ class Settings:
     introspection: bool = True
     graphiql: bool = True
     field_suggestions: bool = True
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (CORS); none by default
     log_level: str = "INFO"
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
@@ -83,73 +82,75 @@ class Settings:
         return self.env == "production"
 
 
-def _flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
-
-
-def _north_china(listed: str) -> tuple[str, ...]:
-    """Canonical province names (北京, beijing -> Beijing); an unknown one stops the start."""
-    try:
-        return canonical_provinces(p for p in listed.split(",") if p.strip())
-    except ValueError as exc:
-        raise RuntimeError(f"SURVEIL_NORTH_CHINA: {exc}") from None
+# Each setting read from the environment (or the .env file), by the variable's name. The others
+# (token lifetime, key-set caching, slow-body limits) are fixed here.
+ENV_NAMES = {
+    "env": "SURVEIL_ENV",
+    "database_url": "DATABASE_URL",
+    "jwt_secret": "JWT_SECRET",
+    "jwt_algorithm": "JWT_ALGORITHM",
+    "jwt_public_key_file": "JWT_PUBLIC_KEY_FILE",
+    "jwks_file": "JWKS_FILE",
+    "jwt_issuer": "JWT_ISSUER",
+    "jwt_audience": "JWT_AUDIENCE",
+    "oidc_jwks_url": "OIDC_JWKS_URL",
+    "oidc_issuer": "OIDC_ISSUER",
+    "oidc_audience": "OIDC_AUDIENCE",
+    "oidc_login_claim": "OIDC_LOGIN_CLAIM",
+    "oidc_auto_provision": "OIDC_AUTO_PROVISION",
+    "oidc_provision_unit": "OIDC_PROVISION_UNIT",
+    "north_china": "SURVEIL_NORTH_CHINA",
+    "max_depth": "SURVEIL_MAX_DEPTH",
+    "max_aliases": "SURVEIL_MAX_ALIASES",
+    "max_tokens": "SURVEIL_MAX_TOKENS",
+    "max_query_chars": "SURVEIL_MAX_QUERY_CHARS",
+    "max_cost": "SURVEIL_MAX_COST",
+    "introspection": "SURVEIL_INTROSPECTION",
+    "graphiql": "SURVEIL_GRAPHIQL",
+    "field_suggestions": "SURVEIL_FIELD_SUGGESTIONS",
+    "cors_origins": "SURVEIL_CORS_ORIGINS",
+    "log_level": "SURVEIL_LOG_LEVEL",
+    "document_dir": "SURVEIL_DOCUMENT_DIR",
+    "max_upload_bytes": "SURVEIL_MAX_UPLOAD_BYTES",
+    "max_import_rows": "SURVEIL_MAX_IMPORT_ROWS",
+    "lab_turnaround_working_days": "SURVEIL_LAB_TURNAROUND_DAYS",
+    "correction_months": "SURVEIL_CORRECTION_MONTHS",
+    "suspension_months": "SURVEIL_SUSPENSION_MONTHS",
+    "holidays_file": "SURVEIL_HOLIDAYS_FILE",
+    "time_zone": "SURVEIL_TIME_ZONE",
+    "public_base_url": "PUBLIC_BASE_URL",
+    "public_rate_limit": "PUBLIC_RATE_LIMIT",
+    "trusted_proxies": "SURVEIL_TRUSTED_PROXIES",
+    "smtp_host": "SMTP_HOST",
+    "smtp_port": "SMTP_PORT",
+    "smtp_username": "SMTP_USERNAME",
+    "smtp_password": "SMTP_PASSWORD",
+    "smtp_from": "SMTP_FROM",
+    "smtp_starttls": "SMTP_STARTTLS",
+    "smtp_tls": "SMTP_TLS",
+    "notice_timeout_seconds": "SURVEIL_NOTICE_TIMEOUT_SECONDS",
+    "notice_retry_base_seconds": "SURVEIL_NOTICE_RETRY_BASE_SECONDS",
+    "notice_retry_max_seconds": "SURVEIL_NOTICE_RETRY_MAX_SECONDS",
+    "notice_max_attempts": "SURVEIL_NOTICE_MAX_ATTEMPTS",
+    "worker_poll_seconds": "SURVEIL_WORKER_POLL_SECONDS",
+    "worker_periodic_seconds": "SURVEIL_WORKER_PERIODIC_SECONDS",
+}
+# Production's own defaults, where it differs from development (a variable set still wins).
+PRODUCTION_DEFAULTS = {
+    "jwt_secret": "",
+    "jwt_algorithm": "RS256",
+    "introspection": False,
+    "graphiql": False,
+    "field_suggestions": False,
+}
 
 
 def load_settings() -> Settings:
-    env = os.environ.get("SURVEIL_ENV", "development")
-    production = env == "production"
-    north = os.environ.get("SURVEIL_NORTH_CHINA")
-    settings = Settings(
-        env=env,
-        database_url=os.environ.get("DATABASE_URL", "sqlite://data/surveil.sqlite3"),
-        jwt_secret=os.environ.get("JWT_SECRET", "" if production else DEV_SECRET),
-        jwt_algorithm=os.environ.get("JWT_ALGORITHM", "RS256" if production else "HS256"),
-        jwt_public_key_file=os.environ.get("JWT_PUBLIC_KEY_FILE"),
-        jwks_file=os.environ.get("JWKS_FILE"),
-        jwt_issuer=os.environ.get("JWT_ISSUER", "surveil"),
-        jwt_audience=os.environ.get("JWT_AUDIENCE", "surveil-api"),
-        oidc_jwks_url=os.environ.get("OIDC_JWKS_URL") or None,
-        oidc_issuer=os.environ.get("OIDC_ISSUER") or None,
-        oidc_audience=os.environ.get("OIDC_AUDIENCE") or None,
-        oidc_login_claim=os.environ.get("OIDC_LOGIN_CLAIM") or "preferred_username",
-        oidc_auto_provision=_flag("OIDC_AUTO_PROVISION", False),
-        oidc_provision_unit=os.environ.get("OIDC_PROVISION_UNIT") or "hq",
-        north_china=_north_china(north) if north else DEFAULT_NORTH_CHINA,
-        max_depth=int(os.environ.get("SURVEIL_MAX_DEPTH", 12)),
-        max_aliases=int(os.environ.get("SURVEIL_MAX_ALIASES", 30)),
-        max_tokens=int(os.environ.get("SURVEIL_MAX_TOKENS", 2000)),
-        max_query_chars=int(os.environ.get("SURVEIL_MAX_QUERY_CHARS", 32768)),
-        max_cost=int(os.environ.get("SURVEIL_MAX_COST", 20000)),
-        introspection=_flag("SURVEIL_INTROSPECTION", not production),
-        graphiql=_flag("SURVEIL_GRAPHIQL", not production),
-        field_suggestions=_flag("SURVEIL_FIELD_SUGGESTIONS", not production),
-        log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
-        document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
-        max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
-        max_import_rows=int(os.environ.get("SURVEIL_MAX_IMPORT_ROWS", 20_000)),
-        lab_turnaround_working_days=int(os.environ.get("SURVEIL_LAB_TURNAROUND_DAYS", 20)),
-        correction_months=int(os.environ.get("SURVEIL_CORRECTION_MONTHS", 3)),
-        suspension_months=int(os.environ.get("SURVEIL_SUSPENSION_MONTHS", 6)),
-        holidays_file=os.environ.get("SURVEIL_HOLIDAYS_FILE") or None,
-        time_zone=os.environ.get("SURVEIL_TIME_ZONE") or DEFAULT_TIME_ZONE,
-        public_base_url=(os.environ.get("PUBLIC_BASE_URL") or "").strip().rstrip("/") or None,
-        public_rate_limit=os.environ.get("PUBLIC_RATE_LIMIT") or "60/minute",
-        trusted_proxies=tuple(p.strip() for p in os.environ.get("SURVEIL_TRUSTED_PROXIES", "").split(",") if p.strip()),
-        smtp_host=os.environ.get("SMTP_HOST") or "127.0.0.1",
-        smtp_port=int(os.environ.get("SMTP_PORT", 8025)),
-        smtp_username=os.environ.get("SMTP_USERNAME") or None,
-        smtp_password=os.environ.get("SMTP_PASSWORD") or None,
-        smtp_from=os.environ.get("SMTP_FROM") or "surveil@localhost",
-        smtp_starttls=_flag("SMTP_STARTTLS", False),
-        smtp_tls=_flag("SMTP_TLS", False),
-        notice_timeout_seconds=float(os.environ.get("SURVEIL_NOTICE_TIMEOUT_SECONDS", 10)),
-        notice_retry_base_seconds=float(os.environ.get("SURVEIL_NOTICE_RETRY_BASE_SECONDS", 30)),
-        notice_retry_max_seconds=float(os.environ.get("SURVEIL_NOTICE_RETRY_MAX_SECONDS", 3600)),
-        notice_max_attempts=int(os.environ.get("SURVEIL_NOTICE_MAX_ATTEMPTS", 8)),
-        worker_poll_seconds=float(os.environ.get("SURVEIL_WORKER_POLL_SECONDS", 5)),
-        worker_periodic_seconds=float(os.environ.get("SURVEIL_WORKER_PERIODIC_SECONDS", 300)),
-    )
+    """The environment over the .env file over the defaults, validated; any problem raises
+    SettingsError (a RuntimeError) naming the variable, one line each (server/settings_source.py)."""
+    from server.settings_source import read_settings
+
+    settings = read_settings().settings
     check(settings)
     check_public(settings)
     return settings

@@ -31,7 +31,7 @@ NEEDS_DATABASE = {
     "worker": ["worker"],
     "import": ["import", "units", str(Path(__file__).resolve().parents[2] / "examples" / "units.csv")],
 }
-WITHOUT_DATABASE = {"migrate", "schema", "i18n", "mail-sink"}  # migrate creates it; the others never open it
+WITHOUT_DATABASE = {"migrate", "schema", "i18n", "mail-sink", "config"}  # migrate creates it; the others never open it
 
 
 def surveil(args: list[str], cwd: Path, database_url: str | None = None) -> subprocess.CompletedProcess:

@@ -1,0 +1,67 @@
+"""`surveil config check`: the effective settings, where each came from, secrets masked; exit 0
+when the service would start with them, 1 with the problems otherwise."""
+
+from __future__ import annotations
+
+import sys
+
+from server.settings import ENV_NAMES, Settings, check, check_public
+from server.settings_source import SECRETS, SettingsError, read_settings
+from store.readiness import shown
+
+INVALID = 1  # like `audit verify`: the check ran and found something wrong
+
+
+def shown_value(name: str, value: object) -> str:
+    """A setting as printed: secrets masked, a database URL without its password, lists joined."""
+    if name in SECRETS:
+        return "****" if value else "(empty)"
+    if name == "database_url":
+        return shown(str(value))
+    if isinstance(value, tuple):
+        return ",".join(value) or "(none)"
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def problems_of(settings: Settings) -> list[str]:
+    try:
+        check(settings)
+        check_public(settings)
+    except RuntimeError as exc:
+        return [str(exc)]
+    return []
+
+
+def cmd_config(args, settings=None) -> int:
+    try:
+        loaded = read_settings()
+    except SettingsError as exc:
+        _print_problems(exc.problems)
+        return INVALID
+    print(f"settings of surveil ({loaded.settings.env}); .env file: {loaded.env_file or 'none'}")
+    width = max(len(variable) for variable in ENV_NAMES.values())
+    for name, variable in ENV_NAMES.items():
+        value = shown_value(name, getattr(loaded.settings, name))
+        print(f"  {variable:<{width}}  {value}  [{loaded.sources[name]}]")
+    problems = problems_of(loaded.settings)
+    if problems:
+        _print_problems(problems)
+        return INVALID
+    print("settings valid")
+    return 0
+
+
+def _print_problems(problems: list[str]) -> None:
+    print(f"settings invalid ({len(problems)} problem{'s' if len(problems) > 1 else ''}):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def add_commands(sub) -> None:
+    config = sub.add_parser("config", help="settings tools")
+    config.add_argument("action", choices=["check"], help="print the effective settings and check them")
+    config.set_defaults(fn=cmd_config, needs_settings=False)

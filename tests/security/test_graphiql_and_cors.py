@@ -1,0 +1,165 @@
+"""GraphiQL from the package's own files (nothing from a CDN), off in production; CORS only for
+the origins in SURVEIL_CORS_ORIGINS, checked with real browser preflights over the ASGI app."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import asynccontextmanager
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from server.app import create_app
+from server.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+ALLOWED = "https://app.example.org"
+HTML = {"accept": "text/html"}
+
+
+@asynccontextmanager
+async def client_of(settings: Settings):
+    application = create_app(settings)
+    transport = httpx.ASGITransport(app=application)
+    async with (
+        application.router.lifespan_context(application),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as http,
+    ):
+        yield http
+
+
+@pytest.fixture
+def dev_settings(sqlite_worlds):
+    url = sqlite_worlds.fresh()
+    yield dataclasses.replace(Settings(), database_url=url, cors_origins=(ALLOWED,))
+    sqlite_worlds.dispose(url)
+
+
+class Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline_scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "script":
+            if found.get("src"):
+                self.urls.append(found["src"])
+            else:
+                self.inline_scripts += 1
+        elif tag == "link" and found.get("href"):
+            self.urls.append(found["href"])
+        elif tag in ("img", "iframe") and found.get("src"):
+            self.urls.append(found["src"])
+
+
+async def test_graphiql_and_every_asset_it_loads_come_from_the_app_itself(dev_settings):
+    async with client_of(dev_settings) as http:
+        page = await http.get("/graphql", headers=HTML)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        policy = page.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "connect-src 'self'" in policy and "unsafe-eval" not in policy
+        parsed = Assets()
+        parsed.feed(page.text)
+        assert parsed.inline_scripts == 0  # the policy allows none
+        assert len(parsed.urls) == 6, parsed.urls
+        for url in parsed.urls:
+            parts = urlsplit(url)
+            assert not parts.scheme and not parts.netloc and url.startswith("/graphiql/"), url
+            asset = await http.get(url)
+            assert asset.status_code == 200 and len(asset.content) > 20, url
+            kind = "javascript" if url.endswith(".js") else "css"
+            assert kind in asset.headers["content-type"], (url, asset.headers["content-type"])
+        for name in ("unpkg", "jsdelivr", "cdnjs", "esm.sh"):
+            assert name not in page.text
+        script = (await http.get("/graphiql/surveil-graphiql.js")).text
+        assert '"Authorization": "Bearer <token>"' in script and "onEditHeaders" in script
+        assert 'data-endpoint="/graphql"' in page.text
+
+
+async def test_production_serves_neither_graphiql_nor_its_files(dev_settings):
+    production = dataclasses.replace(dev_settings, env="production", graphiql=False, introspection=False)
+    async with client_of(production) as http:
+        assert (await http.get("/graphql", headers=HTML)).status_code == 404
+        assert (await http.get("/graphiql/graphiql.min.js")).status_code == 404
+
+
+def preflight(origin: str, headers: str = "authorization,content-type") -> dict:
+    return {
+        "origin": origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": headers,
+    }
+
+
+async def test_a_preflight_from_an_allowed_origin_is_answered_and_others_are_not(dev_settings):
+    async with client_of(dev_settings) as http:
+        allowed = await http.options("/graphql", headers=preflight(ALLOWED))
+        assert allowed.status_code == 200, allowed.text
+        assert allowed.headers["access-control-allow-origin"] == ALLOWED
+        assert "POST" in allowed.headers["access-control-allow-methods"]
+        assert "authorization" in allowed.headers["access-control-allow-headers"].lower()
+        assert "access-control-allow-credentials" not in allowed.headers  # bearer tokens, never cookies
+
+        for stranger in ("https://evil.example.org", "http://app.example.org", "https://app.example.org.evil.io"):
+            refused = await http.options("/graphql", headers=preflight(stranger))
+            assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers, stranger
+        odd_header = await http.options("/graphql", headers=preflight(ALLOWED, "x-sneaky"))
+        assert odd_header.status_code == 400
+
+        query = {"query": "{ __typename }"}
+        answered = await http.post("/graphql", json=query, headers={"origin": ALLOWED})
+        assert answered.status_code == 200 and answered.headers["access-control-allow-origin"] == ALLOWED
+        assert "content-disposition" in answered.headers["access-control-expose-headers"].lower()
+        stranger = await http.post("/graphql", json=query, headers={"origin": "https://evil.example.org"})
+        assert "access-control-allow-origin" not in stranger.headers
+
+
+async def test_without_an_allowlist_there_is_no_cors_at_all(dev_settings):
+    async with client_of(dataclasses.replace(dev_settings, cors_origins=())) as http:
+        asked = await http.options("/graphql", headers=preflight(ALLOWED))
+        assert "access-control-allow-origin" not in asked.headers and asked.status_code >= 400
+        answered = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"origin": ALLOWED})
+        assert "access-control-allow-origin" not in answered.headers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.skipif(
+    not shutil.which("chromium"), reason="Debian's chromium is not installed: headless render not tried"
+)
+def test_graphiql_renders_in_a_headless_browser_without_the_network(sqlite_worlds):
+    """The real server and a real browser: the page builds GraphiQL's editor from local files only."""
+    url, port = sqlite_worlds.fresh(), free_port()
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--port", str(port)], env=env)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        browser = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000"]
+        dom = subprocess.run(
+            [*browser, "--dump-dom", f"http://127.0.0.1:{port}/graphql"], capture_output=True, text=True, timeout=120
+        ).stdout
+        assert "graphiql-container" in dom and "Headers" in dom, dom[:2000]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        sqlite_worlds.dispose(url)
