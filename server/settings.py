@@ -48,6 +48,7 @@ class Settings:
     graphiql: bool = True
     field_suggestions: bool = True
     log_level: str = "INFO"
+    metrics_token: str | None = None  # bearer for /metrics; without it: loopback only, none in production
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_import_rows: int = 20_000  # rows of one importRegistry upload (surveil import has no limit)
@@ -125,6 +126,7 @@ def load_settings() -> Settings:
         graphiql=_flag("SURVEIL_GRAPHIQL", not production),
         field_suggestions=_flag("SURVEIL_FIELD_SUGGESTIONS", not production),
         log_level=os.environ.get("SURVEIL_LOG_LEVEL", "INFO"),
+        metrics_token=os.environ.get("SURVEIL_METRICS_TOKEN") or None,
         document_dir=os.environ.get("SURVEIL_DOCUMENT_DIR", "data/documents"),
         max_upload_bytes=int(os.environ.get("SURVEIL_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         max_import_rows=int(os.environ.get("SURVEIL_MAX_IMPORT_ROWS", 20_000)),
