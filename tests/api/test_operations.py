@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -17,6 +18,15 @@ from store.readiness import known_migrations
 async def http(app):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client
+
+
+@asynccontextmanager
+async def client_of(settings, client=("127.0.0.1", 123)):
+    """A client of a fresh app on `settings`, lifespan included."""
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app, client=client)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        yield http
 
 
 def samples(text: str) -> dict[tuple[str, tuple], float]:
@@ -52,10 +62,8 @@ async def test_a_database_behind_on_migrations_is_not_ready(http, settings):
 async def test_an_unwritable_document_store_is_not_ready(settings, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")  # a file where the folder should be: unwritable even for root
-    app = create_app(dataclasses.replace(settings, document_dir=str(blocker / "documents")))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-            response = await client.get("/ready")
+    async with client_of(dataclasses.replace(settings, document_dir=str(blocker / "documents"))) as client:
+        response = await client.get("/ready")
     assert response.status_code == 503
     assert response.json()["failing"] == ["documents"] and str(tmp_path) not in response.text
 
@@ -99,19 +107,13 @@ async def test_the_outbox_backlog_is_read_at_scrape_time(api, http):
 
 
 async def test_metrics_need_the_token_when_one_is_set_and_loopback_otherwise(settings):
-    app = create_app(dataclasses.replace(settings, metrics_token="s3cret-scrape"))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-            assert (await client.get("/metrics")).status_code == 401
-            assert (await client.get("/metrics", headers={"authorization": "Bearer wrong"})).status_code == 401
-            assert (await client.get("/metrics", headers={"authorization": "Bearer s3cret-scrape"})).status_code == 200
-    remote = create_app(settings)
-    async with remote.router.lifespan_context(remote):
-        transport = httpx.ASGITransport(app=remote, client=("10.1.2.3", 40000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            assert (await client.get("/metrics")).status_code == 403
-    production = create_app(dataclasses.replace(settings, env="production", jwt_algorithm="RS256", jwt_secret=""))
-    async with production.router.lifespan_context(production):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=production), base_url="http://test") as client:
-            response = await client.get("/metrics")  # loopback, but production trusts only the token
-            assert response.status_code == 403 and "SURVEIL_METRICS_TOKEN" in response.text
+    async with client_of(dataclasses.replace(settings, metrics_token="s3cret-scrape"), ("10.1.2.3", 4)) as client:
+        assert (await client.get("/metrics")).status_code == 401
+        assert (await client.get("/metrics", headers={"authorization": "Bearer wrong"})).status_code == 401
+        assert (await client.get("/metrics", headers={"authorization": "Bearer s3cret-scrape"})).status_code == 200
+    async with client_of(settings, ("10.1.2.3", 40000)) as client:
+        assert (await client.get("/metrics")).status_code == 403
+    production = dataclasses.replace(settings, env="production", jwt_algorithm="RS256", jwt_secret="")
+    async with client_of(production) as client:
+        response = await client.get("/metrics")  # loopback, but production trusts only the token
+        assert response.status_code == 403 and "SURVEIL_METRICS_TOKEN" in response.text
