@@ -36,7 +36,9 @@ def configure_logging(level: str = "INFO", stream=None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(json_formatter())
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    # Replaces plain console handlers (basicConfig's, an earlier call's) and keeps the others,
+    # e.g. a test runner's capture, which subclass them.
+    root.handlers[:] = [h for h in root.handlers if type(h) is not logging.StreamHandler] + [handler]
     root.setLevel(level)
     for name, quiet in QUIET.items():
         logging.getLogger(name).setLevel(quiet)
