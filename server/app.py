@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -21,7 +19,10 @@ from server.downloads import bundle_route, download_route, generated_form_route,
 from server.graphiql import graphiql_routes
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
+from server.health import health, ready_route
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
+from server.metrics import Metrics, metrics_route
+from server.observe import Observability
 from server.public_status import public_routes
 from server.rate_limit import PublicRateLimit
 from server.settings import Settings, load_settings
@@ -35,10 +36,6 @@ from store.config import tortoise_config
 log = logging.getLogger("surveil")
 # A purchase carries a receipt and up to six photos; each file is checked against the limit again.
 MAX_FILES_PER_REQUEST = 1 + MAX_PHOTOS
-
-
-async def health(_: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
 
 
 def cors(origins: tuple[str, ...]) -> list[Middleware]:
@@ -75,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         production=settings.production,
     )
     authenticator = Authenticator(TokenVerifier(settings), sync, config, settings)
+    metrics = Metrics()
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)
 
     @asynccontextmanager
@@ -87,6 +85,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/health", health),
+            Route("/ready", ready_route(settings.document_dir)),
+            Route("/metrics", metrics_route(metrics, settings)),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
             Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
         middleware=[
             *cors(settings.cors_origins),
+            Middleware(Observability, metrics=metrics),  # inside CORS only: ids, the log line and metrics for all
             Middleware(
                 BodyLimit,
                 json_limit=MAX_JSON_BYTES,
@@ -110,4 +111,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.policy_sync = sync
+    app.state.metrics = metrics
     return app

@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 
 from domain.errors import msg
 from server.auth import AuthError, TokenVerifier
+from server.observe import observed
 from server.oidc import OidcError, OidcVerifier
 from server.settings import Settings
 from services import people
@@ -44,7 +45,10 @@ class Authenticator:
             raise AuthError("use the Authorization: Bearer <token> header")
         user = await (self._provider_user(token.strip()) if self.oidc else self._dev_user(token.strip()))
         await self.sync.refresh()
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+        info = observed(request)
+        if info is not None:
+            info.login = user.login
+        request_id = info.request_id if info is not None else uuid.uuid4().hex
         actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
         language = choose_language(user.language, accept_language_of(request.headers))
         return Session.for_actor(actor, self.sync.authorizer, self.config, language)

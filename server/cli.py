@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
 from server.cli_config import add_commands as add_config_commands
 from server.cli_import import add_commands as add_import_commands
+from server.logs import configure_logging
 from server.rate_limit import parse_networks
 from server.settings import load_settings
 from services.clock import use_time_zone
@@ -128,11 +128,15 @@ def cmd_serve(args, settings) -> int:
     stop_on_request()
     asyncio.run(check_ready(settings.database_url))
     app = create_app(settings)
+    # log_config=None: uvicorn's own records go through the JSON handler; the middleware writes
+    # one line per request (server/observe.py), so uvicorn's access log would only repeat it.
     uvicorn.run(
         app,
         host=args.host,
         port=args.port,
         log_level=settings.log_level.lower(),
+        log_config=None,
+        access_log=False,
         timeout_graceful_shutdown=args.graceful_seconds,
         **proxy_options(settings),
     )
@@ -244,9 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"surveil {args.command}: {problem}", file=sys.stderr)
         return 2
     use_time_zone(settings.time_zone)
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
-    logging.getLogger("casbin").setLevel(logging.WARNING)  # it logs its whole model on every reload
+    configure_logging(settings.log_level)  # JSON lines (server/logs.py)
     from store.readiness import DatabaseProblem
 
     try:

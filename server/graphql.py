@@ -32,6 +32,7 @@ from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
 from server.graphql_errors import PublicErrors, log_errors
+from server.observe import ObserveOperation
 from server.query_limits import DocumentLimits
 from server.settings import Settings
 
@@ -132,6 +133,7 @@ def _schema(
     )
     # Factories, so every request gets fresh extension instances.
     extensions: list = [
+        ObserveOperation,  # first: it sees the operation's errors last, as the client gets them
         RequireAuthentication,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
     ]

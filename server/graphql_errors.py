@@ -53,8 +53,13 @@ def classify(error: GraphQLError) -> str | None:
 def request_id(execution_context) -> str:
     """The id the request's audit records and log lines carry; a masked error names it, so
     an operator can find the details a client never sees."""
-    session = getattr(getattr(execution_context, "context", None), "session", None)
-    return session.actor.request_id if session is not None else "anonymous"
+    context = getattr(execution_context, "context", None)
+    session = getattr(context, "session", None)
+    if session is not None:
+        return session.actor.request_id
+    state = getattr(getattr(context, "request", None), "scope", {}).get("state", {})
+    info = state.get("observed") if isinstance(state, dict) else None  # server/observe.py
+    return info.request_id if info is not None else "anonymous"
 
 
 class PublicErrors(MaskErrors):

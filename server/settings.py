@@ -47,6 +47,7 @@ class Settings:
     field_suggestions: bool = True
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (CORS); none by default
     log_level: str = "INFO"
+    metrics_token: str | None = None  # bearer for /metrics; without it: loopback only, none in production
     document_dir: str = "data/documents"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_import_rows: int = 20_000  # rows of one importRegistry upload (surveil import has no limit)
@@ -110,6 +111,7 @@ ENV_NAMES = {
     "field_suggestions": "SURVEIL_FIELD_SUGGESTIONS",
     "cors_origins": "SURVEIL_CORS_ORIGINS",
     "log_level": "SURVEIL_LOG_LEVEL",
+    "metrics_token": "SURVEIL_METRICS_TOKEN",
     "document_dir": "SURVEIL_DOCUMENT_DIR",
     "max_upload_bytes": "SURVEIL_MAX_UPLOAD_BYTES",
     "max_import_rows": "SURVEIL_MAX_IMPORT_ROWS",

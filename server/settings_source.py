@@ -22,7 +22,7 @@ from server.settings import ENV_NAMES, PRODUCTION_DEFAULTS, Settings
 ENV_FILE_VARIABLE = "SURVEIL_ENV_FILE"  # where the .env file is; `.env` in the current folder if there is one
 DEFAULT_ENV_FILE = ".env"
 ENVIRONMENTS = ("development", "test", "production")
-SECRETS = frozenset({"jwt_secret", "smtp_password"})
+SECRETS = frozenset({"jwt_secret", "smtp_password", "metrics_token"})
 KEEP_EMPTY = frozenset({"database_url"})  # set empty is refused by every command, not taken as the default
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 

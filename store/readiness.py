@@ -186,3 +186,18 @@ async def ready_database(database_url: str):
 async def check_ready(database_url: str) -> None:
     async with ready_database(database_url):
         pass
+
+
+async def pending_migrations() -> list[str]:
+    """The committed migrations the connected database lacks (all of them when it was never
+    migrated), for /ready; errors reaching the database propagate."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "sqlite":
+        found = "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'tortoise_migrations'"
+    else:
+        found = "SELECT to_regclass('tortoise_migrations') IS NOT NULL AS n"
+    if not (await conn.execute_query_dict(found))[0]["n"]:
+        return sorted(known_migrations())
+    query = f"SELECT name FROM {MIGRATIONS_TABLE} WHERE app = '{APP_LABEL}'"  # noqa: S608 - constants
+    applied = {row["name"] for row in await conn.execute_query_dict(query)}
+    return sorted(known_migrations() - applied)

@@ -1,0 +1,118 @@
+"""`/metrics` in Prometheus text format (README, Operations).
+
+Counted per request by the middleware (server/observe.py): requests by route, GraphQL operation
+and outcome, their latency, GraphQL errors by code. Read when scraped: the database pool and
+the notices outbox backlog (two small queries, on the scrape only, never per request).
+
+Protection: with `SURVEIL_METRICS_TOKEN` set, every scrape must send it as a bearer token.
+Without it, development answers loopback clients only, and production answers nobody: behind a
+reverse proxy on the same host every client looks like loopback, so production trusts only the
+token."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from tortoise.connection import get_connection
+from tortoise.functions import Count
+
+from server.settings import Settings
+from store.models import NoticeDelivery, OutboxEvent
+
+MAX_OPERATIONS = 200  # distinct operation names kept as labels; later new ones count as "other"
+BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+class Metrics:
+    """One registry per app (a test creates many apps; a server, one)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.requests = Counter(
+            "surveil_requests", "HTTP requests by route, GraphQL operation name and outcome",
+            ["route", "operation", "outcome"], registry=r,
+        )  # fmt: skip
+        self.latency = Histogram(
+            "surveil_request_duration_seconds", "Time to answer a request, by route", ["route"],
+            buckets=BUCKETS, registry=r,
+        )  # fmt: skip
+        self.errors = Counter("surveil_graphql_errors", "GraphQL errors by code", ["code"], registry=r)
+        self.pool = Gauge("surveil_db_pool_connections", "Database connections by kind", ["kind"], registry=r)
+        self.outbox = Gauge("surveil_outbox_events_pending", "Outbox events not fanned out yet", registry=r)
+        self.deliveries = Gauge("surveil_notice_deliveries", "Notice deliveries by status", ["status"], registry=r)
+        self._operations: set[str] = set()
+
+    def operation_label(self, name: str) -> str:
+        if not name:
+            return "anonymous"
+        if name in self._operations or len(self._operations) < MAX_OPERATIONS:
+            self._operations.add(name)
+            return name
+        return "other"
+
+    def observe(self, route: str, operation: str, outcome: str, seconds: float, codes: list[str]) -> None:
+        self.requests.labels(route, operation, outcome).inc()
+        self.latency.labels(route).observe(seconds)
+        for code in codes:
+            self.errors.labels(code).inc()
+
+    async def refresh(self) -> None:
+        """The values read at scrape time."""
+        conn = get_connection("default")
+        pool = getattr(conn, "_pool", None)
+        if hasattr(conn, "pool_maxsize"):  # PostgreSQL (asyncpg)
+            self.pool.labels("configured_max").set(conn.pool_maxsize)
+            self.pool.labels("configured_min").set(conn.pool_minsize)
+            self.pool.labels("open").set(pool.get_size() if pool is not None else 0)
+            self.pool.labels("idle").set(pool.get_idle_size() if pool is not None else 0)
+        else:  # SQLite: one connection
+            self.pool.labels("configured_max").set(1)
+        self.outbox.set(await OutboxEvent.filter(fanned_out_at__isnull=True).count())
+        rows = await NoticeDelivery.all().annotate(n=Count("id")).group_by("status").values("status", "n")
+        for labels in list(self.deliveries._metrics):  # a status with no rows left reads 0
+            self.deliveries.labels(*labels).set(0)
+        for row in rows:
+            self.deliveries.labels(row["status"]).set(row["n"])
+
+    def text(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _loopback(request: Request) -> bool:
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed(request: Request, settings: Settings) -> tuple[int, str] | None:
+    """None when the scrape may be answered, else (status, reason)."""
+    token = settings.metrics_token
+    if token:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+            return None
+        return 401, "send SURVEIL_METRICS_TOKEN as a bearer token"
+    if settings.production:
+        return 403, "set SURVEIL_METRICS_TOKEN to enable /metrics in production"
+    if not _loopback(request):
+        return 403, "without SURVEIL_METRICS_TOKEN only loopback clients may read /metrics"
+    return None
+
+
+def metrics_route(metrics: Metrics, settings: Settings):
+    async def scrape(request: Request) -> Response:
+        refused = allowed(request, settings)
+        if refused is not None:
+            status, reason = refused
+            return JSONResponse({"error": reason}, status, headers={"www-authenticate": "Bearer"})
+        await metrics.refresh()
+        return Response(metrics.text(), media_type=CONTENT_TYPE_LATEST)
+
+    return scrape
