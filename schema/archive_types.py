@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 import strawberry
 
@@ -10,6 +11,7 @@ from domain import archive
 from domain.archive import ProblemCategory as DomainProblemCategory
 from schema.enums import _mirror
 from schema.relay import Node, to_global_id
+from schema.task_enums import ExceptionReason, TaskKind, TaskStatus
 
 Form = _mirror(archive.Form, "ArchiveForm", "归档表单 A form of the task's file", {
     "INSPECTION_REPORT": "工厂检查报告 Factory inspection report (0402.03)",
@@ -92,7 +94,9 @@ class ProblemReport(Node):
     category: ProblemCategory
     title: str
     description: str
-    status: str = strawberry.field(description="OPEN, or ANSWERED once HQ answered")
+    status: str = strawberry.field(
+        description="OPEN, or ANSWERED once HQ answered", deprecation_reason="Use statusCode, an enum."
+    )
     filed_by: str
     filed_at: dt.datetime
     task_ids: list[strawberry.ID] = strawberry.field(description="Linked tasks")
@@ -100,6 +104,10 @@ class ProblemReport(Node):
         description="任务编号 The linked tasks' numbers, in the order of taskIds; null for a task you may no longer see"
     )
     messages: list[ProblemMessage]
+
+    @strawberry.field(description="共性问题状态 Where the report stands.")
+    def status_code(self) -> ProblemStatus:
+        return ProblemStatus(self.status)
 
     @classmethod
     def from_model(cls, m, unit_code: str, filed_by: str, messages, numbers: dict[int, str]) -> ProblemReport:
@@ -115,15 +123,35 @@ class ProblemReport(Node):
 
 @strawberry.type(description="按类型和状态 Tasks of one kind in one status.")
 class KindStatusCount:
-    kind: str
-    status: str
-    count: int
+    kind: str = strawberry.field(description="The task kind's name", deprecation_reason="Use kindCode, an enum.")
+    status: str = strawberry.field(description="The task status's name", deprecation_reason="Use statusCode, an enum.")
+    count: int = strawberry.field(description="Tasks of this kind in this status")
+
+    @strawberry.field(description="监督任务类型 Kind of the tasks counted")
+    def kind_code(self) -> TaskKind:  # type: ignore[valid-type]
+        return TaskKind(self.kind)
+
+    @strawberry.field(description="任务状态 Status of the tasks counted")
+    def status_code(self) -> TaskStatus:  # type: ignore[valid-type]
+        return TaskStatus(self.status)
 
 
-@strawberry.type
+@strawberry.type(description="按原因 Task exceptions of one reason.")
 class ReasonCount:
-    reason: str
-    count: int
+    reason: str = strawberry.field(
+        description="The exception reason's name", deprecation_reason="Use reasonCode, an enum."
+    )
+    count: int = strawberry.field(description="Exceptions reported for this reason")
+
+    @strawberry.field(description="无法实施的原因 The reason counted")
+    def reason_code(self) -> ExceptionReason:  # type: ignore[valid-type]
+        return ExceptionReason(self.reason)
+
+
+@strawberry.enum(description="共性问题状态 Where a problem report stands.")
+class ProblemStatus(Enum):
+    OPEN = strawberry.enum_value("OPEN", description="待答复 Open: filed, HQ has not answered yet")
+    ANSWERED = strawberry.enum_value("ANSWERED", description="已答复 Answered by HQ (a follow-up may still come)")
 
 
 @strawberry.type(description="按产品类别的抽样不合格率 Sampling results of one product category.")

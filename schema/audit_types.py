@@ -7,7 +7,16 @@ import datetime as dt
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.audit_events import AuditAction as DomainAuditAction
+from schema.enums import _mirror
 from schema.relay import Node, to_global_id
+
+AuditAction = _mirror(
+    DomainAuditAction,
+    "AuditAction",
+    "审计事件 What an audit record says happened; each value is stored (and exported) as the dotted name shown.",
+    {m.name: f"Recorded as `{m.value}`" for m in DomainAuditAction},
+)
 
 # Audit records name the stored object ("SurveillanceTask", "User"); GraphQL names its type ("Task", "Person").
 NODE_TYPE = {"SurveillanceTask": "Task", "User": "Person"}
@@ -20,7 +29,9 @@ class AuditEntry(Node):
     at: dt.datetime
     actor: str = strawberry.field(description="Login of the person, or 'system'.")
     unit: str = strawberry.field(description="Code of the unit the person acted for.")
-    action: str
+    action: str = strawberry.field(
+        description="The action's stored name (`task.create`)", deprecation_reason="Use actionCode, an enum."
+    )
     object_type: str
     object_id: strawberry.ID | None = strawberry.field(description="Global ID of the changed object.")
     before: JSON | None
@@ -28,6 +39,13 @@ class AuditEntry(Node):
     reason: str | None
     request_id: str
     hash: str
+
+    @strawberry.field(description="审计事件 The action as an enum; null for an action retired since it was recorded.")
+    def action_code(self) -> AuditAction | None:  # type: ignore[valid-type]
+        try:
+            return AuditAction(self.action)
+        except ValueError:
+            return None
 
     @classmethod
     def from_model(cls, m, hidden: set[str] | frozenset[str] = frozenset()) -> AuditEntry:
