@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 
@@ -53,15 +54,27 @@ class PurchasedSample:
     version: int = strawberry.field(description="Send as expectedVersion to shipSample")
 
 
+@strawberry.enum(description="买样凭证用途 What a purchase file shows.")
+class PurchaseFilePurpose(Enum):
+    RECEIPT = strawberry.enum_value("RECEIPT", description="购物凭证 The receipt")
+    PRODUCT_PHOTO = strawberry.enum_value("PRODUCT_PHOTO", description="产品照片 A photo of the product or the shop")
+
+
 @strawberry.type(description="买样凭证 The receipt or a product photo, stored by its SHA-256.")
 class PurchaseFile:
     id: strawberry.ID = strawberry.field(description="Opaque global ID.")
-    purpose: str = strawberry.field(description="RECEIPT 购物凭证 or PRODUCT_PHOTO 产品照片")
+    purpose: str = strawberry.field(
+        description="RECEIPT 购物凭证 or PRODUCT_PHOTO 产品照片", deprecation_reason="Use purposeCode, an enum."
+    )
     filename: str = strawberry.field(description="The file's name as uploaded.")
     content_type: str = strawberry.field(description="MIME type, from the content.")
     size: int = strawberry.field(description="Size in bytes.")
     sha256: str = strawberry.field(description="SHA-256 of the content (hex).")
     download_url: str = strawberry.field(description="GET with a bearer token (staff of the task's units)")
+
+    @strawberry.field(description="买样凭证用途 What the file shows.")
+    def purpose_code(self) -> PurchaseFilePurpose:
+        return PurchaseFilePurpose(self.purpose)
 
 
 @strawberry.type(description="买样记录 One purchase: where, when, for how much, with receipt and photos.")

@@ -1,8 +1,12 @@
 """String fields with a closed set of values gained enum twins (issue 15): each twin names the same
 value as the deprecated string beside it, for statistics, problem reports and audit records."""
 
+from domain.enums import Role
+from domain.notices import NoticeKind
+from tests.api.purchase_support import _bought, purchase_settings  # noqa: F401
 from tests.api.results_support import running_task
 from tests.api.test_monitoring_and_problems import FILE, PERIOD, _scenario
+from tests.services.notice_support import worker, write_event
 
 CODES = """query($unit: String, $from: Date!, $to: Date!) { monitoring(unitCode: $unit, dateFrom: $from, dateTo: $to) {
   tasksByKindAndStatus { kind kindCode status statusCode count } exceptionsByReason { reason reasonCode count } } }"""
@@ -34,3 +38,26 @@ async def test_problem_status_and_audit_action_as_enums(api):
     pairs = {(x["action"], x["actionCode"]) for x in log}
     assert ("problem.file", "PROBLEM_FILE") in pairs and ("problem.answer", "PROBLEM_ANSWER") in pairs
     assert all(code is not None for _, code in pairs)
+
+
+ROUTES = "{ noticeRoutes { kind kindCode role roleCode } }"
+INBOX = "{ notifications(first: 50) { nodes { kind kindCode } } }"
+FILES = """query($id: ID!) { node(id: $id) { ... on PurchaseAssignment { purchases {
+  receipt { purpose purposeCode } photos { purpose purposeCode } } } } }"""
+
+
+async def test_notice_kinds_roles_and_purchase_files_as_enums(api):
+    routes = (await api.data(ROUTES, as_user="hq.admin"))["noticeRoutes"]
+    assert routes and all(r["kindCode"] == NoticeKind(r["kind"]).name for r in routes)
+    assert all(r["roleCode"] == Role(r["role"]).name for r in routes)
+    assignment, _, _ = await _bought(api)
+    bought = (await api.data(FILES, {"id": assignment["id"]}, as_user="east.planner"))["node"]["purchases"][0]
+    assert bought["receipt"] == {"purpose": "RECEIPT", "purposeCode": "RECEIPT"}
+    assert {(p["purpose"], p["purposeCode"]) for p in bought["photos"]} == {("PRODUCT_PHOTO", "PRODUCT_PHOTO")}
+
+
+async def test_notification_kinds_as_enums(api, settings):
+    await write_event()
+    await worker(settings).run_once()
+    inbox = (await api.data(INBOX, as_user="ent.E001"))["notifications"]["nodes"]
+    assert inbox and all(n["kindCode"] == NoticeKind(n["kind"]).name for n in inbox)
