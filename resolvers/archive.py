@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -23,9 +24,9 @@ from services.archive import archiving, forms, monitoring, person_days, problems
 @strawberry.input(description="上传归档表单 File one form of the task's record (multipart).")
 class AttachTaskFormInput:
     task_id: strawberry.ID
-    form: at.Form
-    file: Upload
-    description: str | None = None
+    form: at.Form = strawberry.field(description="Which archive form 归档表单 the file is.")
+    file: Upload = strawberry.field(description="The file, a multipart upload.")
+    description: str | None = strawberry.field(description="A note shown beside the file; optional.", default=None)
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -40,43 +41,45 @@ class ArchiveTaskInput:
 class SetPlannedPersonDaysInput:
     task_id: strawberry.ID
     expected_version: int
-    days: float
+    days: float = strawberry.field(description="Planned person-days, in half days.")
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="One inspector's actual person-days.")
 class InspectorDaysInput:
-    login: str
-    days: float
+    login: str = strawberry.field(description="The inspector's login; a member of the team.")
+    days: float = strawberry.field(description="Person-days 人日数, in half days.")
 
 
 @strawberry.input(description="实际人日数 The team leader accounts the actual person-days of the team.")
 class RecordPersonDaysInput:
     task_id: strawberry.ID
     expected_version: int
-    entries: list[InspectorDaysInput]
+    entries: list[InspectorDaysInput] = strawberry.field(description="One entry per inspector of the team.")
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="上报共性问题 A sub-centre reports a common problem to HQ.")
 class FileProblemReportInput:
-    category: at.ProblemCategory
-    title: str
-    description: str
-    task_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    category: at.ProblemCategory = strawberry.field(description="问题类别 Category of the problem.")
+    title: str = strawberry.field(description="Short title.")
+    description: str = strawberry.field(description="The problem, in full.")
+    task_ids: list[strawberry.ID] = strawberry.field(
+        description="Global IDs of tasks that show the problem (may be empty).", default_factory=list
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="答复或补充 HQ answers; the sub-centre follows up.")
 class PostProblemMessageInput:
-    report_id: strawberry.ID
-    text: str
+    report_id: strawberry.ID = strawberry.field(description="Global ID of the problem report.")
+    text: str = strawberry.field(description="The message.")
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type
 class ProblemReportPayload:
-    report: at.ProblemReport | None
+    report: at.ProblemReport | None = strawberry.field(description="The report as changed; null when nothing changed.")
     user_errors: list[UserError]
 
 
@@ -91,7 +94,13 @@ async def _report_payload(info: strawberry.Info, command) -> ProblemReportPayloa
 class ArchiveQuery:
     @strawberry.field(description="监督统计 Statistics of a unit over a period; without unitCode, all units (HQ).")
     async def monitoring(
-        self, info: strawberry.Info, date_from: dt.date, date_to: dt.date, unit_code: str | None = None
+        self,
+        info: strawberry.Info,
+        date_from: Annotated[dt.date, strawberry.argument(description="First day of the period, by due date.")],
+        date_to: Annotated[dt.date, strawberry.argument(description="Last day of the period.")],
+        unit_code: Annotated[
+            str | None, strawberry.argument(description="The unit; omitted, all units (HQ only).")
+        ] = None,
     ) -> at.MonitoringStatistics:
         stats = await monitoring.statistics(info.context.require_session, unit_code, date_from, date_to)
         return at.MonitoringStatistics.from_stats(stats)

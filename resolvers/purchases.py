@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -30,8 +31,10 @@ from services.purchases.access import own_assignment
 class AssignBuyerInput:
     task_id: strawberry.ID
     expected_version: int
-    buyer_login: str
-    instructions: str | None = None
+    buyer_login: str = strawberry.field(description="Login of the market buyer 买样人员, of the task's executing unit.")
+    instructions: str | None = strawberry.field(
+        description="What the buyer should know (shops, timing); optional.", default=None
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -47,7 +50,7 @@ class WithdrawPurchaseAssignmentInput:
 class CompletePurchaseAssignmentInput:
     assignment_id: strawberry.ID
     expected_version: int
-    note: str | None = None
+    note: str | None = strawberry.field(description="The buyer's closing note; optional.", default=None)
     idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
@@ -56,7 +59,7 @@ class ReportPurchaseProblemInput:
     assignment_id: strawberry.ID
     expected_version: int
     reason: task_enums.ExceptionReason
-    details: str
+    details: str = strawberry.field(description="What went wrong.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
@@ -64,37 +67,41 @@ class ReportPurchaseProblemInput:
 class BoughtSampleInput:
     identifier: str = strawberry.field(description="样品编号")
     seal_number: str = strawberry.field(description="封条号")
-    quantity: int
+    quantity: int = strawberry.field(description="How many units were bought.")
 
 
 @strawberry.input(description=f"买样记录 One purchase, sent as multipart: receipt and 1-{MAX_PHOTOS} photos.")
 class RecordPurchaseInput:
     assignment_id: strawberry.ID
     idempotency_key: str = strawberry.field(description=KEY_DESCRIPTION)
-    shop_name: str
-    shop_address: str
-    latitude: float
-    longitude: float
+    shop_name: str = strawberry.field(description="Name of the shop.")
+    shop_address: str = strawberry.field(description="Address of the shop.")
+    latitude: float = strawberry.field(description="Latitude where it was bought (WGS 84).")
+    longitude: float = strawberry.field(description="Longitude where it was bought (WGS 84).")
     purchased_at: dt.datetime = strawberry.field(description="With its UTC offset; may be hours old (offline)")
     price: Decimal = strawberry.field(description="At most two decimals")
     currency: str = strawberry.field(description="ISO 4217, e.g. CNY")
-    receipt_number: str
+    receipt_number: str = strawberry.field(description="Number printed on the receipt.")
     receipt: Upload = strawberry.field(description="购物凭证 JPEG, PNG or PDF")
     photos: list[Upload] = strawberry.field(description="产品照片 JPEG or PNG")
-    samples: list[BoughtSampleInput]
-    gps_accuracy_meters: float | None = None
+    samples: list[BoughtSampleInput] = strawberry.field(description="The samples bought and sealed.")
+    gps_accuracy_meters: float | None = strawberry.field(
+        description="The phone's accuracy of the position, in metres.", default=None
+    )
 
 
 @strawberry.type
 class PurchaseAssignmentPayload:
-    assignment: pt.PurchaseAssignment | None
+    assignment: pt.PurchaseAssignment | None = strawberry.field(
+        description="The assignment as changed; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 
 @strawberry.type
 class RecordPurchasePayload:
-    purchase: pt.Purchase | None
-    assignment: pt.PurchaseAssignment | None
+    purchase: pt.Purchase | None = strawberry.field(description="The purchase recorded; null when nothing changed.")
+    assignment: pt.PurchaseAssignment | None = strawberry.field(description="The assignment with the new purchase.")
     user_errors: list[UserError]
 
 
@@ -133,8 +140,12 @@ class PurchaseQuery:
         info: strawberry.Info,
         first: int | None = None,
         after: str | None = None,
-        status: pt.AssignmentStatus | None = None,
-        task_id: strawberry.ID | None = None,
+        status: Annotated[
+            pt.AssignmentStatus | None, strawberry.argument(description="Only assignments in this status.")
+        ] = None,
+        task_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the assignments of this task (global ID).")
+        ] = None,
     ) -> Connection[pt.PurchaseAssignment]:
         flt = {}
         if status is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.enums import CertificateStatus, FactoryClass, FactoryStatus, Role, UnitKind
@@ -65,11 +67,24 @@ class Query:
         )
 
     @strawberry.field(description="Any object by global ID; null if unknown or not visible to you.")
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID, as every object's `id` gives it.")],
+    ) -> Node | None:
         return (await resolve_nodes(info.context, [id]))[0]
 
     @strawberry.field(description=f"Several objects by global ID (at most {MAX_PAGE}).")
-    async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: strawberry.Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(
+                description="Global IDs, at most 100; the answer keeps their order, null for one you may not see."
+            ),
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_PAGE:
             raise BadInput("at most {limit} ids", "ids", limit=MAX_PAGE)
         return await resolve_nodes(info.context, ids)
@@ -82,7 +97,9 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        kind: enums.UnitKind | None = None,
+        kind: Annotated[
+            enums.UnitKind | None, strawberry.argument(description="Only units of this kind 组织单位类型.")
+        ] = None,
     ) -> Connection[types.OrgUnit]:
         qs = await org_units.visible_units(info.context.require_session)
         if kind is not None:
@@ -102,7 +119,10 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        filter: inputs.PeopleFilter | None = None,
+        filter: Annotated[
+            inputs.PeopleFilter | None,
+            strawberry.argument(description="Conditions the people must meet; omitted, everyone you may see."),
+        ] = None,
     ) -> Connection[types.Person]:
         f = filter or inputs.PeopleFilter()
         flt = people.PeopleFilter(
@@ -137,7 +157,10 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        filter: inputs.FactoryFilter | None = None,
+        filter: Annotated[
+            inputs.FactoryFilter | None,
+            strawberry.argument(description="Conditions the factories must meet; omitted, every factory you may see."),
+        ] = None,
     ) -> Connection[types.Factory]:
         f = filter or inputs.FactoryFilter()
         flt = factories.FactoryFilter(
@@ -163,7 +186,12 @@ class Query:
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        filter: inputs.CertificateFilter | None = None,
+        filter: Annotated[
+            inputs.CertificateFilter | None,
+            strawberry.argument(
+                description="Conditions the certificates must meet; omitted, every certificate you may see."
+            ),
+        ] = None,
     ) -> Connection[types.Certificate]:
         f = filter or inputs.CertificateFilter()
         flt = certificates.CertificateFilter(
@@ -181,7 +209,9 @@ class Query:
     async def audit_trail(
         self,
         info: strawberry.Info,
-        object_id: strawberry.ID,
+        object_id: Annotated[
+            strawberry.ID, strawberry.argument(description="Global ID of the object whose history you want.")
+        ],
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[types.AuditEntry]:
@@ -205,7 +235,10 @@ class Query:
         info: strawberry.Info,
         first: int | None = None,
         after: str | None = None,
-        action: str | None = None,
+        action: Annotated[
+            str | None,
+            strawberry.argument(description="Only records of this action, by its stored name (`task.create`)."),
+        ] = None,
     ) -> Connection[types.AuditEntry]:
         page_req = page_request(info, first, after, None, None)
         page = await audit_queries.whole_log(info.context.require_session, page_req, action)
@@ -218,7 +251,15 @@ class Query:
 
     @strawberry.field(description="May I do ACTION on this object, and by which policy line?")
     async def authorization(
-        self, info: strawberry.Info, action: str, object_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        action: Annotated[
+            str,
+            strawberry.argument(
+                description="The action to ask about (read, plan, decide, ...), as the policy names it."
+            ),
+        ],
+        object_id: Annotated[strawberry.ID, strawberry.argument(description="Global ID of the object.")],
     ) -> types.AuthorizationDecision:
         try:
             type_name, db_id = from_global_id(object_id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.enums import FactoryClass
@@ -17,10 +19,10 @@ from services import reference
 
 @strawberry.input(description="新增或修改年度监督检查条款 Create or update a yearly clause (HQ).")
 class SurveillanceClauseInput:
-    year: int
-    code: str
-    title: str
-    text: str
+    year: int = strawberry.field(description="The year it applies to.")
+    code: str = strawberry.field(description="Clause code; an existing code is updated.")
+    title: str = strawberry.field(description="Title.")
+    text: str = strawberry.field(description="The clause in full.")
     product_category: str | None = strawberry.field(default=None, description="Category code; none for all")
     reason: str
     idempotency_key: str | None = idempotency_key_field()
@@ -38,41 +40,47 @@ class SurveillanceClauseInput:
 
 @strawberry.input(description="新增或修改监督抽样检测方案 Create or update a category's sampling scheme (HQ).")
 class SamplingSchemeInput:
-    product_category: str
-    title: str
-    test_items: list[str]
-    sample_quantity: int
-    sites: list[task_enums.SamplingSite]
+    product_category: str = strawberry.field(description="Code of the product category.")
+    title: str = strawberry.field(description="Title of the scheme.")
+    test_items: list[str] = strawberry.field(description="检测项目 Test items.")
+    sample_quantity: int = strawberry.field(description="Units per sample.")
+    sites: list[task_enums.SamplingSite] = strawberry.field(description="Sites where samples may be taken.")
     reason: str
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="调整监督频次 Change the frequency rule of one class (HQ), with a reason.")
 class FrequencyRuleInput:
-    classification: enums.FactoryClass
+    classification: enums.FactoryClass = strawberry.field(description="The class whose rule changes.")
     expected_version: int
-    interval_months: int
-    unannounced: bool
-    sampling: bool
+    interval_months: int = strawberry.field(description="Months between routine inspections.")
+    unannounced: bool = strawberry.field(description="Whether routine inspections are unannounced 不通知.")
+    sampling: bool = strawberry.field(description="Whether routine inspections also sample 抽样.")
     reason: str
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type
 class FrequencyRulePayload:
-    rule: reference_types.FrequencyRule | None
+    rule: reference_types.FrequencyRule | None = strawberry.field(
+        description="The rule as saved; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 
 @strawberry.type
 class ClausePayload:
-    clause: reference_types.SurveillanceClause | None
+    clause: reference_types.SurveillanceClause | None = strawberry.field(
+        description="The clause as saved; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 
 @strawberry.type
 class SchemePayload:
-    scheme: reference_types.SamplingScheme | None
+    scheme: reference_types.SamplingScheme | None = strawberry.field(
+        description="The scheme as saved; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 
@@ -85,7 +93,11 @@ class ReferenceQuery:
 
     @strawberry.field(description="年度监督检查条款 The yearly clauses (staff and agencies).")
     async def surveillance_clauses(
-        self, info: strawberry.Info, first: int | None = None, after: str | None = None, year: int | None = None
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        year: Annotated[int | None, strawberry.argument(description="Only the clauses of this year.")] = None,
     ) -> Connection[reference_types.SurveillanceClause]:
         page = await reference.list_clauses(
             info.context.require_session, year, page_request(info, first, after, None, None)

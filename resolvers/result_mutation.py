@@ -29,13 +29,15 @@ from services.results import decide, disputes, review, spot_checks, submit
 
 @strawberry.type
 class DisputePayload:
-    dispute: Dispute | None
+    dispute: Dispute | None = strawberry.field(description="The dispute as changed; null when nothing changed.")
     user_errors: list[UserError]
 
 
 @strawberry.type
 class CertificatePayload:
-    certificate: types.Certificate | None
+    certificate: types.Certificate | None = strawberry.field(
+        description="The certificate as changed; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.file_uploads import Upload
 
@@ -22,21 +24,21 @@ from services import idempotency, lookups, samples
 class SamplingDetailsInput:
     task_id: strawberry.ID
     expected_version: int
-    site: task_enums.SamplingSite
-    method: task_enums.SamplingMethod
-    product_category: str
-    quantity: int
-    lab_code: str
+    site: task_enums.SamplingSite = strawberry.field(description="抽样地点 Where to sample.")
+    method: task_enums.SamplingMethod = strawberry.field(description="抽样方式 How to sample.")
+    product_category: str = strawberry.field(description="Code of the product category to sample.")
+    quantity: int = strawberry.field(description="How many units.")
+    lab_code: str = strawberry.field(description="Code of the lab that tests 检测机构.")
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="记录封样 Record a sample taken and sealed (the team, task in progress).")
 class RecordSampleInput:
     task_id: strawberry.ID
-    identifier: str
-    seal_number: str
-    quantity: int
-    place: str
+    identifier: str = strawberry.field(description="The sample's identifier 样品编号.")
+    seal_number: str = strawberry.field(description="Number of the seal 封条编号.")
+    quantity: int = strawberry.field(description="Units taken.")
+    place: str = strawberry.field(description="Where it was taken.")
     idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
 
 
@@ -52,24 +54,30 @@ class SampleStepInput:
 
 @strawberry.input(description="检测项目结果 One test item and whether it passed.")
 class TestItemInput:
-    item: str
-    passed: bool
+    item: str = strawberry.field(description="The test item 检测项目.")
+    passed: bool = strawberry.field(description="Whether it passed.")
 
 
 @strawberry.input(description="出具检测报告 The lab reports on a sample under test (optional PDF via multipart).")
 class SubmitLabReportInput:
     sample_id: strawberry.ID
     expected_version: int
-    items: list[TestItemInput]
-    conclusion_passed: bool
-    marking_nonconformity: bool = False
-    file: Upload | None = None
+    items: list[TestItemInput] = strawberry.field(description="检测项目 Each test item and whether it passed.")
+    conclusion_passed: bool = strawberry.field(description="The overall conclusion: passed 合格.")
+    marking_nonconformity: bool = strawberry.field(
+        description="Whether the marking 标志 does not conform.", default=False
+    )
+    file: Upload | None = strawberry.field(
+        description="The report as a PDF, a multipart upload; optional.", default=None
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.type
 class SamplePayload:
-    sample: sample_types.Sample | None
+    sample: sample_types.Sample | None = strawberry.field(
+        description="The sample as changed; null when nothing changed."
+    )
     user_errors: list[UserError]
 
 
@@ -90,8 +98,12 @@ class SampleQuery:
         info: strawberry.Info,
         first: int | None = None,
         after: str | None = None,
-        status: sample_types.SampleStatus | None = None,
-        task_id: strawberry.ID | None = None,
+        status: Annotated[
+            sample_types.SampleStatus | None, strawberry.argument(description="Only samples in this status 样品状态.")
+        ] = None,
+        task_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the samples of this task (global ID).")
+        ] = None,
     ) -> Connection[sample_types.Sample]:
         flt = {}
         if status is not None:

@@ -41,7 +41,9 @@ class TaskQuery:
     @strawberry.field(description="监督任务 Surveillance tasks you may see (filter by unit, kind, status, window...).")
     async def tasks(
         self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None, filter: task_inputs.TaskFilter | None = None,
+        last: int | None = None, before: str | None = None,
+        filter: Annotated[task_inputs.TaskFilter | None,
+            strawberry.argument(description="Conditions the tasks must meet; omitted, every task you may see.")] = None,
     ) -> Connection[task_types.Task]:  # fmt: skip
         page_req = page_request(info, first, after, last, before)
         page = await queries.list_tasks(info.context.require_session, _filter(filter), page_req)
@@ -50,7 +52,8 @@ class TaskQuery:
     @strawberry.field(description="我的任务 Tasks whose current inspection team includes you.")
     async def my_tasks(
         self, info: strawberry.Info, first: int | None = None, after: str | None = None,
-        filter: task_inputs.TaskFilter | None = None,
+        filter: Annotated[task_inputs.TaskFilter | None,
+            strawberry.argument(description="Conditions the tasks must meet; omitted, all of yours.")] = None,
     ) -> Connection[task_types.Task]:  # fmt: skip
         page_req = page_request(info, first, after, None, None)
         page = await queries.list_tasks(info.context.require_session, _filter(filter), page_req, mine=True)

@@ -7,7 +7,16 @@ import datetime as dt
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.audit_events import AuditAction as DomainAuditAction
+from schema.enums import _mirror
 from schema.relay import Node, to_global_id
+
+AuditAction = _mirror(
+    DomainAuditAction,
+    "AuditAction",
+    "审计事件 What an audit record says happened; each value is stored (and exported) as the dotted name shown.",
+    {m.name: f"Recorded as `{m.value}`" for m in DomainAuditAction},
+)
 
 # Audit records name the stored object ("SurveillanceTask", "User"); GraphQL names its type ("Task", "Person").
 NODE_TYPE = {"SurveillanceTask": "Task", "User": "Person"}
@@ -16,18 +25,31 @@ AUDIT_TYPE = {v: k for k, v in NODE_TYPE.items()}
 
 @strawberry.type(description="Audit record 审计记录: who, when, what, why. Append-only, hash-chained.")
 class AuditEntry(Node):
-    seq: int
-    at: dt.datetime
+    seq: int = strawberry.field(description="Position in the hash chain, from 1, without gaps.")
+    at: dt.datetime = strawberry.field(description="When the change was committed.")
     actor: str = strawberry.field(description="Login of the person, or 'system'.")
     unit: str = strawberry.field(description="Code of the unit the person acted for.")
-    action: str
-    object_type: str
+    action: str = strawberry.field(
+        description="The action's stored name (`task.create`)", deprecation_reason="Use actionCode, an enum."
+    )
+    object_type: str = strawberry.field(
+        description="Type of the changed object as stored (SurveillanceTask, User, Factory, ...)."
+    )
     object_id: strawberry.ID | None = strawberry.field(description="Global ID of the changed object.")
-    before: JSON | None
-    after: JSON | None
-    reason: str | None
-    request_id: str
-    hash: str
+    before: JSON | None = strawberry.field(
+        description="The changed values before (fields you may not see left out); null for a creation."
+    )
+    after: JSON | None = strawberry.field(description="The changed values after (fields you may not see left out).")
+    reason: str | None = strawberry.field(description="Why, as the person gave it.")
+    request_id: str = strawberry.field(description="ID of the request that made the change (also in the server log).")
+    hash: str = strawberry.field(description="SHA-256 over this record and the previous record's hash.")
+
+    @strawberry.field(description="审计事件 The action as an enum; null for an action retired since it was recorded.")
+    def action_code(self) -> AuditAction | None:  # type: ignore[valid-type]
+        try:
+            return AuditAction(self.action)
+        except ValueError:
+            return None
 
     @classmethod
     def from_model(cls, m, hidden: set[str] | frozenset[str] = frozenset()) -> AuditEntry:
@@ -55,8 +77,10 @@ class AuditEntry(Node):
     description="A Casbin policy line 授权策略: p (role, domain, object, action) or g2 (child unit, overseeing unit)."
 )
 class PolicyRule(Node):
-    ptype: str
-    values: list[str]
+    ptype: str = strawberry.field(description="p (a permission) or g2 (a unit overseen by another).")
+    values: list[str] = strawberry.field(
+        description="The line's values: role, domain, object, action for p; child, overseer for g2."
+    )
 
     @classmethod
     def from_model(cls, m) -> PolicyRule:

@@ -27,7 +27,7 @@ class CorrectiveAction:
     current: bool = strawberry.field(description="The version in force (the latest)")
     description: str = strawberry.field(description="纠正措施 What the enterprise did about the finding")
     submitted_by: str = strawberry.field(description="Login of the enterprise user who submitted this version")
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime = strawberry.field(description="When the enterprise submitted this version.")
     late: bool = strawberry.field(
         description="逾期 Submitted after correctionDue (the service's calendar date); kept, and the deadline "
         "rule still decides the conclusion"

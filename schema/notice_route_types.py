@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.enums import Role
 from schema.idempotency import idempotency_key_field
-from schema.notice_types import KIND
+from schema.notice_types import DEPRECATED_KIND, KIND, KIND_CODE, NoticeKind, notice_kind
 from schema.types import UserError
 
 ROLE = "岗位 The role's code as in policy lines, e.g. `planner`, `enterprise`, `agency_inspector`"
@@ -18,9 +19,20 @@ UNIT = "单位 A unit's code (`east`, `ent-e001`), or `*` for every unit"
 )
 class NoticeRoute:
     id: strawberry.ID = strawberry.field(description="The route's ID, for removeNoticeRoute")
-    kind: str = strawberry.field(description=KIND)
-    role: str = strawberry.field(description=ROLE)
+    kind: str = strawberry.field(description=KIND, deprecation_reason=DEPRECATED_KIND)
+    role: str = strawberry.field(description=ROLE, deprecation_reason="Use roleCode, an enum.")
     unit_code: str = strawberry.field(description=UNIT)
+
+    @strawberry.field(description=KIND_CODE)
+    def kind_code(self) -> NoticeKind | None:  # type: ignore[valid-type]
+        return notice_kind(self.kind)
+
+    @strawberry.field(description="岗位 The role as an enum; null for a role retired since.")
+    def role_code(self) -> Role | None:  # type: ignore[valid-type]
+        try:
+            return Role(self.role)
+        except ValueError:
+            return None
 
 
 @strawberry.input(

@@ -7,16 +7,41 @@ import datetime as dt
 
 import strawberry
 
+from domain.notices import Channel as DomainChannel
+from domain.notices import NoticeKind as DomainNoticeKind
+from schema.enums import _mirror
 from schema.idempotency import idempotency_key_field
 from schema.relay import Node
 from schema.types import UserError
+
+NoticeKind = _mirror(
+    DomainNoticeKind,
+    "NoticeKind",
+    "通知类型 What a notice is about; each value's code (`inspection.prenotified`) is shown with it.",
+    {m.name: f"Code `{m.value}`" for m in DomainNoticeKind},
+)
+NoticeChannel = _mirror(DomainChannel, "NoticeChannel", "通知渠道 How a notice reaches a person or system.", {
+    "INBOX": "站内 The in-app inbox (always on)",
+    "EMAIL": "邮件 Email to the person",
+    "WEBHOOK": "A partner system's registered endpoint",
+})  # fmt: skip
+KIND_CODE = "通知类型 The notice kind as an enum; null for a kind retired since."
+DEPRECATED_KIND = "Use kindCode, an enum."
+
+
+def notice_kind(code: str):
+    try:
+        return NoticeKind(code)
+    except ValueError:
+        return None
+
 
 KIND = "通知类型 The notice kind's code, e.g. `inspection.prenotified` (see NoticeKind in domain/notices.py)"
 
 
 @strawberry.type(description="通知 One notice in the signed-in person's inbox, in the reader's language.")
 class Notification(Node):
-    kind: str = strawberry.field(description=KIND)
+    kind: str = strawberry.field(description=KIND, deprecation_reason=DEPRECATED_KIND)
     title: str = strawberry.field(
         description="标题 In the reader's language: their own, else Accept-Language, else Chinese"
     )
@@ -26,6 +51,10 @@ class Notification(Node):
     subject_id: strawberry.ID | None = strawberry.field(description="The subject's global ID, for node(id:)")
     created_at: dt.datetime = strawberry.field(description="When the change that caused it happened")
     read_at: dt.datetime | None = strawberry.field(description="已读 When the reader marked it read; null: unread")
+
+    @strawberry.field(description=KIND_CODE)
+    def kind_code(self) -> NoticeKind | None:  # type: ignore[valid-type]
+        return notice_kind(self.kind)
 
 
 @strawberry.type(description="通知偏好 How the signed-in person is told. The inbox always receives every notice.")
@@ -114,12 +143,20 @@ class WebhookEndpointPayload:
 class DeadNotice:
     id: strawberry.ID = strawberry.field(description="The delivery's ID, for retryDeadNotice")
     delivery_key: str = strawberry.field(description="The key the receiver deduplicates on; kept on retry")
-    channel: str = strawberry.field(description="EMAIL or WEBHOOK")
-    kind: str = strawberry.field(description=KIND)
+    channel: str = strawberry.field(description="EMAIL or WEBHOOK", deprecation_reason="Use channelCode, an enum.")
+    kind: str = strawberry.field(description=KIND, deprecation_reason=DEPRECATED_KIND)
     target: str = strawberry.field(description="The person's login (email) or the endpoint's URL (webhook)")
     attempts: int = strawberry.field(description="Attempts made")
     last_error: str | None = strawberry.field(description="Why the last attempt failed (short, no secrets)")
     occurred_at: dt.datetime = strawberry.field(description="When the notified change happened")
+
+    @strawberry.field(description="通知渠道 The channel as an enum: EMAIL or WEBHOOK.")
+    def channel_code(self) -> NoticeChannel:  # type: ignore[valid-type]
+        return NoticeChannel(self.channel)
+
+    @strawberry.field(description=KIND_CODE)
+    def kind_code(self) -> NoticeKind | None:  # type: ignore[valid-type]
+        return notice_kind(self.kind)
 
 
 @strawberry.input(description="Send a dead letter again (HQ's administrators).")

@@ -12,14 +12,14 @@ from schema.relay import to_global_id
 
 @strawberry.type(description="年度监督检查条款 A yearly surveillance focus item, general or for one product category.")
 class SurveillanceClause:
-    id: strawberry.ID
-    year: int
-    code: str
-    title: str
-    text: str
+    id: strawberry.ID = strawberry.field(description="Opaque global ID.")
+    year: int = strawberry.field(description="The year it applies to.")
+    code: str = strawberry.field(description="Clause code, unique in its year.")
+    title: str = strawberry.field(description="Title.")
+    text: str = strawberry.field(description="The clause in full.")
     product_category_code: str | None = strawberry.field(description="Null: applies to every category")
     version: int
-    updated_at: dt.datetime
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
     title_en: str | None = strawberry.field(description="English title")
     text_en: str | None = strawberry.field(description="English text")
     focus: bool = strawberry.field(description="年度重点 HQ's focus item of the year")
@@ -35,14 +35,14 @@ class SurveillanceClause:
 
 @strawberry.type(description="监督抽样检测方案 What to test, how many samples, where — per product category.")
 class SamplingScheme:
-    id: strawberry.ID
-    product_category_code: str
-    title: str
+    id: strawberry.ID = strawberry.field(description="Opaque global ID.")
+    product_category_code: str = strawberry.field(description="Code of the product category.")
+    title: str = strawberry.field(description="Title of the scheme.")
     test_items: list[str] = strawberry.field(description="检测项目")
     sample_quantity: int = strawberry.field(description="抽样数量")
     sites: list[task_enums.SamplingSite] = strawberry.field(description="抽样地点")
     version: int
-    updated_at: dt.datetime
+    updated_at: dt.datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
     def from_model(cls, m, category_code: str) -> SamplingScheme:
@@ -55,7 +55,7 @@ class SamplingScheme:
 
 @strawberry.type(description="监督频次规则 How often a class of enterprise is surveilled (configuration).")
 class FrequencyRule:
-    classification: enums.FactoryClass
+    classification: enums.FactoryClass = strawberry.field(description="分类企业管理 The class the rule applies to.")
     interval_months: int = strawberry.field(description="Months between routine surveillances")
     unannounced: bool = strawberry.field(description="不通知检查 Routine inspections are unannounced")
     sampling: bool = strawberry.field(description="监督抽样 Sampling with each routine surveillance")

@@ -76,23 +76,23 @@ class Node:
 
 @strawberry.type(description="Where a page sits in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More items after this page (ask with `after: endCursor`).")
+    has_previous_page: bool = strawberry.field(description="Items before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the page's first item; null on an empty page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the page's last item; null on an empty page.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page with its cursor (Relay edge).")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Opaque position of the item; pass it as `after` or `before`.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list (Relay cursor connection).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    nodes: list[T]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The page's items, without cursors.")
+    page_info: PageInfo = strawberry.field(description="Where the page sits in the whole list.")
     total_count: int = strawberry.field(description="Items in the whole list, all pages.")
 
 

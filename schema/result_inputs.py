@@ -14,27 +14,29 @@ from schema.idempotency import idempotency_key_field
 @strawberry.input(description="不符合项 A non-conformity found.")
 class NonconformityInput:
     clause: str = strawberry.field(description="条款 The clause not met, e.g. 4.2.1")
-    severity: re.Severity
-    description: str
+    severity: re.Severity = strawberry.field(description="严重程度 Severity.")
+    description: str = strawberry.field(description="What was found.")
 
 
 @strawberry.input(description="提交检查结论 The team leader submits (or resubmits after a return) the result.")
 class SubmitResultsInput:
     task_id: strawberry.ID
     expected_version: int
-    conclusion: re.Conclusion
-    summary: str | None = None
-    nonconformities: list[NonconformityInput] = strawberry.field(default_factory=list)
+    conclusion: re.Conclusion = strawberry.field(description="检查结论 The conclusion.")
+    summary: str | None = strawberry.field(description="The team's summary.", default=None)
+    nonconformities: list[NonconformityInput] = strawberry.field(
+        description="不符合项 Non-conformities found (empty when none).", default_factory=list
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="整改验证 The team leader verifies one correction; on site, attach the 0402.05 report.")
 class VerifyCorrectionInput:
-    nonconformity_id: strawberry.ID
-    method: re.VerificationMethod
+    nonconformity_id: strawberry.ID = strawberry.field(description="Global ID of the non-conformity.")
+    method: re.VerificationMethod = strawberry.field(description="验证方式 How it was verified.")
     closed: bool = strawberry.field(description="The correction is effective and the finding closed")
     corrective_action: str = strawberry.field(description="纠正措施 What the enterprise did")
-    note: str | None = None
+    note: str | None = strawberry.field(description="The verifier's note.", default=None)
     report: Upload | None = strawberry.field(default=None, description="现场验证报告 (multipart), required on site")
     idempotency_key: str | None = idempotency_key_field()
 
@@ -43,7 +45,7 @@ class VerifyCorrectionInput:
 class ReviewResultsInput:
     task_id: strawberry.ID
     expected_version: int
-    outcome: re.ReviewOutcome
+    outcome: re.ReviewOutcome = strawberry.field(description="复核结论 Agree, or return to the team.")
     comments: str | None = strawberry.field(default=None, description="Required when returning")
     idempotency_key: str | None = idempotency_key_field()
 
@@ -52,7 +54,7 @@ class ReviewResultsInput:
 class FlagTaskComplexInput:
     task_id: strawberry.ID
     expected_version: int
-    complex: bool
+    complex: bool = strawberry.field(description="True flags the task complex 复杂, false clears the flag.")
     reason: str
     idempotency_key: str | None = idempotency_key_field()
 
@@ -61,8 +63,8 @@ class FlagTaskComplexInput:
 class AssessRiskInput:
     task_id: strawberry.ID
     expected_version: int
-    level: re.RiskLevel
-    recommendation: str
+    level: re.RiskLevel = strawberry.field(description="风险等级 The risk level assessed.")
+    recommendation: str = strawberry.field(description="The assessor's recommendation to the decision maker.")
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -70,8 +72,10 @@ class AssessRiskInput:
 class DecideCertificationInput:
     task_id: strawberry.ID
     expected_version: int
-    outcome: re.DecisionOutcome
-    ground: re.SuspensionGround | None = None
+    outcome: re.DecisionOutcome = strawberry.field(description="认证决定 The decision.")
+    ground: re.SuspensionGround | None = strawberry.field(
+        description="暂停原因 The ground of a suspension; required when suspending.", default=None
+    )
     reason: str
     idempotency_key: str | None = idempotency_key_field()
 
@@ -80,8 +84,8 @@ class DecideCertificationInput:
 class ChangeResultInput:
     task_id: strawberry.ID
     expected_version: int
-    conclusion: re.Conclusion
-    summary: str | None = None
+    conclusion: re.Conclusion = strawberry.field(description="检查结论 The new conclusion.")
+    summary: str | None = strawberry.field(description="The new summary; omitted keeps the old one.", default=None)
     reason: str
     idempotency_key: str | None = idempotency_key_field()
 
@@ -89,7 +93,7 @@ class ChangeResultInput:
 @strawberry.input(description="提出技术争议 Open a technical dispute on a task's result.")
 class OpenDisputeInput:
     task_id: strawberry.ID
-    subject: str
+    subject: str = strawberry.field(description="What is disputed, and why.")
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -97,7 +101,7 @@ class OpenDisputeInput:
 class EscalateDisputeInput:
     dispute_id: strawberry.ID
     expected_version: int
-    analysis: str
+    analysis: str = strawberry.field(description="The sub-centre's analysis 分中心分析 for HQ.")
     idempotency_key: str | None = idempotency_key_field()
 
 
@@ -105,17 +109,19 @@ class EscalateDisputeInput:
 class SettleDisputeInput:
     dispute_id: strawberry.ID
     expected_version: int
-    settlement: str
-    analysis: str | None = None
+    settlement: str = strawberry.field(description="处理结果 How the dispute is settled.")
+    analysis: str | None = strawberry.field(
+        description="The analysis, when not already escalated with one.", default=None
+    )
     idempotency_key: str | None = idempotency_key_field()
 
 
 @strawberry.input(description="记录监督抽查 Record a national or provincial spot-check result for a certificate.")
 class RecordSpotCheckInput:
     certificate_id: strawberry.ID
-    level: re.SpotCheckLevel
-    checked_on: dt.date
-    passed: bool
+    level: re.SpotCheckLevel = strawberry.field(description="国家或省级 National or provincial.")
+    checked_on: dt.date = strawberry.field(description="Date of the spot check.")
+    passed: bool = strawberry.field(description="Whether the product passed.")
     reference: str = strawberry.field(description="The authority's notice number")
-    notes: str | None = None
+    notes: str | None = strawberry.field(description="Notes; optional.", default=None)
     idempotency_key: str | None = idempotency_key_field()

@@ -21,18 +21,20 @@ RISK_ACTIONS = ("task.risk_assessment",)
 class Nonconformity:
     id: strawberry.ID = strawberry.field(description="For verifyCorrection")
     clause: str = strawberry.field(description="条款")
-    severity: re.Severity
-    description: str
+    severity: re.Severity = strawberry.field(description="严重程度 Severity.")
+    description: str = strawberry.field(description="What was found.")
     correction_due: dt.date = strawberry.field(description="整改期限")
     corrective_action: str | None = strawberry.field(
         description="纠正措施 as the team leader recorded it when verifying (the enterprise's own submissions: "
         "correctiveActions)"
     )
-    verification_method: re.VerificationMethod | None
+    verification_method: re.VerificationMethod | None = strawberry.field(
+        description="验证方式 How the correction was verified."
+    )
     verified_closed: bool | None = strawberry.field(description="Verified as corrected (null: not verified yet)")
-    verification_note: str | None
-    verified_by: str | None
-    verified_at: dt.datetime | None
+    verification_note: str | None = strawberry.field(description="The verifier's note.")
+    verified_by: str | None = strawberry.field(description="Login of the team leader who verified it.")
+    verified_at: dt.datetime | None = strawberry.field(description="When it was verified; null while open.")
     verification_report_url: str | None = strawberry.field(description="现场验证报告 0402.05, when on site")
     _id: strawberry.Private[int]
 
@@ -70,11 +72,11 @@ class Nonconformity:
 @strawberry.type(description="检查结论 One version of a task's result; a change adds a version.")
 class InspectionResult:
     number: int = strawberry.field(description="Version 1, 2, ...")
-    current: bool
-    conclusion: re.Conclusion
-    summary: str
-    submitted_by: str
-    submitted_at: dt.datetime
+    current: bool = strawberry.field(description="True for the version in force.")
+    conclusion: re.Conclusion = strawberry.field(description="检查结论 The conclusion.")
+    summary: str = strawberry.field(description="The team's summary.")
+    submitted_by: str = strawberry.field(description="Login of the team leader who submitted it.")
+    submitted_at: dt.datetime = strawberry.field(description="When it was submitted.")
     change_reason: str | None = strawberry.field(description="Why this version replaced the previous one")
     after_archive: bool = strawberry.field(description="归档后修改 An amendment made after the record was archived")
     _model: strawberry.Private[object]
@@ -108,42 +110,42 @@ class InspectionResult:
 
 @strawberry.type(description="复核 A review of a result version.")
 class Review:
-    outcome: re.ReviewOutcome
-    comments: str
-    reviewer: str
-    reviewed_at: dt.datetime
-    result_number: int
+    outcome: re.ReviewOutcome = strawberry.field(description="复核结论 Agreed or returned.")
+    comments: str = strawberry.field(description="The reviewer's comments.")
+    reviewer: str = strawberry.field(description="Login of the reviewer 复核人.")
+    reviewed_at: dt.datetime = strawberry.field(description="When it was reviewed.")
+    result_number: int = strawberry.field(description="Version of the result reviewed.")
 
 
 @strawberry.type(description="风险评估 A risk assessment (internal: never shown to agencies or enterprises).")
 class RiskAssessment:
-    level: re.RiskLevel
-    recommendation: str
-    assessed_by: str
-    assessed_at: dt.datetime
+    level: re.RiskLevel = strawberry.field(description="风险等级 The risk level.")
+    recommendation: str = strawberry.field(description="The recommendation to the decision maker.")
+    assessed_by: str = strawberry.field(description="Login of the assessor.")
+    assessed_at: dt.datetime = strawberry.field(description="When it was assessed.")
 
 
 @strawberry.type(description="认证决定 The certification decision on a task.")
 class Decision:
-    outcome: re.DecisionOutcome
-    ground: re.SuspensionGround | None
-    reason: str
-    decider: str
-    decided_at: dt.datetime
+    outcome: re.DecisionOutcome = strawberry.field(description="认证决定 The decision.")
+    ground: re.SuspensionGround | None = strawberry.field(description="The suspension's ground, when suspended.")
+    reason: str = strawberry.field(description="Why, as the decision maker wrote it.")
+    decider: str = strawberry.field(description="Login of the decision maker 认证决定人.")
+    decided_at: dt.datetime = strawberry.field(description="When it was decided.")
     result_number: int = strawberry.field(description="The result version decided on")
 
 
 @strawberry.type(description="技术争议 A technical dispute on a task's result (§4.8).")
 class Dispute(Node):
-    status: re.DisputeStatus
-    subject: str
-    opened_by: str
-    opened_at: dt.datetime
-    analysis: str | None
-    escalated_at: dt.datetime | None
-    settlement: str | None
-    settled_by: str | None
-    settled_at: dt.datetime | None
+    status: re.DisputeStatus = strawberry.field(description="争议状态 Where the dispute stands.")
+    subject: str = strawberry.field(description="What is disputed, as the enterprise wrote it.")
+    opened_by: str = strawberry.field(description="Login of who opened it.")
+    opened_at: dt.datetime = strawberry.field(description="When it was opened.")
+    analysis: str | None = strawberry.field(description="The sub-centre's analysis, once escalated or settled.")
+    escalated_at: dt.datetime | None = strawberry.field(description="When it went to HQ; null if it did not.")
+    settlement: str | None = strawberry.field(description="How it was settled 处理结果.")
+    settled_by: str | None = strawberry.field(description="Login of who settled it.")
+    settled_at: dt.datetime | None = strawberry.field(description="When it was settled.")
     version: int
 
     @classmethod
@@ -158,11 +160,11 @@ class Dispute(Node):
 
 @strawberry.type(description="监督抽查 A national or provincial supervision spot check of a certificate's products.")
 class SpotCheck:
-    level: re.SpotCheckLevel
-    checked_on: dt.date
-    passed: bool
+    level: re.SpotCheckLevel = strawberry.field(description="国家或省级 National or provincial.")
+    checked_on: dt.date = strawberry.field(description="Date of the spot check.")
+    passed: bool = strawberry.field(description="Whether the product passed.")
     reference: str = strawberry.field(description="The authority's notice number")
-    notes: str
+    notes: str = strawberry.field(description="Notes.")
 
 
 @strawberry.type

@@ -22,19 +22,19 @@ SampleStatus = enums._mirror(custody.SampleStatus, "SampleStatus", "样品流转
 
 @strawberry.type(description="检测项目结果 One test item of a lab report.")
 class TestItemResult:
-    item: str
-    passed: bool
+    item: str = strawberry.field(description="The test item 检测项目.")
+    passed: bool = strawberry.field(description="Whether it passed.")
 
 
 @strawberry.type(description="监督抽样检测报告 The lab's report on a sample.")
 class LabReport:
-    items: list[TestItemResult]
+    items: list[TestItemResult] = strawberry.field(description="检测项目 The test items and whether each passed.")
     passed: bool = strawberry.field(description="结论 Overall conclusion: pass or fail")
     marking_nonconformity: bool = strawberry.field(
         description="标志不符合 Marking non-conformity (risk assessment first)"
     )
     document_url: str | None = strawberry.field(description="GET the report document with your bearer token")
-    reported_at: dt.datetime
+    reported_at: dt.datetime = strawberry.field(description="When the lab reported.")
 
     @classmethod
     def from_model(cls, m) -> LabReport:
@@ -49,17 +49,17 @@ class LabReport:
 class Sample(Node):
     identifier: str = strawberry.field(description="样品编号")
     seal_number: str = strawberry.field(description="封条号")
-    quantity: int
+    quantity: int = strawberry.field(description="Units taken.")
     place: str = strawberry.field(description="抽样地点 Where it was taken")
-    taken_by: str
-    taken_at: dt.datetime
-    status: SampleStatus
-    carrier: str | None
-    tracking_number: str | None
-    shipped_at: dt.datetime | None
-    received_at: dt.datetime | None
+    taken_by: str = strawberry.field(description="Login of who took it.")
+    taken_at: dt.datetime = strawberry.field(description="When it was taken and sealed.")
+    status: SampleStatus = strawberry.field(description="样品状态 Where it is in its chain of custody.")
+    carrier: str | None = strawberry.field(description="Carrier it was shipped with.")
+    tracking_number: str | None = strawberry.field(description="The carrier's tracking number.")
+    shipped_at: dt.datetime | None = strawberry.field(description="When it was shipped.")
+    received_at: dt.datetime | None = strawberry.field(description="When the lab received it.")
     condition_on_arrival: str | None = strawberry.field(description="到样状态 Condition on arrival")
-    testing_started_at: dt.datetime | None
+    testing_started_at: dt.datetime | None = strawberry.field(description="When the lab started testing.")
     report_due_on: dt.date | None = strawberry.field(
         description="报告应出具日期 (20 working days from receipt unless configured), by the official calendar: "
         "public holidays off, make-up working days (调休) worked"

@@ -4,6 +4,7 @@ ground) are null or empty for viewers without `task.internal` (enterprises)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -19,10 +20,10 @@ from schema.types import AuditEntry, Certificate, Factory, OrgUnit, Person
 
 @strawberry.type(description="检查组成员 A member of a task's inspection team, current or past.")
 class TeamMember:
-    login: str
-    display_name: str
+    login: str = strawberry.field(description="The member's login.")
+    display_name: str = strawberry.field(description="The member's name.")
     is_leader: bool = strawberry.field(description="组长 Team leader")
-    assigned_at: dt.datetime
+    assigned_at: dt.datetime = strawberry.field(description="When they joined the team.")
     removed_at: dt.datetime | None = strawberry.field(description="Null while on the team.")
     reason: str | None = strawberry.field(description="Why the team was changed 变更原因")
     person: Person = strawberry.field(description="The member as a person of the directory (`people`).")
@@ -30,24 +31,26 @@ class TeamMember:
 
 @strawberry.type(description="任务异常 A report that the task cannot go as planned (§4.3), and its handling.")
 class TaskExceptionReport:
-    reason: task_enums.ExceptionReason
-    details: str
-    reported_at: dt.datetime
-    handling: task_enums.ExceptionHandling | None
-    handling_note: str | None
-    handled_at: dt.datetime | None
+    reason: task_enums.ExceptionReason = strawberry.field(description="无法实施的原因 Why.")
+    details: str = strawberry.field(description="What happened.")
+    reported_at: dt.datetime = strawberry.field(description="When it was reported.")
+    handling: task_enums.ExceptionHandling | None = strawberry.field(
+        description="异常处理 How it was handled; null while open."
+    )
+    handling_note: str | None = strawberry.field(description="The planner's note.")
+    handled_at: dt.datetime | None = strawberry.field(description="When it was handled.")
 
 
 @strawberry.type(description="资料 A document handed to the team, stored by its SHA-256.")
 class Document:
-    id: strawberry.ID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    description: str
-    uploaded_by: str
-    uploaded_at: dt.datetime
+    id: strawberry.ID = strawberry.field(description="Opaque global ID.")
+    filename: str = strawberry.field(description="The file's name as uploaded.")
+    content_type: str = strawberry.field(description="MIME type, from the file's content.")
+    size: int = strawberry.field(description="Size in bytes.")
+    sha256: str = strawberry.field(description="SHA-256 of the content (hex); the file is stored under it.")
+    description: str = strawberry.field(description="What the document is.")
+    uploaded_by: str = strawberry.field(description="Login of who uploaded it.")
+    uploaded_at: dt.datetime = strawberry.field(description="When it was uploaded.")
     download_url: str = strawberry.field(description="GET it with the same bearer token")
 
     @classmethod
@@ -62,13 +65,13 @@ class Document:
 @strawberry.type(description="检测机构申请 An enterprise's request about which lab tests its samples (§4.1).")
 class LabRequest:
     id: strawberry.ID = strawberry.field(description="Opaque ID, for decideLabRequest")
-    preferred_lab: OrgUnit | None
-    text: str
+    preferred_lab: OrgUnit | None = strawberry.field(description="The lab the enterprise prefers, if it named one.")
+    text: str = strawberry.field(description="The enterprise's request.")
     requested_by: str = strawberry.field(description="Login of the enterprise user")
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(description="When it was filed.")
     accepted: bool | None = strawberry.field(description="Null until the planner decides")
-    decision_reason: str | None
-    decided_at: dt.datetime | None
+    decision_reason: str | None = strawberry.field(description="Why it was accepted or refused.")
+    decided_at: dt.datetime | None = strawberry.field(description="When it was decided; null while open.")
 
 
 @strawberry.type(description="监督任务 A surveillance task: one factory, some of its certificates.")
@@ -77,19 +80,21 @@ class Task(TaskChecklistFields, TaskArchiveFields, TaskFormFields, TaskOutcomeFi
         description="任务编号 The task's number, its name on paper: responsible unit, year and sequence "
         "(EAST-2026-0042); a sub-task adds its place under its parent (EAST-2026-0042-1). Never changes."
     )
-    kind: task_enums.TaskKind
-    status: task_enums.TaskStatus
-    year: int
+    kind: task_enums.TaskKind = strawberry.field(description="监督任务类型 Kind.")
+    status: task_enums.TaskStatus = strawberry.field(description="任务状态 Status.")
+    year: int = strawberry.field(description="The plan year.")
     due_on: dt.date = strawberry.field(description="应完成日期 Due date")
     planned_start: dt.date | None = strawberry.field(description="计划开始 Planned window start")
     planned_end: dt.date | None = strawberry.field(description="计划结束 Planned window end")
     overdue: bool = strawberry.field(description="逾期 Past its due date and still open")
-    special_trigger: task_enums.SpecialTrigger | None
-    trigger_details: str | None
+    special_trigger: task_enums.SpecialTrigger | None = strawberry.field(
+        description="特殊检查触发原因 Why a special inspection."
+    )
+    trigger_details: str | None = strawberry.field(description="Details of the trigger.")
     with_sampling: bool = strawberry.field(description="含抽样 Includes surveillance sampling")
     risk_notice: str | None = strawberry.field(description="风险告知 Risk told to the enterprise (relocation)")
     notified_at: dt.datetime | None = strawberry.field(description="通知企业时间 When the enterprise was told")
-    started_at: dt.datetime | None
+    started_at: dt.datetime | None = strawberry.field(description="When the team started on site.")
     version: int
     requirements: str | None = strawberry.field(description="检查及抽样要求 Requirements for the team (internal)")
     suspension_ground: str | None = strawberry.field(description="暂停依据 Ground recorded for the decision (internal)")
@@ -130,7 +135,13 @@ class Task(TaskChecklistFields, TaskArchiveFields, TaskFormFields, TaskOutcomeFi
         return info.context.aggregate(await info.context.loaders.task_children.load(self._model.id))
 
     @strawberry.field(description="检查组 The inspection team; with includeRemoved, its whole history")
-    async def team(self, info: strawberry.Info, include_removed: bool = False) -> list[TeamMember]:
+    async def team(
+        self,
+        info: strawberry.Info,
+        include_removed: Annotated[
+            bool, strawberry.argument(description="True also lists members who left the team.")
+        ] = False,
+    ) -> list[TeamMember]:
         rows = [a for a in await info.context.loaders.task_team.load(self._model.id)
                 if include_removed or a.removed_at is None]  # fmt: skip
         people = await info.context.present.people([a.user for a in rows])

@@ -19,10 +19,10 @@ from schema.result_types import SpotCheck
 
 @strawberry.type(description="Organisational unit 组织单位: HQ, sub-centre, foreign agency, lab or enterprise.")
 class OrgUnit(Node):
-    code: str
-    name: str
+    code: str = strawberry.field(description="Unit code (east, hq, east-lab-2, ...).")
+    name: str = strawberry.field(description="Name.")
     name_zh: str = strawberry.field(description="中文名称")
-    kind: enums.UnitKind
+    kind: enums.UnitKind = strawberry.field(description="组织单位类型 Kind of unit.")
     provinces: list[str] = strawberry.field(description="Sub-centre jurisdiction 管辖省份")
     countries: list[str] = strawberry.field(description="Foreign agency: countries served (ISO 3166)")
     regions: list[str] = strawberry.field(description="Lab: sub-centre regions it serves 服务区域")
@@ -43,9 +43,9 @@ class OrgUnit(Node):
 
 @strawberry.type(description="Product category 产品类别 and its implementation rule 实施规则.")
 class ProductCategory(Node):
-    code: str
-    name: str
-    name_zh: str
+    code: str = strawberry.field(description="Category code (C01, ...).")
+    name: str = strawberry.field(description="English name.")
+    name_zh: str = strawberry.field(description="中文名称 Chinese name.")
     implementation_rule: str = strawberry.field(description="实施规则 e.g. CNCA-C01-01:2014")
 
     @classmethod
@@ -62,11 +62,11 @@ class ProductCategory(Node):
 @strawberry.type(description="Factory 工厂 under surveillance.")
 class Factory(Node):
     code: str = strawberry.field(description="工厂编号")
-    name: str
-    address: str
+    name: str = strawberry.field(description="工厂名称 Name.")
+    address: str = strawberry.field(description="工厂地址 Address.")
     country: str = strawberry.field(description="ISO 3166 alpha-2; CN for China")
     province: str | None = strawberry.field(description="省份 (factories in China)")
-    status: enums.FactoryStatus
+    status: enums.FactoryStatus = strawberry.field(description="工厂状态 Status.")
     version: int = strawberry.field(description="Send as expectedVersion when changing it.")
     classification: enums.FactoryClass | None = strawberry.field(
         description="分类 Class A-D. Null when your role may not see it (e.g. foreign agencies)."
@@ -113,11 +113,11 @@ class Factory(Node):
 
 @strawberry.type(description="One move of a certificate's status 证书状态变更, with its reason.")
 class CertificateStatusChange:
-    from_status: enums.CertificateStatus | None
-    to_status: enums.CertificateStatus
-    reason: str
-    actor: str
-    at: dt.datetime
+    from_status: enums.CertificateStatus | None = strawberry.field(description="Status before; null for the issue.")
+    to_status: enums.CertificateStatus = strawberry.field(description="Status after.")
+    reason: str = strawberry.field(description="Why the status changed.")
+    actor: str = strawberry.field(description="Login of who changed it, or 'system'.")
+    at: dt.datetime = strawberry.field(description="When it changed.")
 
     @classmethod
     def from_model(cls, m) -> CertificateStatusChange:
@@ -167,7 +167,7 @@ class Certificate(Node):
         f = await info.context.loaders.factory.load(self._model.factory_id)
         return (await info.context.present.factories([f]))[0] if f else None
 
-    @strawberry.field
+    @strawberry.field(description="产品类别 The certified product's category.")
     async def product_category(self, info: strawberry.Info) -> ProductCategory:
         return ProductCategory.from_model(
             await info.context.loaders.product_category.load(self._model.product_category_id)
@@ -210,8 +210,8 @@ class Certificate(Node):
 
 @strawberry.type(description="A role held inside a unit 岗位.")
 class HeldRole:
-    role: enums.Role
-    unit_code: str
+    role: enums.Role = strawberry.field(description="岗位 The role.")
+    unit_code: str = strawberry.field(description="Code of the unit it is held in.")
 
 
 @strawberry.type(description="A person 人员: staff of a unit, for choosing inspectors, team leaders and buyers.")
@@ -230,10 +230,10 @@ class Person(Node):
 
 @strawberry.type(description="The signed-in person 当前用户.")
 class Viewer:
-    login: str
-    display_name: str
-    unit: OrgUnit
-    roles: list[HeldRole]
+    login: str = strawberry.field(description="Your login.")
+    display_name: str = strawberry.field(description="Your name.")
+    unit: OrgUnit = strawberry.field(description="Your unit.")
+    roles: list[HeldRole] = strawberry.field(description="岗位 Your roles and where you hold them.")
     language: enums.Language | None = strawberry.field(
         default=None, description="语言偏好 Your chosen language; null: your browser's Accept-Language decides."
     )
@@ -245,9 +245,9 @@ class Viewer:
 
 @strawberry.type(description="Answer to 'may I do ACTION on this object, and by which rule'.")
 class AuthorizationDecision:
-    allowed: bool
-    action: str
-    object_kind: str
+    allowed: bool = strawberry.field(description="Whether the action is allowed.")
+    action: str = strawberry.field(description="The action asked about.")
+    object_kind: str = strawberry.field(description="The kind of object it applies to (task, factory, ...).")
     rule: list[str] | None = strawberry.field(description="The policy line that allows it, if any.")
     domain: str | None = strawberry.field(description="The resource domain it was allowed in.")
 
@@ -255,7 +255,7 @@ class AuthorizationDecision:
 @strawberry.type(description="A refused input: which field, why, and a code to branch on.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path to the input field, if one is at fault.")
-    code: enums.UserErrorCode
+    code: enums.UserErrorCode = strawberry.field(description="A stable code to branch on.")
     error: strawberry.Private[object]  # the DomainError, rendered when `message` is asked
 
     @strawberry.field(description="Why, in your language (Viewer.effectiveLanguage); match on `code`, not on this.")

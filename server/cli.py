@@ -1,5 +1,5 @@
 """`surveil`: serve, worker, mail-sink, migrate, seed --demo, token --user, audit verify|checkpoint, certificates
-expire, schema export, i18n extract|fill, config check, archive export|verify, stats,
+expire, schema export|release, i18n extract|fill, config check, archive export|verify, stats,
 import units|factories|certificates|people."""
 
 from __future__ import annotations
@@ -103,6 +103,13 @@ def cmd_certificates(args, settings) -> int:
 
 def cmd_schema(args, settings) -> int:
     text = export_schema_text()
+    if args.action == "release":  # deliberate: today's schema becomes the contract clients rely on
+        from server.schema_release import APPROVALS_PATH, RELEASED_PATH, release
+
+        SCHEMA_PATH.write_text(text, encoding="utf-8")
+        release(text)
+        print(f"released: {RELEASED_PATH} is today's schema, {APPROVALS_PATH} emptied")
+        return 0
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -222,7 +229,9 @@ def parser() -> argparse.ArgumentParser:
     certificates.add_argument("action", choices=["expire"], help="expire every certificate past its date (idempotent)")
     certificates.set_defaults(fn=cmd_certificates)
     schema = sub.add_parser("schema", help="GraphQL contract tools")
-    schema.add_argument("action", choices=["export"])
+    schema.add_argument(
+        "action", choices=["export", "release"], help="release: today's schema becomes schema/released.graphql"
+    )
     schema.add_argument("--output", default=str(SCHEMA_PATH), help="file, or - for stdout")
     schema.set_defaults(fn=cmd_schema)
     i18n = sub.add_parser("i18n", help="message catalogs")

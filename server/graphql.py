@@ -31,6 +31,7 @@ from resolvers.samples import SampleMutation, SampleQuery
 from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
+from schema.conventions import describe_conventions
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
 from server.query_limits import DocumentLimits
@@ -100,6 +101,10 @@ Mutation = merge_types(
 
 
 class SurveilSchema(strawberry.Schema):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        describe_conventions(self._schema)  # list arguments, mutation inputs, userErrors, version
+
     def process_errors(self, errors, execution_context=None) -> None:
         log_errors(errors, execution_context)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.notice_delivery import is_internal_address
+from domain.notices import NoticeKind
 from services.notices.dispatch import fan_out_pending
 from store.models import AuditEntry, NoticeDelivery, OrgUnit, User, WebhookEndpoint
 from tests.api.purchase_support import DETAILS
@@ -16,7 +17,7 @@ from tests.services.notice_support import Receiver, worker, write_event
 
 INBOX = "{ notifications(first: 20) { nodes { kind subjectType subjectId } } }"
 OPEN = "query($id: ID!) { node(id: $id) { id } }"
-DEAD = "{ deadNotices(first: 10) { totalCount nodes { channel lastError attempts } } }"
+DEAD = "{ deadNotices(first: 10) { totalCount nodes { channel channelCode kind kindCode lastError attempts } } }"
 REGISTER = """mutation($i: RegisterWebhookEndpointInput!) { registerWebhookEndpoint(input: $i) {
   secret userErrors { code } } }"""
 
@@ -86,6 +87,8 @@ async def test_an_unsendable_or_internal_webhook_url_is_a_dead_letter_at_once(ap
     errors = sorted(n["lastError"] for n in dead["nodes"])
     assert errors == ["not a well-formed URL (host, port)", "the webhook's host is or resolves to an internal address"]
     assert {n["attempts"] for n in dead["nodes"]} == {1}
+    assert {(n["channel"], n["channelCode"]) for n in dead["nodes"]} == {("WEBHOOK", "WEBHOOK")}
+    assert all(n["kindCode"] == NoticeKind(n["kind"]).name for n in dead["nodes"])
     assert await AuditEntry.filter(action="notice.dead").count() == 2
 
 

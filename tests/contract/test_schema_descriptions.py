@@ -1,0 +1,63 @@
+"""Every type, field, argument, input field and enum value of the contract is described (issue 15).
+The conventions every list and mutation shares (first/after, input, userErrors, expectedVersion,
+the Relay edge and page types) are described once, in schema/conventions.py and schema/relay.py."""
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    build_schema,
+)
+
+from server.cli import SCHEMA_PATH
+
+BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
+
+
+def undocumented(sdl: str) -> list[str]:
+    schema, missing = build_schema(sdl), []
+    for name, gql_type in schema.type_map.items():
+        if name.startswith("__") or (isinstance(gql_type, GraphQLScalarType) and name in BUILT_IN):
+            continue
+        if not gql_type.description:
+            missing.append(f"type {name}")
+        if isinstance(gql_type, GraphQLObjectType | GraphQLInterfaceType):
+            for field_name, field in gql_type.fields.items():
+                if not field.description:
+                    missing.append(f"field {name}.{field_name}")
+                missing += [
+                    f"argument {name}.{field_name}({a})" for a, arg in field.args.items() if not arg.description
+                ]
+        elif isinstance(gql_type, GraphQLInputObjectType):
+            missing += [f"input field {name}.{f}" for f, field in gql_type.fields.items() if not field.description]
+        elif isinstance(gql_type, GraphQLEnumType):
+            missing += [f"enum value {name}.{v}" for v, value in gql_type.values.items() if not value.description]
+    return missing
+
+
+def test_every_part_of_the_contract_is_described():
+    missing = undocumented(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert not missing, (
+        f"{len(missing)} undescribed (strawberry.field(description=...), "
+        "Annotated[..., strawberry.argument(description=...)], strawberry.enum_value):\n" + "\n".join(missing)
+    )
+
+
+def test_the_check_finds_each_kind_of_gap():
+    sdl = """
+    type Query { "ok" factory(id: ID): Factory }
+    type Factory { province: String }
+    input FactoryFilter { "ok" country: String  province: String }
+    "ok" enum Level { "ok" A  B }
+    """
+    assert undocumented(sdl) == [
+        "type Query",
+        "argument Query.factory(id)",
+        "type Factory",
+        "field Factory.province",
+        "type FactoryFilter",
+        "input field FactoryFilter.province",
+        "enum value Level.B",
+    ]
