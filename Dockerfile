@@ -37,6 +37,8 @@ USER 10001:10001
 VOLUME ["/var/lib/surveil/documents"]
 EXPOSE 8000
 STOPSIGNAL SIGTERM
+# Healthy = ready to serve: database reachable, migrations current, documents writable (a 503
+# raises, so the check fails); /health stays the bare liveness answer for an orchestrator.
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 \
-  CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health').status != 200)"]
+  CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/ready').status != 200)"]
 CMD ["surveil", "serve", "--host", "0.0.0.0", "--port", "8000", "--graceful-seconds", "25"]
