@@ -10,6 +10,7 @@ from domain.jurisdiction import DEFAULT_NORTH_CHINA
 from server.rate_limit import parse_networks, parse_rate
 from services.clock import DEFAULT_TIME_ZONE, zone_named
 
+MIN_HS256_SECRET_BYTES = 32  # RFC 7518 §3.2: a key at least as long as the hash (256 bits)
 DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
@@ -179,8 +180,12 @@ def check(settings: Settings) -> None:
         return
     if not settings.production:
         return
-    if settings.jwt_algorithm == "HS256" and settings.jwt_secret in ("", DEV_SECRET):
-        raise RuntimeError("production with HS256 needs JWT_SECRET set to a real secret")
+    if settings.jwt_algorithm == "HS256" and (
+        settings.jwt_secret == DEV_SECRET or len(settings.jwt_secret.encode()) < MIN_HS256_SECRET_BYTES
+    ):
+        raise RuntimeError(
+            f"production with HS256 needs JWT_SECRET set to a real secret of at least {MIN_HS256_SECRET_BYTES} bytes"
+        )
     if settings.jwt_algorithm == "RS256" and not (settings.jwt_public_key_file or settings.jwks_file):
         raise RuntimeError("production with RS256 needs OIDC_JWKS_URL, JWT_PUBLIC_KEY_FILE or JWKS_FILE")
     for path in (settings.jwt_public_key_file, settings.jwks_file):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+from dotenv import dotenv_values
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, create_model
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -78,7 +79,8 @@ class _FromEnvironment(BaseSettings):
 
 
 def _field(field: dataclasses.Field, hint: Any) -> tuple[Any, Any]:
-    bounds = {"ge": 1} if hint is int else {"gt": 0} if hint is float else {}
+    # Durations and rates are finite: `inf` would mean a send that never times out.
+    bounds = {"ge": 1} if hint is int else {"gt": 0, "allow_inf_nan": False} if hint is float else {}
     return OVERRIDES.get(field.name, hint), Field(field.default, validation_alias=ENV_NAMES[field.name], **bounds)
 
 
@@ -105,6 +107,15 @@ def env_file_path(environ: typing.Mapping[str, str]) -> Path | None:
     return path if path.is_file() else None
 
 
+def _sets_empty(env_file: Path, variable: str) -> bool:
+    """Whether the .env file assigns `variable` an empty value (and the environment does not
+    set it: the environment wins)."""
+    if variable in os.environ:
+        return False
+    values = dotenv_values(env_file)
+    return variable in values and not (values[variable] or "").strip()
+
+
 def _problem(error: dict) -> str:
     variable = str(error["loc"][0]) if error["loc"] else "settings"
     message = error["msg"].removeprefix("Value error, ")
@@ -117,6 +128,10 @@ def _problem(error: dict) -> str:
 def read_settings() -> Loaded:
     """Validated settings and their sources; SettingsError lists every problem at once."""
     env_file = env_file_path(os.environ)
+    if os.environ.get(ENV_NAMES["env"]) == "" or (env_file and _sets_empty(env_file, ENV_NAMES["env"])):
+        # A blank `SURVEIL_ENV=` (an env file passed on by compose) must not turn production
+        # into development with its defaults: say which it is.
+        raise SettingsError([f"{ENV_NAMES['env']} is set empty: give one of {', '.join(ENVIRONMENTS)}"])
     try:
         model = FromEnvironment(_env_file=env_file)
     except ValidationError as exc:
