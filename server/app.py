@@ -49,8 +49,8 @@ def cors(origins: tuple[str, ...]) -> list[Middleware]:
             CORSMiddleware,
             allow_origins=list(origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type", "Accept-Language"],
-            expose_headers=["Content-Disposition"],
+            allow_headers=["Authorization", "Content-Type", "Accept-Language", "X-Request-ID"],
+            expose_headers=["Content-Disposition", "X-Request-ID"],  # a front end quotes the id to support
             max_age=600,
         )
     ]

@@ -116,11 +116,14 @@ async def test_a_preflight_from_an_allowed_origin_is_answered_and_others_are_not
             assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers, stranger
         odd_header = await http.options("/graphql", headers=preflight(ALLOWED, "x-sneaky"))
         assert odd_header.status_code == 400
+        with_id = await http.options("/graphql", headers=preflight(ALLOWED, "authorization,x-request-id"))
+        assert with_id.status_code == 200  # a front end may send its own request id
 
         query = {"query": "{ __typename }"}
         answered = await http.post("/graphql", json=query, headers={"origin": ALLOWED})
         assert answered.status_code == 200 and answered.headers["access-control-allow-origin"] == ALLOWED
-        assert "content-disposition" in answered.headers["access-control-expose-headers"].lower()
+        exposed = answered.headers["access-control-expose-headers"].lower()
+        assert "content-disposition" in exposed and "x-request-id" in exposed  # and read the server's
         stranger = await http.post("/graphql", json=query, headers={"origin": "https://evil.example.org"})
         assert "access-control-allow-origin" not in stranger.headers
 
