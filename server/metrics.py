@@ -23,7 +23,7 @@ from tortoise.functions import Count
 from server.settings import Settings
 from store.models import NoticeDelivery, OutboxEvent
 
-MAX_OPERATIONS = 200  # distinct operation names kept as labels; later new ones count as "other"
+MAX_OPERATIONS = 200  # distinct names of valid operations kept as labels; later new ones count as "other"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
@@ -47,7 +47,11 @@ class Metrics:
         self.deliveries = Gauge("surveil_notice_deliveries", "Notice deliveries by status", ["status"], registry=r)
         self._operations: set[str] = set()
 
-    def operation_label(self, name: str) -> str:
+    def operation_label(self, name: str, validated: bool) -> str:
+        """A name only for a document that parsed and validated: anyone can send invalid
+        documents with made-up names, and they must not take the label slots."""
+        if not validated:
+            return "other"
         if not name:
             return "anonymous"
         if name in self._operations or len(self._operations) < MAX_OPERATIONS:

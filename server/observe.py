@@ -1,11 +1,14 @@
 """Every HTTP request gets a request id, one JSON log line and its metrics (README, Operations).
 
-`Observability` is the outermost middleware: it takes the caller's `X-Request-ID` when it is a
-plain token (1-64 of letters, digits, `. _ : -`) or makes one, keeps it in the request's
-state (the session's actor carries it, so audit records and masked errors name it), echoes it
-on every response, and when the response ends writes one log line (`surveil.request`) and
-counts the request. The GraphQL extension `ObserveOperation` fills in the operation's name and
-outcome. Nothing here touches the database."""
+`Observability` is the outermost middleware: it always makes the request's own id (a client
+must not choose the id its audit records and masked errors carry: a second user could reuse a
+first user's), keeps it in the request's state (the session's actor carries it, so audit
+records and masked errors name it), echoes it on every response in `X-Request-ID`, and when
+the response ends writes one log line (`surveil.request`) and counts the request. The
+caller's `X-Request-ID`, when it is a plain token (1-64 of letters, digits, `. _ : -`), is
+only logged as `client_request_id` and echoed in `X-Client-Request-ID`. The GraphQL extension
+`ObserveOperation` fills in the operation's name, whether the document was valid (only valid
+documents get a metrics label of their own) and the outcome. Nothing here touches the database."""
 
 from __future__ import annotations
 
@@ -35,17 +38,17 @@ class Observed:
     """What one request did, filled in as it runs."""
 
     request_id: str
+    client_request_id: str | None = None
     login: str | None = None
     operation: str = ""
+    validated: bool = False  # the document parsed, validated and passed the limits
     outcome: str | None = None  # ok | user_error | error; None: decided from the status
     error_codes: list[str] = field(default_factory=list)
 
 
-def accepted_request_id(header: str | None) -> str:
-    """The caller's id when it is a plain token, else a new one (never an error)."""
-    if header and REQUEST_ID.fullmatch(header):
-        return header
-    return uuid.uuid4().hex
+def client_request_id(header: str | None) -> str | None:
+    """The caller's id when it is a plain token, else None (never an error)."""
+    return header if header and REQUEST_ID.fullmatch(header) else None
 
 
 def observed(scope_or_request) -> Observed | None:
@@ -74,7 +77,7 @@ class Observability:
             await self.app(scope, receive, send)
             return
         header = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), None)
-        info = Observed(accepted_request_id(header))
+        info = Observed(uuid.uuid4().hex, client_request_id(header))
         scope.setdefault("state", {})["observed"] = info
         status = 500  # what the client sees if the app fails before answering
         started = time.perf_counter()
@@ -83,8 +86,12 @@ class Observability:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
-                message = {**message, "headers": [*headers, (b"x-request-id", info.request_id.encode())]}
+                ours = {b"x-request-id", b"x-client-request-id"}
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
+                headers.append((b"x-request-id", info.request_id.encode()))
+                if info.client_request_id:
+                    headers.append((b"x-client-request-id", info.client_request_id.encode()))
+                message = {**message, "headers": headers}
             await send(message)
 
         try:
@@ -100,12 +107,13 @@ class Observability:
             outcome = info.outcome
         else:
             outcome = "user_error" if status >= 400 else "ok"
-        operation = self.metrics.operation_label(info.operation) if route == "graphql" else ""
+        operation = self.metrics.operation_label(info.operation, info.validated) if route == "graphql" else ""
         self.metrics.observe(route, operation, outcome, seconds, info.error_codes)
         log.info(
             "request",
             extra={
                 "request_id": info.request_id,
+                "client_request_id": info.client_request_id,
                 "login": info.login,
                 "method": scope.get("method"),
                 "path": scope.get("path"),
@@ -146,6 +154,7 @@ class ObserveOperation(SchemaExtension):
         if info is None:
             return
         info.operation = operation_name(ctx)
+        info.validated = ctx.graphql_document is not None and not ctx.pre_execution_errors
         result = ctx.result
         errors = list(getattr(result, "errors", None) or ctx.pre_execution_errors or [])
         codes = [classify(e) or MASKED_CODE for e in errors]

@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import DB_LOOKUP, expand_db_url
@@ -52,18 +52,23 @@ def known_migrations() -> set[str]:
     }
 
 
+USERINFO = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^:/?#@]*:")  # scheme://user: (a password follows)
+PASSWORD_PARAMETER = re.compile(r"([?&;]password=)[^&;#]*", re.IGNORECASE)  # tortoise reads ?password=
+
+
 def shown(database_url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        parts = urlsplit(database_url)
-    except ValueError:  # unparseable: hide whatever sits between the user name and the last @
-        return re.sub(r"(://[^:/@]*):.*@", r"\1:***@", database_url)
-    if "@" not in parts.netloc:
-        return database_url
-    userinfo, host = parts.netloc.rsplit("@", 1)
-    if ":" not in userinfo:
-        return database_url
-    return urlunsplit(parts._replace(netloc=f"{userinfo.split(':', 1)[0]}:***@{host}"))
+    """The URL without its password, for messages: the one after `user:` and the one given as
+    `?password=`. A password with an unencoded `/ ? #` does not parse as one (urllib ends the
+    host there), so then everything from `user:` to the last `@` is hidden."""
+    found = USERINFO.match(database_url)
+    if found is not None:
+        rest = database_url[found.end() :]
+        first = rest.find("@")
+        if first != -1:
+            clean = not any(c in rest[:first] for c in "/?#")
+            rest = rest[first + 1 :] if clean else rest[rest.rfind("@") + 1 :]
+            database_url = f"{found.group()}***@{rest}"
+    return PASSWORD_PARAMETER.sub(r"\1***", database_url)
 
 
 def origin(database_url: str) -> str:

@@ -55,8 +55,10 @@ def test_the_server_logs_one_json_line_per_request_with_its_id(world_url, tmp_pa
         ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10)
     finally:
         lines = _stop(process)
-    assert response.headers["x-request-id"] == "proc-1" and ready.status_code == 200
-    [line] = [line for line in lines if line.get("request_id") == "proc-1"]
+    made = response.headers["x-request-id"]
+    assert response.headers["x-client-request-id"] == "proc-1" and ready.status_code == 200
+    [line] = [line for line in lines if line.get("request_id") == made]
+    assert line["client_request_id"] == "proc-1"
     assert (line["logger"], line["operation"], line["outcome"], line["status"]) == (
         "surveil.request",
         "Ping",
