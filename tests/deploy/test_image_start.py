@@ -39,10 +39,10 @@ CHUNKS = 30  # sent 0.1 s apart: the upload takes about 3 seconds
 def fresh_postgres():
     skip_without_postgres()
     name = f"surveil_test_image_{os.getpid()}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a backend may still be closing
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     yield with_database(POSTGRES_URL, name)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a backend may still be closing
 
 
 def _graphql(base_url: str, token: str, query: str, variables: dict | None = None) -> dict:

@@ -54,10 +54,10 @@ def _check(results: list[tuple[int, str, str]]) -> None:
 def fresh_postgres():
     skip_without_postgres()
     name = f"surveil_test_migrate_race_{os.getpid()}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a backend may still be closing
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     yield with_database(POSTGRES_URL, name)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))  # a backend may still be closing
 
 
 async def _postgres_state(url: str) -> tuple[set[str], int, int, int]:
