@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import os
 
 import pytest
 from tortoise import Tortoise, connections
@@ -14,8 +13,8 @@ from tortoise.exceptions import IntegrityError
 
 from store.config import tortoise_config
 from store.migrate import apply_migrations
-from tests.databases import POSTGRES_URL, _admin, reset_orm_caches, skip_without_postgres, with_database
-from tests.store.migrations_support import _migrate_to
+from tests.databases import reset_orm_caches
+from tests.store.migrations_support import _migrate_to, empty_database
 
 BEFORE = "models.0036_purchase_secrecy"  # in the merged chain: the migration 0037 follows
 MIGRATION = importlib.import_module("store.migrations.0037_notice_routes_per_unit")
@@ -27,19 +26,7 @@ POLICY = (
 
 @pytest.fixture
 def empty_url(backend, tmp_path):
-    reset_orm_caches()
-    if backend == "sqlite":
-        yield f"sqlite://{tmp_path / 'old.sqlite3'}"
-        return
-    skip_without_postgres()
-    name = f"surveil_test_routes_{os.getpid()}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield with_database(POSTGRES_URL, name)
-    finally:
-        reset_orm_caches()
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    yield from empty_database(backend, tmp_path, "routes")
 
 
 async def _before(url: str) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ of a database made before it as the code numbers new ones."""
 from __future__ import annotations
 
 import asyncio
-import os
 
 import pytest
 from tortoise import Tortoise, connections
@@ -17,8 +16,8 @@ from store.config import tortoise_config
 from store.migrate import apply_migrations
 from store.models import Factory
 from store.task_numbers import take
-from tests.databases import POSTGRES_URL, _admin, reset_orm_caches, skip_without_postgres, with_database
-from tests.store.migrations_support import _migrate_to
+from tests.databases import reset_orm_caches
+from tests.store.migrations_support import _migrate_to, empty_database
 
 BEFORE = "models.0023_registry_admin"  # the migration 0024_task_numbers follows
 INSERT_TASK = (
@@ -98,19 +97,7 @@ async def test_a_task_without_a_number_or_with_a_taken_one_is_refused(db):
 @pytest.fixture
 def empty_url(backend, tmp_path):
     """A database that does not exist yet (the migrations create it)."""
-    reset_orm_caches()
-    if backend == "sqlite":
-        yield f"sqlite://{tmp_path / 'old.sqlite3'}"
-        return
-    skip_without_postgres()
-    name = f"surveil_test_numbers_{os.getpid()}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield with_database(POSTGRES_URL, name)
-    finally:
-        reset_orm_caches()
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+    yield from empty_database(backend, tmp_path, "numbers")
 
 
 UNIT = (
