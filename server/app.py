@@ -31,6 +31,7 @@ from services.certificate_expiry import expiry_sweeps
 from services.clock import use_time_zone
 from services.context import ServiceConfig
 from services.policy_sync import PolicySync
+from store import bus as process_bus
 from store.config import tortoise_config
 
 log = logging.getLogger("surveil")
@@ -75,12 +76,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = Metrics()
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)
 
+    bus = process_bus.connect(settings.redis_url, settings.redis_namespace)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
-        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            await sync.refresh(force=True)
-            async with expiry_sweeps():  # at start-up, then hourly
-                yield
+        process_bus.install(bus)
+        await bus.start()  # Redis may be away: the process starts anyway and joins it later
+        try:
+            async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+                await sync.refresh(force=True)
+                async with expiry_sweeps():  # at start-up, then hourly
+                    yield
+        finally:
+            await bus.close()
 
     app = Starlette(
         routes=[
@@ -112,4 +120,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.policy_sync = sync
     app.state.metrics = metrics
+    app.state.bus = bus
     return app

@@ -16,7 +16,7 @@ def shown_value(name: str, value: object) -> str:
     """A setting as printed: secrets masked, a database URL without its password, lists joined."""
     if name in SECRETS:
         return "****" if value else "(empty)"
-    if name == "database_url":
+    if name in ("database_url", "redis_url") and value:
         return shown(str(value))
     if isinstance(value, tuple):
         return ",".join(value) or "(none)"

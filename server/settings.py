@@ -77,6 +77,20 @@ class Settings:
     notice_max_attempts: int = 8  # then the delivery is dead (deadNotices)
     worker_poll_seconds: float = 5  # between the worker's passes
     worker_periodic_seconds: float = 300  # between runs of the periodic jobs (reminders)
+    # Several processes (issue G, store/bus.py): Redis carries policy changes, subscription events
+    # and the shared rate-limit budgets; without REDIS_URL the service is one process.
+    redis_url: str | None = None
+    redis_namespace: str = "surveil"  # prefix of every key and channel: deployments may share a Redis
+    workers: int = 1  # API processes `surveil serve` starts (--workers wins)
+    # Budgets in query-cost points a minute (server/query_limits.py's estimate) per kind of user; 0: none.
+    budget_staff: int = 120_000
+    budget_agency: int = 30_000
+    budget_enterprise: int = 20_000
+    budget_buyer: int = 20_000
+    # GraphQL subscriptions over graphql-transport-ws (GET /graphql as a websocket).
+    max_subscriptions_per_connection: int = 10
+    max_subscriptions_per_user: int = 20
+    subscription_idle_seconds: float = 300  # a connection with no subscription this long is closed
     extra: dict = field(default_factory=dict)
 
     @property
@@ -137,6 +151,16 @@ ENV_NAMES = {
     "notice_max_attempts": "SURVEIL_NOTICE_MAX_ATTEMPTS",
     "worker_poll_seconds": "SURVEIL_WORKER_POLL_SECONDS",
     "worker_periodic_seconds": "SURVEIL_WORKER_PERIODIC_SECONDS",
+    "redis_url": "REDIS_URL",
+    "redis_namespace": "SURVEIL_REDIS_NAMESPACE",
+    "workers": "SURVEIL_WORKERS",
+    "budget_staff": "SURVEIL_BUDGET_STAFF",
+    "budget_agency": "SURVEIL_BUDGET_AGENCY",
+    "budget_enterprise": "SURVEIL_BUDGET_ENTERPRISE",
+    "budget_buyer": "SURVEIL_BUDGET_BUYER",
+    "max_subscriptions_per_connection": "SURVEIL_MAX_SUBSCRIPTIONS_PER_CONNECTION",
+    "max_subscriptions_per_user": "SURVEIL_MAX_SUBSCRIPTIONS_PER_USER",
+    "subscription_idle_seconds": "SURVEIL_SUBSCRIPTION_IDLE_SECONDS",
 }
 # Production's own defaults, where it differs from development (a variable set still wins).
 PRODUCTION_DEFAULTS = {

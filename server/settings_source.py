@@ -61,6 +61,12 @@ def _base_url(value: Any) -> Any:
     return (value.strip().rstrip("/") or None) if isinstance(value, str) else value
 
 
+def _redis_url(value: str | None) -> str | None:
+    if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("give a redis://, rediss:// or unix:// URL, e.g. redis://127.0.0.1:6379/0")
+    return value
+
+
 Listed = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_listed)]
 OVERRIDES: dict[str, Any] = {
     "env": Literal[ENVIRONMENTS],
@@ -70,7 +76,9 @@ OVERRIDES: dict[str, Any] = {
     "log_level": Annotated[str, AfterValidator(_log_level)],
     "public_base_url": Annotated[str | None, BeforeValidator(_base_url)],
     "smtp_port": Annotated[int, Field(ge=1, le=65535)],
+    "redis_url": Annotated[str | None, AfterValidator(_redis_url)],
 }
+ZERO_MEANS_NONE = frozenset({"budget_staff", "budget_agency", "budget_enterprise", "budget_buyer"})
 
 
 class _FromEnvironment(BaseSettings):
@@ -80,7 +88,8 @@ class _FromEnvironment(BaseSettings):
 
 def _field(field: dataclasses.Field, hint: Any) -> tuple[Any, Any]:
     # Durations and rates are finite: `inf` would mean a send that never times out.
-    bounds = {"ge": 1} if hint is int else {"gt": 0, "allow_inf_nan": False} if hint is float else {}
+    least = 0 if field.name in ZERO_MEANS_NONE else 1
+    bounds = {"ge": least} if hint is int else {"gt": 0, "allow_inf_nan": False} if hint is float else {}
     return OVERRIDES.get(field.name, hint), Field(field.default, validation_alias=ENV_NAMES[field.name], **bounds)
 
 
