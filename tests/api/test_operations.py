@@ -59,6 +59,31 @@ async def test_a_database_behind_on_migrations_is_not_ready(http, settings):
     assert settings.database_url not in response.text and "Traceback" not in response.text
 
 
+def ready_of(app):
+    return next(route.endpoint.__self__ for route in app.routes if getattr(route, "path", None) == "/ready")
+
+
+async def test_a_flood_of_ready_calls_costs_one_check(app, http):
+    """Anyone may call /ready: a burst shares one check, and answers are reused for a moment."""
+    import asyncio
+
+    ready = ready_of(app)
+    answers = await asyncio.gather(*(http.get("/ready") for _ in range(40)))
+    assert {a.status_code for a in answers} == {200} and ready.runs == 1
+    assert (await http.get("/ready")).status_code == 200 and ready.runs == 1
+
+
+async def test_ready_checks_again_once_its_answer_is_stale(app, http, monkeypatch):
+    import server.health
+
+    monkeypatch.setattr(server.health, "FRESH_SECONDS", 0.0)
+    ready = ready_of(app)
+    assert (await http.get("/ready")).status_code == 200
+    latest = max(known_migrations())
+    await get_connection("default").execute_script(f"DELETE FROM tortoise_migrations WHERE name = '{latest}'")
+    assert (await http.get("/ready")).status_code == 503 and ready.runs == 2
+
+
 async def test_an_unwritable_document_store_is_not_ready(settings, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")  # a file where the folder should be: unwritable even for root
