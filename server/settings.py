@@ -18,6 +18,9 @@ DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 class Settings:
     env: str = "development"
     database_url: str = "sqlite://data/surveil.sqlite3"
+    # The PostgreSQL password apart from the URL, any characters (compose passes POSTGRES_PASSWORD):
+    # percent-encoded into DATABASE_URL when the settings are read.
+    database_password: str | None = None
     jwt_secret: str = DEV_SECRET
     jwt_algorithm: str = "HS256"
     jwt_public_key_file: str | None = None
@@ -103,6 +106,7 @@ class Settings:
 ENV_NAMES = {
     "env": "SURVEIL_ENV",
     "database_url": "DATABASE_URL",
+    "database_password": "DATABASE_PASSWORD",
     "jwt_secret": "JWT_SECRET",
     "jwt_algorithm": "JWT_ALGORITHM",
     "jwt_public_key_file": "JWT_PUBLIC_KEY_FILE",

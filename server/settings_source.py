@@ -11,7 +11,7 @@ import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from dotenv import dotenv_values
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, create_model
@@ -23,7 +23,7 @@ from server.settings import ENV_NAMES, PRODUCTION_DEFAULTS, Settings
 ENV_FILE_VARIABLE = "SURVEIL_ENV_FILE"  # where the .env file is; `.env` in the current folder if there is one
 DEFAULT_ENV_FILE = ".env"
 ENVIRONMENTS = ("development", "test", "production")
-SECRETS = frozenset({"jwt_secret", "smtp_password", "metrics_token"})
+SECRETS = frozenset({"jwt_secret", "smtp_password", "metrics_token", "database_password"})
 KEEP_EMPTY = frozenset({"database_url"})  # set empty is refused by every command, not taken as the default
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -159,5 +159,19 @@ def read_settings() -> Loaded:
             sources[name] = "production default"
         else:
             sources[name] = "default"
+    if values["database_password"]:
+        values["database_url"] = with_password(values["database_url"], values["database_password"])
     logging.getLogger("surveil").debug("settings read; .env file: %s", env_file or "none")
     return Loaded(Settings(**values), sources, env_file)
+
+
+def with_password(database_url: str, password: str) -> str:
+    """DATABASE_URL with DATABASE_PASSWORD as its password, percent-encoded whatever it holds."""
+    parts = urlsplit(database_url)
+    if parts.scheme not in ("postgres", "postgresql", "asyncpg") or not parts.hostname:
+        raise SettingsError(["DATABASE_PASSWORD: give DATABASE_URL as postgres://USER@HOST:PORT/DATABASE to use it"])
+    if parts.password is not None:
+        raise SettingsError(["DATABASE_PASSWORD: DATABASE_URL has a password already; give it in one place"])
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))

@@ -144,3 +144,11 @@ def test_env_example_has_no_secret_values_and_env_is_ignored():
             assert value == "", f"{key} has a value in .env.example"
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in (ROOT / ".dockerignore").read_text().splitlines()
+
+
+def test_the_database_password_is_passed_apart_from_the_url(services):
+    """Any characters in POSTGRES_PASSWORD: the service percent-encodes it (DATABASE_PASSWORD)."""
+    for name in ("migrate", "api", "worker"):
+        environment = services[name]["environment"]
+        assert "POSTGRES_PASSWORD" not in environment["DATABASE_URL"]
+        assert "POSTGRES_PASSWORD" in environment["DATABASE_PASSWORD"]

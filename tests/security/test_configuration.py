@@ -134,3 +134,40 @@ def test_production_defaults_apply_unless_a_variable_says_otherwise(monkeypatch,
     assert (loaded.settings.jwt_algorithm, loaded.settings.jwt_secret) == ("RS256", "")
     monkeypatch.setenv("SURVEIL_ENV", "test")
     assert read_settings().settings.jwt_secret == DEV_SECRET
+
+
+ODD_PASSWORD = "p@ss/w:rd#?%20&[x] 密码"
+
+
+def test_a_database_password_of_any_characters_reaches_the_driver_intact(monkeypatch, tmp_path):
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", "postgres://surveil@db:5432/surveil")
+    monkeypatch.setenv("DATABASE_PASSWORD", ODD_PASSWORD)
+    settings = load_settings()
+    credentials = expand_db_url(settings.database_url)["credentials"]
+    assert credentials["password"] == ODD_PASSWORD
+    assert (credentials["user"], credentials["host"], credentials["port"], credentials["database"]) == (
+        "surveil", "db", 5432, "surveil"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://data/x.sqlite3", "postgres://surveil:Zq9inurl@db:5432/surveil"], ids=["sqlite", "two-passwords"]
+)
+def test_a_database_password_needs_a_postgres_url_without_one(monkeypatch, tmp_path, url):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATABASE_PASSWORD", "secret-value")
+    with pytest.raises(RuntimeError, match=r"^DATABASE_PASSWORD: ") as refused:
+        load_settings()
+    assert "secret-value" not in str(refused.value) and "Zq9inurl" not in str(refused.value)
+
+
+def test_config_check_masks_the_database_password(tmp_path):
+    done = surveil(
+        ["config", "check"], tmp_path, DATABASE_URL="postgres://surveil@db:5432/surveil", DATABASE_PASSWORD=ODD_PASSWORD
+    )
+    assert "p@ss" not in done.stdout + done.stderr and "%20" not in done.stdout + done.stderr
+    assert "****" in setting_line(done.stdout, "DATABASE_PASSWORD")
