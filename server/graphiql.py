@@ -46,5 +46,15 @@ def page(endpoint: str) -> HTMLResponse:
     return HTMLResponse(PAGE.format(prefix=PREFIX, endpoint=endpoint), headers=HEADERS)
 
 
+class _PackageFiles(StaticFiles):
+    """The page's scripts and styles with the page's headers: never sniffed as another type, and
+    a file opened on its own runs nothing and frames nothing."""
+
+    def file_response(self, *args, **kwargs):
+        response = super().file_response(*args, **kwargs)
+        response.headers.update(HEADERS)
+        return response
+
+
 def graphiql_routes(enabled: bool) -> list[Mount]:
-    return [Mount(PREFIX, StaticFiles(directory=STATIC), name="graphiql")] if enabled else []
+    return [Mount(PREFIX, _PackageFiles(directory=STATIC), name="graphiql")] if enabled else []
