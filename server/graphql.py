@@ -32,6 +32,7 @@ from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
 from schema.conventions import describe_conventions
+from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
 from server.query_limits import DocumentLimits
@@ -104,6 +105,7 @@ class SurveilSchema(strawberry.Schema):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         describe_conventions(self._schema)  # list arguments, mutation inputs, userErrors, version
+        describe_notice_kinds(self._schema)
 
     def process_errors(self, errors, execution_context=None) -> None:
         log_errors(errors, execution_context)

@@ -61,3 +61,15 @@ def test_the_check_finds_each_kind_of_gap():
         "input field FactoryFilter.province",
         "enum value Level.B",
     ]
+
+
+def test_each_notice_kind_is_described_by_its_title_in_both_languages():
+    """A client lists notice kinds (preferences, routes) by these words, not by stored codes."""
+    from domain.notices import NoticeKind
+
+    kinds = build_schema(SCHEMA_PATH.read_text(encoding="utf-8")).type_map["NoticeKind"]
+    for name, value in kinds.values.items():
+        text = value.description
+        assert f"(code `{NoticeKind[name].value}`)" in text, (name, text)
+        assert any("\u4e00" <= c <= "\u9fff" for c in text) and any(c.isascii() and c.isalpha() for c in text), text
+        assert "{" not in text, text  # the title's placeholders are left out
