@@ -1,7 +1,9 @@
 """Schema governance: the released contract (`schema/released.graphql`) against today's schema.
 
 Breaking changes (graphql-core's `find_breaking_changes`) fail the contract test unless
-`schema/approved_breaks.toml` lists each one with a reason; dangerous changes are warnings.
+`schema/approved_breaks.toml` lists each one with a reason; so does a changed argument default
+(graphql-core calls it dangerous: a client that leaves the argument out silently gets another
+answer). The other dangerous changes (an enum value or optional argument added) are warnings.
 `surveil schema release` moves the baseline on purpose and empties the approvals."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphql import build_schema, find_breaking_changes, find_dangerous_changes
+from graphql import DangerousChangeType, build_schema, find_breaking_changes, find_dangerous_changes
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 RELEASED_PATH = SCHEMA_DIR / "released.graphql"
@@ -52,7 +54,9 @@ def compare(released_sdl: str, current_sdl: str, approvals_text: str = "") -> Co
     approvals = load_approvals(approvals_text)
     result = Comparison()
     seen = set()
-    for change in find_breaking_changes(old, new):
+    dangerous = find_dangerous_changes(old, new)
+    treated_as_breaking = [c for c in dangerous if c.type == DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE]
+    for change in [*find_breaking_changes(old, new), *treated_as_breaking]:
         text = f"{change.type.name}: {change.description}"
         matched = change.description if change.description in approvals else text if text in approvals else None
         if matched:
@@ -61,7 +65,7 @@ def compare(released_sdl: str, current_sdl: str, approvals_text: str = "") -> Co
         else:
             result.unapproved.append(text)
     result.stale = sorted(set(approvals) - seen)
-    result.dangerous = [f"{c.type.name}: {c.description}" for c in find_dangerous_changes(old, new)]
+    result.dangerous = [f"{c.type.name}: {c.description}" for c in dangerous if c not in treated_as_breaking]
     return result
 
 

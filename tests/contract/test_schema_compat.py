@@ -77,6 +77,18 @@ def test_a_nullable_argument_added_is_only_dangerous():
     assert result.unapproved == []
 
 
+def test_a_changed_argument_default_needs_an_approval_like_a_break():
+    """A client that leaves the argument out would silently get another answer."""
+    before = SMALL.replace("factory: Factory", "factory(first: Int = 10): Factory")
+    after = SMALL.replace("factory: Factory", "factory(first: Int = 50): Factory")
+    result = compare(before, after)
+    assert result.unapproved == [
+        "ARG_DEFAULT_VALUE_CHANGE: Query.factory(first:) has changed defaultValue from 10 to 50."
+    ]
+    approval = '[[break]]\nchange = "Query.factory(first:) has changed defaultValue from 10 to 50."\nreason = "told"\n'
+    assert compare(before, after, approval).unapproved == [] and result.dangerous == []
+
+
 def test_release_moves_the_baseline_and_empties_the_approvals(tmp_path):
     from server.schema_release import release
 
