@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from domain.audit_events import AuditAction as DomainAuditAction
+from schema.audit_action_descriptions import DESCRIPTIONS
 from schema.enums import _mirror
 from schema.relay import Node, to_global_id
 
@@ -15,7 +16,7 @@ AuditAction = _mirror(
     DomainAuditAction,
     "AuditAction",
     "审计事件 What an audit record says happened; each value is stored (and exported) as the dotted name shown.",
-    {m.name: f"Recorded as `{m.value}`" for m in DomainAuditAction},
+    {m.name: f"{DESCRIPTIONS[m.name]} (recorded as `{m.value}`)" for m in DomainAuditAction},
 )
 
 # Audit records name the stored object ("SurveillanceTask", "User"); GraphQL names its type ("Task", "Person").

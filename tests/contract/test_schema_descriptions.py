@@ -73,3 +73,13 @@ def test_each_notice_kind_is_described_by_its_title_in_both_languages():
         assert f"(code `{NoticeKind[name].value}`)" in text, (name, text)
         assert any("\u4e00" <= c <= "\u9fff" for c in text) and any(c.isascii() and c.isalpha() for c in text), text
         assert "{" not in text, text  # the title's placeholders are left out
+
+
+def test_each_audit_action_says_what_happened_beside_its_stored_name():
+    from domain.audit_events import AuditAction
+
+    actions = build_schema(SCHEMA_PATH.read_text(encoding="utf-8")).type_map["AuditAction"]
+    assert set(actions.values) == {a.name for a in AuditAction}
+    for name, value in actions.values.items():
+        assert value.description.endswith(f"(recorded as `{AuditAction[name].value}`)"), value.description
+        assert any("\u4e00" <= c <= "\u9fff" for c in value.description), value.description
