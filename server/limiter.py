@@ -35,6 +35,22 @@ log = logging.getLogger("surveil.limits")
 TIMEOUT_SECONDS = 0.25  # one Redis call (connect or read); loopback answers in well under 1 ms
 RETRY_SECONDS = 1.0  # after a failure, Redis is left alone this long (requests go through)
 WARN_EVERY_SECONDS = 60.0  # while Redis stays away, a reminder this often, not one per request
+MAX_KEYS = 100_000  # counters kept in memory without Redis (two per busy client at most)
+
+
+class BoundedMemoryStorage(MemoryStorage):
+    """limits' MemoryStorage holding at most MAX_KEYS counters: past that, the oldest counters
+    (the first made, hence the first to expire) are dropped, and their budgets start afresh. A
+    burst from many addresses then costs memory bounded by this, not by the number of addresses."""
+
+    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        value = await super().incr(key, expiry, amount)
+        while len(self.expirations) > MAX_KEYS:
+            oldest = next(iter(self.expirations))
+            self.expirations.pop(oldest, None)
+            self.storage.pop(oldest, None)
+            self.locks.pop(oldest, None)
+        return value
 
 
 @dataclass(frozen=True)
@@ -81,7 +97,7 @@ class SharedLimiter:
                 socket_timeout=TIMEOUT_SECONDS, socket_connect_timeout=TIMEOUT_SECONDS, retry=Retry(NoBackoff(), 0),
             )  # fmt: skip
         else:
-            self.storage = MemoryStorage()
+            self.storage = BoundedMemoryStorage()
         self.shared = bool(redis_url)
         self.limiter = SlidingWindowCounterRateLimiter(self.storage)
         self.on_unavailable = on_unavailable

@@ -4,8 +4,12 @@ answer's extensions. README, "Budgets (fair use)"."""
 
 from __future__ import annotations
 
+import math
+import random
+
 import pytest
 
+from server.limiter import retry_seconds
 from store.models import OrgUnit, User
 from tests.api.budget_support import COST, QUERY, SMALL, graphql_client, running, small_budgets, spend_until_refused
 
@@ -101,3 +105,28 @@ async def test_without_a_budget_for_the_kind_nobody_of_that_kind_is_limited(sqli
         for _ in range(5):
             body = (await api.post(QUERY, as_user="buyer.east")).json()
             assert "errors" not in body and body["extensions"] == {"cost": COST, "budget": None}
+
+
+def test_retry_after_is_when_the_cost_first_fits_again():
+    """The wait a refusal names, against the sliding window counter's own rule (floor of the
+    fading previous count, plus the current count, plus the cost, within the limit), for many
+    states: the cost fits right after the wait and not a moment before it."""
+    window, rng = 60.0, random.Random(16)
+
+    def fits(limit, cost, previous, current, until_shift, t):
+        if t < until_shift:
+            weighted = previous * (until_shift - t) / window + current
+        else:
+            weighted = current * max(0.0, window - (t - until_shift)) / window
+        return math.floor(weighted) + cost <= limit
+
+    for _ in range(2000):
+        limit = rng.randint(1, 500)
+        cost = rng.randint(1, limit)
+        previous, current = rng.randint(0, limit), rng.randint(0, limit)
+        until_shift = rng.uniform(0.001, window)
+        wait = retry_seconds(limit, cost, window, previous, until_shift if previous else 0.0, current,
+                             window + until_shift if current else 0.0)  # fmt: skip
+        state = (limit, cost, previous, current, until_shift, wait)
+        assert fits(limit, cost, previous, current, until_shift, wait + 1e-6), state
+        assert wait < 1e-3 or not fits(limit, cost, previous, current, until_shift, wait - 1e-3), state
