@@ -16,8 +16,8 @@ A signed-in request spends its document's estimated cost (server/query_limits.py
 by DocumentLimits) before it runs; over a budget it is refused with RATE_LIMITED and
 `extensions.retryAfter` (HTTP 429 and Retry-After). Every answer carries `extensions.cost` and,
 when a budget was counted, `extensions.budget` {limit, remaining, resetSeconds}. Anonymous
-requests (`{ __typename }` only, 4 KB at most) are not charged: they cost nothing to serve, and
-a look-up in Redis would cost more than the answer."""
+requests (`{ __typename }` only, 4 KB at most) are not charged and their answers carry no
+extensions: they cost nothing to serve, and a look-up in Redis would cost more than the answer."""
 
 from __future__ import annotations
 
@@ -102,9 +102,10 @@ class ChargeBudget(SchemaExtension):
 
     async def on_validate(self) -> AsyncIterator[None]:
         ctx = self.execution_context
-        self.cost = getattr(ctx, "query_cost", None)
         context = ctx.context
         session = getattr(context, "session", None)
+        # Anonymous requests are charged nothing and told nothing: their answer stays as it was.
+        self.cost = getattr(ctx, "query_cost", None) if session is not None else None
         request = getattr(context, "request", None)
         budgets = _budgets_of(request)
         if self.cost is not None and session is not None and budgets is not None and not ctx.pre_execution_errors:
