@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 
 from domain.enums import Role, UnitKind
@@ -117,7 +118,7 @@ class ChargeBudget(SchemaExtension):
                     refusal(refused, {"code": "RATE_LIMITED", "retryAfter": wait}, limit=self.spent.limit, seconds=wait)
                 ]
                 response = getattr(getattr(request, "state", None), "graphql_response", None)
-                if response is not None:
+                if isinstance(response, Response):  # HTTP (a websocket's refusal travels in its message)
                     response.status_code = 429
                     response.headers["Retry-After"] = str(wait)
         yield
