@@ -24,13 +24,14 @@ async def limited(sqlite_worlds):
 
 
 async def test_each_kind_of_user_has_the_budget_of_its_kind(limited):
-    """100 points for staff, 40 for an agency's people, 25 for an enterprise's, 12 for a market
-    buyer: as many 11-point requests as fit, then a refusal."""
+    """100 points for staff, 40 for an agency's or a lab's people, 25 for an enterprise's, 12 for
+    a market buyer: as many 11-point requests as fit, then a refusal."""
     got = {login: (await spend_until_refused(limited, login))[0]
-           for login in ("hq.planner", "agency.de.inspector", "ent.E001", "buyer.east")}  # fmt: skip
+           for login in ("hq.planner", "agency.de.inspector", "lab.east1", "ent.E001", "buyer.east")}  # fmt: skip
     assert got == {
         "hq.planner": SMALL["budget_staff"] // COST,
         "agency.de.inspector": SMALL["budget_agency"] // COST,
+        "lab.east1": SMALL["budget_agency"] // COST,  # a lab: an outside organisation like an agency
         "ent.E001": SMALL["budget_enterprise"] // COST,
         "buyer.east": SMALL["budget_buyer"] // COST,
     }

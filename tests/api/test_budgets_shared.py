@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 
 import httpx
@@ -107,3 +108,23 @@ async def test_with_redis_down_requests_go_through_and_limits_return_with_it(sql
         assert "errors" not in body and body["extensions"]["budget"]["remaining"] in (0, 1)
         refused = await api.post(QUERY, as_user="buyer.east")
         assert refused.status_code == 429
+
+
+async def test_a_redis_that_hangs_does_not_hold_requests(sqlite_worlds, private_redis):
+    """A Redis that accepts connections but never answers (stopped with SIGSTOP): each call gives up
+    after its short timeout and the request goes through; once Redis answers, limits apply."""
+    settings = small_budgets(sqlite_worlds.fresh(), redis_url=private_redis.url, redis_namespace=unique_namespace())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        assert (await api.post(QUERY, as_user="buyer.east")).json()["extensions"]["budget"]["remaining"] in (0, 1)
+        private_redis.process.send_signal(signal.SIGSTOP)
+        try:
+            for _ in range(3):
+                body = (await api.post(QUERY, as_user="buyer.east")).json()
+                assert "errors" not in body and body["extensions"]["budget"] is None
+        finally:
+            private_redis.process.send_signal(signal.SIGCONT)
+        deadline = time.monotonic() + 15
+        while (response := await api.post(QUERY, as_user="buyer.east")).status_code != 429:
+            assert time.monotonic() < deadline, "the limits never applied again"
+            await asyncio.sleep(0.1)  # the limiter leaves Redis alone for a second after a failure
+        assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
