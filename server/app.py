@@ -15,12 +15,14 @@ from domain.purchases import MAX_PHOTOS
 from policies.authorizer import Authorizer
 from server.auth import TokenVerifier
 from server.authn import Authenticator
+from server.budgets import Budgets
 from server.downloads import bundle_route, download_route, generated_form_route, import_report_route
 from server.graphiql import graphiql_routes
 from server.graphql import build_schema
 from server.graphql_view import SurveilGraphQL
 from server.health import health, ready_route
 from server.http_limits import MAX_JSON_BYTES, MULTIPART_OVERHEAD, BodyLimit
+from server.limiter import SharedLimiter
 from server.metrics import Metrics, metrics_route
 from server.observe import Observability
 from server.public_status import public_routes
@@ -77,6 +79,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql_app = SurveilGraphQL(build_schema(settings), settings, authenticator)
 
     bus = process_bus.connect(settings.redis_url, settings.redis_namespace)
+    # Fair use (server/budgets.py) and the public pages' limit share one limiter (Redis or memory).
+    limiter = SharedLimiter(
+        settings.redis_url,
+        settings.redis_namespace,
+        lambda scope: metrics.limits_unavailable.labels("public" if scope == "public" else "graphql").inc(),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -89,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     yield
         finally:
             await bus.close()
+            await limiter.close()
 
     app = Starlette(
         routes=[
@@ -100,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
             Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),
             Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
-            *public_routes(settings, PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies)),
+            *public_routes(settings, PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies, limiter)),
             *graphiql_routes(settings.graphiql),
         ],
         lifespan=lifespan,
@@ -121,4 +130,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.policy_sync = sync
     app.state.metrics = metrics
     app.state.bus = bus
+    app.state.budgets = Budgets(settings, limiter)
     return app

@@ -49,7 +49,9 @@ class Authenticator:
         if info is not None:
             info.login = user.login
         request_id = info.request_id if info is not None else uuid.uuid4().hex
-        actor = Actor(user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id)
+        actor = Actor(
+            user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id, unit_kind=user.unit.kind
+        )
         language = choose_language(user.language, accept_language_of(request.headers))
         return Session.for_actor(actor, self.sync.authorizer, self.config, language)
 

@@ -32,6 +32,7 @@ from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
 from schema.conventions import describe_conventions
+from server.budgets import ChargeBudget
 from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
@@ -148,7 +149,8 @@ def _schema(
         extensions.append(DisableIntrospection)
     # Last of the checks, so that the validation rules the others add run in its worker thread.
     limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
-    extensions += [lambda: DocumentLimits(**limits), PublicErrors]
+    # The budget spends the cost DocumentLimits estimated, once the document is known to be valid.
+    extensions += [lambda: DocumentLimits(**limits), ChargeBudget, PublicErrors]
     return SurveilSchema(
         query=Query,
         mutation=Mutation,

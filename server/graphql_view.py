@@ -85,6 +85,7 @@ class SurveilGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response) -> GraphQLContext:
         session, auth_error = await self._signed_in(request)
+        request.state.graphql_response = response  # a refusal may set its status (server/budgets.py)
         return GraphQLContext(
             session=session,
             sync=self.authenticator.sync,

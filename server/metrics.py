@@ -45,6 +45,10 @@ class Metrics:
         self.pool = Gauge("surveil_db_pool_connections", "Database connections by kind", ["kind"], registry=r)
         self.outbox = Gauge("surveil_outbox_events_pending", "Outbox events not fanned out yet", registry=r)
         self.deliveries = Gauge("surveil_notice_deliveries", "Notice deliveries by status", ["status"], registry=r)
+        self.limits_unavailable = Counter(
+            "surveil_rate_limit_unavailable", "Requests let through unchecked: the limits' store was unavailable",
+            ["limiter"], registry=r,
+        )  # fmt: skip
         self._operations: set[str] = set()
 
     def operation_label(self, name: str, validated: bool) -> str:

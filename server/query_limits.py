@@ -214,7 +214,10 @@ class DocumentLimits(SchemaExtension):
 
     def check(self, schema, document, variables, operation_name, rules) -> list[GraphQLError]:
         shape = analyse(document, variables, operation_name, max_depth=self.max_depth)
-        return self.limit_errors(shape, operation_name) or validate_document(schema, document, rules)
+        errors = self.limit_errors(shape, operation_name) or validate_document(schema, document, rules)
+        # The one estimate of this document: the budget (server/budgets.py) spends it.
+        self.execution_context.query_cost = shape.cost
+        return errors
 
     def limit_errors(self, shape: Shape, operation_name: str | None) -> list[GraphQLError]:
         if shape.depth > self.max_depth:

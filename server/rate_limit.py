@@ -1,12 +1,8 @@
 """Per-client rate limit of the public pages (GET /public/...): PUBLIC_RATE_LIMIT requests
-(default 60 a minute) per client address, kept in this process's memory.
-
-The budget is a token bucket per client: it holds at most N requests and refills at N per
-period (60/minute: a burst of 60, then one a second). Each request costs O(1): one look-up in
-an OrderedDict of at most MAX_CLIENTS buckets, the least recently seen dropped when it is full
-(that client starts again with a full budget). Nothing sweeps over all clients, so a burst from
-many addresses leaves later requests as cheap as before. Issue G brings a limiter shared by
-every process (Redis); this one then stays for a single process without it.
+(default 60 a minute) per client address, counted by the same shared limiter as the GraphQL
+budgets (server/limiter.py: a sliding window counter in Redis when REDIS_URL is set, so every
+process counts against one budget per client; else in this process's memory). Redis down: the
+pages are served unchecked (fail open), logged and counted like the budgets.
 
 The client address is the socket peer. X-Forwarded-For is believed only from a peer listed in
 SURVEIL_TRUSTED_PROXIES (addresses or networks): then the client is the right-most address of
@@ -17,17 +13,14 @@ cannot step around the limit."""
 
 from __future__ import annotations
 
-import math
 import re
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 
 from starlette.requests import Request
 
-MAX_CLIENTS = 50_000  # buckets kept: a few hundred bytes each, some 15 MB at most
+from server.limiter import SharedLimiter
+
 MAX_FORWARDED_HOPS = 16  # X-Forwarded-For entries looked at, from the right
 MAX_FORWARDED_CHARS = 2048
 UNKNOWN = "unknown"  # the one budget of clients whose address cannot be told
@@ -55,36 +48,6 @@ def parse_networks(listed: str | tuple[str, ...]):
     return tuple(ip_network(item.strip(), strict=False) for item in items if item.strip())
 
 
-class TokenBuckets:
-    """A token bucket per key, in an OrderedDict capped at `max_keys` (least recently seen
-    dropped). Not shared between processes; no awaits inside, so safe on one event loop."""
-
-    def __init__(self, rate: Rate, max_keys: int = MAX_CLIENTS, clock: Callable[[], float] = time.monotonic):
-        self.capacity = float(rate.amount)
-        self.refill = rate.amount / rate.seconds  # tokens a second
-        self.max_keys = max_keys
-        self.clock = clock
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key → (tokens, when)
-
-    def hit(self, key: str) -> float | None:
-        """Takes one token: None when there was one, else the seconds until there is."""
-        now = self.clock()
-        tokens, then = self._buckets.pop(key, (self.capacity, now))
-        tokens = min(self.capacity, tokens + max(0.0, now - then) * self.refill)
-        wait = None
-        if tokens >= 1:
-            tokens -= 1
-        else:
-            wait = (1 - tokens) / self.refill
-        self._buckets[key] = (tokens, now)  # now the most recently seen
-        if len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
-        return wait
-
-    def __len__(self) -> int:
-        return len(self._buckets)
-
-
 def _address(text: str) -> IPv4Address | IPv6Address | None:
     try:
         address = ip_address(text.strip())
@@ -102,9 +65,10 @@ def _key(address: IPv4Address | IPv6Address) -> str:
 
 
 class PublicRateLimit:
-    def __init__(self, rate: str, trusted_proxies: tuple[str, ...] = (), max_clients: int = MAX_CLIENTS) -> None:
-        self.buckets = TokenBuckets(parse_rate(rate), max_clients)
+    def __init__(self, rate: str, trusted_proxies: tuple[str, ...], limiter: SharedLimiter) -> None:
+        self.rate = parse_rate(rate)
         self.trusted = parse_networks(trusted_proxies)
+        self.limiter = limiter
 
     def _is_trusted(self, address) -> bool:
         return any(address in network for network in self.trusted)
@@ -133,6 +97,6 @@ class PublicRateLimit:
 
     async def retry_after(self, request: Request) -> int | None:
         """Counts the request; None when it is within the budget, else the whole seconds until
-        the client may ask again (async: a shared store will need to await)."""
-        wait = self.buckets.hit(self.client(request))
-        return None if wait is None else max(1, math.ceil(wait))
+        the client may ask again."""
+        spent = await self.limiter.spend("public", self.rate.amount, self.rate.seconds, 1, self.client(request))
+        return None if spent.allowed else spent.retry_after

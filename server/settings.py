@@ -86,10 +86,12 @@ class Settings:
     redis_namespace: str = "surveil"  # prefix of every key and channel: deployments may share a Redis
     workers: int = 1  # API processes `surveil serve` starts (--workers wins)
     # Budgets in query-cost points a minute (server/query_limits.py's estimate) per kind of user; 0: none.
-    budget_staff: int = 120_000
-    budget_agency: int = 30_000
-    budget_enterprise: int = 20_000
-    budget_buyer: int = 20_000
+    # Off outside production unless set (the test suite and `make bench` run many queries as one
+    # user); production's defaults are in PRODUCTION_DEFAULTS (server/budgets.py, README).
+    budget_staff: int = 0
+    budget_agency: int = 0
+    budget_enterprise: int = 0
+    budget_buyer: int = 0
     # GraphQL subscriptions over graphql-transport-ws (GET /graphql as a websocket).
     max_subscriptions_per_connection: int = 10
     max_subscriptions_per_user: int = 20
@@ -173,6 +175,10 @@ PRODUCTION_DEFAULTS = {
     "introspection": False,
     "graphiql": False,
     "field_suggestions": False,
+    "budget_staff": 120_000,
+    "budget_agency": 30_000,
+    "budget_enterprise": 20_000,
+    "budget_buyer": 20_000,
 }
 
 

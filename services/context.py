@@ -23,6 +23,7 @@ class Actor:
     login: str
     unit_code: str
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    unit_kind: str = ""  # the unit's UnitKind (server/budgets.py tells kinds of users apart by it)
 
 
 SYSTEM_ACTOR = Actor(user_id=0, login="system", unit_code="hq")

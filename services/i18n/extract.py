@@ -51,6 +51,7 @@ PASSED_ON = {
     ("resolvers/context.py", "self.auth_error"),  # an AuthError's message, translated as its msgid
     ("resolvers/query.py", "str(exc)"),  # an InvalidId's constant message
     ("server/authn.py", "str(exc)"),  # the identity provider's refusal: English only
+    ("server/budgets.py", "refused"),  # one of its msg() refusals of a request over a budget
 }
 LANGUAGES_OF_ERRORS = ("zh", "en")
 

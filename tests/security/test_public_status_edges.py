@@ -15,7 +15,9 @@ import httpx
 import pytest
 from tortoise.transactions import in_transaction
 
-from server.rate_limit import Rate, TokenBuckets, parse_rate
+from server import limiter as limiter_module
+from server.limiter import SharedLimiter
+from server.rate_limit import Rate, parse_rate
 from server.settings import Settings
 from services.clock import today
 from store.models import Certificate, CertificateStatusChange
@@ -314,23 +316,30 @@ async def test_many_addresses_do_not_make_every_later_request_expensive(sqlite_w
     assert busy < max(4 * quiet, 0.25), (quiet, busy)
 
 
-def test_the_budget_refills_steadily_and_the_oldest_clients_are_forgotten_first():
-    """60/minute: a burst of 60, then one a second; 429's wait is the time to the next request. The
-    limiter keeps a bounded number of clients, forgetting the one seen longest ago (who then
-    starts afresh), never one that is busy now."""
-    now = [1000.0]
-    buckets = TokenBuckets(parse_rate("60/minute"), max_keys=3, clock=lambda: now[0])
-    assert [buckets.hit("a") for _ in range(60)] == [None] * 60
-    assert buckets.hit("a") == pytest.approx(1.0)
-    now[0] += 0.5
-    assert buckets.hit("a") == pytest.approx(0.5)
-    now[0] += 0.5
-    assert buckets.hit("a") is None and buckets.hit("a") == pytest.approx(1.0)
-    for key in ("b", "c", "a", "d"):  # "b" was seen longest ago when "d" arrives
-        buckets.hit(key)
-    assert len(buckets) == 3
-    assert buckets.hit("a") is not None  # still remembered: still over its budget
-    assert [buckets.hit("b") for _ in range(60)] == [None] * 60  # forgotten: a fresh budget
+async def test_the_budget_comes_back_steadily_and_429_says_when_a_request_fits_again():
+    """60/minute on the shared limiter (a sliding window counter): 60 at once, then a refusal
+    whose wait is the time until the used requests have faded enough for one more; the waits
+    never exceed the two windows a request's count takes to fade out entirely."""
+    limiter = SharedLimiter(None, "test")
+    spent = [await limiter.spend("public", 60, 60, 1, "a") for _ in range(61)]
+    assert all(s.allowed for s in spent[:60]) and [s.remaining for s in spent[:3]] == [59, 58, 57]
+    refused = spent[60]
+    assert not refused.allowed and 1 <= refused.retry_after <= 120
+    assert (await limiter.spend("public", 60, 60, 1, "b")).allowed  # another client, another budget
+    await limiter.close()
+
+
+async def test_without_redis_the_counters_kept_are_bounded(monkeypatch):
+    """Without Redis the counters live in the process: a flood from ever new addresses drops the
+    oldest (who start afresh) instead of growing without end."""
+    monkeypatch.setattr(limiter_module, "MAX_KEYS", 100)
+    limiter = SharedLimiter(None, "test")
+    for n in range(300):
+        await limiter.spend("public", 1, 60, 1, f"client-{n}")
+    assert len(limiter.storage.expirations) <= 100
+    assert (await limiter.spend("public", 1, 60, 1, "client-0")).allowed  # forgotten: a fresh budget
+    assert not (await limiter.spend("public", 1, 60, 1, "client-299")).allowed  # still remembered
+    await limiter.close()
 
 
 @pytest.mark.parametrize(
