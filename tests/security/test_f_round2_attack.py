@@ -1,0 +1,139 @@
+"""Attack on issue 15 (F), round 2: settings and commands an operator runs, /metrics labels,
+schema governance, the compose files. Each test pins a defect and fails until it is fixed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from server.schema_release import compare
+from tests.deploy.test_compose import load, resolved
+from tests.security.test_configuration import ROOT, setting_line, surveil
+
+SQLITE = {"DATABASE_URL": "sqlite://db.sqlite3"}
+
+
+@pytest.mark.parametrize("command", [["config", "check"], ["serve", "--port", "0"]])
+def test_a_refused_redis_url_never_prints_its_password(tmp_path, command):
+    """A REDIS_URL refused for its scheme is echoed whole, password included, to stderr (and the log)."""
+    result = surveil(command, tmp_path, **SQLITE, REDIS_URL="http://:redis-secret-77@cache:6379/0")
+    assert result.returncode != 0
+    assert "redis-secret-77" not in result.stdout + result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", [["config", "check"], ["serve", "--port", "0"]])
+def test_an_env_file_that_is_not_utf8_is_one_line_not_a_traceback(tmp_path, command):
+    """SURVEIL_ENV_FILE naming a Latin-1 (or binary) file dies with a UnicodeDecodeError traceback."""
+    (tmp_path / "legacy.env").write_bytes(b"SMTP_FROM=caf\xe9@example.org\n")
+    result = surveil(command, tmp_path, **SQLITE, SURVEIL_ENV_FILE="legacy.env")
+    assert "Traceback" not in result.stderr, result.stderr[-300:]
+    assert result.returncode in (1, 2) and "legacy.env" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["", "sqlite://:memory:", "mysql://u@db:3306/surveil", "postgres://u@db:notaport/x"])
+def test_config_check_refuses_a_database_url_every_command_refuses(tmp_path, url):
+    """`config check` says "settings valid" (exit 0) for a DATABASE_URL that serve/migrate refuse at once."""
+    result = surveil(["config", "check"], tmp_path, DATABASE_URL=url)
+    assert result.returncode == 1, setting_line(result.stdout, "DATABASE_URL")
+    assert "DATABASE_URL" in result.stderr
+
+
+REDIS_URLS = ["redis://cache:notaport/0", "redis://cache:99999/0", "redis://cache:6379/0?socket_timeout=abc"]
+
+
+@pytest.mark.parametrize("url", REDIS_URLS)
+def test_config_check_refuses_a_redis_url_the_server_cannot_use(tmp_path, url):
+    """`config check` says "settings valid" for a REDIS_URL that redis-py refuses when the app is built."""
+    result = surveil(["config", "check"], tmp_path, **SQLITE, REDIS_URL=url)
+    assert result.returncode == 1 and "REDIS_URL" in result.stderr, setting_line(result.stdout, "REDIS_URL")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_serve_with_a_malformed_redis_url_stops_in_one_line(tmp_path, world_url):
+    """`surveil serve` with REDIS_URL=redis://cache:notaport/0 dies with a ValueError traceback (exit 1)."""
+    result = surveil(["serve", "--port", "0"], tmp_path, DATABASE_URL=world_url, REDIS_URL=REDIS_URLS[0])
+    assert "Traceback" not in result.stderr, result.stderr[-300:]
+    assert result.returncode == 2 and "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_anonymous_valid_documents_cannot_take_the_operation_labels(app):
+    """Round 1 kept invalid documents out of the labels; a client without a token still fills all 200 slots
+    with valid `query JunkN { __typename }`, and every real operation after that counts as `other`."""
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 1))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        for i in range(200):
+            await http.post("/graphql", json={"query": f"query Junk{i} {{ __typename }}"})
+        await http.post("/graphql", json={"query": "query ListFactories { __typename }"})
+        text = (await http.get("/metrics")).text
+    assert 'operation="ListFactories"' in text
+
+
+def test_an_input_field_default_change_needs_an_approval():
+    """A changed argument default must be approved, but the same change on an input field (or its default
+    removed) is only a warning: a client leaving the field out silently gets another answer."""
+    released = 'type Query { count(filter: Filter): Int }\ninput Filter { days: Int = 30 kind: String = "all" }\n'
+    current = "type Query { count(filter: Filter): Int }\ninput Filter { days: Int = 3000 kind: String }\n"
+    result = compare(released, current)
+    assert len(result.unapproved) == 2, result
+
+
+def _mail_sink_environment() -> dict[str, str]:
+    """The mail service of compose.dev.yml as the container runs it: the image's ENV, its own environment."""
+    service = load("compose.dev.yml")["services"]["mail"]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), "SURVEIL_ENV": "production"}  # Dockerfile ENV
+    env.update({k: str(v) for k, v in (service.get("environment") or {}).items()})
+    assert "env_file" not in service  # else the test would have to read .env.example too
+    return env
+
+
+def test_the_demo_mail_sink_starts_as_compose_runs_it(tmp_path):
+    """compose.dev.yml's `mail` service runs `surveil mail-sink` with the image's SURVEIL_ENV=production and
+    no sign-in settings: it exits 2 on the production checks, restarts for ever, the demo worker's mail fails."""
+    ready = tmp_path / "listening"
+    command = [sys.executable, "-m", "server.cli", "mail-sink", "--port", "0", "--folder", str(tmp_path / "mail")]
+    proc = subprocess.Popen(
+        [*command, "--ready-file", str(ready)], cwd=tmp_path, env=_mail_sink_environment(), stderr=subprocess.PIPE
+    )
+    try:
+        for _ in range(100):  # until it listens or exits
+            try:
+                proc.wait(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                if ready.exists():
+                    break
+        assert proc.poll() is None, proc.stderr.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_demo_service_keeps_any_password_out_of_its_url():
+    """compose.dev.yml's `demo` puts POSTGRES_PASSWORD raw into DATABASE_URL (the API passes it apart since
+    a7beed9, and .env.example promises any characters): `p@ss/word` points the demo at another host."""
+    demo = load("compose.dev.yml")["services"]["demo"]
+    url = resolved(demo["environment"]["DATABASE_URL"], {"POSTGRES_PASSWORD": "p@ss/w?rd"})
+    assert urlsplit(url).hostname == "db", url
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_cors_preflight_is_observed(settings):
+    """CORS sits outside Observability: a preflight, allowed or refused, gets no X-Request-ID (issue 15: "echoed in
+    every response"), no log line and no metric, so an operator cannot see why a browser front end is refused."""
+    import dataclasses
+
+    from server.app import create_app
+
+    app = create_app(dataclasses.replace(settings, cors_origins=("https://app.example.org",)))
+    transport = httpx.ASGITransport(app=app)
+    headers = {"origin": "https://evil.example.org", "access-control-request-method": "POST"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        refused = await http.options("/graphql", headers=headers)
+    assert refused.status_code == 400
+    assert "x-request-id" in refused.headers, dict(refused.headers)
