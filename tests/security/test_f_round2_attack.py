@@ -137,3 +137,29 @@ async def test_a_cors_preflight_is_observed(settings):
         refused = await http.options("/graphql", headers=headers)
     assert refused.status_code == 400
     assert "x-request-id" in refused.headers, dict(refused.headers)
+
+
+@pytest.mark.parametrize("service", ["worker"])
+def test_services_without_http_do_not_inherit_the_api_healthcheck(service):
+    """The Dockerfile's HEALTHCHECK (GET 127.0.0.1:8000/ready) is inherited by every service of the image: the
+    worker, which listens on no port, is reported unhealthy for ever (and restarted by any autoheal/swarm)."""
+    assert "127.0.0.1:8000/ready" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    services = load("docker-compose.yml")["services"]
+    assert "healthcheck" in services[service], f"{service} keeps the API's healthcheck"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_non_ascii_metrics_token_can_be_sent(settings):
+    """A SURVEIL_METRICS_TOKEN with a non-ASCII character is compared as UTF-8 with a header Starlette
+    decodes as Latin-1: no scraper can ever match it, while `config check` calls the settings valid."""
+    import dataclasses
+
+    from server.app import create_app
+
+    token = "métriques-2026-jeton-secret"
+    app = create_app(dataclasses.replace(settings, metrics_token=token))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            scrape = await http.get("/metrics", headers={"authorization": f"Bearer {token}".encode()})
+    assert scrape.status_code == 200, scrape.text
