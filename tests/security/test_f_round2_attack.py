@@ -163,3 +163,28 @@ async def test_a_non_ascii_metrics_token_can_be_sent(settings):
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             scrape = await http.get("/metrics", headers={"authorization": f"Bearer {token}".encode()})
     assert scrape.status_code == 200, scrape.text
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_metrics_still_answer_while_the_database_is_away(app, world_url):
+    """/metrics reads the pool and outbox gauges from the database on every scrape and lets the error escape: with
+    PostgreSQL away the scrape is a 500 and Prometheus loses every series (the request errors included) exactly
+    when they matter; the database gauges should go stale or be marked, the rest still be served."""
+    import asyncpg
+
+    name = urlsplit(world_url).path.lstrip("/")
+    admin = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 1))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            assert (await http.get("/health")).status_code == 200
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+            ready = await http.get("/ready")
+            scrape = await http.get("/metrics")
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+    assert ready.status_code == 503, ready.text  # the database is away indeed
+    assert scrape.status_code == 200, scrape.text[:300]
+    assert 'surveil_requests_total{operation="",outcome="ok",route="health"}' in scrape.text
