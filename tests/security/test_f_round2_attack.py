@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 import httpx
@@ -165,29 +166,51 @@ async def test_a_non_ascii_metrics_token_can_be_sent(settings):
     assert scrape.status_code == 200, scrape.text
 
 
+@asynccontextmanager
+async def database_away(world_url: str):
+    """The world's PostgreSQL database refuses every connection (the open ones are ended) until the block ends."""
+    import asyncpg
+
+    name = urlsplit(world_url).path.lstrip("/")
+    admin = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
+    try:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+        yield
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.close()
+
+
+def _server_like(app) -> httpx.AsyncClient:
+    """A client that sees what uvicorn would send: an exception in the app is a 500, not raised into the test."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 1))
+    return httpx.AsyncClient(transport=transport, base_url="http://t")
+
+
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_metrics_still_answer_while_the_database_is_away(app, world_url):
     """/metrics reads the pool and outbox gauges from the database on every scrape and lets the error escape: with
     PostgreSQL away the scrape is a 500 and Prometheus loses every series (the request errors included) exactly
     when they matter; the database gauges should go stale or be marked, the rest still be served."""
-    import asyncpg
-
-    name = urlsplit(world_url).path.lstrip("/")
-    admin = await asyncpg.connect(host="127.0.0.1", port=5432, user="postgres", database="postgres")
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("127.0.0.1", 1))
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
-            assert (await http.get("/health")).status_code == 200
-            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+    async with _server_like(app) as http:
+        assert (await http.get("/health")).status_code == 200
+        async with database_away(world_url):
             ready = await http.get("/ready")
             scrape = await http.get("/metrics")
-    finally:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await admin.close()
     assert ready.status_code == 503, ready.text  # the database is away indeed
     assert scrape.status_code == 200, scrape.text[:300]
     assert 'surveil_requests_total{operation="",outcome="ok",route="health"}' in scrape.text
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_an_unexpected_500_carries_the_request_id(app, world_url):
+    """Starlette's ServerErrorMiddleware sits outside Observability: a 500 from an exception in the app (here a
+    scrape while the database is away) has no X-Request-ID, so the client has nothing to match in the log."""
+    async with _server_like(app) as http, database_away(world_url):
+        failed = await http.get("/metrics")
+    assert failed.status_code == 500
+    assert "x-request-id" in failed.headers, dict(failed.headers)
 
 
 def _demo_stack_environment(service: str) -> dict[str, str]:
