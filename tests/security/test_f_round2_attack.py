@@ -240,3 +240,11 @@ def test_the_demo_stack_starts_with_the_env_example(tmp_path, service):
     env.pop("DATABASE_PASSWORD", None)
     result = surveil(["config", "check"], tmp_path, **env)
     assert result.returncode == 0, result.stderr
+
+
+def test_config_check_never_prints_the_password_of_the_identity_providers_url(tmp_path):
+    """DATABASE_URL and REDIS_URL are masked, but OIDC_JWKS_URL with basic-auth userinfo (httpx sends it) is
+    printed whole by `config check`."""
+    oidc = {"OIDC_JWKS_URL": "https://svc:idp-pass-9@idp.example.org/jwks", "OIDC_ISSUER": "i", "OIDC_AUDIENCE": "a"}
+    result = surveil(["config", "check"], tmp_path, **SQLITE, **oidc)
+    assert "idp-pass-9" not in result.stdout + result.stderr, setting_line(result.stdout, "OIDC_JWKS_URL")
