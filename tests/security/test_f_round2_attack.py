@@ -248,3 +248,19 @@ def test_config_check_never_prints_the_password_of_the_identity_providers_url(tm
     oidc = {"OIDC_JWKS_URL": "https://svc:idp-pass-9@idp.example.org/jwks", "OIDC_ISSUER": "i", "OIDC_AUDIENCE": "a"}
     result = surveil(["config", "check"], tmp_path, **SQLITE, **oidc)
     assert "idp-pass-9" not in result.stdout + result.stderr, setting_line(result.stdout, "OIDC_JWKS_URL")
+
+
+def test_a_release_does_not_bless_an_unapproved_break(tmp_path):
+    """`surveil schema release` writes today's schema over the baseline and empties the approvals without
+    comparing: a developer whose contract test fails on a break runs it once and the break ships with no
+    approval and no reason anywhere. Breaks not in the approval file should stop the release."""
+    from server.schema_release import release
+
+    released, approvals = tmp_path / "released.graphql", tmp_path / "approved_breaks.toml"
+    released.write_text("type Query { province: String count: Int }\n", encoding="utf-8")
+    approvals.write_text("", encoding="utf-8")
+    try:
+        release("type Query { count: Int }\n", released=released, approvals=approvals)
+    except (ValueError, RuntimeError, SystemExit):
+        pass
+    assert "province" in released.read_text(encoding="utf-8")
