@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from urllib.parse import urlsplit
 
 import httpx
@@ -259,8 +259,6 @@ def test_a_release_does_not_bless_an_unapproved_break(tmp_path):
     released, approvals = tmp_path / "released.graphql", tmp_path / "approved_breaks.toml"
     released.write_text("type Query { province: String count: Int }\n", encoding="utf-8")
     approvals.write_text("", encoding="utf-8")
-    try:
+    with suppress(ValueError, RuntimeError, SystemExit):
         release("type Query { count: Int }\n", released=released, approvals=approvals)
-    except (ValueError, RuntimeError, SystemExit):
-        pass
     assert "province" in released.read_text(encoding="utf-8")
