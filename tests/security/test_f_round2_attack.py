@@ -262,3 +262,26 @@ def test_a_release_does_not_bless_an_unapproved_break(tmp_path):
     with suppress(ValueError, RuntimeError, SystemExit):
         release("type Query { count: Int }\n", released=released, approvals=approvals)
     assert "province" in released.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "configured, sent",
+    [
+        ("https://督查.中国", "https://xn--jvvt85a.xn--fiqs8s"),  # browsers send an IDN origin in punycode
+        ("https://app.example.org:443", "https://app.example.org"),  # and never the scheme's default port
+    ],
+)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_configured_origin_matches_what_browsers_send(settings, configured, sent):
+    """SURVEIL_CORS_ORIGINS accepts a Unicode host or an explicit default port and `config check` calls it valid,
+    but the Origin header never takes that form: that front end's preflight is refused for ever."""
+    import dataclasses
+
+    from server.app import create_app
+    from server.settings_source import _origins
+
+    app = create_app(dataclasses.replace(settings, cors_origins=_origins((configured,))))
+    headers = {"origin": sent, "access-control-request-method": "POST"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        preflight = await http.options("/graphql", headers=headers)
+    assert preflight.status_code == 200, preflight.text
