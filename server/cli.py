@@ -104,10 +104,16 @@ def cmd_certificates(args, settings) -> int:
 def cmd_schema(args, settings) -> int:
     text = export_schema_text()
     if args.action == "release":  # deliberate: today's schema becomes the contract clients rely on
-        from server.schema_release import APPROVALS_PATH, RELEASED_PATH, release
+        from server.schema_release import APPROVALS_PATH, RELEASED_PATH, UnapprovedBreaks, release
 
         SCHEMA_PATH.write_text(text, encoding="utf-8")
-        release(text)
+        try:
+            release(text)
+        except UnapprovedBreaks as refused:
+            print(f"not released: breaks not approved in {APPROVALS_PATH} (add each with its reason):", file=sys.stderr)
+            for change in refused.changes:
+                print(f"  {change}", file=sys.stderr)
+            return 1
         print(f"released: {RELEASED_PATH} is today's schema, {APPROVALS_PATH} emptied")
         return 0
     if args.output == "-":

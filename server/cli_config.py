@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 
 from server.settings import ENV_NAMES, Settings, check, check_public
-from server.settings_source import SECRETS, SettingsError, read_settings
-from store.readiness import shown
+from server.settings_source import SECRETS, URL_SETTINGS, SettingsError, read_settings
+from store.readiness import DatabaseProblem, check_url, shown
 
 INVALID = 1  # like `audit verify`: the check ran and found something wrong
 
@@ -16,7 +16,7 @@ def shown_value(name: str, value: object) -> str:
     """A setting as printed: secrets masked, a database URL without its password, lists joined."""
     if name in SECRETS:
         return "****" if value else "(empty)"
-    if name in ("database_url", "redis_url") and value:
+    if name in URL_SETTINGS and value:
         return shown(str(value))
     if isinstance(value, tuple):
         return ",".join(value) or "(none)"
@@ -28,12 +28,17 @@ def shown_value(name: str, value: object) -> str:
 
 
 def problems_of(settings: Settings) -> list[str]:
+    problems = []
+    try:
+        check_url(settings.database_url)  # what every command that opens the database refuses
+    except DatabaseProblem as exc:
+        problems.append(f"DATABASE_URL: {exc}")
     try:
         check(settings)
         check_public(settings)
     except RuntimeError as exc:
-        return [str(exc)]
-    return []
+        problems.append(str(exc))
+    return problems
 
 
 def cmd_config(args, settings=None) -> int:

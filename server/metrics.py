@@ -104,7 +104,8 @@ def allowed(request: Request, settings: Settings) -> tuple[int, str] | None:
     token = settings.metrics_token
     if token:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        # Starlette decodes header bytes as Latin-1: back to the bytes sent, compared with the token's UTF-8.
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("latin-1"), token.encode()):
             return None
         return 401, "send SURVEIL_METRICS_TOKEN as a bearer token"
     if settings.production:

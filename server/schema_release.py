@@ -1,8 +1,8 @@
 """Schema governance: the released contract (`schema/released.graphql`) against today's schema.
 
 Breaking changes (graphql-core's `find_breaking_changes`) fail the contract test unless
-`schema/approved_breaks.toml` lists each one with a reason; so does a changed argument default
-(graphql-core calls it dangerous: a client that leaves the argument out silently gets another
+`schema/approved_breaks.toml` lists each one with a reason; so does a changed argument or input
+field default (graphql-core calls it dangerous: a client that leaves it out silently gets another
 answer). The other dangerous changes (an enum value or optional argument added) are warnings.
 `surveil schema release` moves the baseline on purpose and empties the approvals."""
 
@@ -17,6 +17,10 @@ from graphql import DangerousChangeType, build_schema, find_breaking_changes, fi
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 RELEASED_PATH = SCHEMA_DIR / "released.graphql"
 APPROVALS_PATH = SCHEMA_DIR / "approved_breaks.toml"
+
+# A default changed or removed: a client that leaves the argument or input field out silently
+# gets another answer, so these need an approval like a break.
+DEFAULTS_CHANGED = {DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE, DangerousChangeType.INPUT_FIELD_DEFAULT_VALUE_CHANGE}
 
 APPROVALS_HEADER = """\
 # Breaking changes against schema/released.graphql that are approved for the next release.
@@ -55,10 +59,11 @@ def compare(released_sdl: str, current_sdl: str, approvals_text: str = "") -> Co
     result = Comparison()
     seen = set()
     dangerous = find_dangerous_changes(old, new)
-    treated_as_breaking = [c for c in dangerous if c.type == DangerousChangeType.ARG_DEFAULT_VALUE_CHANGE]
-    for change in [*find_breaking_changes(old, new), *treated_as_breaking]:
-        text = f"{change.type.name}: {change.description}"
-        matched = change.description if change.description in approvals else text if text in approvals else None
+    treated_as_breaking = [c for c in dangerous if c.type in DEFAULTS_CHANGED]
+    changes = [(c.type.name, c.description) for c in [*find_breaking_changes(old, new), *treated_as_breaking]]
+    for kind, description in changes:
+        text = f"{kind}: {description}"
+        matched = description if description in approvals else text if text in approvals else None
         if matched:
             seen.add(matched)
             result.approved.append(text)
@@ -69,6 +74,21 @@ def compare(released_sdl: str, current_sdl: str, approvals_text: str = "") -> Co
     return result
 
 
+class UnapprovedBreaks(RuntimeError):
+    """Today's schema breaks the released one in ways the approval file does not list."""
+
+    def __init__(self, changes: list[str]) -> None:
+        super().__init__("\n".join(changes))
+        self.changes = changes
+
+
 def release(current_sdl: str, released: Path = RELEASED_PATH, approvals: Path = APPROVALS_PATH) -> None:
+    """Make `current_sdl` the released contract. Refused (UnapprovedBreaks) while a break is not
+    approved with its reason: releasing is no way around an approval."""
+    baseline = released.read_text(encoding="utf-8") if released.exists() else None
+    if baseline is not None:
+        comparison = compare(baseline, current_sdl, approvals.read_text(encoding="utf-8") if approvals.exists() else "")
+        if comparison.unapproved:
+            raise UnapprovedBreaks(comparison.unapproved)
     released.write_text(current_sdl, encoding="utf-8")
     approvals.write_text(APPROVALS_HEADER, encoding="utf-8")

@@ -19,11 +19,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.provinces import canonical_provinces
 from server.settings import ENV_NAMES, PRODUCTION_DEFAULTS, Settings
+from store.readiness import shown
 
 ENV_FILE_VARIABLE = "SURVEIL_ENV_FILE"  # where the .env file is; `.env` in the current folder if there is one
 DEFAULT_ENV_FILE = ".env"
 ENVIRONMENTS = ("development", "test", "production")
 SECRETS = frozenset({"jwt_secret", "smtp_password", "metrics_token", "database_password"})
+URL_SETTINGS = frozenset({"database_url", "redis_url", "oidc_jwks_url"})  # may hold user:password@: masked
 KEEP_EMPTY = frozenset({"database_url"})  # set empty is refused by every command, not taken as the default
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -47,8 +49,24 @@ def _origins(value: tuple[str, ...]) -> tuple[str, ...]:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") or parts.query:
             raise ValueError(f"{origin!r} is not an origin: give scheme://host[:port], e.g. https://app.example.org")
-        origins.append(f"{parts.scheme}://{parts.netloc.lower()}")
+        origins.append(_as_sent(parts.scheme, parts))
     return tuple(origins)
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _as_sent(scheme: str, parts) -> str:
+    """The origin as a browser's Origin header spells it: the host in punycode (IDNA), lower case,
+    without the scheme's default port."""
+    try:
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (UnicodeError, ValueError):
+        raise ValueError(f"{parts.geturl()!r} has no usable host or port") from None
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    return f"{scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS[scheme] else "")
 
 
 def _log_level(value: str) -> str:
@@ -62,8 +80,18 @@ def _base_url(value: Any) -> Any:
 
 
 def _redis_url(value: str | None) -> str | None:
-    if value is not None and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+    """A URL redis-py takes as it is (scheme, port, database, query options), checked here so that a
+    bad one stops every command in one line instead of when the app is built."""
+    if value is None:
+        return value
+    from redis.connection import parse_url
+
+    if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
         raise ValueError("give a redis://, rediss:// or unix:// URL, e.g. redis://127.0.0.1:6379/0")
+    try:
+        parse_url(value)  # the port (also its range) and the query options (socket_timeout=...)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"redis cannot use it: {exc}") from None
     return value
 
 
@@ -129,6 +157,8 @@ def _problem(error: dict) -> str:
     variable = str(error["loc"][0]) if error["loc"] else "settings"
     message = error["msg"].removeprefix("Value error, ")
     given = error.get("input")
+    if isinstance(given, str) and variable in (ENV_NAMES[name] for name in URL_SETTINGS):
+        given = shown(given)
     if isinstance(given, str) and variable not in (ENV_NAMES[name] for name in SECRETS):
         return f"{variable}={given!r}: {message}"
     return f"{variable}: {message}"
@@ -137,6 +167,11 @@ def _problem(error: dict) -> str:
 def read_settings() -> Loaded:
     """Validated settings and their sources; SettingsError lists every problem at once."""
     env_file = env_file_path(os.environ)
+    if env_file is not None:
+        try:
+            env_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise SettingsError([f"{env_file}: not UTF-8 text; save the .env file as UTF-8"]) from None
     if os.environ.get(ENV_NAMES["env"]) == "" or (env_file and _sets_empty(env_file, ENV_NAMES["env"])):
         # A blank `SURVEIL_ENV=` (an env file passed on by compose) must not turn production
         # into development with its defaults: say which it is.
@@ -145,6 +180,7 @@ def read_settings() -> Loaded:
         model = FromEnvironment(_env_file=env_file)
     except ValidationError as exc:
         raise SettingsError([_problem(error) for error in exc.errors()]) from None
+
     values = {name: getattr(model, name) for name in type(model).model_fields}
     production = values["env"] == "production"
     sources = {}
