@@ -9,13 +9,12 @@ request path never waits on Redis: a message only marks the policy stale."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 
 from policies.authorizer import Authorizer
 from store import policy_store
-from store.bus import LocalBus
+from store.bus import Listener, LocalBus
 
 CHECK_INTERVAL_SECONDS = 1.0  # polling, when no other process can tell us
 SAFETY_POLL_SECONDS = 30.0  # with pushed changes: a last resort against a lost message
@@ -30,10 +29,13 @@ class PolicySync:
         self.reloads = 0
         self._checked_at = 0.0
         self._stale = False
-        self._follower: asyncio.Task | None = None
+        self._listener: Listener | None = None
+        self._following = contextlib.AsyncExitStack()
 
     async def refresh(self, force: bool = False) -> None:
         now = time.monotonic()
+        if self._listener is not None and self._listener.pending():  # announced changes, without waiting
+            self._stale = True
         if not (force or self._stale) and now - self._checked_at < self.interval:
             return
         self._checked_at = now
@@ -55,22 +57,11 @@ class PolicySync:
         if bus.shared:
             self.interval = max(self.interval, safety_poll)
         bus.on_reconnect(self._reconnected)
-        listening = asyncio.Event()
-        self._follower = asyncio.create_task(self._listen(bus, listening), name="policy-sync")
-        await listening.wait()
+        self._listener = await self._following.enter_async_context(bus.listen(policy_store.POLICY_CHANNEL))
 
     async def stop_following(self) -> None:
-        if self._follower is not None:
-            self._follower.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._follower
-            self._follower = None
-
-    async def _listen(self, bus: LocalBus, listening: asyncio.Event) -> None:
-        async with bus.listen(policy_store.POLICY_CHANNEL) as listener:
-            listening.set()
-            async for _ in listener:
-                self.mark_stale()
+        self._listener = None
+        await self._following.aclose()
 
     async def _reconnected(self) -> None:
         self.mark_stale()  # changes announced while the bus was away are lost
