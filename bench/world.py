@@ -45,7 +45,11 @@ async def build(db_path: Path, north_china: tuple[str, ...]) -> dict[str, int]:
     """A fresh database at db_path; returns row counts of the finished world."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite://{db_path}"
+    return await build_at(f"sqlite://{db_path}", north_china)
+
+
+async def build_at(url: str, north_china: tuple[str, ...]) -> dict[str, int]:
+    """The world in the empty database at `url` (SQLite or PostgreSQL); returns row counts."""
     await apply_migrations(url, read_seed_policy())
     await Tortoise.init(config=tortoise_config(url))
     try:
