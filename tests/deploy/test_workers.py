@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from server.cli_serve import settings_environment
+from server.settings import load_settings
 from tests.deploy.image_support import read_response
 from tests.processes import SURVEIL, Deployment, server_env
 from tests.redis_support import REDIS_URL, redis_unavailable_reason, unique_namespace
@@ -137,3 +139,23 @@ def test_sqlite_refuses_several_workers(tmp_path, how):
     )
     assert done.returncode == 2, done.stderr
     assert "--workers 2 needs PostgreSQL: SQLite allows one writer at a time" in done.stderr
+
+
+def test_the_workers_read_the_settings_their_parent_checked(monkeypatch):
+    given = {
+        "SURVEIL_CORS_ORIGINS": "https://a.example.org, http://b.example:8080",
+        "SURVEIL_TRUSTED_PROXIES": "10.0.0.0/8",
+        "SURVEIL_GRAPHIQL": "0",
+        "SURVEIL_NORTH_CHINA": "Beijing,Hebei",
+        "SURVEIL_WORKER_POLL_SECONDS": "2.5",
+        "SURVEIL_BUDGET_STAFF": "0",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+    }
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    parent = load_settings()
+    for name in given:
+        monkeypatch.delenv(name)
+    for name, value in settings_environment(parent).items():
+        monkeypatch.setenv(name, value)
+    assert load_settings() == parent
