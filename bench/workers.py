@@ -54,6 +54,21 @@ async def fresh_database(url: str) -> None:
         await admin.close()
 
 
+async def existing_world(url: str) -> dict[str, int] | None:
+    """The counts of a world an earlier run left at `url`, if there is one."""
+    try:
+        conn = await asyncpg.connect(_pg(url), timeout=5)
+    except (OSError, asyncpg.PostgresError):
+        return None
+    try:
+        counts = {table: await conn.fetchval(f"SELECT COUNT(*) FROM {table}") for table in world.COUNTED}
+    except asyncpg.PostgresError:
+        return None
+    finally:
+        await conn.close()
+    return counts if counts["factory"] > world.BENCH_FACTORIES else None
+
+
 async def user_id(url: str, login: str) -> int:
     conn = await asyncpg.connect(_pg(url), timeout=5)
     try:
@@ -137,12 +152,22 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before measuring (default 2)")
     parser.add_argument("--duration", type=float, default=8.0, help="seconds measured per turn (default 8)")
     parser.add_argument("--rounds", type=int, default=2, help="turns of each server, alternating (default 2)")
+    parser.add_argument(
+        "--reuse-world",
+        action="store_true",
+        help="keep the world an earlier run built (building it takes a minute or two); the servers refuse it if "
+        "the migrations moved on since",
+    )
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     started = time.perf_counter()
-    asyncio.run(fresh_database(POSTGRES_URL))
-    counts = asyncio.run(world.build_at(POSTGRES_URL, Settings().north_china))
-    print(f"world built in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+    counts = asyncio.run(existing_world(POSTGRES_URL)) if args.reuse_world else None
+    if counts is None:
+        asyncio.run(fresh_database(POSTGRES_URL))
+        counts = asyncio.run(world.build_at(POSTGRES_URL, Settings().north_china))
+        print(f"world built in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
+    else:
+        print(f"world of an earlier run reused: {counts}", flush=True)
     token = issue_dev_token(Settings(), asyncio.run(user_id(POSTGRES_URL, LOGIN)), LOGIN)
     redis = redis_url()
     ports = {1: free_port(), 2: free_port()}

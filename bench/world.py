@@ -21,6 +21,7 @@ from store.models import Certificate, Factory, ProductCategory
 from store.units import load_jurisdiction, unit_ids_by_code
 
 BENCH_FACTORIES = 10_000
+COUNTED = ("factory", "certificate", "org_unit")  # the tables the report counts
 CERTS_PER_FACTORY = 5
 BATCH = 2_000  # rows per INSERT: SQLite allows 32k variables, a factory row binds ~13
 
@@ -59,7 +60,7 @@ async def build_at(url: str, north_china: tuple[str, ...]) -> dict[str, int]:
         # Fresh planner statistics, as a long-running production database would have.
         await conn.execute_script("ANALYZE")
         counts = {}
-        for table in ("factory", "certificate", "org_unit"):
+        for table in COUNTED:
             _, rows = await conn.execute_query(f"SELECT COUNT(*) AS n FROM {table}")
             counts[table] = rows[0]["n"]
         return counts
