@@ -11,6 +11,7 @@ SQLite has a single writer, so several processes need PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import sys
@@ -19,6 +20,7 @@ from server.rate_limit import parse_networks
 from server.settings import ENV_NAMES, Settings
 
 FACTORY = "server.app:app_from_environment"
+log = logging.getLogger("surveil")
 
 
 def proxy_options(settings) -> dict:
@@ -85,6 +87,8 @@ def cmd_serve(args, settings) -> int:
 
         uvicorn.run(create_app(settings), **options)
         return 0
+    if not settings.redis_url:
+        log.warning("%d API processes without REDIS_URL: each checks for policy changes once a second", workers)
     # The supervisor takes SIGTERM/SIGINT: it stops each process gracefully (its requests in
     # flight finish, up to --graceful-seconds), waits for them all, and returns.
     os.environ.update(settings_environment(settings))
