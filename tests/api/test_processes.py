@@ -1,16 +1,18 @@
 """Several API processes over one PostgreSQL database and one Redis (issue G): a policy change
 made through process A is enforced by process B's very next request, pushed over Redis (B's
 own look at the revision comes only every 30 s), and with Redis down requests keep working and
-the change made meanwhile reaches B once Redis is back (B reloads on reconnecting)."""
+the change made meanwhile reaches B once Redis is back (B reloads on reconnecting). A change made
+by `surveil import people` on the command line reaches a running server the same way."""
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 
 import pytest
 
-from tests.processes import Deployment
+from tests.processes import SURVEIL, Deployment, server_env
 from tests.redis_support import skip_without_redis, unique_namespace
 
 FACTORY = 'query { factories(first: 1, filter: {search: "E001"}) { nodes { id } } }'
@@ -68,6 +70,21 @@ def test_a_role_revoked_through_a_is_withdrawn_by_bs_next_request(deployment):
     assert _may(deployment, b, "east.inspector2", "update")
     _ok(deployment, a, REVOKE, {"input": {**PLANNER, "reason": "back from leave"}})
     assert not _may(deployment, b, "east.inspector2", "update")
+
+
+def test_roles_imported_through_the_cli_reach_a_running_server(deployment, tmp_path):
+    b = deployment.start()
+    assert not _may(deployment, b, "east.inspector2", "update")
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "login,display_name,unit_code,roles,email\neast.inspector2,East inspector 2,east,inspector;planner,\n"
+    )
+    env = server_env(deployment.database_url, deployment.redis_url, deployment.namespace)
+    done = subprocess.run(
+        [str(SURVEIL), "import", "people", str(people), "--quiet"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert _may(deployment, b, "east.inspector2", "update")
 
 
 def test_with_redis_down_requests_work_and_a_change_arrives_once_it_is_back(world, private_redis):
