@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-import clean
+.PHONY: run test lint schema bench bench-import bench-workers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench: $(VENV)/.installed-test
 
 bench-import: $(VENV)/.installed-test
 	$(BIN)/python bench/import_bench.py
+
+# The bench query with 1 and 2 API processes, alternating (PostgreSQL and Redis on loopback).
+bench-workers: $(VENV)/.installed-test
+	$(BIN)/python bench/workers.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -21,6 +21,7 @@ from store.models import Certificate, Factory, ProductCategory
 from store.units import load_jurisdiction, unit_ids_by_code
 
 BENCH_FACTORIES = 10_000
+COUNTED = ("factory", "certificate", "org_unit")  # the tables the report counts
 CERTS_PER_FACTORY = 5
 BATCH = 2_000  # rows per INSERT: SQLite allows 32k variables, a factory row binds ~13
 
@@ -45,7 +46,11 @@ async def build(db_path: Path, north_china: tuple[str, ...]) -> dict[str, int]:
     """A fresh database at db_path; returns row counts of the finished world."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite://{db_path}"
+    return await build_at(f"sqlite://{db_path}", north_china)
+
+
+async def build_at(url: str, north_china: tuple[str, ...]) -> dict[str, int]:
+    """The world in the empty database at `url` (SQLite or PostgreSQL); returns row counts."""
     await apply_migrations(url, read_seed_policy())
     await Tortoise.init(config=tortoise_config(url))
     try:
@@ -55,7 +60,7 @@ async def build(db_path: Path, north_china: tuple[str, ...]) -> dict[str, int]:
         # Fresh planner statistics, as a long-running production database would have.
         await conn.execute_script("ANALYZE")
         counts = {}
-        for table in ("factory", "certificate", "org_unit"):
+        for table in COUNTED:
             _, rows = await conn.execute_query(f"SELECT COUNT(*) AS n FROM {table}")
             counts[table] = rows[0]["n"]
         return counts

@@ -93,8 +93,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
                 await sync.refresh(force=True)
-                async with expiry_sweeps():  # at start-up, then hourly
-                    yield
+                await sync.follow(bus)  # policy changes announced by any process (server/cli_serve.py)
+                try:
+                    async with expiry_sweeps():  # at start-up, then hourly; idempotent in every process
+                        yield
+                finally:
+                    await sync.stop_following()
         finally:
             await bus.close()
             await limiter.close()
@@ -132,3 +136,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.bus = bus
     app.state.budgets = Budgets(settings, limiter)
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The factory each process of `surveil serve --workers N` calls (server/cli_serve.py): the
+    settings its parent validated and passed on through the environment."""
+    from server.logs import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from server.cli_archive import add_commands
 from server.cli_audit import add_commands as add_audit_commands
 from server.cli_config import add_commands as add_config_commands
 from server.cli_import import add_commands as add_import_commands
+from server.cli_serve import add_serve_command, proxy_options, stop_on_request  # noqa: F401 (tests and scripts import them here)
 from server.logs import configure_logging
-from server.rate_limit import parse_networks
 from server.settings import load_settings
 from services.clock import use_time_zone
 
@@ -30,11 +29,20 @@ def export_schema_text() -> str:
 
 
 async def _with_db(settings, fn):
+    from store import bus as process_bus
     from store.readiness import ready_database
 
-    # Refuses (DatabaseNotReady) a missing or unmigrated database rather than creating one.
-    async with ready_database(settings.database_url):
-        return await fn()
+    # The deployment's bus: a policy change made here (an import of people) reaches the servers.
+    bus = process_bus.connect(settings.redis_url, settings.redis_namespace)
+    process_bus.install(bus)
+    await bus.start()
+    try:
+        # Refuses (DatabaseNotReady) a missing or unmigrated database rather than creating one.
+        async with ready_database(settings.database_url):
+            return await fn()
+    finally:
+        await bus.close()
+        process_bus.install(process_bus.LocalBus())
 
 
 def cmd_migrate(args, settings) -> int:
@@ -124,50 +132,6 @@ def cmd_schema(args, settings) -> int:
     return 0
 
 
-def proxy_options(settings) -> dict:
-    """uvicorn's own proxy-header handling (it rewrites the client address and scheme from
-    X-Forwarded-For/-Proto) for the peers in SURVEIL_TRUSTED_PROXIES only: left to itself it
-    trusts 127.0.0.1 (or FORWARDED_ALLOW_IPS), and any local client could pick its address."""
-    trusted = [str(network) for network in parse_networks(settings.trusted_proxies)]
-    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": trusted}
-
-
-def cmd_serve(args, settings) -> int:
-    import uvicorn
-
-    from server.app import create_app
-    from store.readiness import check_ready
-
-    stop_on_request()
-    asyncio.run(check_ready(settings.database_url))
-    app = create_app(settings)
-    # log_config=None: uvicorn's own records go through the JSON handler; the middleware writes
-    # one line per request (server/observe.py), so uvicorn's access log would only repeat it.
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=settings.log_level.lower(),
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=args.graceful_seconds,
-        **proxy_options(settings),
-    )
-    return 0
-
-
-def stop_on_request() -> None:
-    """SIGTERM (docker stop, systemd, Kubernetes) is a requested stop, exit status 0. While
-    uvicorn runs, its own handler takes SIGTERM: it stops accepting connections and lets the
-    requests in flight finish (up to --graceful-seconds), then raises the signal again, which
-    lands here once it has restored this handler. Before it starts, SIGTERM stops at once."""
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-
-
 def cmd_worker(args, settings) -> int:
     from server.worker import serve
 
@@ -203,17 +167,7 @@ def cmd_i18n(args, settings) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="surveil", description="Post-certification surveillance API")
     sub = p.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the GraphQL API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument(
-        "--graceful-seconds",
-        type=float,
-        default=30,
-        help="on SIGTERM, how long requests in flight may take to finish (default 30; keep it under the "
-        "orchestrator's stop timeout)",
-    )
-    serve.set_defaults(fn=cmd_serve)
+    add_serve_command(sub)
     worker = sub.add_parser("worker", help="deliver notices (inbox, email, webhooks) and run periodic jobs")
     worker.set_defaults(fn=cmd_worker)
     sink = sub.add_parser("mail-sink", help="a local SMTP server keeping every message in a maildir (development)")

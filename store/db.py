@@ -51,10 +51,17 @@ async def refresh_statistics(tables: tuple[str, ...]) -> None:
         await conn.execute_script("; ".join(f"ANALYZE {table}" for table in tables))
 
 
-def after_commit(callback: Callable[[], Awaitable[None]]) -> None:
+def after_commit(callback: Callable[[], Awaitable[None]], *, once: bool = False) -> None:
     """Run `callback` once the outermost transaction has committed (never if it rolls back):
-    what must only follow durable changes, such as reloading this process's policy."""
+    what must only follow durable changes, such as reloading this process's policy. `once`: not
+    again if the same callback is already waiting (one announcement for several changes)."""
     pending = _after_commit.get()
     if pending is None:
         raise RuntimeError("after_commit outside a transaction")
-    pending.append(callback)
+    if not (once and callback in pending):
+        pending.append(callback)
+
+
+def transaction_open() -> bool:
+    """Whether a command's transaction (`transaction()`) is open here."""
+    return _after_commit.get() is not None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tortoise.expressions import F
 
+from store import bus
+from store.db import after_commit, transaction_open
 from store.models import PolicyRevision, PolicyRule, RoleAssignment
 
 
@@ -22,10 +24,26 @@ async def current_revision() -> int:
     return row.revision if row else 0
 
 
+POLICY_CHANNEL = "policy"  # the bus channel announcing a committed change of rules or roles
+
+
 async def bump_revision() -> None:
+    """The policy changed: every process must reload. Announced on the bus once the command's
+    transaction has committed (at once outside one), so no process reloads before the change
+    is visible to it (services/policy_sync.py)."""
     updated = await PolicyRevision.filter(id=1).update(revision=F("revision") + 1)
     if not updated:
         await PolicyRevision.create(id=1, revision=1)
+    if transaction_open():
+        after_commit(announce_change, once=True)
+    else:
+        await announce_change()
+
+
+async def announce_change() -> None:
+    """Tell every process of the deployment (the bus never raises: a lost message is caught by
+    the reload on reconnect and the safety poll)."""
+    await bus.current().publish(POLICY_CHANNEL, {"change": "policy"})
 
 
 def rule_fields(line: tuple[str, ...]) -> dict:

@@ -46,7 +46,7 @@ def services(compose) -> dict:
 
 
 def test_the_services(services):
-    assert set(services) == {"db", "migrate", "api", "worker"}
+    assert set(services) == {"db", "redis", "migrate", "api", "worker"}
     assert services["migrate"]["command"] == ["surveil", "migrate"]
     assert services["api"]["command"][:2] == ["surveil", "serve"]
     assert services["worker"]["command"] == ["surveil", "worker"]
@@ -64,9 +64,21 @@ def test_api_and_worker_wait_for_the_migrate_job(services):
     assert "healthcheck" in services["db"]
 
 
+def test_two_api_processes_told_of_policy_changes_through_redis(services):
+    for name in ("migrate", "api", "worker"):
+        environment = services[name]["environment"]
+        assert resolved(environment["REDIS_URL"]) == "redis://redis:6379/0", name
+        assert resolved(environment["SURVEIL_WORKERS"]) == "2", name
+    assert services["api"]["depends_on"]["redis"] == {"condition": "service_started"}  # it serves without Redis
+    redis = services["redis"]
+    assert "ports" not in redis  # the compose network only
+    assert redis["command"] == ["redis-server", "--save", "", "--appendonly", "no"]  # messages only: nothing kept
+    assert "healthcheck" in redis
+
+
 def test_restart_policies(services):
     assert services["migrate"]["restart"] == "no"  # a one-shot job
-    for name in ("db", "api", "worker"):
+    for name in ("db", "redis", "api", "worker"):
         assert services[name]["restart"] in ("unless-stopped", "always"), name
 
 
