@@ -21,11 +21,14 @@ from services.notices import inbox
 from services.tasks.queries import visible_tasks
 
 
-async def _events(info: strawberry.Info, channel: str) -> AsyncGenerator[tuple[object, dict], None]:
-    """(the reader now, message) for each message of `channel`; ends when the reader is signed out."""
+async def _events(info: strawberry.Info, channel: str, on_listen=None) -> AsyncGenerator[tuple[object, dict], None]:
+    """(the reader now, message) for each message of `channel`; ends when the reader is signed out.
+    `on_listen`: awaited once listening, before the first message (nothing is missed after it)."""
     context = info.context
     context.require_session
     async with live.events(channel, context.heartbeat_seconds) as messages:
+        if on_listen is not None:
+            await on_listen()
         async for message in messages:
             session = await context.renewed_session()
             if session is None:
@@ -75,8 +78,12 @@ class Subscription:
         "decisions, and your purchase work; each says which task, how and why."
     )
     async def my_work_changed(self, info: strawberry.Info) -> AsyncGenerator[live_types.MyWorkChange, None]:
-        mine = await my_work.my_task_ids(info.context.require_session)
-        async for session, message in _events(info, live.TASKS):
+        mine: set[int] = set()
+
+        async def current_work() -> None:  # after listening: a change meanwhile is heard, not lost
+            mine.update(await my_work.my_task_ids(info.context.require_session))
+
+        async for session, message in _events(info, live.TASKS, current_work):
             task_id = message.get("task")
             if not isinstance(task_id, int):
                 continue
