@@ -70,11 +70,16 @@ class Live:
         await self.ws.send(message if isinstance(message, str) else json.dumps(message))
 
     async def init(self, token: str | None, key: str = "Authorization") -> dict:
-        await self.send({"type": "connection_init", "payload": {key: f"Bearer {token}"} if token else {}})
+        with contextlib.suppress(websockets.ConnectionClosed):  # refused at once: the close tells why
+            await self.send({"type": "connection_init", "payload": {key: f"Bearer {token}"} if token else {}})
         return await self.receive()
 
     async def receive(self) -> dict:
-        return json.loads(await asyncio.wait_for(self.ws.recv(), WAIT))
+        """The next message; the server's closing as `{"type": "closed", "code", "reason"}`."""
+        try:
+            return json.loads(await asyncio.wait_for(self.ws.recv(), WAIT))
+        except websockets.ConnectionClosed as closed:
+            return {"type": "closed", "code": closed.rcvd.code, "reason": closed.rcvd.reason}
 
     async def subscribe(self, op_id: str, query: str, variables: dict | None = None) -> None:
         await self.send({"id": op_id, "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
@@ -88,11 +93,9 @@ class Live:
 
     async def closed(self) -> tuple[int, str]:
         """Wait for the server to close the connection: (code, reason)."""
-        try:
-            while True:
-                await asyncio.wait_for(self.ws.recv(), WAIT)
-        except websockets.ConnectionClosed as closed:
-            return closed.rcvd.code, closed.rcvd.reason
+        while (message := await self.receive())["type"] != "closed":
+            pass
+        return message["code"], message["reason"]
 
 
 @asynccontextmanager
