@@ -25,7 +25,7 @@ async def _events(info: strawberry.Info, channel: str, on_listen=None) -> AsyncG
     """(the reader now, message) for each message of `channel`; ends when the reader is signed out.
     `on_listen`: awaited once listening, before the first message (nothing is missed after it)."""
     context = info.context
-    context.require_session
+    _ = context.require_session  # signed in (connection_init), or UNAUTHENTICATED
     async with live.events(channel, context.heartbeat_seconds) as messages:
         if on_listen is not None:
             await on_listen()

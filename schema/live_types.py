@@ -13,7 +13,9 @@ from schema.task_types import Task
 class WorkChange(Enum):
     ADDED = strawberry.enum_value("ADDED", description="新增 It became your work")
     CHANGED = strawberry.enum_value("CHANGED", description="变更 It is still your work and changed")
-    REMOVED = strawberry.enum_value("REMOVED", description="移除 It is no longer your work (or no longer visible to you)")
+    REMOVED = strawberry.enum_value(
+        "REMOVED", description="移除 It is no longer your work (or no longer visible to you)"
+    )
 
 
 @strawberry.enum(description="工作原因 Why a task is your work.")
@@ -28,9 +30,7 @@ class WorkReason(Enum):
 class MyWorkChange:
     task_id: strawberry.ID = strawberry.field(description="任务 The task's global ID, for node(id:)")
     change: WorkChange = strawberry.field(description="变化 ADDED, CHANGED or REMOVED")
-    reasons: list[WorkReason] = strawberry.field(
-        description="原因 Why it is your work now (empty when REMOVED)"
-    )
+    reasons: list[WorkReason] = strawberry.field(description="原因 Why it is your work now (empty when REMOVED)")
     task: Task | None = strawberry.field(
         description="任务 The task as you may read it now; null when removed or not readable to you (a buyer)"
     )

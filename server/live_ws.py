@@ -24,7 +24,7 @@ from strawberry.http.exceptions import NonJsonMessageReceived
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from server.auth import AuthError
-from server.http_refusals import HttpRefusal
+from server.http_refusals import HttpRefusal, reason_in
 from store import bus
 
 UNAVAILABLE = 1013  # RFC 6455 "try again later"
@@ -126,12 +126,14 @@ class SurveilTransportWS(BaseGraphQLTransportWSHandler):
         settings = self.view.settings
         problem = None
         if len(message["payload"]["query"]) > settings.max_query_chars:
-            problem = f"a GraphQL document is limited to {settings.max_query_chars} characters"
-        elif self.connection_acknowledged and self.user_id is not None:
-            if _subscriptions_of(self.user_id) >= settings.max_subscriptions_per_user:
-                problem = f"at most {settings.max_subscriptions_per_user} subscriptions per user"
-        if problem is not None and message["id"] not in self.operations:
-            error = GraphQLError(problem, extensions={"code": "LIMIT_EXCEEDED"})
+            limit = settings.max_query_chars
+            problem = HttpRefusal(413, "a GraphQL document is limited to {limit} characters", limit=limit)
+        elif self.user_id is not None and _subscriptions_of(self.user_id) >= settings.max_subscriptions_per_user:
+            limit = settings.max_subscriptions_per_user
+            problem = HttpRefusal(429, "at most {limit} subscriptions per user at once", limit=limit)
+        if problem is not None and self.connection_acknowledged and message["id"] not in self.operations:
+            reason = reason_in(problem, self.context.language)
+            error = GraphQLError(reason, extensions={"code": "LIMIT_EXCEEDED"})
             await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
             return
         await super().handle_subscribe(message)

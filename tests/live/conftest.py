@@ -27,5 +27,3 @@ def deployment(postgres_worlds):
     finally:
         deployment.stop()
         asyncio.run(postgres_worlds.dispose_async(url))
-
-

@@ -84,7 +84,7 @@ async def test_subscriptions_are_limited_per_connection_and_per_user(deployment,
         await second.subscribe("5", NOTICES)
         over = await second.next_of("5")
         assert over["type"] == "error", over
-        assert over["payload"][0]["message"] == "at most 3 subscriptions per user"
+        assert over["payload"][0]["message"] == "at most 3 subscriptions per user at once"
         assert over["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
         await first.send({"id": "2", "type": "complete"})  # one freed: room again
         task_id = await a_task_id(deployment, server)

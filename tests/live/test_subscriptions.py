@@ -4,12 +4,9 @@ process B, authorized for that client at delivery time."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from domain.notices import NoticeKind as K
-
 from tests.api.tasks_support import act, assign, create, issue, ok, start
 from tests.live.live_support import RemoteApi, live, subscribed, token_of
 
@@ -39,7 +36,11 @@ def b(deployment):
 
 async def test_a_change_on_process_a_reaches_a_subscriber_on_process_b(deployment, a, b):
     planner, leader = "east.planner", "east.inspector1"
-    task = ok(await issue(a, ok(await create(a, "E003", as_user=planner, window=("2026-12-14", "2026-12-16"))), as_user=planner))
+    task = ok(
+        await issue(
+            a, ok(await create(a, "E003", as_user=planner, window=("2026-12-14", "2026-12-16"))), as_user=planner
+        )
+    )
     async with live(b, await token_of(deployment.database_url, leader)) as client:
         await client.subscribe("notices", NOTICES)
         await client.subscribe("mine", MY_WORK)
