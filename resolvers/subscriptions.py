@@ -43,7 +43,10 @@ async def _tasks(info: strawberry.Info, session, ids: list[int]) -> dict[int, ta
     return dict(zip(rows, presented, strict=True))
 
 
-@strawberry.type
+@strawberry.type(
+    description="实时更新 Live updates over the graphql-transport-ws protocol (websocket on /graphql); "
+    "sign in with connection_init {Authorization: \"Bearer <token>\"}."
+)
 class Subscription:
     @strawberry.subscription(
         description="新通知 Each notice that reaches your inbox from now on, in your language (as `notifications`)."
