@@ -127,3 +127,18 @@ async def test_a_subscriber_whose_role_is_revoked_stops_receiving(deployment, a,
         while versions[-1] != shown["version"]:
             versions.append((await client.next_of("task"))["payload"]["data"]["taskChanged"]["version"])
         assert hidden["version"] not in versions  # the change made while revoked never came
+
+
+async def test_my_work_says_when_a_task_leaves_it(deployment, a, b):
+    planner, member = "east.planner", "east.inspector2"
+    task = ok(await issue(a, ok(await create(a, "E005", as_user=planner, window=("2026-12-10", "2026-12-12"))),
+                          as_user=planner))  # fmt: skip
+    task = ok(await assign(a, task, member, as_user=planner))
+    async with live(b, await token_of(deployment.database_url, member)) as client:
+        await client.subscribe("mine", MY_WORK)
+        await client.subscribe("task", TASK, {"id": task["id"]})
+        await subscribed(deployment, client, "task", task["id"])
+        ok(await assign(a, task, "east.inspector1", as_user=planner, reason="Rota changed"))
+        while (change := (await client.next_of("mine"))["payload"]["data"]["myWorkChanged"])["change"] == "CHANGED":
+            assert change["reasons"] == ["TEAM"]  # the probes: still theirs
+        assert change == {"taskId": task["id"], "change": "REMOVED", "reasons": [], "task": None}
