@@ -45,7 +45,7 @@ async def _tasks(info: strawberry.Info, session, ids: list[int]) -> dict[int, ta
 
 @strawberry.type(
     description="实时更新 Live updates over the graphql-transport-ws protocol (websocket on /graphql); "
-    "sign in with connection_init {Authorization: \"Bearer <token>\"}."
+    'sign in with connection_init {Authorization: "Bearer <token>"}.'
 )
 class Subscription:
     @strawberry.subscription(
