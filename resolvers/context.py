@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,6 +27,10 @@ class GraphQLContext:
     request: object = None
     auth_error: str | None = None
     public_base_url: str | None = None  # PUBLIC_BASE_URL, else this request's base URL (server/graphql_view.py)
+    # Websockets: the connection's token checked again (expiry, deactivation, current roles);
+    # None when it no longer signs in (server/live_ws.py).
+    reauthenticate: Callable[[], Awaitable[Session | None]] | None = None
+    heartbeat_seconds: float = 30.0  # a subscription re-checks its reader at least this often
     _loaders: Loaders | None = field(default=None, init=False)
 
     @cached_property
@@ -44,6 +49,15 @@ class GraphQLContext:
     def error_message(self, error: BaseException) -> str:
         """A user error (or any error carrying a template) in this request's language."""
         return message_of(error, self.language)
+
+    async def renewed_session(self) -> Session | None:
+        """For a subscription event: the reader as they are now (their current permissions), with
+        fresh loaders, so the event is re-read as a query would read it; None: signed out."""
+        session = await self.reauthenticate() if self.reauthenticate is not None else self.session
+        self.session = session
+        self._loaders = None
+        self.__dict__.pop("present", None)
+        return session
 
     @property
     def require_session(self) -> Session:

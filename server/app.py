@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from tortoise.contrib.starlette import RegisterTortoise
 
 from domain.purchases import MAX_PHOTOS
@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/ready", ready_route(settings.document_dir)),
             Route("/metrics", metrics_route(metrics, settings)),
             Route("/graphql", graphql_app, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_app),  # subscriptions (graphql-transport-ws)
             Route("/documents/{document_id:int}", download_route(authenticator), methods=["GET"]),
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
             Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),

@@ -37,7 +37,11 @@ class Authenticator:
 
     async def session(self, request: Request) -> Session | None:
         """None without an Authorization header; AuthError for a bad one."""
-        header = request.headers.get("authorization", "")
+        return await self.session_for(request.headers.get("authorization", ""), request.headers, observed(request))
+
+    async def session_for(self, header: str, headers, info=None) -> Session | None:
+        """The session of an `Authorization` value (an HTTP header, or a websocket's
+        `connection_init` payload, re-checked at each subscription event): None when empty."""
         if not header:
             return None
         scheme, _, token = header.partition(" ")
@@ -45,14 +49,13 @@ class Authenticator:
             raise AuthError("use the Authorization: Bearer <token> header")
         user = await (self._provider_user(token.strip()) if self.oidc else self._dev_user(token.strip()))
         await self.sync.refresh()
-        info = observed(request)
         if info is not None:
             info.login = user.login
         request_id = info.request_id if info is not None else uuid.uuid4().hex
         actor = Actor(
             user_id=user.id, login=user.login, unit_code=user.unit.code, request_id=request_id, unit_kind=user.unit.kind
         )
-        language = choose_language(user.language, accept_language_of(request.headers))
+        language = choose_language(user.language, accept_language_of(headers))
         return Session.for_actor(actor, self.sync.authorizer, self.config, language)
 
     async def _dev_user(self, token: str) -> User:

@@ -28,6 +28,7 @@ from resolvers.query import Query as RegistryQuery
 from resolvers.reference import ReferenceMutation, ReferenceQuery
 from resolvers.result_mutation import ResultMutation
 from resolvers.samples import SampleMutation, SampleQuery
+from resolvers.subscriptions import Subscription
 from resolvers.task_mutation import TaskMutation
 from resolvers.task_query import TaskQuery
 from schema import types
@@ -154,6 +155,7 @@ def _schema(
     return SurveilSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             types.Factory,
             types.Certificate,

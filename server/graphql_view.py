@@ -9,9 +9,11 @@ from cross_web import HTTPException
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLRequestData
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from resolvers.context import GraphQLContext
@@ -20,6 +22,7 @@ from server.authn import Authenticator
 from server.graphiql import page
 from server.http_limits import request_error_body, scope_language
 from server.http_refusals import HttpRefusal, json_problem, reason_in, too_deep
+from server.live_ws import SurveilTransportWS, SurveilWebSocketAdapter
 from server.settings import Settings
 from services.i18n import DEFAULT_LANGUAGE
 
@@ -29,10 +32,20 @@ JSON = "application/json"
 
 
 class SurveilGraphQL(GraphQL):
+    # Subscriptions: graphql-transport-ws only, on the same path as a websocket (server/live_ws.py).
+    graphql_transport_ws_handler_class = SurveilTransportWS
+    websocket_adapter_class = SurveilWebSocketAdapter
+
     def __init__(self, schema, settings: Settings, authenticator: Authenticator) -> None:
         # Multipart uploads are safe to enable: authentication is a bearer header, never a
         # cookie, so a cross-site form cannot act as a signed-in user (no CSRF).
-        super().__init__(schema, graphql_ide="graphiql" if settings.graphiql else None, multipart_uploads_enabled=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            multipart_uploads_enabled=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        )
         self.settings = settings
         self.authenticator = authenticator
 
@@ -84,6 +97,14 @@ class SurveilGraphQL(GraphQL):
         return request.state.signed_in
 
     async def get_context(self, request: Request, response) -> GraphQLContext:
+        if isinstance(request, WebSocket):  # signed in by connection_init (server/live_ws.py)
+            return GraphQLContext(
+                session=None,
+                sync=self.authenticator.sync,
+                request=request,
+                public_base_url=self.settings.public_base_url or str(request.base_url),
+                heartbeat_seconds=min(30.0, self.settings.subscription_idle_seconds),
+            )
         session, auth_error = await self._signed_in(request)
         request.state.graphql_response = response  # a refusal may set its status (server/budgets.py)
         return GraphQLContext(

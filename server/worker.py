@@ -100,11 +100,18 @@ class Worker:
 
 
 async def serve(settings: Settings) -> None:
+    from store import bus as process_bus
     from store.readiness import ready_database
 
     worker = Worker(settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, worker.stop)
-    async with ready_database(settings.database_url):
-        await worker.run_forever()
+    bus = process_bus.connect(settings.redis_url, settings.redis_namespace)  # inbox writes announced (issue G)
+    process_bus.install(bus)
+    await bus.start()
+    try:
+        async with ready_database(settings.database_url):
+            await worker.run_forever()
+    finally:
+        await bus.close()

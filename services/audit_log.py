@@ -6,7 +6,7 @@ a command changing something leaves at least one (`services/work.py`)."""
 from __future__ import annotations
 
 from domain.audit_events import AuditAction
-from services import work
+from services import live, work
 from store import audit
 
 
@@ -34,6 +34,7 @@ async def record(
         request_id=actor.request_id,
     )
     current.recorded += 1
+    live.task_changed(current.announced, live.task_of(object_type, object_id, current.target))
     return entry
 
 
@@ -49,4 +50,6 @@ async def record_many(records: list[dict]) -> int:
         records, actor_id=actor.user_id or None, actor=actor.login, unit=actor.unit_code, request_id=actor.request_id
     )
     current.recorded += written
+    for item in records:
+        live.task_changed(current.announced, live.task_of(item["object_type"], item["object_id"], current.target))
     return written

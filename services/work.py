@@ -8,7 +8,7 @@ programming error the runner reports, not a silent gap in the trail."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from services.context import Actor, Session
@@ -26,6 +26,7 @@ class Work:
     target: Any = None  # the object the gate opened, if the command opens one
     recorded: int = 0  # audit records written so far
     unchanged: bool = False  # the handler declared that it changed nothing
+    announced: set[int] = field(default_factory=set)  # tasks whose change is published after commit
 
     def nothing_changed(self) -> None:
         """Declare that this run changed nothing (a rerun that finds nothing to do), so it

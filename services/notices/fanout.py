@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from domain.audit_events import AuditAction
 from domain.notice_delivery import DeliveryStatus, delivery_key
 from domain.notices import Channel
-from services import audit_log
+from services import audit_log, live
 from services.notices.recipients import endpoints, recipients
 from services.runner import Work, command
 from store.models import NoticeDelivery, Notification, OutboxEvent
@@ -65,6 +65,7 @@ async def fan_out(work: Work, *, event_id: int, now: datetime | None = None) -> 
     await OutboxEvent.filter(id=event.id).update(fanned_out_at=now)
     after = {"kind": event.kind, "inbox": len(people), "email": len(emails), "webhook": len(hooks)}
     await audit_log.record(AuditAction.NOTICE_FAN_OUT, "OutboxEvent", event.id, after=after)
+    live.notices_written(event.id, [p.user_id for p in people])
     return len(people)
 
 

@@ -86,3 +86,8 @@ async def mark_read(work: Work, *, ids: list[int], everything: bool) -> int:
     else:
         work.nothing_changed()
     return await Notification.filter(user_id=person, read_at=None).count()
+
+
+async def entries_of_event(session: Session, event_id: int) -> list[Notification]:
+    """The caller's own inbox entries written for one outbox event (a live update re-reads them)."""
+    return list(await Notification.filter(user_id=session.actor.user_id, event_id=event_id).order_by("id"))
