@@ -42,8 +42,9 @@ MAX_FILES_PER_REQUEST = 1 + MAX_PHOTOS
 
 
 def cors(origins: tuple[str, ...]) -> list[Middleware]:
-    """Browsers on these origins (SURVEIL_CORS_ORIGINS) may call the API; none when empty. Outermost,
-    so a preflight is answered before any limit reads a body. Bearer tokens, never cookies: no
+    """Browsers on these origins (SURVEIL_CORS_ORIGINS) may call the API; none when empty. Just inside
+    Observability (a preflight gets its request id, log line and metric) and outside the limits, so a
+    preflight is answered before any limit reads a body. Bearer tokens, never cookies: no
     credentials mode; downloads name their file in Content-Disposition."""
     if not origins:
         return []
@@ -119,8 +120,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
         middleware=[
-            *cors(settings.cors_origins),
-            Middleware(Observability, metrics=metrics),  # inside CORS only: ids, the log line and metrics for all
+            Middleware(Observability, metrics=metrics),  # outermost: ids, the log line and metrics for all
+            *cors(settings.cors_origins),  # preflights answered before any limit reads a body
             Middleware(
                 BodyLimit,
                 json_limit=MAX_JSON_BYTES,

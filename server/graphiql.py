@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
@@ -54,6 +55,12 @@ class _PackageFiles(StaticFiles):
         response = super().file_response(*args, **kwargs)
         response.headers.update(HEADERS)
         return response
+
+    async def get_response(self, path: str, scope):
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:  # a 404 or 405 under /graphiql/ gets the same headers
+            raise HTTPException(exc.status_code, exc.detail, headers={**(exc.headers or {}), **HEADERS}) from exc
 
 
 def graphiql_routes(enabled: bool) -> list[Mount]:

@@ -13,12 +13,19 @@ import structlog
 QUIET = {"tortoise": logging.WARNING, "casbin": logging.WARNING}  # casbin logs its model on every reload
 
 
+def _drop_console_only(logger, method_name, event_dict):
+    """uvicorn adds `color_message`, its message with ANSI colour codes for a terminal: not for JSON."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 def json_formatter() -> logging.Formatter:
     shared = [
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
+        _drop_console_only,
     ]
     return structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,

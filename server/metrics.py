@@ -2,7 +2,9 @@
 
 Counted per request by the middleware (server/observe.py): requests by route, GraphQL operation
 and outcome, their latency, GraphQL errors by code. Read when scraped: the database pool and
-the notices outbox backlog (two small queries, on the scrape only, never per request).
+the notices outbox backlog (two small queries, on the scrape only, never per request). With the
+database away the scrape still answers: `surveil_db_up` is 0 and the two gauges the queries
+read are left out (never a stale value), the failure logged once until it reads again.
 
 Protection: with `SURVEIL_METRICS_TOKEN` set, every scrape must send it as a bearer token.
 Without it, development answers loopback clients only, and production answers nobody: behind a
@@ -11,8 +13,10 @@ token."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
+import logging
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.requests import Request
@@ -23,7 +27,9 @@ from tortoise.functions import Count
 from server.settings import Settings
 from store.models import NoticeDelivery, OutboxEvent
 
-MAX_OPERATIONS = 200  # distinct names of valid operations kept as labels; later new ones count as "other"
+log = logging.getLogger("surveil.metrics")
+MAX_OPERATIONS = 200  # distinct names of signed-in valid operations kept as labels; later new ones count as "other"
+DB_READ_SECONDS = 5  # under Prometheus' default scrape timeout (10 s): a hung database still gets an answer
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 
@@ -43,19 +49,27 @@ class Metrics:
         )  # fmt: skip
         self.errors = Counter("surveil_graphql_errors", "GraphQL errors by code", ["code"], registry=r)
         self.pool = Gauge("surveil_db_pool_connections", "Database connections by kind", ["kind"], registry=r)
-        self.outbox = Gauge("surveil_outbox_events_pending", "Outbox events not fanned out yet", registry=r)
-        self.deliveries = Gauge("surveil_notice_deliveries", "Notice deliveries by status", ["status"], registry=r)
+        self.db_up = Gauge("surveil_db_up", "1 when the last scrape could read the database, else 0", registry=r)
+        self.read = CollectorRegistry()  # what the scrape reads from the database: left out while it fails
+        self.outbox = Gauge("surveil_outbox_events_pending", "Outbox events not fanned out yet", registry=self.read)
+        self.deliveries = Gauge(
+            "surveil_notice_deliveries", "Notice deliveries by status", ["status"], registry=self.read
+        )
         self.limits_unavailable = Counter(
             "surveil_rate_limit_unavailable", "Requests let through unchecked: the limits' store was unavailable",
             ["limiter"], registry=r,
         )  # fmt: skip
         self._operations: set[str] = set()
+        self._readable: bool | None = None  # None: not scraped yet
 
-    def operation_label(self, name: str, validated: bool) -> str:
-        """A name only for a document that parsed and validated: anyone can send invalid
-        documents with made-up names, and they must not take the label slots."""
+    def operation_label(self, name: str, validated: bool, signed_in: bool) -> str:
+        """A name only for a document that parsed, validated and ran for a signed-in caller: anyone
+        can send documents with made-up names, and they must not take the label slots (a caller
+        without a token counts as `signed_out`)."""
         if not validated:
             return "other"
+        if not signed_in:
+            return "signed_out"
         if not name:
             return "anonymous"
         if name in self._operations or len(self._operations) < MAX_OPERATIONS:
@@ -70,7 +84,22 @@ class Metrics:
             self.errors.labels(code).inc()
 
     async def refresh(self) -> None:
-        """The values read at scrape time."""
+        """The values read at scrape time; a database that cannot be read is marked, never an error."""
+        self._pool()
+        try:
+            async with asyncio.timeout(DB_READ_SECONDS):
+                await self._read()
+        except Exception:  # away, refusing, timed out: every other series is still served
+            if self._readable is not False:
+                log.warning("the database cannot be read: its gauges are left out", exc_info=True)
+            self._readable = False
+        else:
+            if self._readable is False:
+                log.info("the database can be read again")
+            self._readable = True
+        self.db_up.set(1 if self._readable else 0)
+
+    def _pool(self) -> None:
         conn = get_connection("default")
         pool = getattr(conn, "_pool", None)
         if hasattr(conn, "pool_maxsize"):  # PostgreSQL (asyncpg)
@@ -80,6 +109,8 @@ class Metrics:
             self.pool.labels("idle").set(pool.get_idle_size() if pool is not None else 0)
         else:  # SQLite: one connection
             self.pool.labels("configured_max").set(1)
+
+    async def _read(self) -> None:
         self.outbox.set(await OutboxEvent.filter(fanned_out_at__isnull=True).count())
         rows = await NoticeDelivery.all().annotate(n=Count("id")).group_by("status").values("status", "n")
         for labels in list(self.deliveries._metrics):  # a status with no rows left reads 0
@@ -88,7 +119,8 @@ class Metrics:
             self.deliveries.labels(row["status"]).set(row["n"])
 
     def text(self) -> bytes:
-        return generate_latest(self.registry)
+        read = generate_latest(self.read) if self._readable else b""
+        return generate_latest(self.registry) + read
 
 
 def _loopback(request: Request) -> bool:

@@ -4,11 +4,12 @@
 must not choose the id its audit records and masked errors carry: a second user could reuse a
 first user's), keeps it in the request's state (the session's actor carries it, so audit
 records and masked errors name it), echoes it on every response in `X-Request-ID`, and when
-the response ends writes one log line (`surveil.request`) and counts the request. The
+the response ends writes one log line (`surveil.request`) and counts the request. An exception
+the app lets escape before answering becomes its 500 (the exception in the log only). The
 caller's `X-Request-ID`, when it is a plain token (1-64 of letters, digits, `. _ : -`), is
 only logged as `client_request_id` and echoed in `X-Client-Request-ID`. The GraphQL extension
 `ObserveOperation` fills in the operation's name, whether the document was valid (only valid
-documents get a metrics label of their own) and the outcome. Nothing here touches the database."""
+documents of a signed-in caller get a metrics label of their own) and the outcome. Nothing here touches the database."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from starlette.responses import PlainTextResponse
 from strawberry.extensions import SchemaExtension
 
 from server.graphql_errors import classify
@@ -80,12 +82,13 @@ class Observability:
         info = Observed(uuid.uuid4().hex, client_request_id(header))
         scope.setdefault("state", {})["observed"] = info
         status = 500  # what the client sees if the app fails before answering
+        answered = False
         started = time.perf_counter()
 
         async def send_with_id(message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, answered = message["status"], True
                 ours = {b"x-request-id", b"x-client-request-id"}
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
                 headers.append((b"x-request-id", info.request_id.encode()))
@@ -96,6 +99,12 @@ class Observability:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Outside Starlette's own error handler: the 500 is ours, masked and with the request's id.
+            log.error("unhandled exception", exc_info=True, extra={"request_id": info.request_id})
+            if answered:
+                raise  # half a response went out: only the server can end the connection
+            await PlainTextResponse("Internal Server Error", 500)(scope, receive, send_with_id)
         finally:
             self._record(scope, info, status, time.perf_counter() - started)
 
@@ -107,7 +116,8 @@ class Observability:
             outcome = info.outcome
         else:
             outcome = "user_error" if status >= 400 else "ok"
-        operation = self.metrics.operation_label(info.operation, info.validated) if route == "graphql" else ""
+        signed_in = info.login is not None
+        operation = self.metrics.operation_label(info.operation, info.validated, signed_in) if route == "graphql" else ""
         self.metrics.observe(route, operation, outcome, seconds, info.error_codes)
         log.info(
             "request",

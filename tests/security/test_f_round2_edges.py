@@ -1,8 +1,12 @@
-"""Attack on issue 15 (F), round 2: settings and commands an operator runs, /metrics labels,
-schema governance, the compose files. Each test pins a defect and fails until it is fixed."""
+"""Issue 15 (F), round 2 attack, fixed: the compose files run the demo as they say, services without
+HTTP keep no API healthcheck, /metrics answers with the database away and keeps its labels for
+signed-in operations, every response (a preflight, an unexpected 500) carries its request id, uvicorn's
+colour codes stay out of the JSON log, GraphiQL's errors keep its headers."""
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import subprocess
 import sys
@@ -12,26 +16,24 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from tests.api.test_process_logs import _start, _stop, _wait_until_up
 from tests.deploy.test_compose import load, resolved
 from tests.security.test_configuration import ROOT, surveil
-
-SQLITE = {"DATABASE_URL": "sqlite://db.sqlite3"}
-
-
-REDIS_URLS = ["redis://cache:notaport/0", "redis://cache:99999/0", "redis://cache:6379/0?socket_timeout=abc"]
+from tests.services.notice_support import free_port
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_anonymous_valid_documents_cannot_take_the_operation_labels(app):
+async def test_anonymous_valid_documents_cannot_take_the_operation_labels(app, api):
     """Round 1 kept invalid documents out of the labels; a client without a token still fills all 200 slots
     with valid `query JunkN { __typename }`, and every real operation after that counts as `other`."""
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 1))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
         for i in range(200):
             await http.post("/graphql", json={"query": f"query Junk{i} {{ __typename }}"})
-        await http.post("/graphql", json={"query": "query ListFactories { __typename }"})
+        await api.post("query ListFactories { __typename }", as_user="east.planner")  # a real operation
         text = (await http.get("/metrics")).text
     assert 'operation="ListFactories"' in text
+    assert 'operation="Junk0"' not in text
 
 
 def _mail_sink_environment() -> dict[str, str]:
@@ -47,7 +49,8 @@ def test_the_demo_mail_sink_starts_as_compose_runs_it(tmp_path):
     """compose.dev.yml's `mail` service runs `surveil mail-sink` with the image's SURVEIL_ENV=production and
     no sign-in settings: it exits 2 on the production checks, restarts for ever, the demo worker's mail fails."""
     ready = tmp_path / "listening"
-    command = [sys.executable, "-m", "server.cli", "mail-sink", "--port", "0", "--folder", str(tmp_path / "mail")]
+    port = str(free_port())  # aiosmtpd's Controller checks that it listens by connecting: never port 0
+    command = [sys.executable, "-m", "server.cli", "mail-sink", "--port", port, "--folder", str(tmp_path / "mail")]
     proc = subprocess.Popen(
         [*command, "--ready-file", str(ready)], cwd=tmp_path, env=_mail_sink_environment(), stderr=subprocess.PIPE
     )
@@ -90,7 +93,7 @@ async def test_a_cors_preflight_is_observed(settings):
     assert "x-request-id" in refused.headers, dict(refused.headers)
 
 
-@pytest.mark.parametrize("service", ["worker"])
+@pytest.mark.parametrize("service", ["worker", "migrate"])
 def test_services_without_http_do_not_inherit_the_api_healthcheck(service):
     """The Dockerfile's HEALTHCHECK (GET 127.0.0.1:8000/ready) is inherited by every service of the image: the
     worker, which listens on no port, is reported unhealthy for ever (and restarted by any autoheal/swarm)."""
@@ -137,13 +140,18 @@ async def test_metrics_still_answer_while_the_database_is_away(app, world_url):
 
 
 @pytest.mark.parametrize("backend", ["postgres"], indirect=True)
-async def test_an_unexpected_500_carries_the_request_id(app, world_url):
+async def test_an_unexpected_500_carries_the_request_id(app, world_url, caplog):
     """Starlette's ServerErrorMiddleware sits outside Observability: a 500 from an exception in the app (here a
-    scrape while the database is away) has no X-Request-ID, so the client has nothing to match in the log."""
+    public page while the database is away; /metrics answers then) has no X-Request-ID, so the client has
+    nothing to match in the log."""
+    caplog.set_level(logging.INFO, logger="surveil.request")
     async with _server_like(app) as http, database_away(world_url):
-        failed = await http.get("/metrics")
+        failed = await http.get("/public/certificates/CN-2026-0001")
     assert failed.status_code == 500
     assert "x-request-id" in failed.headers, dict(failed.headers)
+    assert "connections" not in failed.text and "Error" not in failed.text.replace("Internal Server Error", "")
+    logged = [r for r in caplog.records if getattr(r, "request_id", None) == failed.headers["x-request-id"]]
+    assert any(r.exc_info for r in logged) and any(getattr(r, "status", None) == 500 for r in logged)
 
 
 def _demo_stack_environment(service: str) -> dict[str, str]:
@@ -173,3 +181,78 @@ def test_the_demo_stack_starts_with_the_env_example(tmp_path, service):
     env.pop("DATABASE_PASSWORD", None)
     result = surveil(["config", "check"], tmp_path, **env)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("service", ["mail", "demo"])
+def test_the_demo_services_without_http_disable_the_api_healthcheck(service):
+    """compose.dev.yml's mail sink (port 8025) and one-shot demo job run the image too: its check asks :8000."""
+    assert load("compose.dev.yml")["services"][service]["healthcheck"] == {"disable": True}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_an_allowed_preflight_is_observed_and_normal_responses_still_expose_the_id(settings, caplog):
+    import dataclasses
+
+    from server.app import create_app
+
+    caplog.set_level(logging.INFO, logger="surveil.request")
+    app = create_app(dataclasses.replace(settings, cors_origins=("https://app.example.org",)))
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 1))
+    origin = {"origin": "https://app.example.org"}
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        allowed = await http.options("/graphql", headers={**origin, "access-control-request-method": "POST"})
+        normal = await http.post("/graphql", json={"query": "{ __typename }"}, headers=origin)
+        text = (await http.get("/metrics")).text
+    assert allowed.status_code == 200 and "x-request-id" in allowed.headers
+    assert "x-request-id" in normal.headers["access-control-expose-headers"].lower()
+    [line] = [r for r in caplog.records if getattr(r, "request_id", None) == allowed.headers["x-request-id"]]
+    assert line.method == "OPTIONS" and line.status == 200
+    assert 'surveil_requests_total{operation="other",outcome="ok",route="graphql"}' in text
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_the_database_gauges_are_marked_while_it_is_away_and_back_after(app, world_url, caplog):
+    async with _server_like(app) as http:
+        before = (await http.get("/metrics")).text
+        async with database_away(world_url):
+            away = [(await http.get("/metrics")).text for _ in range(2)]
+        back = (await http.get("/metrics")).text
+    assert "surveil_db_up 1.0" in before and "surveil_outbox_events_pending " in before
+    for text in away:
+        assert "surveil_db_up 0.0" in text and "surveil_outbox_events_pending" not in text
+        assert "surveil_db_pool_connections" in text  # read from the pool, not the database
+    assert "surveil_db_up 1.0" in back and "surveil_outbox_events_pending " in back
+    warned = [r for r in caplog.records if r.name == "surveil.metrics" and r.levelno == logging.WARNING]
+    assert len(warned) == 1  # once per outage, not per scrape
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+def test_the_json_log_carries_no_terminal_colour_codes(world_url, tmp_path):
+    """uvicorn adds `color_message` (its message with ANSI escapes) to its start-up lines."""
+    port = free_port()
+    process = _start(world_url, tmp_path, "serve", "--port", str(port))
+    try:
+        _wait_until_up(port, process)
+    finally:
+        lines = _stop(process)
+    assert any(line.get("logger", "").startswith("uvicorn") for line in lines), lines
+    for line in lines:
+        assert "color_message" not in line and "\x1b" not in json.dumps(line, ensure_ascii=False), line
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_graphiql_errors_keep_its_headers(settings):
+    """A missing file (404) or another method (405) under /graphiql/ must not be sniffed or run either."""
+    import dataclasses
+
+    from server.app import create_app
+    from server.graphiql import HEADERS
+
+    app = create_app(dataclasses.replace(settings, graphiql=True))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        missing = await http.get("/graphiql/no-such-file.js")
+        posted = await http.post("/graphiql/graphiql.min.js")
+    assert (missing.status_code, posted.status_code) == (404, 405)
+    for response in (missing, posted):
+        for name, value in HEADERS.items():
+            assert response.headers.get(name) == value, (response.status_code, name)
