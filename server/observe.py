@@ -116,8 +116,10 @@ class Observability:
             outcome = info.outcome
         else:
             outcome = "user_error" if status >= 400 else "ok"
-        signed_in = info.login is not None
-        operation = self.metrics.operation_label(info.operation, info.validated, signed_in) if route == "graphql" else ""
+        if route != "graphql":
+            operation = ""
+        else:
+            operation = self.metrics.operation_label(info.operation, info.validated, info.login is not None)
         self.metrics.observe(route, operation, outcome, seconds, info.error_codes)
         log.info(
             "request",
