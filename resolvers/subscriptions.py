@@ -21,15 +21,22 @@ from services.notices import inbox
 from services.tasks.queries import visible_tasks
 
 
-async def _events(info: strawberry.Info, channel: str, on_listen=None) -> AsyncGenerator[tuple[object, dict], None]:
+async def _events(
+    info: strawberry.Info, channel: str, on_listen=None, wanted=None
+) -> AsyncGenerator[tuple[object, dict], None]:
     """(the reader now, message) for each message of `channel`; ends when the reader is signed out.
-    `on_listen`: awaited once listening, before the first message (nothing is missed after it)."""
+    `on_listen`: awaited once listening, before the first message (nothing is missed after it).
+    `wanted(message)`: False skips a message before anything is read for it (the reader is
+    re-checked on heartbeats and on wanted messages only: every event costs each subscriber
+    nothing but this test)."""
     context = info.context
     _ = context.require_session  # signed in (connection_init), or UNAUTHENTICATED
     async with live.events(channel, context.heartbeat_seconds) as messages:
         if on_listen is not None:
             await on_listen()
         async for message in messages:
+            if message is not live.HEARTBEAT and wanted is not None and not wanted(message):
+                continue
             session = await context.renewed_session()
             if session is None:
                 return
@@ -52,9 +59,9 @@ class Subscription:
         description="新通知 Each notice that reaches your inbox from now on, in your language (as `notifications`)."
     )
     async def notification_received(self, info: strawberry.Info) -> AsyncGenerator[notice_types.Notification, None]:
-        async for session, message in _events(info, live.NOTICES):
-            if session.actor.user_id not in (message.get("people") or ()):
-                continue
+        me = info.context.require_session.actor.user_id
+
+        async for session, message in _events(info, live.NOTICES, wanted=lambda m: me in (m.get("people") or ())):
             entries = await inbox.entries_of_event(session, int(message.get("event") or 0))
             language = await inbox.reader_language(session, info.context.accept_language)
             for entry in entries:
@@ -69,9 +76,7 @@ class Subscription:
         id: Annotated[strawberry.ID, strawberry.argument(description="任务 The task's global ID")],
     ) -> AsyncGenerator[task_types.Task, None]:
         task_id = global_db_id(id, "Task", "id")
-        async for session, message in _events(info, live.TASKS):
-            if message.get("task") != task_id:
-                continue
+        async for session, _message in _events(info, live.TASKS, wanted=lambda m: m.get("task") == task_id):
             found = await _tasks(info, session, [task_id])
             if task_id in found:
                 yield found[task_id]
