@@ -1,0 +1,156 @@
+"""Outside attack on the websocket endpoint (issue G), against a real `surveil serve` process
+(and a `surveil worker`) over PostgreSQL and a private Redis. Each test pins a defect found:
+it fails until the defect is fixed (see its comment)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import redis.asyncio as aioredis
+
+from schema.relay import from_global_id, to_global_id
+from tests.api.tasks_support import assign, create, issue, ok
+from tests.live.live_support import RemoteApi, live, start_worker, subscribed, token_of
+from tests.processes import Deployment, _user_id
+from tests.redis_support import PrivateRedis, unique_namespace
+
+TASK = "subscription($id: ID!) { taskChanged(id: $id) { id version } }"
+NOTICES = "subscription { notificationReceived { kind subjectId } }"
+FACTORIES = "{ factories(first: 1) { totalCount } }"
+DEACTIVATE = "mutation($input: PersonActionInput!) { deactivateUser(input: $input) { userErrors { code } } }"
+HTTP_JSON_LIMIT = 1024 * 1024  # server/http_limits.py MAX_JSON_BYTES: what one HTTP request may carry
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def deployment(postgres_worlds, redis_server):
+    url = asyncio.run(postgres_worlds.fresh_async())
+    deployment = Deployment(url, redis_server.url, unique_namespace())
+    worker = None
+    try:
+        deployment.start()
+        worker = start_worker(deployment)
+        yield deployment
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(20)
+        deployment.stop()
+        asyncio.run(postgres_worlds.dispose_async(url))
+
+
+@pytest.fixture
+def server(deployment):
+    return deployment.servers[0]
+
+
+async def publish(deployment, channel: str, *messages: str) -> None:
+    """Messages on the deployment's bus, sent in one go (they arrive in this order)."""
+    connection = aioredis.from_url(deployment.redis_url)
+    try:
+        async with connection.pipeline(transaction=False) as pipe:
+            for message in messages:
+                pipe.publish(f"{deployment.namespace}:{channel}", message)
+            await pipe.execute()
+    finally:
+        await connection.aclose()
+
+
+async def test_an_expired_token_runs_no_more_queries_over_its_open_websocket(deployment, server):
+    # Defect: the session of connection_init is kept for queries and mutations sent as `subscribe`
+    # frames; only a subscription's event or heartbeat re-checks the token. A client that keeps one
+    # subscription younger than the heartbeat (complete and resubscribe) keeps an expired token
+    # working for as long as it likes.
+    async with live(server, await token_of(deployment.database_url, "east.inspector1", 1 / 3600)) as client:
+        await asyncio.sleep(2.5)  # the token is valid for one second: nothing to await but time
+        await client.subscribe("q", FACTORIES)
+        answer = await client.next_of("q")
+    assert answer["type"] == "next" and answer["payload"]["data"] is None, answer
+    assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
+
+
+async def test_a_deactivated_person_runs_no_more_queries_over_an_open_websocket(deployment, server):
+    # Defect: "deactivateUser: an earlier token stops at once" holds over HTTP and at
+    # connection_init, but a websocket opened before still runs queries and mutations as that person.
+    victim = "east.inspector2"
+    async with live(server, await token_of(deployment.database_url, victim)) as client:
+        person = to_global_id("Person", await _user_id(deployment.database_url, victim))
+        done = await RemoteApi(deployment, server).data(
+            DEACTIVATE, {"input": {"personId": person, "reason": "Left the service"}}, as_user="hq.admin"
+        )
+        assert done["deactivateUser"]["userErrors"] == []
+        await client.subscribe("q", FACTORIES)
+        answer = await client.next_of("q")
+    assert answer["type"] == "next" and answer["payload"]["data"] is None, answer
+    assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
+
+
+async def test_an_anonymous_client_cannot_make_the_server_parse_megabytes(server):
+    # Defect: over HTTP nothing beyond 4 KB is read or parsed for an anonymous caller (and no
+    # request beyond 1 MiB for anyone); a websocket frame of up to 16 MiB (uvicorn's default
+    # ws_max_size) is read and JSON-decoded before connection_init is checked (4403 "the token is
+    # not valid" shows it was parsed).
+    async with live(server) as client:
+        bearer = "Bearer " + "a" * (2 * HTTP_JSON_LIMIT)
+        await client.send(json.dumps({"type": "connection_init", "payload": {"Authorization": bearer}}))
+        closed = await client.receive()
+    assert closed["type"] == "closed" and closed["code"] in (1009, 4400, 4413), closed
+
+
+async def test_a_subscribe_frame_carries_no_more_than_an_http_request(deployment, server):
+    # Defect: variables of several MB are accepted in a `subscribe` frame (the HTTP endpoint
+    # refuses a JSON body over 1 MiB with 413): the websocket bypasses the request size limit.
+    async with live(server, await token_of(deployment.database_url, "east.planner")) as client:
+        await client.subscribe("big", FACTORIES, {"padding": "a" * (2 * HTTP_JSON_LIMIT)})
+        answer = await client.next_of("big")
+    assert answer["type"] in ("error", "closed") or answer["payload"].get("data") is None, answer
+
+
+async def test_a_malformed_notice_event_does_not_end_the_subscriptions(deployment, server):
+    # Defect: resolvers/subscriptions.py trusts the bus: `int(event)` and `user in people` raise on
+    # a malformed `notices` message (another version's format, a stray publisher), and every
+    # notificationReceived subscription of every process ends with INTERNAL_SERVER_ERROR.
+    api, planner, leader = RemoteApi(deployment, server), "east.planner", "east.inspector1"
+    task = ok(
+        await issue(
+            api, ok(await create(api, "E003", as_user=planner, window=("2026-12-14", "2026-12-16"))), as_user=planner
+        )
+    )
+    me = await _user_id(deployment.database_url, leader)
+    async with live(server, await token_of(deployment.database_url, leader)) as client:
+        await client.subscribe("n", NOTICES)
+        await client.subscribe("probe", TASK, {"id": task["id"]})
+        await subscribed(deployment, client, "probe", task["id"])  # "n" listens too
+        junk = (json.dumps({"event": "x", "people": [me]}), json.dumps({"event": 1, "people": 5}))
+        await publish(deployment, "notices", *junk)
+        ok(await assign(api, task, leader, as_user=planner))  # a real notice for the leader
+        while True:
+            first = await client.next_of("n")
+            assert "errors" not in first.get("payload", {}), first
+            if first["payload"]["data"]["notificationReceived"]["subjectId"] == task["id"]:
+                break
+
+
+async def test_junk_json_on_the_bus_does_not_drop_the_messages_after_it(deployment, server):
+    # Defect: store/bus.py `_decoded` catches ValueError only: deeply nested JSON raises
+    # RecursionError (an undecodable channel name, UnicodeDecodeError) in the bus reader, which
+    # takes it for a Redis outage: the process drops its subscription, loses what follows, runs
+    # the reconnect callbacks (policy reload) and refuses new websockets (1013) meanwhile.
+    task = ok(await create(RemoteApi(deployment, server), "E002", as_user="east.planner"))
+    async with live(server, await token_of(deployment.database_url, "east.planner")) as client:
+        await client.subscribe("t", TASK, {"id": task["id"]})
+        await subscribed(deployment, client, "t", task["id"])
+        client.inbox.clear()
+        probe = json.dumps({"task": int(from_global_id(task["id"])[1])})
+        await publish(deployment, "tasks", "[" * 100_000 + "]" * 100_000, probe)
+        heard = await client.next_of("t")  # the probe right after the junk (lost: no message at all)
+    assert heard["type"] == "next" and heard["payload"]["data"]["taskChanged"]["id"] == task["id"], heard
