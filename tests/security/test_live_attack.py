@@ -154,3 +154,18 @@ async def test_junk_json_on_the_bus_does_not_drop_the_messages_after_it(deployme
         await publish(deployment, "tasks", "[" * 100_000 + "]" * 100_000, probe)
         heard = await client.next_of("t")  # the probe right after the junk (lost: no message at all)
     assert heard["type"] == "next" and heard["payload"]["data"]["taskChanged"]["id"] == task["id"], heard
+
+
+async def test_the_per_connection_limit_refusal_has_a_code_and_the_readers_language(deployment, server):
+    # Defect: past SURVEIL_MAX_SUBSCRIPTIONS_PER_CONNECTION strawberry's own "Subscription limit
+    # reached" is sent: no `extensions.code` (clients match on codes) and English to a Chinese
+    # reader, unlike the per-user limit (LIMIT_EXCEEDED, in the reader's language).
+    signed_in = await token_of(deployment.database_url, "south.planner")
+    async with live(server, signed_in, accept_language="zh-CN") as client:
+        for n in range(11):  # the default limit is 10
+            await client.subscribe(str(n), NOTICES)
+        refused = await client.next_of("10")
+    assert refused["type"] == "error", refused
+    error = refused["payload"][0]
+    assert (error.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED", error
+    assert any("\u4e00" <= c <= "\u9fff" for c in error["message"]), error
