@@ -160,7 +160,7 @@ async def test_the_per_connection_limit_refusal_has_a_code_and_the_readers_langu
     # Defect: past SURVEIL_MAX_SUBSCRIPTIONS_PER_CONNECTION strawberry's own "Subscription limit
     # reached" is sent: no `extensions.code` (clients match on codes) and English to a Chinese
     # reader, unlike the per-user limit (LIMIT_EXCEEDED, in the reader's language).
-    signed_in = await token_of(deployment.database_url, "south.planner")
+    signed_in = await token_of(deployment.database_url, "hq.planner")
     async with live(server, signed_in, accept_language="zh-CN") as client:
         for n in range(11):  # the default limit is 10
             await client.subscribe(str(n), NOTICES)
@@ -169,3 +169,29 @@ async def test_the_per_connection_limit_refusal_has_a_code_and_the_readers_langu
     error = refused["payload"][0]
     assert (error.get("extensions") or {}).get("code") == "LIMIT_EXCEEDED", error
     assert any("\u4e00" <= c <= "\u9fff" for c in error["message"]), error
+
+
+ASSIGN = "mutation($input: RoleAssignmentInput!) { assignRole(input: $input) { userErrors { code } } }"
+REVOKE = "mutation($input: RoleAssignmentInput!) { revokeRole(input: $input) { userErrors { code } } }"
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+async def test_a_revoked_role_stops_queries_over_an_open_websocket(deployment, server):
+    # Defect: the connection's Session (and its Permissions, which cache scopes "per request")
+    # lives as long as the websocket: after revokeRole, queries sent as `subscribe` frames still
+    # read with the scopes computed before ("a role revoked stops delivery at once" holds only for
+    # subscription events, which re-authenticate).
+    api, admin, covering = RemoteApi(deployment, server), "hq.admin", "south.planner"
+    role = {"login": covering, "role": "PLANNER", "unitCode": "east", "reason": "Covering for leave"}
+    task = ok(await create(api, "E004", as_user="east.planner", window=("2026-12-21", "2026-12-23")))
+    assert (await api.data(ASSIGN, {"input": role}, as_user=admin))["assignRole"]["userErrors"] == []
+    async with live(server, await token_of(deployment.database_url, covering)) as client:
+        await client.subscribe("before", NODE, {"id": task["id"]})
+        seen = await client.next_of("before")
+        assert seen["payload"]["data"]["node"] == {"id": task["id"]}, seen  # they may read it
+        revoke = {**role, "reason": "Back from leave"}
+        assert (await api.data(REVOKE, {"input": revoke}, as_user=admin))["revokeRole"]["userErrors"] == []
+        assert (await api.data(NODE, {"id": task["id"]}, as_user=covering))["node"] is None  # over HTTP: gone
+        await client.subscribe("after", NODE, {"id": task["id"]})
+        after = await client.next_of("after")
+    assert after["payload"]["data"]["node"] is None, after
