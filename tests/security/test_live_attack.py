@@ -195,3 +195,19 @@ async def test_a_revoked_role_stops_queries_over_an_open_websocket(deployment, s
         await client.subscribe("after", NODE, {"id": task["id"]})
         after = await client.next_of("after")
     assert after["payload"]["data"]["node"] is None, after
+
+
+async def test_a_query_over_the_websocket_reads_the_data_as_it_is_now(deployment, server):
+    # Defect: the context's DataLoaders (resolvers/context.py `loaders`) are made once per
+    # connection, not per operation: a later query over the same websocket answers nested fields
+    # from the cache of an earlier one (a task's new version beside its old team).
+    api, planner, leader = RemoteApi(deployment, server), "east.planner", "east.inspector1"
+    task = ok(await issue(api, ok(await create(api, "E005", as_user=planner)), as_user=planner))
+    team = "query($id: ID!) { node(id: $id) { ... on Task { version team { login } } } }"
+    async with live(server, await token_of(deployment.database_url, planner)) as client:
+        await client.subscribe("before", team, {"id": task["id"]})
+        assert (await client.next_of("before"))["payload"]["data"]["node"]["team"] == []
+        assigned = ok(await assign(api, task, leader, as_user=planner))
+        await client.subscribe("after", team, {"id": task["id"]})
+        after = (await client.next_of("after"))["payload"]["data"]["node"]
+    assert after == {"version": assigned["version"], "team": [{"login": leader}]}, after
