@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
+import time
 
 import pytest
 import redis.asyncio as aioredis
@@ -211,3 +213,27 @@ async def test_a_query_over_the_websocket_reads_the_data_as_it_is_now(deployment
         await client.subscribe("after", team, {"id": task["id"]})
         after = (await client.next_of("after"))["payload"]["data"]["node"]
     assert after == {"version": assigned["version"], "team": [{"login": leader}]}, after
+
+
+async def test_a_redis_that_stops_answering_counts_as_away(deployment, server, redis_server):
+    # Defect: the bus's subscriber connection has no socket timeout, and redis-py's health-check
+    # PING waits for its answer forever: a Redis that hangs (frozen, or a network partition
+    # without a reset) is never noticed. `available` stays True, new websockets are accepted and
+    # hear nothing, no reconnect ever runs. Stopped (SIGSTOP) here; waited for up to 2.5 health
+    # checks (store/bus.py HEALTH_CHECK_SECONDS) for the 1013 of "Redis away".
+    from store.bus import HEALTH_CHECK_SECONDS
+
+    signed_in = await token_of(deployment.database_url, "east.planner")
+    redis_server.process.send_signal(signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 2.5 * HEALTH_CHECK_SECONDS
+        answer: dict = {}
+        while time.monotonic() < deadline:
+            async with live(server) as client:
+                answer = await client.init(signed_in)
+            if answer.get("code") == 1013:
+                break
+            await asyncio.sleep(0.5)  # polling for the process to notice: there is nothing to await
+    finally:
+        redis_server.process.send_signal(signal.SIGCONT)
+    assert answer == {"type": "closed", "code": 1013, "reason": "live updates are unavailable: try again later"}
