@@ -1,0 +1,129 @@
+"""Outside attack on issue G (budgets, several processes, policy push): each test pins a defect
+found by using the service as a client, an operator or an outsider would. They fail until the
+defect is fixed."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import signal
+import time
+
+import pytest
+
+from server.settings import Settings
+from tests.api.budget_support import QUERY, graphql_client, running, small_budgets, spend_until_refused
+from tests.redis_support import unique_namespace
+
+FACTORY = 'query { factories(first: 1, filter: {search: "E001"}) { nodes { id } } }'
+MAY = "query($id: ID!, $action: String!) { authorization(action: $action, objectId: $id) { allowed } }"
+ADD = "mutation($input: PolicyRuleInput!) { addPolicyRule(input: $input) { userErrors { code } } }"
+REMOVE = "mutation($input: PolicyRuleInput!) { removePolicyRule(input: $input) { userErrors { code } } }"
+RECLASSIFY = {"ptype": "p", "values": ["inspector", "unit:*", "factory", "reclassify"]}
+
+
+@pytest.fixture
+async def limited(sqlite_worlds):
+    settings = small_budgets(sqlite_worlds.fresh(), budget_staff=100_000)
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        yield api
+
+
+async def _cost(api, query: str) -> int:
+    body = (await api.post(query, as_user="hq.planner")).json()
+    assert "errors" not in body, body
+    return body["extensions"]["cost"]
+
+
+async def test_a_page_left_at_its_default_size_costs_what_it_returns(limited):
+    # Defect: `Factory.certificates(first: Int! = 20)` without `first` is estimated as a page of 1,
+    # so the same 20-row answer costs a twentieth when the client leaves `first` out.
+    implicit = "{ factories(first: 5) { nodes { certificates { nodes { id number } } } } }"
+    explicit = "{ factories(first: 5) { nodes { certificates(first: 20) { nodes { id number } } } } }"
+    assert await _cost(limited, implicit) == await _cost(limited, explicit)
+
+
+async def test_a_user_over_budget_cannot_keep_the_server_validating_documents(sqlite_worlds):
+    # Defect: a document refused by validation is never charged nor checked against the budget:
+    # a user already refused for fair use keeps the server parsing and validating without end.
+    settings = small_budgets(sqlite_worlds.fresh())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        await spend_until_refused(api, "buyer.east")
+        invalid = "{ factories(first: 5) { nodes { id noSuchField } } }"
+        codes = [(await api.post(invalid, as_user="buyer.east")).status_code for _ in range(20)]
+        assert 429 in codes, codes
+
+
+async def _pg_settings(postgres_worlds, redis_url: str, namespace: str) -> Settings:
+    url = await postgres_worlds.fresh_async()
+    return dataclasses.replace(Settings(), database_url=url, redis_url=redis_url, redis_namespace=namespace)
+
+
+async def _may(api, login: str, action: str) -> bool:
+    factory = (await api.run(FACTORY, as_user=login))["data"]["factories"]["nodes"][0]
+    body = await api.run(MAY, {"id": factory["id"], "action": action}, as_user=login)
+    return body["data"]["authorization"]["allowed"]
+
+
+async def _changed(api, query: str, variables: dict) -> None:
+    body = await api.run(query, variables, as_user="hq.admin")
+    assert "errors" not in body and next(iter(body["data"].values()))["userErrors"] == [], body
+
+
+async def test_concurrent_requests_on_b_right_after_a_rule_is_removed_on_a(postgres_worlds, redis_url):
+    # Defect: PolicySync.refresh clears the stale flag before reloading; requests B serves while
+    # the first one reloads skip the reload and are authorized with the rule already removed.
+    settings = await _pg_settings(postgres_worlds, redis_url, unique_namespace())
+    async with (
+        running(settings) as first,
+        running(settings) as second,
+        graphql_client(settings, first) as a,
+        graphql_client(settings, second) as b,
+    ):
+        factory = (await b.run(FACTORY, as_user="east.inspector1"))["data"]["factories"]["nodes"][0]["id"]
+        await _changed(a, ADD, {"input": {**RECLASSIFY, "reason": "trial"}})
+        assert await _may(b, "east.inspector1", "reclassify")
+        listener = second.state.policy_sync._listener
+        await _changed(a, REMOVE, {"input": {**RECLASSIFY, "reason": "trial over"}})
+        while listener._queue.empty():  # B has heard of the removal (pushed through Redis)
+            await asyncio.sleep(0.005)
+        answers = await asyncio.gather(
+            *(b.run(MAY, {"id": factory, "action": "reclassify"}, as_user="east.inspector1") for _ in range(8))
+        )
+        allowed = [body["data"]["authorization"]["allowed"] for body in answers]
+        assert allowed == [False] * 8, allowed
+
+
+async def test_a_policy_change_does_not_stall_while_redis_hangs(postgres_worlds, private_redis):
+    # Defect: the bus publishes after commit with a 2 s socket timeout (and redis-py's retries):
+    # with Redis hung (SIGSTOP), a policy change holds its request for seconds.
+    settings = await _pg_settings(postgres_worlds, private_redis.url, unique_namespace())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        assert not await _may(api, "east.inspector1", "reclassify")
+        private_redis.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            await _changed(api, ADD, {"input": {**RECLASSIFY, "reason": "while Redis hangs"}})
+            elapsed = time.monotonic() - started
+        finally:
+            private_redis.process.send_signal(signal.SIGCONT)
+        assert elapsed < 1.5, f"the change took {elapsed:.1f} s"
+
+
+async def test_an_outsider_cycling_addresses_does_not_refill_signed_in_budgets(sqlite_worlds, monkeypatch):
+    # Defect: without Redis the public pages' per-address counters and the GraphQL budgets share one
+    # bounded memory (MAX_KEYS, evicting the oldest first): anyone requesting the public page from
+    # enough addresses (an IPv6 /48 holds 65,536 /64s) evicts every user's budget, which starts afresh.
+    import httpx
+
+    from server import limiter
+
+    monkeypatch.setattr(limiter, "MAX_KEYS", 50)  # the bound, scaled down from 100,000 to keep it fast
+    settings = small_budgets(sqlite_worlds.fresh())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        await spend_until_refused(api, "buyer.east")
+        for n in range(60):
+            transport = httpx.ASGITransport(app=application, client=(f"2001:db8:0:{n:x}::1", 50000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as outsider:
+                await outsider.get("/public/certificates/20210010000000", headers={"accept": "application/json"})
+        assert (await api.post(QUERY, as_user="buyer.east")).status_code == 429
