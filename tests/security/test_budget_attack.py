@@ -127,3 +127,32 @@ async def test_an_outsider_cycling_addresses_does_not_refill_signed_in_budgets(s
             async with httpx.AsyncClient(transport=transport, base_url="http://test") as outsider:
                 await outsider.get("/public/certificates/20210010000000", headers={"accept": "application/json"})
         assert (await api.post(QUERY, as_user="buyer.east")).status_code == 429
+
+
+async def test_a_person_without_any_role_does_not_get_the_staff_budget(sqlite_worlds):
+    # Defect: budget_kind gives anyone in HQ or a sub-centre who is not "market buyer only" the staff
+    # budget, including a person holding no role at all (an account auto-provisioned on first OIDC
+    # sign-in): the largest budget (120,000 a minute in production) goes to whoever may do nothing.
+    from store.models import OrgUnit, User
+
+    settings = small_budgets(sqlite_worlds.fresh())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        await User.create(login="hq.newcomer", display_name="Signed in once", unit=await OrgUnit.get(code="hq"))
+        body = (await api.post("{ viewer { login } }", as_user="hq.newcomer")).json()
+        assert body["extensions"]["budget"]["limit"] <= settings.budget_buyer, body
+
+
+async def test_a_namespace_with_a_bracket_still_receives_its_own_policy_changes(postgres_worlds, redis_url):
+    # Defect: the bus subscribes with the pattern `<namespace>:*`, the namespace unescaped: a namespace
+    # with `[` (SURVEIL_REDIS_NAMESPACE=ccc[eu], accepted without a word) never matches its own
+    # channels, so policy changes reach other processes only at the 30 s safety poll.
+    settings = await _pg_settings(postgres_worlds, redis_url, f"ccc[{unique_namespace()}]")
+    async with (
+        running(settings) as first,
+        running(settings) as second,
+        graphql_client(settings, first) as a,
+        graphql_client(settings, second) as b,
+    ):
+        assert not await _may(b, "east.inspector1", "reclassify")
+        await _changed(a, ADD, {"input": {**RECLASSIFY, "reason": "trial"}})
+        assert await _may(b, "east.inspector1", "reclassify")
