@@ -156,3 +156,22 @@ async def test_a_namespace_with_a_bracket_still_receives_its_own_policy_changes(
         assert not await _may(b, "east.inspector1", "reclassify")
         await _changed(a, ADD, {"input": {**RECLASSIFY, "reason": "trial"}})
         assert await _may(b, "east.inspector1", "reclassify")
+
+
+def test_sqlite_spelled_in_capitals_is_refused_with_several_workers(tmp_path):
+    # Defect: the SQLite check is `database_url.startswith("sqlite")`, while the database layer reads
+    # the scheme case-insensitively: DATABASE_URL=SQLITE:///... runs `--workers 2` on SQLite.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": str(root), "SURVEIL_ENV": "development"}
+    env["DATABASE_URL"] = f"SQLITE:///{tmp_path}/surveil.sqlite3"
+    code = "import sys; from server.cli import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "serve", "--workers", "2", "--port", "0"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2 and "needs PostgreSQL" in done.stderr, done.stderr
