@@ -54,8 +54,14 @@ async def test_a_user_over_budget_cannot_keep_the_server_validating_documents(sq
         assert 429 in codes, codes
 
 
-async def _pg_settings(postgres_worlds, redis_url: str, namespace: str) -> Settings:
+@pytest.fixture
+async def pg_world(postgres_worlds):
     url = await postgres_worlds.fresh_async()
+    yield url
+    await postgres_worlds.dispose_async(url)
+
+
+def _pg_settings(url: str, redis_url: str, namespace: str) -> Settings:
     return dataclasses.replace(Settings(), database_url=url, redis_url=redis_url, redis_namespace=namespace)
 
 
@@ -70,10 +76,10 @@ async def _changed(api, query: str, variables: dict) -> None:
     assert "errors" not in body and next(iter(body["data"].values()))["userErrors"] == [], body
 
 
-async def test_concurrent_requests_on_b_right_after_a_rule_is_removed_on_a(postgres_worlds, redis_url):
+async def test_concurrent_requests_on_b_right_after_a_rule_is_removed_on_a(pg_world, redis_url):
     # Defect: PolicySync.refresh clears the stale flag before reloading; requests B serves while
     # the first one reloads skip the reload and are authorized with the rule already removed.
-    settings = await _pg_settings(postgres_worlds, redis_url, unique_namespace())
+    settings = _pg_settings(pg_world, redis_url, unique_namespace())
     async with (
         running(settings) as first,
         running(settings) as second,
@@ -94,10 +100,10 @@ async def test_concurrent_requests_on_b_right_after_a_rule_is_removed_on_a(postg
         assert allowed == [False] * 8, allowed
 
 
-async def test_a_policy_change_does_not_stall_while_redis_hangs(postgres_worlds, private_redis):
+async def test_a_policy_change_does_not_stall_while_redis_hangs(pg_world, private_redis):
     # Defect: the bus publishes after commit with a 2 s socket timeout (and redis-py's retries):
     # with Redis hung (SIGSTOP), a policy change holds its request for seconds.
-    settings = await _pg_settings(postgres_worlds, private_redis.url, unique_namespace())
+    settings = _pg_settings(pg_world, private_redis.url, unique_namespace())
     async with running(settings) as application, graphql_client(settings, application) as api:
         assert not await _may(api, "east.inspector1", "reclassify")
         private_redis.process.send_signal(signal.SIGSTOP)
@@ -142,11 +148,11 @@ async def test_a_person_without_any_role_does_not_get_the_staff_budget(sqlite_wo
         assert body["extensions"]["budget"]["limit"] <= settings.budget_buyer, body
 
 
-async def test_a_namespace_with_a_bracket_still_receives_its_own_policy_changes(postgres_worlds, redis_url):
+async def test_a_namespace_with_a_bracket_still_receives_its_own_policy_changes(pg_world, redis_url):
     # Defect: the bus subscribes with the pattern `<namespace>:*`, the namespace unescaped: a namespace
     # with `[` (SURVEIL_REDIS_NAMESPACE=ccc[eu], accepted without a word) never matches its own
     # channels, so policy changes reach other processes only at the 30 s safety poll.
-    settings = await _pg_settings(postgres_worlds, redis_url, f"ccc[{unique_namespace()}]")
+    settings = _pg_settings(pg_world, redis_url, f"ccc[{unique_namespace()}]")
     async with (
         running(settings) as first,
         running(settings) as second,
