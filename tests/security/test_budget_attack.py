@@ -181,3 +181,22 @@ def test_sqlite_spelled_in_capitals_is_refused_with_several_workers(tmp_path):
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 2 and "needs PostgreSQL" in done.stderr, done.stderr
+
+
+async def test_an_ordinary_task_change_does_not_stall_while_redis_hangs(pg_world, private_redis):
+    # Defect: same cause, wider reach: every audited task change announces `taskChanged` on the bus
+    # after commit; with Redis hung each such mutation waits out the 2 s publish timeout (and the
+    # subscriber, which reads without a timeout, never notices Redis is away).
+    from tests.api.tasks_support import create, ok
+
+    settings = _pg_settings(pg_world, private_redis.url, unique_namespace())
+    async with running(settings) as application, graphql_client(settings, application) as api:
+        ok(await create(api, "E001", as_user="east.planner"))  # warm: the same path with Redis answering
+        private_redis.process.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            ok(await create(api, "E001", as_user="east.planner", window=("2026-12-07", "2026-12-09")))
+            elapsed = time.monotonic() - started
+        finally:
+            private_redis.process.send_signal(signal.SIGCONT)
+        assert elapsed < 1.5, f"creating a task took {elapsed:.1f} s"
