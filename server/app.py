@@ -87,6 +87,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lambda scope: metrics.limits_unavailable.labels("public" if scope == "public" else "graphql").inc(),
     )
 
+    # In memory, the public pages count their clients apart: anyone cycling addresses could
+    # otherwise push the signed-in people's spent budgets out of the bounded store.
+    public_limiter = limiter if limiter.shared else SharedLimiter(None, settings.redis_namespace)
+    public_limit = PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies, public_limiter)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         process_bus.install(bus)
@@ -103,6 +108,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await bus.close()
             await limiter.close()
+            if public_limiter is not limiter:
+                await public_limiter.close()
 
     app = Starlette(
         routes=[
@@ -115,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/archive/{task_id}.zip", bundle_route(authenticator), methods=["GET"]),
             Route("/tasks/{task_id}/forms/{form}.pdf", generated_form_route(authenticator), methods=["GET"]),
             Route("/imports/reports/{token}", import_report_route(authenticator), methods=["GET"]),
-            *public_routes(settings, PublicRateLimit(settings.public_rate_limit, settings.trusted_proxies, limiter)),
+            *public_routes(settings, public_limit),
             *graphiql_routes(settings.graphiql),
         ],
         lifespan=lifespan,

@@ -10,7 +10,9 @@ Who is which kind of user, from the unit the person belongs to and the roles the
 - an enterprise's people (生产企业): `enterprise`;
 - in HQ or a sub-centre, someone who holds the market-buyer role only (the buying-sample app's
   users): `buyer`;
-- everybody else in HQ or a sub-centre: `staff`.
+- everybody else in HQ or a sub-centre: `staff`;
+- in HQ or a sub-centre, a person holding no role at all (e.g. signed in once through the
+  identity provider): the smallest of the budgets: they may do nothing yet.
 
 A signed-in request spends its document's estimated cost (server/query_limits.py, computed once
 by DocumentLimits) before it runs; over a budget it is refused with RATE_LIMITED and
@@ -55,6 +57,8 @@ class Budgets:
 
     def __init__(self, settings: Settings, limiter: SharedLimiter) -> None:
         self.limiter = limiter
+        # user id -> (template, limit, budget scope, key) of a refusal this process just gave
+        self._refused: dict[int, tuple[str, int, str, str]] = {}
         self.limits = {
             "staff": settings.budget_staff,
             "agency": settings.budget_agency,
@@ -67,7 +71,10 @@ class Budgets:
         when this kind of user has no budget."""
         actor = session.actor
         kind = budget_kind(actor.unit_kind, roles)
-        limit = self.limits[kind]
+        if kind == "staff" and not roles:  # may do nothing yet: the smallest budget there is
+            limit = min((n for n in self.limits.values() if n > 0), default=0)
+        else:
+            limit = self.limits[kind]
         if limit <= 0:
             return None, None
         shared = kind == "agency"
@@ -85,6 +92,32 @@ class Budgets:
             if unit.counted and spent.counted and unit.remaining < spent.remaining:
                 spent = unit  # what the person can still do is the smaller of the two
         return spent, None
+
+    def note_refusal(self, session, template: str, limit: int) -> None:
+        """This person was just refused: until their budget has room again, their requests are
+        refused before anything is parsed (a refused client must not keep the server validating
+        documents, which are charged only once they are valid)."""
+        if len(self._refused) > MAX_REMEMBERED:
+            self._refused.clear()  # a flood of refused people: forgetting only costs a parse each
+        scope, key = ("budget-unit", session.actor.unit_code) if template == AGENCY_OVER_BUDGET else (
+            "budget-user", str(session.actor.user_id))  # fmt: skip
+        self._refused[session.actor.user_id] = (template, limit, scope, key)
+
+    async def still_refused(self, user_id: int) -> tuple[int, str, int] | None:
+        """(seconds to wait, the refusal's template, its limit) while a person refused a moment ago
+        has no point left; None otherwise, or when the budgets' store cannot tell (fail open)."""
+        noted = self._refused.get(user_id)
+        if noted is None:
+            return None
+        template, limit, scope, key = noted
+        state = await self.limiter.check(scope, limit, WINDOW_SECONDS, 1, key)
+        if state.allowed or not state.counted:
+            self._refused.pop(user_id, None)
+            return None
+        return state.retry_after or 1, template, limit
+
+
+MAX_REMEMBERED = 10_000  # refused people remembered at once; expired ones are swept past this
 
 
 def _budget_payload(spent: Spent | None) -> dict | None:
@@ -109,11 +142,13 @@ class ChargeBudget(SchemaExtension):
         self.cost = getattr(ctx, "query_cost", None) if session is not None else None
         request = getattr(context, "request", None)
         budgets = _budgets_of(request)
-        if self.cost is not None and session is not None and budgets is not None and not ctx.pre_execution_errors:
+        # Charged when the document was estimated, valid or not (validation is work too).
+        if self.cost is not None and session is not None and budgets is not None:
             roles = {role for role, _ in context.sync.authorizer.roles_of(session.actor.user_id)}
             self.spent, refused = await budgets.charge(session, roles, self.cost)
             if refused is not None:
                 wait = self.spent.retry_after
+                budgets.note_refusal(session, refused, self.spent.limit)
                 ctx.pre_execution_errors = [
                     refusal(refused, {"code": "RATE_LIMITED", "retryAfter": wait}, limit=self.spent.limit, seconds=wait)
                 ]

@@ -152,6 +152,9 @@ def cmd_i18n(args, settings) -> int:
         from services.i18n import LOCALES
         from services.i18n.fill import fill
 
+        if not Path(args.table).is_file():
+            print(f"surveil i18n fill: {args.table}: no such file", file=sys.stderr)
+            return 2
         refused = fill(LOCALES / args.language / f"{args.domain}.po", Path(args.table))
         for msgid in refused:
             print(f"refused (unknown msgid, or other fields): {msgid!r}", file=sys.stderr)

@@ -34,7 +34,7 @@ def proxy_options(settings) -> dict:
 def workers_problem(workers: int, database_url: str) -> str | None:
     if workers < 1:
         return f"--workers {workers}: give at least 1"
-    if workers > 1 and database_url.startswith("sqlite"):
+    if workers > 1 and database_url.strip().lower().startswith("sqlite"):
         return (
             f"--workers {workers} needs PostgreSQL: SQLite allows one writer at a time, so several API "
             "processes would wait on each other's locks; run one process (--workers 1) or set DATABASE_URL "

@@ -150,7 +150,7 @@ def _schema(
         extensions.append(DisableIntrospection)
     # Last of the checks, so that the validation rules the others add run in its worker thread.
     limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
-    # The budget spends the cost DocumentLimits estimated, once the document is known to be valid.
+    # The budget spends the cost DocumentLimits estimated (valid or not), before anything runs.
     extensions += [lambda: DocumentLimits(**limits), ChargeBudget, PublicErrors]
     return SurveilSchema(
         query=Query,

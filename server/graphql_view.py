@@ -25,6 +25,7 @@ from server.http_refusals import HttpRefusal, json_problem, reason_in, too_deep
 from server.live_ws import SurveilTransportWS, SurveilWebSocketAdapter
 from server.settings import Settings
 from services.i18n import DEFAULT_LANGUAGE
+from services.i18n.errors import render
 
 MAX_JSON_CONTAINERS = 20_000  # lists and objects in one request: real ones hold a few hundred
 MAX_ANONYMOUS_BYTES = 4096
@@ -56,8 +57,12 @@ class SurveilGraphQL(GraphQL):
         """Refusals before GraphQL runs answer in GraphQL's error shape, not plain text, in the
         reader's language (the session's, else the request's Accept-Language)."""
         try:
-            if isinstance(request, Request) and (await self._signed_in(request))[0] is None:
-                await self._refuse_large_anonymous(request)
+            if isinstance(request, Request):
+                session = (await self._signed_in(request))[0]
+                if session is None:
+                    await self._refuse_large_anonymous(request)
+                elif (refused := await self._still_over_budget(request, session)) is not None:
+                    return refused
             return await super().run(request, context, root_value)
         except (HTTPException, StarletteHTTPException) as exc:
             language = await self._language(request)
@@ -65,6 +70,20 @@ class SurveilGraphQL(GraphQL):
                 exc = HttpRefusal(exc.status_code, "the request is refused: {reason}", reason=str(exc.detail))
             body = request_error_body(exc.status_code, reason_in(exc, language))
             return Response(body, exc.status_code, media_type=JSON)
+
+    @staticmethod
+    async def _still_over_budget(request: Request, session) -> Response | None:
+        """Refused for fair use a moment ago and still without a point: refused again before the
+        body is even parsed."""
+        budgets = getattr(request.app.state, "budgets", None)
+        noted = await budgets.still_refused(session.actor.user_id) if budgets is not None else None
+        if noted is None:
+            return None
+        wait, template, limit = noted  # the same refusal as the one that started the wait
+        error = {"message": render(template, {"limit": limit, "seconds": wait}, session.language)}
+        error["extensions"] = {"code": "RATE_LIMITED", "retryAfter": wait}
+        body = json.dumps({"data": None, "errors": [error]}, ensure_ascii=False)
+        return Response(body, 429, media_type=JSON, headers={"Retry-After": str(wait)})
 
     async def _language(self, request) -> str:
         if not isinstance(request, Request):

@@ -13,6 +13,7 @@ each spread the next one twice: 60 such fragments fit in 2 KB and would never fi
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLObjectType,
+    GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -60,9 +63,28 @@ def _times(a: int, b: int) -> int:
     return min(a * b, SATURATED)
 
 
+@functools.cache
+def default_pages(schema: GraphQLSchema) -> dict[str, int]:
+    """Field name -> the largest default `first`/`last` any field of that name declares: a page
+    left at its default size costs what it returns (the analysis does not know the parent type)."""
+    pages: dict[str, int] = {}
+    for named in schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType):
+            continue
+        for name, field in named.fields.items():
+            for argument in ("first", "last"):
+                default = field.args.get(argument).default_value if argument in field.args else None
+                if isinstance(default, int) and not isinstance(default, bool):
+                    pages[name] = max(pages.get(name, 1), min(default, MAX_PAGE))
+    return pages
+
+
 class _Analysis:
-    def __init__(self, document: DocumentNode, variables: Mapping | None, max_depth: int) -> None:
+    def __init__(
+        self, document: DocumentNode, variables: Mapping | None, max_depth: int, defaults: Mapping[str, int]
+    ) -> None:
         self.values = dict(variables or {})
+        self.defaults = defaults
         # Nesting deeper than this is refused anyway; stopping there also bounds the recursion.
         self.cutoff = max_depth + 1
         self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -110,7 +132,7 @@ class _Analysis:
                 return max(1, min(int(raw), MAX_PAGE))
             except (TypeError, ValueError, OverflowError):
                 return MAX_PAGE  # unknown: assume the worst; the page-size check refuses it anyway
-        return 1
+        return self.defaults.get(field.name.value, 1)
 
     def top_names(self, selection_set: SelectionSetNode) -> Counter[str]:
         """How often each response name is selected at this level, fragments merged in."""
@@ -172,10 +194,16 @@ def operations(document: DocumentNode, operation_name: str | None) -> list[Opera
 
 
 def analyse(
-    document: DocumentNode, variables: Mapping | None, operation_name: str | None, *, max_depth: int = 12
+    document: DocumentNode,
+    variables: Mapping | None,
+    operation_name: str | None,
+    *,
+    max_depth: int = 12,
+    defaults: Mapping[str, int] | None = None,
 ) -> Shape:
-    """The shape of the operation that would run (depth and aliases: of every operation)."""
-    analysis = _Analysis(document, variables, max_depth)
+    """The shape of the operation that would run (depth and aliases: of every operation);
+    `defaults`: the schema's default page sizes by field name (`default_pages`)."""
+    analysis = _Analysis(document, variables, max_depth, defaults or {})
     every = [analysis.selection_set(o.selection_set, 0) for o in operations(document, None)]
     chosen = [analysis.selection_set(o.selection_set, 0) for o in operations(document, operation_name)]
     return Shape(
@@ -186,8 +214,10 @@ def analyse(
     )
 
 
-def estimate(document: DocumentNode, variables: Mapping | None, operation_name: str | None) -> int:
-    return analyse(document, variables, operation_name).cost
+def estimate(
+    document: DocumentNode, variables: Mapping | None, operation_name: str | None, schema: GraphQLSchema | None = None
+) -> int:
+    return analyse(document, variables, operation_name, defaults=default_pages(schema) if schema else None).cost
 
 
 class DocumentLimits(SchemaExtension):
@@ -213,11 +243,13 @@ class DocumentLimits(SchemaExtension):
         yield
 
     def check(self, schema, document, variables, operation_name, rules) -> list[GraphQLError]:
-        shape = analyse(document, variables, operation_name, max_depth=self.max_depth)
-        errors = self.limit_errors(shape, operation_name) or validate_document(schema, document, rules)
-        # The one estimate of this document: the budget (server/budgets.py) spends it.
-        self.execution_context.query_cost = shape.cost
-        return errors
+        shape = analyse(document, variables, operation_name, max_depth=self.max_depth, defaults=default_pages(schema))
+        refused = self.limit_errors(shape, operation_name)
+        # The one estimate of this document: the budget (server/budgets.py) spends it, also when
+        # validation then refuses the document (it cost the work); not when a limit refused it
+        # before any validation ran.
+        self.execution_context.query_cost = None if refused else shape.cost
+        return refused or validate_document(schema, document, rules)
 
     def limit_errors(self, shape: Shape, operation_name: str | None) -> list[GraphQLError]:
         if shape.depth > self.max_depth:

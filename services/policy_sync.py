@@ -9,6 +9,7 @@ request path never waits on Redis: a message only marks the policy stale."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 
@@ -29,23 +30,45 @@ class PolicySync:
         self.reloads = 0
         self._checked_at = 0.0
         self._stale = False
+        self._loading: asyncio.Future | None = None  # the reload under way, awaited by every request meanwhile
         self._listener: Listener | None = None
         self._following = contextlib.AsyncExitStack()
 
     async def refresh(self, force: bool = False) -> None:
-        now = time.monotonic()
+        """Before a request is authorized. Requests arriving while a reload runs wait for it (a
+        stale policy is never used meanwhile); a reload that fails leaves the policy stale, so the
+        next request tries again."""
         if self._listener is not None and self._listener.pending():  # announced changes, without waiting
             self._stale = True
+        if self._loading is not None:
+            await asyncio.shield(self._loading)
+        now = time.monotonic()
         if not (force or self._stale) and now - self._checked_at < self.interval:
             return
         self._checked_at = now
-        stale, self._stale = self._stale, False
-        revision = await policy_store.current_revision()
-        if force or stale or revision != self.authorizer.revision:
-            lines = await policy_store.load_policy_lines()
-            assignments = await policy_store.load_assignments()
-            self.authorizer.load(lines, assignments, revision)
-            self.reloads += 1
+        if self._loading is None:
+            self._loading = asyncio.ensure_future(self._load(force))
+            self._loading.add_done_callback(self._loaded)
+        await asyncio.shield(self._loading)
+
+    def _loaded(self, done: asyncio.Future) -> None:
+        self._loading = None
+        if not done.cancelled():
+            done.exception()  # retrieved here; the awaiting requests get it raised
+
+    async def _load(self, force: bool) -> None:
+        stale, self._stale = self._stale, False  # a change announced from here on marks it stale again
+        try:
+            revision = await policy_store.current_revision()
+            if force or stale or revision != self.authorizer.revision:
+                lines = await policy_store.load_policy_lines()
+                assignments = await policy_store.load_assignments()
+                self.authorizer.load(lines, assignments, revision)
+                self.reloads += 1
+        except BaseException:
+            self._stale = self._stale or stale
+            self._checked_at = 0.0
+            raise
 
     def mark_stale(self) -> None:
         """The stored policy changed: reload before the next request is authorized."""

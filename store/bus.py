@@ -18,6 +18,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 log = logging.getLogger("surveil.bus")
@@ -25,7 +27,9 @@ log = logging.getLogger("surveil.bus")
 LISTENER_QUEUE = 256  # messages a listener may fall behind before its oldest are dropped
 RECONNECT_FIRST_SECONDS = 0.1
 RECONNECT_MAX_SECONDS = 2.0
-REDIS_TIMEOUT_SECONDS = 2.0  # a publish or connect that takes longer counts as Redis away
+REDIS_TIMEOUT_SECONDS = 2.0  # the subscriber's connect: longer counts as Redis away
+PUBLISH_TIMEOUT_SECONDS = 0.25  # a publish waits no longer (it follows a commit, inside a request)
+PUBLISH_PAUSE_SECONDS = 1.0  # after a failed publish, the next ones are dropped at once this long
 HEALTH_CHECK_SECONDS = 10.0  # an idle subscription pings Redis this often
 
 
@@ -125,9 +129,16 @@ class RedisBus(LocalBus):
 
         # Two clients: publishing gives up after a timeout; the subscriber waits without one and
         # pings when idle instead, so a quiet channel is no outage and a dead link is noticed.
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
         self._client = redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+            url,
+            socket_connect_timeout=PUBLISH_TIMEOUT_SECONDS,
+            socket_timeout=PUBLISH_TIMEOUT_SECONDS,
+            retry=Retry(NoBackoff(), 0),  # redis-py would retry 3 times: seconds inside a request
         )
+        self._paused_until = 0.0
         self._subscriber = redis.from_url(
             url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, health_check_interval=HEALTH_CHECK_SECONDS
         )
@@ -160,15 +171,19 @@ class RedisBus(LocalBus):
         await self._subscriber.aclose()
 
     async def publish(self, channel: str, message: dict) -> bool:
-        if not self.available:  # never wait on a Redis known to be away
+        # Never wait on a Redis known to be away, nor on one that just failed (a hung Redis would
+        # otherwise cost every change its timeout).
+        if not self.available or time.monotonic() < self._paused_until:
             self.failed_publishes += 1
             log.warning("bus message on %s not sent: Redis is unavailable", channel)
             return False
         try:
-            await self._client.publish(f"{self.namespace}:{channel}", json.dumps(message, separators=(",", ":")))
+            data = json.dumps(message, separators=(",", ":"))
+            await asyncio.wait_for(self._client.publish(f"{self.namespace}:{channel}", data), PUBLISH_TIMEOUT_SECONDS)
             return True
         except Exception as exc:
             self.failed_publishes += 1
+            self._paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
             log.warning("bus message on %s not sent: %s", channel, type(exc).__name__)
             return False
 
@@ -179,7 +194,7 @@ class RedisBus(LocalBus):
         while True:
             pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(f"{prefix}*")
+                await pubsub.psubscribe(f"{_glob_escaped(prefix)}*")
                 self._connected.set()
                 delay = RECONNECT_FIRST_SECONDS
                 if lost_before:
@@ -202,6 +217,11 @@ class RedisBus(LocalBus):
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()
+
+
+def _glob_escaped(text: str) -> str:
+    """`text` matched literally in a Redis pattern (a namespace may hold `[`, `*`, `?`)."""
+    return re.sub(r"([\\*?\[\]])", r"\\\1", text)
 
 
 def _text(value: bytes | str) -> str:
