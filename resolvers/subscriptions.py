@@ -44,6 +44,11 @@ async def _events(
                 yield session, message
 
 
+def _is_int(value: object) -> bool:
+    """A bus message's id: an int, never a bool (True == 1) nor anything else."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 async def _tasks(info: strawberry.Info, session, ids: list[int]) -> dict[int, task_types.Task]:
     rows = await visible_tasks(session, ids)
     presented = await info.context.present.tasks(list(rows.values()))
@@ -61,8 +66,12 @@ class Subscription:
     async def notification_received(self, info: strawberry.Info) -> AsyncGenerator[notice_types.Notification, None]:
         me = info.context.require_session.actor.user_id
 
-        async for session, message in _events(info, live.NOTICES, wanted=lambda m: me in (m.get("people") or ())):
-            entries = await inbox.entries_of_event(session, int(message.get("event") or 0))
+        def wanted(message: dict) -> bool:  # the bus is not trusted: another shape is no event
+            people, event = message.get("people"), message.get("event")
+            return _is_int(event) and isinstance(people, list) and me in (p for p in people if _is_int(p))
+
+        async for session, message in _events(info, live.NOTICES, wanted=wanted):
+            entries = await inbox.entries_of_event(session, message["event"])
             language = await inbox.reader_language(session, info.context.accept_language)
             for entry in entries:
                 yield present(entry, language)
@@ -76,7 +85,8 @@ class Subscription:
         id: Annotated[strawberry.ID, strawberry.argument(description="任务 The task's global ID")],
     ) -> AsyncGenerator[task_types.Task, None]:
         task_id = global_db_id(id, "Task", "id")
-        async for session, _message in _events(info, live.TASKS, wanted=lambda m: m.get("task") == task_id):
+        mine = lambda m: _is_int(m.get("task")) and m["task"] == task_id  # noqa: E731
+        async for session, _message in _events(info, live.TASKS, wanted=mine):
             found = await _tasks(info, session, [task_id])
             if task_id in found:
                 yield found[task_id]
@@ -93,7 +103,7 @@ class Subscription:
 
         async for session, message in _events(info, live.TASKS, current_work):
             task_id = message.get("task")
-            if not isinstance(task_id, int):
+            if not _is_int(task_id):
                 continue
             why = (await my_work.reasons(session, [task_id])).get(task_id)
             if why is None and task_id not in mine:

@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 
+from server.http_limits import MAX_JSON_BYTES
 from server.rate_limit import parse_networks
 from server.settings import ENV_NAMES, Settings
 
@@ -80,6 +81,8 @@ def cmd_serve(args, settings) -> int:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=args.graceful_seconds,
+        # A websocket frame carries no more than an HTTP request (uvicorn would take 16 MiB).
+        ws_max_size=MAX_JSON_BYTES,
         **proxy_options(settings),
     )
     if workers == 1:

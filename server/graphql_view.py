@@ -20,7 +20,7 @@ from resolvers.context import GraphQLContext
 from server.auth import AuthError
 from server.authn import Authenticator
 from server.graphiql import page
-from server.http_limits import request_error_body, scope_language
+from server.http_limits import MAX_ANONYMOUS_BYTES, request_error_body, scope_language
 from server.http_refusals import HttpRefusal, json_problem, reason_in, too_deep
 from server.live_ws import SurveilTransportWS, SurveilWebSocketAdapter
 from server.settings import Settings
@@ -28,7 +28,6 @@ from services.i18n import DEFAULT_LANGUAGE
 from services.i18n.errors import render
 
 MAX_JSON_CONTAINERS = 20_000  # lists and objects in one request: real ones hold a few hundred
-MAX_ANONYMOUS_BYTES = 4096
 JSON = "application/json"
 
 

@@ -18,6 +18,7 @@ from services.i18n import accept_language_of, choose_language
 from services.i18n.errors import render
 
 MAX_JSON_BYTES = 1024 * 1024
+MAX_ANONYMOUS_BYTES = 4096  # what a caller without a token may send: `{ __typename }` and a token
 MULTIPART_OVERHEAD = 64 * 1024  # field names, boundaries, the operations and map parts
 
 REQUEST_ERROR_CODES = {

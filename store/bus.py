@@ -30,7 +30,9 @@ RECONNECT_MAX_SECONDS = 2.0
 REDIS_TIMEOUT_SECONDS = 2.0  # the subscriber's connect: longer counts as Redis away
 PUBLISH_TIMEOUT_SECONDS = 0.25  # a publish waits no longer (it follows a commit, inside a request)
 PUBLISH_PAUSE_SECONDS = 1.0  # after a failed publish, the next ones are dropped at once this long
-HEALTH_CHECK_SECONDS = 10.0  # an idle subscription pings Redis this often
+HEALTH_CHECK_SECONDS = 5.0  # a subscription that heard nothing for this long pings Redis
+PING_TIMEOUT_SECONDS = 3.0  # a ping (or a subscription) unanswered this long: Redis counts as away
+POLL_SECONDS = 1.0  # how often the reader looks at the clock while the channel is quiet
 
 
 class Listener:
@@ -126,12 +128,12 @@ class RedisBus(LocalBus):
     def __init__(self, url: str, namespace: str = "surveil") -> None:
         super().__init__(namespace)
         import redis.asyncio as redis
-
-        # Two clients: publishing gives up after a timeout; the subscriber waits without one and
-        # pings when idle instead, so a quiet channel is no outage and a dead link is noticed.
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
 
+        # Two clients: publishing gives up after a timeout; the subscriber reads with its own
+        # short waits and pings when idle (`_read_forever`), so a quiet channel is no outage and a
+        # dead or hanging Redis (frozen, a partition without a reset) is noticed.
         self._client = redis.from_url(
             url,
             socket_connect_timeout=PUBLISH_TIMEOUT_SECONDS,
@@ -140,7 +142,7 @@ class RedisBus(LocalBus):
         )
         self._paused_until = 0.0
         self._subscriber = redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, health_check_interval=HEALTH_CHECK_SECONDS
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=PING_TIMEOUT_SECONDS
         )
         self._reader: asyncio.Task | None = None
         self._connected = asyncio.Event()
@@ -187,24 +189,41 @@ class RedisBus(LocalBus):
             log.warning("bus message on %s not sent: %s", channel, type(exc).__name__)
             return False
 
+    async def _read_messages(self, pubsub, prefix: str) -> None:
+        """Deliver messages until Redis fails or stops answering: after HEALTH_CHECK_SECONDS of
+        silence a PING goes out, and no answer within PING_TIMEOUT_SECONDS raises TimeoutError."""
+        loop = asyncio.get_running_loop()
+        heard, pinged = loop.time(), None
+        while True:
+            item = await pubsub.get_message(timeout=POLL_SECONDS)
+            now = loop.time()
+            if item is not None:
+                heard, pinged = now, None
+                if item.get("type") == "pmessage":
+                    message = _decoded(item["data"])
+                    if message is not None:
+                        self._deliver(_text(item["channel"]).removeprefix(prefix), message)
+            elif pinged is not None and now - pinged > PING_TIMEOUT_SECONDS:
+                raise TimeoutError("Redis did not answer a PING")
+            elif pinged is None and now - heard > HEALTH_CHECK_SECONDS:
+                await pubsub.ping()
+                pinged = now
+
     async def _read_forever(self) -> None:
         delay = RECONNECT_FIRST_SECONDS
         prefix = f"{self.namespace}:"
         lost_before = False
         while True:
-            pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._subscriber.pubsub()
             try:
                 await pubsub.psubscribe(f"{_glob_escaped(prefix)}*")
+                await _answered(pubsub, "psubscribe")  # a frozen Redis accepts the bytes, never answers
                 self._connected.set()
                 delay = RECONNECT_FIRST_SECONDS
                 if lost_before:
                     log.info("bus: Redis is back")
                     await self._reconnected()
-                while True:
-                    item = await pubsub.get_message(ignore_subscribe_messages=True, timeout=HEALTH_CHECK_SECONDS / 2)
-                    if item is None or item.get("type") != "pmessage":
-                        continue
-                    self._deliver(_text(item["channel"]).removeprefix(prefix), _decoded(item["data"]))
+                await self._read_messages(pubsub, prefix)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -224,16 +243,28 @@ def _glob_escaped(text: str) -> str:
     return re.sub(r"([\\*?\[\]])", r"\\\1", text)
 
 
+async def _answered(pubsub, kind: str) -> None:
+    """Wait for Redis's confirmation of a (p)subscribe; TimeoutError when it does not come."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PING_TIMEOUT_SECONDS
+    while loop.time() < deadline:
+        item = await pubsub.get_message(timeout=max(deadline - loop.time(), 0.01))
+        if item is not None and item.get("type") == kind:
+            return
+    raise TimeoutError(f"Redis did not confirm {kind}")
+
+
 def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
-def _decoded(data: bytes | str) -> dict:
+def _decoded(data: bytes | str) -> dict | None:
+    """The message's JSON object, or None for junk (dropped: the reader stays up)."""
     try:
-        message = json.loads(data)
-    except ValueError:
-        return {}
-    return message if isinstance(message, dict) else {}
+        message = json.loads(_text(data))
+    except (ValueError, RecursionError):
+        return None
+    return message if isinstance(message, dict) else None
 
 
 def connect(redis_url: str | None, namespace: str = "surveil") -> LocalBus:

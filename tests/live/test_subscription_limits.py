@@ -79,7 +79,9 @@ async def test_subscriptions_are_limited_per_connection_and_per_user(deployment,
         await first.subscribe("2", NOTICES)
         await first.subscribe("3", NOTICES)
         refused = await first.next_of("3")
-        assert refused["type"] == "error" and refused["payload"][0]["message"] == "Subscription limit reached"
+        assert refused["type"] == "error", refused
+        assert refused["payload"][0]["message"] == "at most 2 subscriptions per connection at once"
+        assert refused["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
         await second.subscribe("4", NOTICES)
         await second.subscribe("5", NOTICES)
         over = await second.next_of("5")

@@ -11,6 +11,7 @@ import uvicorn
 
 from server.app import create_app
 from server.cli import proxy_options
+from server.http_limits import MAX_JSON_BYTES
 
 
 @asynccontextmanager
@@ -19,7 +20,13 @@ async def served(settings):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), log_level="warning", lifespan="on", **proxy_options(settings))
+        uvicorn.Config(
+            create_app(settings),
+            log_level="warning",
+            lifespan="on",
+            ws_max_size=MAX_JSON_BYTES,  # as `surveil serve` runs it
+            **proxy_options(settings),
+        )
     )
     task = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started:

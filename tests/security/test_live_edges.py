@@ -1,16 +1,18 @@
-"""Outside attack on the websocket endpoint (issue G), against a real `surveil serve` process
-(and a `surveil worker`) over PostgreSQL and a private Redis. Each test pins a defect found:
-it fails until the defect is fixed (see its comment)."""
+"""Edges of the websocket endpoint found by an outside attack (issue G), against a real `surveil
+serve` process (and a `surveil worker`) over PostgreSQL and a private Redis. Each test pins a
+defect found then (see its comment) and what closed it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import time
 
 import pytest
 import redis.asyncio as aioredis
+import websockets
 
 from schema.relay import from_global_id, to_global_id
 from tests.api.tasks_support import assign, create, issue, ok
@@ -67,33 +69,60 @@ async def publish(deployment, channel: str, *messages: str) -> None:
         await connection.aclose()
 
 
+def assert_refused(answer: dict) -> None:
+    """The websocket's answer to a query or mutation: an `error`, sent to POST /graphql."""
+    assert answer["type"] == "error", answer
+    error = answer["payload"][0]
+    assert error["extensions"]["code"] == "BAD_REQUEST", error
+    assert "subscriptions only" in error["message"], error
+
+
+async def notice_for(deployment, login: str) -> None:
+    """A `notices` event naming `login`: their notificationReceived re-checks them (what it then
+    reads of the event does not matter here)."""
+    await publish(
+        deployment, "notices", json.dumps({"event": 0, "people": [await _user_id(deployment.database_url, login)]})
+    )
+
+
 async def test_an_expired_token_runs_no_more_queries_over_its_open_websocket(deployment, server):
-    # Defect: the session of connection_init is kept for queries and mutations sent as `subscribe`
-    # frames; only a subscription's event or heartbeat re-checks the token. A client that keeps one
-    # subscription younger than the heartbeat (complete and resubscribe) keeps an expired token
-    # working for as long as it likes.
-    async with live(server, await token_of(deployment.database_url, "east.inspector1", 1 / 3600)) as client:
+    # Defect found: the session of connection_init was kept for queries and mutations sent as
+    # `subscribe` frames; only a subscription's event or heartbeat re-checked the token. Closed:
+    # the websocket carries subscriptions only; a subscription re-checks the token at every event
+    # (also tests/live/test_subscription_limits.py::test_an_expired_token_ends_the_subscription).
+    login = "east.inspector1"
+    async with live(server, await token_of(deployment.database_url, login, 1 / 3600)) as client:
         await asyncio.sleep(2.5)  # the token is valid for one second: nothing to await but time
         await client.subscribe("q", FACTORIES)
-        answer = await client.next_of("q")
-    assert answer["type"] == "next" and answer["payload"]["data"] is None, answer
-    assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
+        assert_refused(await client.next_of("q"))
+        await client.subscribe("n", NOTICES)
+        probe = to_global_id("Task", 1)
+        await client.subscribe("probe", TASK, {"id": probe})
+        assert (await subscribed(deployment, client, "probe", probe))["type"] == "complete"  # "n" listens
+        await notice_for(deployment, login)
+        assert await client.next_of("n") == {"id": "n", "type": "complete"}
 
 
 async def test_a_deactivated_person_runs_no_more_queries_over_an_open_websocket(deployment, server):
-    # Defect: "deactivateUser: an earlier token stops at once" holds over HTTP and at
-    # connection_init, but a websocket opened before still runs queries and mutations as that person.
-    victim = "east.inspector2"
+    # Defect found: "deactivateUser: an earlier token stops at once" held over HTTP and at
+    # connection_init, but a websocket opened before still ran queries and mutations as that
+    # person. Closed: no queries or mutations over the websocket; its subscriptions end.
+    victim = "east.archivist"
     async with live(server, await token_of(deployment.database_url, victim)) as client:
+        await client.subscribe("n", NOTICES)  # open before the deactivation
         person = to_global_id("Person", await _user_id(deployment.database_url, victim))
-        done = await RemoteApi(deployment, server).data(
-            DEACTIVATE, {"input": {"personId": person, "reason": "Left the service"}}, as_user="hq.admin"
-        )
+        deactivate = {"input": {"personId": person, "reason": "Left the service"}}
+        await client.subscribe("m", DEACTIVATE, deactivate)  # a mutation: refused whoever sends it
+        assert_refused(await client.next_of("m"))
+        done = await RemoteApi(deployment, server).data(DEACTIVATE, deactivate, as_user="hq.admin")
         assert done["deactivateUser"]["userErrors"] == []
         await client.subscribe("q", FACTORIES)
-        answer = await client.next_of("q")
-    assert answer["type"] == "next" and answer["payload"]["data"] is None, answer
-    assert answer["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", answer
+        assert_refused(await client.next_of("q"))
+        probe = to_global_id("Task", 1)
+        await client.subscribe("probe", TASK, {"id": probe})
+        assert (await subscribed(deployment, client, "probe", probe))["type"] == "complete"  # "n" listens
+        await notice_for(deployment, victim)
+        assert await client.next_of("n") == {"id": "n", "type": "complete"}
 
 
 async def test_an_anonymous_client_cannot_make_the_server_parse_megabytes(server):
@@ -106,15 +135,20 @@ async def test_an_anonymous_client_cannot_make_the_server_parse_megabytes(server
         await client.send(json.dumps({"type": "connection_init", "payload": {"Authorization": bearer}}))
         closed = await client.receive()
     assert closed["type"] == "closed" and closed["code"] in (1009, 4400, 4413), closed
+    async with live(server) as client:  # under uvicorn's limit, over an anonymous request's: not decoded
+        await client.send(json.dumps({"type": "connection_init", "payload": {"Authorization": "a" * 8192}}))
+        closed = await client.receive()
+    assert closed == {"type": "closed", "code": 1009, "reason": "a message is limited to 4096 bytes"}, closed
 
 
 async def test_a_subscribe_frame_carries_no_more_than_an_http_request(deployment, server):
     # Defect: variables of several MB are accepted in a `subscribe` frame (the HTTP endpoint
     # refuses a JSON body over 1 MiB with 413): the websocket bypasses the request size limit.
     async with live(server, await token_of(deployment.database_url, "east.planner")) as client:
-        await client.subscribe("big", FACTORIES, {"padding": "a" * (2 * HTTP_JSON_LIMIT)})
-        answer = await client.next_of("big")
-    assert answer["type"] in ("error", "closed") or answer["payload"].get("data") is None, answer
+        with contextlib.suppress(websockets.ConnectionClosed):  # closed while it is still sending
+            await client.subscribe("big", FACTORIES, {"padding": "a" * (2 * HTTP_JSON_LIMIT)})
+        closed = await client.receive()
+    assert closed["type"] == "closed" and closed["code"] == 1009, closed  # uvicorn's ws_max_size
 
 
 async def test_a_malformed_notice_event_does_not_end_the_subscriptions(deployment, server):
@@ -179,40 +213,47 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 
 async def test_a_revoked_role_stops_queries_over_an_open_websocket(deployment, server):
-    # Defect: the connection's Session (and its Permissions, which cache scopes "per request")
-    # lives as long as the websocket: after revokeRole, queries sent as `subscribe` frames still
-    # read with the scopes computed before ("a role revoked stops delivery at once" holds only for
-    # subscription events, which re-authenticate).
+    # Defect found: the connection's Session (and its Permissions, which cache scopes "per
+    # request") lived as long as the websocket: after revokeRole, queries sent as `subscribe`
+    # frames still read with the scopes computed before. Closed: queries go over HTTP, signed in
+    # per request; a subscription re-reads the reader's roles at every event
+    # (tests/live/test_subscriptions.py::test_a_subscriber_whose_role_is_revoked_stops_receiving).
     api, admin, covering = RemoteApi(deployment, server), "hq.admin", "south.planner"
     role = {"login": covering, "role": "PLANNER", "unitCode": "east", "reason": "Covering for leave"}
     task = ok(await create(api, "E004", as_user="east.planner", window=("2026-12-21", "2026-12-23")))
     assert (await api.data(ASSIGN, {"input": role}, as_user=admin))["assignRole"]["userErrors"] == []
     async with live(server, await token_of(deployment.database_url, covering)) as client:
         await client.subscribe("before", NODE, {"id": task["id"]})
-        seen = await client.next_of("before")
-        assert seen["payload"]["data"]["node"] == {"id": task["id"]}, seen  # they may read it
+        assert_refused(await client.next_of("before"))
+        assert (await api.data(NODE, {"id": task["id"]}, as_user=covering))["node"] == {"id": task["id"]}
         revoke = {**role, "reason": "Back from leave"}
         assert (await api.data(REVOKE, {"input": revoke}, as_user=admin))["revokeRole"]["userErrors"] == []
         assert (await api.data(NODE, {"id": task["id"]}, as_user=covering))["node"] is None  # over HTTP: gone
-        await client.subscribe("after", NODE, {"id": task["id"]})
-        after = await client.next_of("after")
-    assert after["payload"]["data"]["node"] is None, after
+        named = "query Seen($id: ID!) { node(id: $id) { id } } subscription Other { notificationReceived { kind } }"
+        await client.send({"id": "after", "type": "subscribe", "payload": {"query": named, "operationName": "Seen"}})
+        assert_refused(await client.next_of("after"))  # the operation the frame selects is a query
 
 
-async def test_a_query_over_the_websocket_reads_the_data_as_it_is_now(deployment, server):
-    # Defect: the context's DataLoaders (resolvers/context.py `loaders`) are made once per
-    # connection, not per operation: a later query over the same websocket answers nested fields
-    # from the cache of an earlier one (a task's new version beside its old team).
-    api, planner, leader = RemoteApi(deployment, server), "east.planner", "east.inspector1"
+async def test_a_subscription_reads_the_data_as_it_is_now(deployment, server):
+    # Defect found: the context's DataLoaders (resolvers/context.py `loaders`) were made once per
+    # connection: a later query over the same websocket answered nested fields from the cache of
+    # an earlier one. Closed: no queries over the websocket; a subscription's event gets fresh
+    # loaders (`renewed_session`): a second change shows the team as it is then.
+    api, planner, leader, member = RemoteApi(deployment, server), "east.planner", "east.inspector1", "east.inspector2"
     task = ok(await issue(api, ok(await create(api, "E005", as_user=planner)), as_user=planner))
-    team = "query($id: ID!) { node(id: $id) { ... on Task { version team { login } } } }"
+    team = "subscription($id: ID!) { taskChanged(id: $id) { version team { login } } }"
     async with live(server, await token_of(deployment.database_url, planner)) as client:
-        await client.subscribe("before", team, {"id": task["id"]})
-        assert (await client.next_of("before"))["payload"]["data"]["node"]["team"] == []
-        assigned = ok(await assign(api, task, leader, as_user=planner))
-        await client.subscribe("after", team, {"id": task["id"]})
-        after = (await client.next_of("after"))["payload"]["data"]["node"]
-    assert after == {"version": assigned["version"], "team": [{"login": leader}]}, after
+        await client.subscribe("q", "query($id: ID!) { node(id: $id) { id } }", {"id": task["id"]})
+        assert_refused(await client.next_of("q"))
+        await client.subscribe("t", team, {"id": task["id"]})
+        await subscribed(deployment, client, "t", task["id"])
+        client.inbox.clear()
+        first = ok(await assign(api, task, leader, as_user=planner))
+        assert (await client.next_of("t"))["payload"]["data"]["taskChanged"]["version"] == first["version"]
+        second = ok(await assign(api, first, leader, [member], as_user=planner, reason="A second pair of eyes"))
+        heard = (await client.next_of("t"))["payload"]["data"]["taskChanged"]
+    logins = sorted(person["login"] for person in heard["team"])
+    assert heard["version"] == second["version"] and logins == sorted([leader, member]), heard
 
 
 async def test_a_redis_that_stops_answering_counts_as_away(deployment, server, redis_server):
