@@ -21,7 +21,7 @@ from tests.databases import (
     reset_orm_caches,
     skip_without_postgres,
 )
-from tests.redis_support import private_redis, redis_url  # noqa: F401 (fixtures for every test)
+from tests.redis_support import private_redis, redis_server, redis_url  # noqa: F401 (fixtures for every test)
 
 BACKENDS = ["sqlite", "postgres"]
 

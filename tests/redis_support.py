@@ -93,3 +93,12 @@ def private_redis():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis_server():
+    """A private redis-server shared by a module's tests (a deployment of real processes on it)."""
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()

@@ -13,7 +13,7 @@ import websockets
 from tests.api.tasks_support import create, ok
 from tests.live.live_support import PROTOCOL, RemoteApi, live, subscribed, token_of
 from tests.processes import Deployment
-from tests.redis_support import PrivateRedis, unique_namespace
+from tests.redis_support import unique_namespace
 
 TASK = "subscription($id: ID!) { taskChanged(id: $id) { id version } }"
 NOTICES = "subscription { notificationReceived { kind } }"
@@ -24,14 +24,6 @@ LIMITS = {
     "SURVEIL_SUBSCRIPTION_IDLE_SECONDS": "1",
     "SURVEIL_MAX_DEPTH": "4",
 }
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -18,21 +18,13 @@ from schema.relay import from_global_id, to_global_id
 from tests.api.tasks_support import assign, create, issue, ok
 from tests.live.live_support import RemoteApi, live, start_worker, subscribed, token_of
 from tests.processes import Deployment, _user_id
-from tests.redis_support import PrivateRedis, unique_namespace
+from tests.redis_support import unique_namespace
 
 TASK = "subscription($id: ID!) { taskChanged(id: $id) { id version } }"
 NOTICES = "subscription { notificationReceived { kind subjectId } }"
 FACTORIES = "{ factories(first: 1) { totalCount } }"
 DEACTIVATE = "mutation($input: PersonActionInput!) { deactivateUser(input: $input) { userErrors { code } } }"
 HTTP_JSON_LIMIT = 1024 * 1024  # server/http_limits.py MAX_JSON_BYTES: what one HTTP request may carry
-
-
-@pytest.fixture(scope="module")
-def redis_server():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
