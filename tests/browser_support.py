@@ -62,7 +62,8 @@ def headless_page():
     if binary is None:
         pytest.skip("Debian's chromium is not installed: the browser test is not tried")
     port = free_port()
-    with tempfile.TemporaryDirectory(prefix="surveil-browser-") as profile:
+    # Chromium's helper processes may still write the profile as it exits: leftovers are not a failure.
+    with tempfile.TemporaryDirectory(prefix="surveil-browser-", ignore_cleanup_errors=True) as profile:
         browser = subprocess.Popen(
             [binary, "--headless", "--no-sandbox", "--disable-gpu", f"--remote-debugging-port={port}",
              f"--user-data-dir={profile}", "--no-first-run", "about:blank"],
