@@ -6,9 +6,11 @@ from __future__ import annotations
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as migrate_api
 
-from store import policy_store
+from store import fast_migrations, policy_store
 from store.config import create_sqlite_folder, tortoise_config
 from store.migrate_lock import migration_lock
+
+fast_migrations.install()
 
 
 async def apply_migrations(database_url: str, seed_policy: list[tuple[str, ...]]) -> int:
@@ -18,12 +20,18 @@ async def apply_migrations(database_url: str, seed_policy: list[tuple[str, ...]]
         return await _apply(database_url, seed_policy)
 
 
-async def _apply(database_url: str, seed_policy: list[tuple[str, ...]]) -> int:
-    config = tortoise_config(database_url)
+async def migrate_schema(database_url: str, target: str | None = None) -> None:
+    """The migrations up to `target` (all when None), without the lock or the seed policy (the
+    upgrade tests stop at an older migration); the connections they open are closed."""
     try:
-        await migrate_api(config=config)
+        await migrate_api(config=tortoise_config(database_url), target=target)
     finally:  # also when a migration refuses: the next open starts clean
         await Tortoise.close_connections()
+
+
+async def _apply(database_url: str, seed_policy: list[tuple[str, ...]]) -> int:
+    config = tortoise_config(database_url)
+    await migrate_schema(database_url)
     await Tortoise.init(config=config)
     try:
         return await policy_store.seed_rules_if_empty(seed_policy)

@@ -2,15 +2,9 @@
 
 
 async def _migrate_to(url: str, target: str) -> None:
-    from tortoise import Tortoise
-    from tortoise.migrations.api import migrate
+    from store.migrate import migrate_schema
 
-    from store.config import tortoise_config
-
-    try:
-        await migrate(config=tortoise_config(url), target=target)
-    finally:
-        await Tortoise.close_connections()
+    await migrate_schema(url, target)
 
 
 def empty_database(backend: str, tmp_path, label: str):

@@ -11,12 +11,10 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tortoise import Tortoise
-from tortoise.migrations.api import migrate as migrate_api
 
 from domain.audit_chain import CURRENT_FORMAT, FIELDS_BY_FORMAT, GENESIS, record_hash
 from store.audit import canonical_time
-from store.config import tortoise_config
+from store.migrate import migrate_schema
 from tests.databases import POSTGRES_URL, SqliteWorlds, _admin, reset_orm_caches, with_database
 from tests.store.audit_support import RawDb, append_records, audit_db_fixture, cli, with_orm  # noqa: F401
 
@@ -151,12 +149,7 @@ def empty_db(worlds, tmp_path, monkeypatch):
 
 
 async def _migrate_to(url: str, target: str) -> None:
-    """Migrations up to `target`, closing the connections they open: a SQLite connection left
-    open keeps a worker thread that stops the test process from ever exiting."""
-    try:
-        await migrate_api(config=tortoise_config(url), target=target)
-    finally:
-        await Tortoise.close_connections()
+    await migrate_schema(url, target)  # closes its connections: an open SQLite one keeps the process alive
 
 
 def test_a_chain_written_before_formats_still_verifies_after_the_upgrade(empty_db, capsys):
