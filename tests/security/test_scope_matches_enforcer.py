@@ -211,3 +211,53 @@ def test_reload_replaces_everything():
     assert auth.revision == 2
     assert not allowed(auth, 1, "update", "factory", "east")
     assert allowed(auth, 1, "read", "factory", "east")
+
+
+# --- the indexed, remembering `decide` against casbin's plain enforcer -------------------------
+
+
+def plain_enforcer(lines, assignments):
+    """Casbin as it comes: every p line evaluated for every question, nothing remembered."""
+    import casbin
+
+    from policies.authorizer import MODEL_PATH, subject
+
+    enforcer = casbin.Enforcer(str(MODEL_PATH))
+    p = [list(line[1:]) for line in lines if line[0] == "p"]
+    g2 = [list(line[1:]) for line in lines if line[0] == "g2"]
+    g = [[subject(u), role, unit_domain(unit)] for u, role, unit in assignments]
+    for ptype, rules in (("p", p), ("g2", g2), ("g", g)):
+        if rules:
+            (enforcer.add_named_policies if ptype == "p" else enforcer.add_named_grouping_policies)(ptype, rules)
+    return enforcer
+
+
+@PROPERTY
+@given(
+    assignments=st.lists(assignment, max_size=12),
+    extra=st.lists(extra_p, max_size=8),
+    oversight=st.lists(extra_g2, max_size=3) | st.just([]),
+)
+def test_decide_answers_as_casbins_plain_enforcer(assignments, extra, oversight):
+    from policies.authorizer import subject
+
+    lines = [*SEED, *extra, *(line for line in oversight if line[1] != line[2])]
+    auth, plain = authorizer(lines, assignments), plain_enforcer(lines, assignments)
+    for _ in range(2):  # the second round answers from the memo
+        for user, (obj, act), code in itertools.product(USERS, KINDS, CHECKED_UNITS):
+            dom = unit_domain(code)
+            decision = auth.decide(user, act, obj, [dom])
+            allowed, rule = plain.enforce_ex(subject(user), dom, obj, act)
+            assert decision.allowed == allowed, (user, dom, obj, act)
+            if allowed:  # the same kind of line explains it (several lines may allow)
+                assert decision.rule[2:] == tuple(rule)[2:] == (obj, act)
+
+
+def test_a_remembered_decision_does_not_outlive_the_policy_it_came_from():
+    line = ("p", "planner", "unit:*", "factory", "update")
+    auth = authorizer([line], [(1, "planner", "east")])
+    assert auth.decide(1, "update", "factory", ["unit:east"]).allowed
+    auth.load([], [(1, "planner", "east")], revision=2)
+    assert not auth.decide(1, "update", "factory", ["unit:east"]).allowed
+    auth.load([line], [], revision=3)  # the role withdrawn
+    assert not auth.decide(1, "update", "factory", ["unit:east"]).allowed
