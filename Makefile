@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-import bench-workers clean
+.PHONY: run test lint schema bench bench-import bench-workers bench-peer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench-import: $(VENV)/.installed-test
 # The bench query with 1 and 2 API processes, alternating (PostgreSQL and Redis on loopback).
 bench-workers: $(VENV)/.installed-test
 	$(BIN)/python bench/workers.py
+
+# Our API and PostGraphile 4 (installed from npm into bench/postgraphile/node_modules) on the same
+# PostgreSQL world and query, alternating; skips with the reason where node/npm or PostgreSQL is missing.
+bench-peer: $(VENV)/.installed-test
+	$(BIN)/python bench/peer.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
