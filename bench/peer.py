@@ -110,6 +110,9 @@ alternating for {args.rounds} round(s), at {args.concurrency} keep-alive connect
 
 {chr(10).join(rows)}
 
+Server CPU is the API process's CPU time over wall time in the measured window; PostgreSQL's
+work (where PostGraphile builds its JSON) is not in it.
+
 **surveil / PostGraphile throughput at {args.concurrency} connections: {ours8.rps / peer8.rps:.3f}×**
 (PostGraphile serves {peer8.rps / ours8.rps:.1f}× as many requests)
 
