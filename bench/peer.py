@@ -143,9 +143,11 @@ def main() -> None:
     while ports["PostGraphile"] == ports["surveil"]:
         ports["PostGraphile"] = free_port()
     peer_log = RESULTS / "server-postgraphile.log"
+    # Every turn, plus a margin for starting and checking: PostGraphile stops by itself after that.
+    lifetime = 2 * len(SIDES) * args.rounds * (args.warmup + args.duration) + 120
     servers = {
         "surveil": start_surveil(POSTGRES_URL, ports["surveil"], workers=1, log_name="peer-surveil", redis=None),
-        "PostGraphile": peer.start_postgraphile(POSTGRES_URL, ports["PostGraphile"], peer_log),
+        "PostGraphile": peer.start_postgraphile(POSTGRES_URL, ports["PostGraphile"], peer_log, lifetime=lifetime),
     }
     connections = (args.concurrency, 1)
     runs: dict[tuple[str, int], list[LoadResult]] = {(side, c): [] for c in connections for side in SIDES}

@@ -15,6 +15,7 @@ import httpx
 
 PEER_DIR = Path(__file__).resolve().parent / "postgraphile"
 CLI = PEER_DIR / "node_modules" / "postgraphile" / "cli.js"
+SERVE = PEER_DIR / "serve.js"  # the CLI, plus a stop when the benchmark is gone
 INSTALL_TIMEOUT_SECONDS = 300
 STARTUP_TIMEOUT_SECONDS = 60
 
@@ -61,10 +62,10 @@ def install() -> str:
 
 
 def command(database_url: str, port: int) -> list[str]:
-    # node on the CLI itself rather than npx: one process, whose pid the load generator samples.
+    # node itself rather than npx: one process, whose pid the load generator samples.
     return [
         "node",
-        str(CLI),
+        str(SERVE),
         "--connection",
         database_url,
         "--schema",
@@ -80,9 +81,10 @@ def command(database_url: str, port: int) -> list[str]:
     ]
 
 
-def start_postgraphile(database_url: str, port: int, log: Path) -> subprocess.Popen:
+def start_postgraphile(database_url: str, port: int, log: Path, *, lifetime: float) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TZ")}
     env["NODE_ENV"] = "production"  # as deployed: no development-only checks
+    env["BENCH_PEER_LIFETIME_SECONDS"] = str(round(lifetime))
     return subprocess.Popen(
         command(database_url, port), cwd=PEER_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
