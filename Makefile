@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-import bench-workers bench-peer clean
+.PHONY: run test lint schema bench bench-typename bench-import bench-workers bench-peer clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ schema: $(VENV)/.installed
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+# `{ __typename }` with a token vs the plain route: GraphQL's fixed cost per request.
+bench-typename: $(VENV)/.installed-test
+	$(BIN)/python bench/typename.py
 
 bench-import: $(VENV)/.installed-test
 	$(BIN)/python bench/import_bench.py
