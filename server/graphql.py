@@ -34,6 +34,7 @@ from resolvers.task_query import TaskQuery
 from schema import types
 from schema.conventions import describe_conventions
 from server.budgets import ChargeBudget
+from server.compiled.extension import CompiledReads
 from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
@@ -125,12 +126,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         settings.max_aliases,
         settings.max_cost,
         settings.field_suggestions,
+        settings.compiled_reads,
     )
 
 
 @functools.cache
 def _schema(
-    max_tokens: int, introspection: bool, max_depth: int, max_aliases: int, max_cost: int, field_suggestions: bool
+    max_tokens: int,
+    introspection: bool,
+    max_depth: int,
+    max_aliases: int,
+    max_cost: int,
+    field_suggestions: bool,
+    compiled_reads: bool,
 ) -> strawberry.Schema:
     settings = Settings(
         max_tokens=max_tokens,
@@ -151,7 +159,10 @@ def _schema(
     # Last of the checks, so that the validation rules the others add run in its worker thread.
     limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
     # The budget spends the cost DocumentLimits estimated (valid or not), before anything runs.
-    extensions += [lambda: DocumentLimits(**limits), ChargeBudget, PublicErrors]
+    extensions += [lambda: DocumentLimits(**limits), ChargeBudget]
+    if compiled_reads:  # after the limits and the budget: they still apply to compiled answers
+        extensions.append(CompiledReads)
+    extensions.append(PublicErrors)
     return SurveilSchema(
         query=Query,
         mutation=Mutation,
