@@ -87,7 +87,7 @@ class Compiler:
             if selected.name == "__typename":
                 pairs.append((key, self._text("Query")))
             elif selected.name == "factories":
-                pairs.append((key, self._d.nested(self._factories(selected))))
+                pairs.append((key, self._factories(selected)))
             else:
                 raise NotCompilable(f"Query.{selected.name}")
         return "SELECT " + self._object(pairs)
@@ -130,10 +130,10 @@ class Compiler:
                     (key, self._d.nested(f"(SELECT {self._d.agg(edge, f'{a}.id')} FROM ({rows(a, first)}) {a})"))
                 )
             elif field.name == "pageInfo":
-                pairs.append((key, self._d.nested(self._page_info(field, rows, a, first, after))))
+                pairs.append((key, self._page_info(field, rows, a, first, after)))
             else:
                 raise NotCompilable(f"{connection_type}.{field.name}")
-        return f"(SELECT {self._object(pairs)})"
+        return self._object(pairs)
 
     def _edge(self, field: Selected, connection_type: str, node_type: str, a: str) -> str:
         edge_type = get_named_type(self._field_type(connection_type, "edges").type).name
@@ -144,7 +144,7 @@ class Compiler:
             elif sub.name == "cursor":
                 pairs.append((key, self._cursor(f"{a}.id")))
             elif sub.name == "node":
-                pairs.append((key, self._d.nested(self._node(node_type, a, self._collector.children(sub, node_type)))))
+                pairs.append((key, self._node(node_type, a, self._collector.children(sub, node_type))))
             else:
                 raise NotCompilable(f"{edge_type}.{sub.name}")
         return self._object(pairs)
@@ -211,9 +211,7 @@ class Compiler:
             def base(c: str) -> str:
                 return f"{c}.factory_id = {a}.id AND {parent_scope}"
 
-            return self._d.nested(
-                self._connection(field, connection_type, "certificate", "Certificate", "c", base, first, after)
-            )
+            return self._connection(field, connection_type, "certificate", "Certificate", "c", base, first, after)
         raise NotCompilable(f"{type_name}.{field.name}")
 
 

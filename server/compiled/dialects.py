@@ -36,7 +36,8 @@ class Dialect:
 
 class Sqlite(Dialect):
     """json_object / json_group_array; a JSON value read back from a subquery loses its JSON
-    subtype and would be embedded as a string, hence json() around each nested value."""
+        subtype and would be embedded as a string, hence json() around each subquery's value (and only
+    there: SQLite's parser stack is about 100 levels deep)."""
 
     name = "sqlite"
     B64 = "surveil_b64"  # registered on the connection (server/compiled/run.py)
@@ -52,7 +53,8 @@ class Sqlite(Dialect):
 
     def agg(self, expr: str, order: str) -> str:
         # Rows arrive in the subquery's ORDER BY; SQLite 3.40 has no ORDER BY inside aggregates.
-        return f"json_group_array(json({expr}))"
+        # `expr` is a json_object() call: its JSON subtype holds without json() around it.
+        return f"json_group_array({expr})"
 
     def boolean(self, condition: str) -> str:
         return f"json(CASE WHEN {condition} THEN 'true' ELSE 'false' END)"
