@@ -90,6 +90,8 @@ class Compiler:
                 pairs.append((key, self._factories(selected)))
             else:
                 raise NotCompilable(f"Query.{selected.name}")
+        if all(selected.name == "__typename" for selected in fields.values()):
+            raise NotCompilable("nothing to read")  # the executor answers without the database
         return "SELECT " + self._object(pairs)
 
     def _factories(self, selected: Selected) -> str:
@@ -118,7 +120,7 @@ class Compiler:
             if field.name == "__typename":
                 pairs.append((key, self._text(connection_type)))
             elif field.name == "totalCount":
-                pairs.append((key, f"(SELECT count(*) FROM {table} {a} WHERE {base(a)})"))
+                pairs.append((key, f"(SELECT COUNT(*) FROM {table} {a} WHERE {base(a)})"))
             elif field.name == "nodes":
                 node = self._node(node_type, a, self._collector.children(field, node_type))
                 pairs.append(
@@ -155,7 +157,7 @@ class Compiler:
             if sub.name == "__typename":
                 pairs.append((key, self._text("PageInfo")))
             elif sub.name == "hasNextPage":
-                more = f"(SELECT count(*) FROM ({rows(a, first + 1)}) {a}) > {self._int(first)}"
+                more = f"(SELECT COUNT(*) FROM ({rows(a, first + 1)}) {a}) > {self._int(first)}"
                 pairs.append((key, self._d.boolean(more)))
             elif sub.name == "hasPreviousPage":
                 pairs.append((key, self._d.boolean("1 = 1" if after is not None else "1 = 0")))

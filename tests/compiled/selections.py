@@ -82,7 +82,7 @@ class Builder:
         return body
 
     def _fields(self, type_name: str, names: list[str], nested) -> str:
-        chosen = self.draw(st.lists(st.sampled_from(names + ["__typename"]), min_size=1, max_size=5))
+        chosen = self.draw(st.lists(st.sampled_from([*names, "__typename"]), min_size=1, max_size=5))
         parts = [self._key(n) for n in chosen]
         for extra in nested:
             if self.draw(st.booleans()):
