@@ -208,10 +208,11 @@ class Compiler:
         if isinstance(mapping, CertificatesOfFactory):
             first, after = _page_args(dict(field.args), default_first=mapping.default_first)
             connection_type = get_named_type(graphql_field.type).name
-            parent_scope = self._in_units(a, Slot.CERTIFICATE_READ)  # the loader scopes by the factory's units
 
             def base(c: str) -> str:
-                return f"{c}.factory_id = {a}.id AND {parent_scope}"
+                # The loader scopes by the factory's units. Built per use, never ahead: a parameter
+                # the text does not use has no type for PostgreSQL (a selection all skipped).
+                return f"{c}.factory_id = {a}.id AND {self._in_units(a, Slot.CERTIFICATE_READ)}"
 
             return self._connection(field, connection_type, "certificate", "Certificate", "c", base, first, after)
         raise NotCompilable(f"{type_name}.{field.name}")

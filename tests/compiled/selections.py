@@ -50,6 +50,7 @@ class Builder:
     def __init__(self, draw) -> None:
         self.draw = draw
         self.doc = Doc()
+        self.refused = False  # an argument the resolvers refuse was drawn
 
     def _value(self, value, graphql_type: str) -> str:
         """A literal, or a variable carrying the value."""
@@ -93,12 +94,18 @@ class Builder:
             parts.append("... on Node { id }")
         return self._wrap(type_name, " ".join(parts))
 
-    def _page_args(self, firsts: list, max_id: int) -> str:
+    def _page_args(self, firsts: list, max_id: int, refused_firsts: tuple) -> str:
+        """At most one refused argument per document: with two, which error the executor reports
+        depends on which resolver finishes first."""
         args = []
+        if self.refused:
+            firsts = [f for f in firsts if f not in refused_firsts]
         first = self.draw(st.sampled_from(firsts))
+        self.refused |= first in refused_firsts
         if first != "omit":
             args.append(f"first: {self._value(first, 'Int')}")
-        after = self.draw(st.sampled_from(["omit", "omit", "cursor", "bogus"]))
+        after = self.draw(st.sampled_from(["omit", "omit", "cursor"] + ([] if self.refused else ["bogus"])))
+        self.refused |= after == "bogus"
         if after == "cursor":
             args.append(f"after: {self._value(to_cursor(self.draw(st.integers(0, max_id))), 'String')}")
         elif after == "bogus":
@@ -130,7 +137,7 @@ class Builder:
         return f"{self._key('responsibleUnit')} {{ {self._fields('OrgUnit', UNIT_FIELDS, [])} }}"
 
     def certificates(self) -> str:
-        args = self._page_args(["omit", 0, 1, 2, 3, 20, None, 101], 120)
+        args = self._page_args(["omit", 0, 1, 2, 3, 20, None, 101], 120, (None, 101))
         body = self._connection("CertificateConnection", "Certificate", self.certificate)
         return f"{self._key('certificates')}{args} {{ {body} }}"
 
@@ -140,7 +147,7 @@ class Builder:
     def document(self) -> tuple[str, dict]:
         roots = []
         for _ in range(self.draw(st.integers(1, 2))):
-            args = self._page_args([0, 1, 2, 5, 50, "omit"], 40)
+            args = self._page_args([0, 1, 2, 5, 50, "omit"], 40, ("omit",))  # no first: refused
             body = self._connection("FactoryConnection", "Factory", self.factory)
             roots.append(f"{self.doc.fresh('r')}: factories{args} {{ {body} }}")
         if self.draw(st.booleans()):
