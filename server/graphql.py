@@ -34,6 +34,7 @@ from resolvers.task_query import TaskQuery
 from schema import types
 from schema.conventions import describe_conventions
 from server.budgets import ChargeBudget
+from server.compiled.extension import CompiledReads
 from server.document_limits import DOCUMENTS_REMEMBERED, DocumentLimits, DocumentMemo
 from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
@@ -125,12 +126,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         settings.max_aliases,
         settings.max_cost,
         settings.field_suggestions,
+        settings.compiled_reads,
     )
 
 
 @functools.cache
 def _schema(
-    max_tokens: int, introspection: bool, max_depth: int, max_aliases: int, max_cost: int, field_suggestions: bool
+    max_tokens: int,
+    introspection: bool,
+    max_depth: int,
+    max_aliases: int,
+    max_cost: int,
+    field_suggestions: bool,
+    compiled_reads: bool,
 ) -> strawberry.Schema:
     settings = Settings(
         max_tokens=max_tokens,
@@ -155,7 +163,10 @@ def _schema(
     # It remembers each document's cost and validation (server/document_limits.py).
     limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
     # The budget spends the cost DocumentLimits estimated (valid or not), before anything runs.
-    extensions += [functools.partial(DocumentLimits, **limits, memo=DocumentMemo()), ChargeBudget, PublicErrors]
+    extensions += [functools.partial(DocumentLimits, **limits, memo=DocumentMemo()), ChargeBudget]
+    if compiled_reads:  # after the limits and the budget: they still apply to compiled answers
+        extensions.append(CompiledReads)
+    extensions.append(PublicErrors)
     return SurveilSchema(
         query=Query,
         mutation=Mutation,
