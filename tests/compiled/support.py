@@ -48,3 +48,8 @@ async def both(api, app, settings, query: str, variables: dict | None, login: st
     with executor_only(app, settings):
         executed = await api.run(query, variables, as_user=login)
     return compiled, executed
+
+
+def registry_statements(statements: list[str]) -> list[str]:
+    """What a request read beyond the signed-in person (store/sign_in.py) and their units' ids."""
+    return [s for s in statements if "app_user" not in s and not s.startswith('SELECT "code" "0","id" "1"')]

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.compiled.support import both
+from tests.compiled.support import both, registry_statements
 
 BENCH = """query($n: Int, $m: Int) { factories(first: $n) { totalCount nodes { id code name classification
   responsibleUnit { code } certificates(first: $m) { totalCount nodes { number status } } } } }"""
-
-
-def _registry_statements(statements: list[str]) -> list[str]:
-    """What the request read beyond the signed-in user and their units' ids."""
-    return [s for s in statements if '"app_user"' not in s and not s.startswith('SELECT "code" "0","id" "1"')]
 
 
 @pytest.mark.parametrize("sizes", [(1, 1), (10, 3), (50, 10), (100, 20)])
@@ -22,7 +17,7 @@ async def test_the_bench_query_is_one_statement(api, app, settings, sizes):
     with api.count_queries() as counter:
         data = await api.data(BENCH, {"n": n, "m": m}, as_user="hq.planner")
     assert len(data["factories"]["nodes"]) == min(n, data["factories"]["totalCount"])
-    registry = _registry_statements(counter.statements)
+    registry = registry_statements(counter.statements)
     assert len(registry) == 1, registry
     assert "json" in registry[0]
 
@@ -35,4 +30,4 @@ async def test_compiled_reads_off_runs_the_executor(api, app, settings):
 
     with executor_only(app, settings), api.count_queries() as counter:
         await api.data(BENCH, {"n": 5, "m": 2}, as_user="hq.planner")
-    assert len(_registry_statements(counter.statements)) > 1
+    assert len(registry_statements(counter.statements)) > 1
