@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-import bench-workers clean
+.PHONY: run test lint schema bench bench-import bench-workers bench-tasks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench-import: $(VENV)/.installed-test
 # The bench query with 1 and 2 API processes, alternating (PostgreSQL and Redis on loopback).
 bench-workers: $(VENV)/.installed-test
 	$(BIN)/python bench/workers.py
+
+# tasks(first: 50) { totalCount } at 10k and 1M tasks on SQLite and PostgreSQL (a few minutes).
+bench-tasks: $(VENV)/.installed-test
+	$(BIN)/python bench/tasks_scale.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
