@@ -200,12 +200,20 @@ async def measure(url: str, requests: int) -> dict[str, dict]:
                         raise SystemExit(f"{login}: {json.dumps(answer['errors'])}")
                     if i >= 5:  # the first requests load policy and caches
                         latencies.append(elapsed)
-                latencies.sort()
-                found[login] = {
-                    "total": answer["data"]["tasks"]["totalCount"],
-                    "p50": statistics.median(latencies),
-                    "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
-                }
+                found[login] = {"total": answer["data"]["tasks"]["totalCount"], "latencies": latencies}
+    return found
+
+
+def merged(rounds: list[dict[str, dict]]) -> dict[str, dict]:
+    """Each login's latencies over every round, as p50 and p95."""
+    found = {}
+    for login in rounds[0]:
+        latencies = sorted(x for r in rounds for x in r[login]["latencies"])
+        found[login] = {
+            "total": rounds[0][login]["total"],
+            "p50": statistics.median(latencies),
+            "p95": latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))],
+        }
     return found
 
 
@@ -215,7 +223,8 @@ def report(results: dict, loads: dict, sizes: list[int]) -> str:
         "# `tasks(first: 50) { totalCount nodes { id number status } }` at scale",
         "",
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; Python {platform.python_version()}, {os.cpu_count()} CPUs; "
-        f"in-process (httpx.ASGITransport), one request at a time; load average {os.getloadavg()[0]:.2f}.",
+        f"in-process (httpx.ASGITransport), one request at a time, sizes in turn over several rounds; "
+        f"load average at the end {os.getloadavg()[0]:.2f}.",
         "",
         "| database | tasks | login | totalCount | p50 | p95 | world loaded in |",
         "|---|---:|---|---:|---:|---:|---:|",
@@ -251,7 +260,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--databases", default="sqlite,postgres")
-    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--requests", type=int, default=30, help="per login, size and round")
+    parser.add_argument("--rounds", type=int, default=3, help="sizes measured in turn, round after round")
     parser.add_argument("--reuse-world", action="store_true", help="keep worlds an earlier run left")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # database:size, in a child process
     args = parser.parse_args()
@@ -260,14 +270,18 @@ def main() -> None:
         return one(database, int(size), args)
     sizes = [int(s) for s in args.sizes.split(",")]
     RESULTS.mkdir(exist_ok=True)
-    results, loads = {}, {}
+    rounds, loads = {}, {}
+    # Sizes alternate, round after round, so that the machine's other work falls on both alike.
     for database in args.databases.split(","):
-        for size in sizes:
-            command = [sys.executable, __file__, "--one", f"{database}:{size}", "--requests", str(args.requests)]
-            command += ["--reuse-world"] if args.reuse_world else []
-            done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
-            answer = json.loads(done.stdout.strip().splitlines()[-1])
-            loads[(database, size)], results[(database, size)] = answer["load"], answer["found"]
+        for turn in range(args.rounds):
+            for size in sizes:
+                command = [sys.executable, __file__, "--one", f"{database}:{size}", "--requests", str(args.requests)]
+                command += ["--reuse-world"] if args.reuse_world or turn else []
+                done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+                answer = json.loads(done.stdout.strip().splitlines()[-1])
+                loads.setdefault((database, size), answer["load"])
+                rounds.setdefault((database, size), []).append(answer["found"])
+    results = {key: merged(found) for key, found in rounds.items()}
     text = report(results, loads, sizes)
     (RESULTS / "tasks.md").write_text(text)
     print(text)
