@@ -9,7 +9,9 @@ exactly when its triple does (tests/store/test_task_scope_counts.py compares the
 Enterprise 0 stands for none: UNIQUE treats NULLs as distinct, so an upsert on a NULL could
 not find its row. Triggers, not application code, so that every write path (ORM, bulk loads,
 imports, raw SQL) keeps the counts. A SQLite table rebuild drops a table's triggers: a
-migration that rebuilds surveillance_task must create them again (the test above fails if not)."""
+migration that rebuilds surveillance_task must create them again (the test above fails if not).
+The price: on PostgreSQL two transactions writing tasks of the same triple wait for each
+other on its counter row until the first commits (task writes are a planner's pace, not bulk)."""
 
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
