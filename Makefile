@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-import bench-workers bench-tasks clean
+.PHONY: run test lint schema bench bench-typename bench-import bench-workers bench-peer bench-tasks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,12 +64,21 @@ schema: $(VENV)/.installed
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
 
+# `{ __typename }` with a token vs the plain route: GraphQL's fixed cost per request.
+bench-typename: $(VENV)/.installed-test
+	$(BIN)/python bench/typename.py
+
 bench-import: $(VENV)/.installed-test
 	$(BIN)/python bench/import_bench.py
 
 # The bench query with 1 and 2 API processes, alternating (PostgreSQL and Redis on loopback).
 bench-workers: $(VENV)/.installed-test
 	$(BIN)/python bench/workers.py
+
+# Our API and PostGraphile 4 (installed from npm into bench/postgraphile/node_modules) on the same
+# PostgreSQL world and query, alternating; skips with the reason where node/npm or PostgreSQL is missing.
+bench-peer: $(VENV)/.installed-test
+	$(BIN)/python bench/peer.py
 
 # tasks(first: 50) { totalCount } at 10k and 1M tasks on SQLite and PostgreSQL (a few minutes).
 bench-tasks: $(VENV)/.installed-test

@@ -124,3 +124,15 @@ async def run_load(
         client_cpu=(time.process_time() - client0) / wall,
         server_cpu=(server1 - server0) / wall if server0 is not None and server1 is not None else None,
     )
+
+
+def merged(results: list[LoadResult]) -> LoadResult:
+    """Several turns of the same load as one: their requests and latencies pooled."""
+    return LoadResult(
+        requests=sum(r.requests for r in results),
+        errors=sum(r.errors for r in results),
+        seconds=sum(r.seconds for r in results),
+        latencies_ms=[x for r in results for x in r.latencies_ms],
+        client_cpu=sum(r.client_cpu for r in results) / len(results),
+        server_cpu=None,
+    )

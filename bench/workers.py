@@ -17,64 +17,21 @@ import asyncio
 import json
 import os
 import platform
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 
-import asyncpg
 import httpx
 import uvloop
-import world
-from load import LoadResult, http_request, run_load
-from run import LOGIN, QUERY, RESULTS, ROOT, free_port, wait_until_up
+from load import LoadResult, http_request, merged, run_load
+from postgres_world import prepared_world, user_id
+from run import LOGIN, QUERY, RESULTS, free_port, wait_until_up
+from surveil_server import start_surveil, stop_gracefully
 
 from server.auth import issue_dev_token
 from server.settings import Settings
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/surveil_bench_workers")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-SURVEIL = Path(sys.executable).with_name("surveil")
-
-
-def _pg(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
-
-
-async def fresh_database(url: str) -> None:
-    base, name = url.rsplit("/", 1)
-    admin = await asyncpg.connect(_pg(f"{base}/postgres"), timeout=5)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
-async def existing_world(url: str) -> dict[str, int] | None:
-    """The counts of a world an earlier run left at `url`, if there is one."""
-    try:
-        conn = await asyncpg.connect(_pg(url), timeout=5)
-    except (OSError, asyncpg.PostgresError):
-        return None
-    try:
-        counts = {table: await conn.fetchval(f"SELECT COUNT(*) FROM {table}") for table in world.COUNTED}
-    except asyncpg.PostgresError:
-        return None
-    finally:
-        await conn.close()
-    return counts if counts["factory"] > world.BENCH_FACTORIES else None
-
-
-async def user_id(url: str, login: str) -> int:
-    conn = await asyncpg.connect(_pg(url), timeout=5)
-    try:
-        return await conn.fetchval("SELECT id FROM app_user WHERE login = $1", login)
-    finally:
-        await conn.close()
 
 
 def redis_url() -> str | None:
@@ -85,37 +42,6 @@ def redis_url() -> str | None:
     except Exception:
         return None
     return REDIS_URL
-
-
-def start_server(workers: int, port: int, redis: str | None) -> subprocess.Popen:
-    env = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TZ")}
-    env |= {"DATABASE_URL": POSTGRES_URL, "SURVEIL_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    if redis:
-        env |= {"REDIS_URL": redis, "SURVEIL_REDIS_NAMESPACE": f"bench-{uuid.uuid4().hex[:8]}"}
-    log = (RESULTS / f"server-workers-{workers}.log").open("w")
-    command = [str(SURVEIL), "serve", "--port", str(port), "--workers", str(workers), "--graceful-seconds", "2"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)  # the supervisor stops its processes
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def merged(results: list[LoadResult]) -> LoadResult:
-    return LoadResult(
-        requests=sum(r.requests for r in results),
-        errors=sum(r.errors for r in results),
-        seconds=sum(r.seconds for r in results),
-        latencies_ms=[x for r in results for x in r.latencies_ms],
-        client_cpu=sum(r.client_cpu for r in results) / len(results),
-        server_cpu=None,
-    )
 
 
 def report(args, counts: dict, rounds: dict[int, list[LoadResult]], redis: str | None, loadavg) -> str:
@@ -161,19 +87,16 @@ def main() -> None:
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     started = time.perf_counter()
-    counts = asyncio.run(existing_world(POSTGRES_URL)) if args.reuse_world else None
-    if counts is None:
-        asyncio.run(fresh_database(POSTGRES_URL))
-        counts = asyncio.run(world.build_at(POSTGRES_URL, Settings().north_china))
-        print(f"world built in {time.perf_counter() - started:.1f} s: {counts}", flush=True)
-    else:
-        print(f"world of an earlier run reused: {counts}", flush=True)
+    counts = asyncio.run(prepared_world(POSTGRES_URL, reuse=args.reuse_world))
     token = issue_dev_token(Settings(), asyncio.run(user_id(POSTGRES_URL, LOGIN)), LOGIN)
     redis = redis_url()
     ports = {1: free_port(), 2: free_port()}
     while ports[2] == ports[1]:
         ports[2] = free_port()
-    servers = {workers: start_server(workers, port, redis) for workers, port in ports.items()}
+    servers = {
+        workers: start_surveil(POSTGRES_URL, port, workers=workers, log_name=f"workers-{workers}", redis=redis)
+        for workers, port in ports.items()
+    }
     rounds: dict[int, list[LoadResult]] = {1: [], 2: []}
     try:
         for workers, proc in servers.items():
@@ -211,7 +134,7 @@ def main() -> None:
                 )
     finally:
         for proc in servers.values():
-            stop(proc)
+            stop_gracefully(proc)
     text = report(args, counts, rounds, redis, loadavg)
     (RESULTS / "workers.md").write_text(text, encoding="utf-8")
     print()

@@ -9,6 +9,8 @@ from typing import Generic, TypeVar
 
 import strawberry
 
+from schema.sql_fields import GlobalId
+
 T = TypeVar("T")
 MAX_PAGE = 100
 MAX_DB_ID = 2**31 - 1  # database ids are 32-bit integers
@@ -71,7 +73,9 @@ def from_cursor(cursor: str | None) -> int | None:
 
 @strawberry.interface(description="An object with a globally unique, opaque ID. 全局唯一标识")
 class Node:
-    id: strawberry.ID = strawberry.field(description="Opaque global ID; pass it to `node(id:)`.")
+    id: strawberry.ID = strawberry.field(
+        description="Opaque global ID; pass it to `node(id:)`.", metadata={"sql": GlobalId()}
+    )
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

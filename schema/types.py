@@ -15,14 +15,15 @@ from schema.audit_types import AUDIT_TYPE, NODE_TYPE, AuditEntry, PolicyRule  # 
 from schema.relay import Connection, Node, slice_connection, to_global_id
 from schema.result_enums import SpotCheckLevel
 from schema.result_types import SpotCheck
+from schema.sql_fields import CertificatesOfFactory, Column, EffectiveCertificateStatus, ToOne, VisibleFactoryClass, sql
 
 
 @strawberry.type(description="Organisational unit 组织单位: HQ, sub-centre, foreign agency, lab or enterprise.")
 class OrgUnit(Node):
-    code: str = strawberry.field(description="Unit code (east, hq, east-lab-2, ...).")
-    name: str = strawberry.field(description="Name.")
-    name_zh: str = strawberry.field(description="中文名称")
-    kind: enums.UnitKind = strawberry.field(description="组织单位类型 Kind of unit.")
+    code: str = strawberry.field(description="Unit code (east, hq, east-lab-2, ...).", metadata=sql(Column("code")))
+    name: str = strawberry.field(description="Name.", metadata=sql(Column("name")))
+    name_zh: str = strawberry.field(description="中文名称", metadata=sql(Column("name_zh")))
+    kind: enums.UnitKind = strawberry.field(description="组织单位类型 Kind of unit.", metadata=sql(Column("kind")))
     provinces: list[str] = strawberry.field(description="Sub-centre jurisdiction 管辖省份")
     countries: list[str] = strawberry.field(description="Foreign agency: countries served (ISO 3166)")
     regions: list[str] = strawberry.field(description="Lab: sub-centre regions it serves 服务区域")
@@ -61,20 +62,29 @@ class ProductCategory(Node):
 
 @strawberry.type(description="Factory 工厂 under surveillance.")
 class Factory(Node):
-    code: str = strawberry.field(description="工厂编号")
-    name: str = strawberry.field(description="工厂名称 Name.")
-    address: str = strawberry.field(description="工厂地址 Address.")
-    country: str = strawberry.field(description="ISO 3166 alpha-2; CN for China")
-    province: str | None = strawberry.field(description="省份 (factories in China)")
-    status: enums.FactoryStatus = strawberry.field(description="工厂状态 Status.")
-    version: int = strawberry.field(description="Send as expectedVersion when changing it.")
-    classification: enums.FactoryClass | None = strawberry.field(
-        description="分类 Class A-D. Null when your role may not see it (e.g. foreign agencies)."
+    code: str = strawberry.field(description="工厂编号", metadata=sql(Column("code")))
+    name: str = strawberry.field(description="工厂名称 Name.", metadata=sql(Column("name")))
+    address: str = strawberry.field(description="工厂地址 Address.", metadata=sql(Column("address")))
+    country: str = strawberry.field(description="ISO 3166 alpha-2; CN for China", metadata=sql(Column("country")))
+    province: str | None = strawberry.field(description="省份 (factories in China)", metadata=sql(Column("province")))
+    status: enums.FactoryStatus = strawberry.field(description="工厂状态 Status.", metadata=sql(Column("status")))
+    version: int = strawberry.field(
+        description="Send as expectedVersion when changing it.", metadata=sql(Column("version"))
     )
-    responsible_unit: OrgUnit = strawberry.field(description="负责单位 The unit responsible by jurisdiction.")
+    classification: enums.FactoryClass | None = strawberry.field(
+        description="分类 Class A-D. Null when your role may not see it (e.g. foreign agencies).",
+        metadata=sql(VisibleFactoryClass("classification")),
+    )
+    responsible_unit: OrgUnit = strawberry.field(
+        description="负责单位 The unit responsible by jurisdiction.",
+        metadata=sql(ToOne("responsible_unit_id", "org_unit")),
+    )
     _model: strawberry.Private[object]
 
-    @strawberry.field(description="证书 Certificates of this factory you may see.")
+    @strawberry.field(
+        description="证书 Certificates of this factory you may see.",
+        metadata=sql(CertificatesOfFactory(default_first=20)),
+    )
     async def certificates(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[Certificate]:
@@ -132,19 +142,26 @@ class CertificateStatusChange:
 
 @strawberry.type(description="CCC certificate 证书.")
 class Certificate(Node):
-    number: str = strawberry.field(description="证书编号")
-    holder: str = strawberry.field(description="持证人")
+    number: str = strawberry.field(description="证书编号", metadata=sql(Column("number")))
+    holder: str = strawberry.field(description="持证人", metadata=sql(Column("holder")))
 
-    @strawberry.field(description="证书状态 EXPIRED as soon as expiresOn has passed (a valid or suspended certificate)")
+    @strawberry.field(
+        description="证书状态 EXPIRED as soon as expiresOn has passed (a valid or suspended certificate)",
+        metadata=sql(EffectiveCertificateStatus("status", "expires_on")),
+    )
     def status(self, info: strawberry.Info) -> enums.CertificateStatus:
         today = info.context.today()
         return enums.CertificateStatus(effective_status(CertificateStatus(self._model.status), self.expires_on, today))
 
-    issued_on: dt.date = strawberry.field(description="发证日期")
-    expires_on: dt.date = strawberry.field(description="有效期至")
-    suspended_until: dt.date | None = strawberry.field(description="暂停期至 End of the current suspension period")
-    suspension_ground: str | None = strawberry.field(description="暂停依据 Ground of the current suspension")
-    version: int
+    issued_on: dt.date = strawberry.field(description="发证日期", metadata=sql(Column("issued_on")))
+    expires_on: dt.date = strawberry.field(description="有效期至", metadata=sql(Column("expires_on")))
+    suspended_until: dt.date | None = strawberry.field(
+        description="暂停期至 End of the current suspension period", metadata=sql(Column("suspended_until"))
+    )
+    suspension_ground: str | None = strawberry.field(
+        description="暂停依据 Ground of the current suspension", metadata=sql(Column("suspension_ground"))
+    )
+    version: int = strawberry.field(metadata=sql(Column("version")))
     _model: strawberry.Private[object]
 
     @strawberry.field(description="暂停期满未恢复 Suspension over without restoration: flagged for revocation")

@@ -18,6 +18,8 @@ from services.context import Actor, ServiceConfig, Session
 from services.i18n import accept_language_of, choose_language
 from services.policy_sync import PolicySync
 from store.models import User
+from store.rows import Row
+from store.sign_in import active_user
 
 log = logging.getLogger("surveil.authn")
 UNKNOWN = msg("the token's user is unknown or deactivated")
@@ -58,9 +60,9 @@ class Authenticator:
         language = choose_language(user.language, accept_language_of(headers))
         return Session.for_actor(actor, self.sync.authorizer, self.config, language)
 
-    async def _dev_user(self, token: str) -> User:
+    async def _dev_user(self, token: str) -> Row:
         user_id = self.verifier.verify(token)
-        user = await User.filter(id=user_id, active=True).select_related("unit").first()
+        user = await active_user(user_id)
         if user is None:
             raise AuthError(UNKNOWN)
         return user

@@ -15,7 +15,7 @@ Who is which kind of user, from the unit the person belongs to and the roles the
   identity provider): the smallest of the budgets: they may do nothing yet.
 
 A signed-in request spends its document's estimated cost (server/query_limits.py, computed once
-by DocumentLimits) before it runs; over a budget it is refused with RATE_LIMITED and
+by DocumentLimits, server/document_limits.py) before it runs; over a budget it is refused with RATE_LIMITED and
 `extensions.retryAfter` (HTTP 429 and Retry-After). Every answer carries `extensions.cost` and,
 when a budget was counted, `extensions.budget` {limit, remaining, resetSeconds}. Anonymous
 requests (`{ __typename }` only, 4 KB at most) are not charged and their answers carry no

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import strawberry
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -34,10 +34,11 @@ from resolvers.task_query import TaskQuery
 from schema import types
 from schema.conventions import describe_conventions
 from server.budgets import ChargeBudget
+from server.compiled.extension import CompiledReads
+from server.document_limits import DOCUMENTS_REMEMBERED, DocumentLimits, DocumentMemo
 from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
-from server.query_limits import DocumentLimits
 from server.settings import Settings
 
 
@@ -125,12 +126,19 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         settings.max_aliases,
         settings.max_cost,
         settings.field_suggestions,
+        settings.compiled_reads,
     )
 
 
 @functools.cache
 def _schema(
-    max_tokens: int, introspection: bool, max_depth: int, max_aliases: int, max_cost: int, field_suggestions: bool
+    max_tokens: int,
+    introspection: bool,
+    max_depth: int,
+    max_aliases: int,
+    max_cost: int,
+    field_suggestions: bool,
+    compiled_reads: bool,
 ) -> strawberry.Schema:
     settings = Settings(
         max_tokens=max_tokens,
@@ -140,18 +148,25 @@ def _schema(
         max_cost=max_cost,
         field_suggestions=field_suggestions,
     )
-    # Factories, so every request gets fresh extension instances.
+    # Factories, so every request gets fresh extension instances; the factories, and the caches
+    # they share, are made once here, for this schema and these limits only.
     extensions: list = [
         ObserveOperation,  # first: it sees the operation's errors last, as the client gets them
         RequireAuthentication,
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        # Parses with the token limit MaxTokensLimiter sets: the limit is part of its key.
+        functools.partial(ParserCache, maxsize=DOCUMENTS_REMEMBERED),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     # Last of the checks, so that the validation rules the others add run in its worker thread.
+    # It remembers each document's cost and validation (server/document_limits.py).
     limits = {"max_depth": settings.max_depth, "max_aliases": settings.max_aliases, "max_cost": settings.max_cost}
     # The budget spends the cost DocumentLimits estimated (valid or not), before anything runs.
-    extensions += [lambda: DocumentLimits(**limits), ChargeBudget, PublicErrors]
+    extensions += [functools.partial(DocumentLimits, **limits, memo=DocumentMemo()), ChargeBudget]
+    if compiled_reads:  # after the limits and the budget: they still apply to compiled answers
+        extensions.append(CompiledReads)
+    extensions.append(PublicErrors)
     return SurveilSchema(
         query=Query,
         mutation=Mutation,

@@ -1,4 +1,5 @@
-"""Abuse limits checked before a document is validated or run: depth, aliases and cost.
+"""Abuse limits checked before a document is validated or run: depth, aliases and cost
+(checked by the DocumentLimits extension, server/document_limits.py).
 
 Depth, aliases and tokens do not stop a small query that fans out: `tasks(first: 100) {
 timeline(first: 50) ... }` asks for 5,000 rows. The cost counts each selected field once per
@@ -12,10 +13,9 @@ each spread the next one twice: 60 such fragments fit in 2 KB and would never fi
 
 from __future__ import annotations
 
-import asyncio
 import functools
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graphql import (
@@ -23,7 +23,6 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -32,10 +31,6 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
 )
-from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import validate_document
-
-from server.graphql_errors import refusal
 
 MAX_PAGE = 100
 SATURATED = 2**40  # counts stop growing here: a refusal needs only "more than the limit"
@@ -123,15 +118,8 @@ class _Analysis:
                 continue
             node = argument.value
             if isinstance(node, IntValueNode):
-                raw = node.value
-            elif isinstance(node, VariableNode):
-                raw = self.values.get(node.name.value)
-            else:
-                raw = None
-            try:
-                return max(1, min(int(raw), MAX_PAGE))
-            except (TypeError, ValueError, OverflowError):
-                return MAX_PAGE  # unknown: assume the worst; the page-size check refuses it anyway
+                return page_size(node.value)
+            return page_size(self.values.get(node.name.value) if isinstance(node, VariableNode) else None)
         return self.defaults.get(field.name.value, 1)
 
     def top_names(self, selection_set: SelectionSetNode) -> Counter[str]:
@@ -176,6 +164,30 @@ class _Analysis:
         return Shape(cost, depth, aliases)
 
 
+def page_size(raw: object) -> int:
+    """The page a `first` / `last` value asks for, as the cost counts it."""
+    try:
+        return max(1, min(int(raw), MAX_PAGE))
+    except (TypeError, ValueError, OverflowError):
+        return MAX_PAGE  # unknown: assume the worst; the page-size check refuses it anyway
+
+
+def page_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables given as `first` / `last` anywhere in the document: the only ones the
+    cost depends on. Each selection set is visited once (fragments are not expanded)."""
+    names: set[str] = set()
+    pending = [d.selection_set for d in document.definitions if getattr(d, "selection_set", None) is not None]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                for argument in selection.arguments or ():
+                    if argument.name.value in ("first", "last") and isinstance(argument.value, VariableNode):
+                        names.add(argument.value.name.value)
+            if getattr(selection, "selection_set", None) is not None:
+                pending.append(selection.selection_set)
+    return tuple(sorted(names))
+
+
 def _spreads(selection_set: SelectionSetNode) -> set[str]:
     found: set[str] = set()
     pending = [selection_set]
@@ -218,67 +230,3 @@ def estimate(
     document: DocumentNode, variables: Mapping | None, operation_name: str | None, schema: GraphQLSchema | None = None
 ) -> int:
     return analyse(document, variables, operation_name, defaults=default_pages(schema) if schema else None).cost
-
-
-class DocumentLimits(SchemaExtension):
-    """Checks the limits, then graphql-core's validation, in a worker thread.
-
-    The limits are linear, but some of graphql-core's rules are not (comparing fields of the
-    same response name is quadratic: 300 copies of one field take about 0.2 s). Off the event
-    loop, such a document slows only its own request; `/health` and everyone else are served
-    meanwhile. Strawberry skips its own validation when an extension has already run it."""
-
-    def __init__(self, *, max_depth: int, max_aliases: int, max_cost: int) -> None:
-        self.max_depth = max_depth
-        self.max_aliases = max_aliases
-        self.max_cost = max_cost
-
-    async def on_validate(self) -> AsyncIterator[None]:
-        ctx = self.execution_context
-        if ctx.graphql_document is not None and not ctx.pre_execution_errors:
-            ctx.pre_execution_errors = await asyncio.to_thread(
-                self.check, ctx.schema._schema, ctx.graphql_document, ctx.variables, ctx.operation_name,
-                tuple(ctx.validation_rules),
-            )  # fmt: skip
-        yield
-
-    def check(self, schema, document, variables, operation_name, rules) -> list[GraphQLError]:
-        shape = analyse(document, variables, operation_name, max_depth=self.max_depth, defaults=default_pages(schema))
-        refused = self.limit_errors(shape, operation_name)
-        # The one estimate of this document: the budget (server/budgets.py) spends it, also when
-        # validation then refuses the document (it cost the work); not when a limit refused it
-        # before any validation ran.
-        self.execution_context.query_cost = None if refused else shape.cost
-        return refused or validate_document(schema, document, rules)
-
-    def limit_errors(self, shape: Shape, operation_name: str | None) -> list[GraphQLError]:
-        if shape.depth > self.max_depth:
-            name = operation_name or "anonymous"
-            return [
-                refusal("'{name}' exceeds maximum operation depth of {limit}", None, name=name, limit=self.max_depth)
-            ]
-        if shape.aliases > self.max_aliases:
-            return [
-                refusal("{count} aliases found. Allowed: {limit}", None, count=shape.aliases, limit=self.max_aliases)
-            ]
-        count, name = shape.repeated
-        if count > MAX_SAME_NAME:
-            return [
-                refusal(
-                    "`{name}` is selected {count} times in one place (limit {limit}): select it once",
-                    {"code": "QUERY_TOO_COSTLY"},
-                    name=name,
-                    count=count,
-                    limit=MAX_SAME_NAME,
-                )
-            ]
-        if shape.cost > self.max_cost:
-            return [
-                refusal(
-                    "the query would resolve about {cost} fields (limit {limit}): ask for smaller pages",
-                    {"code": "QUERY_TOO_COSTLY"},
-                    cost=shape.cost,
-                    limit=self.max_cost,
-                )
-            ]
-        return []

@@ -49,6 +49,7 @@ class Settings:
     introspection: bool = True
     graphiql: bool = True
     field_suggestions: bool = True
+    compiled_reads: bool = True  # covered queries answered by one SQL statement (server/compiled)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API (CORS); none by default
     log_level: str = "INFO"
     metrics_token: str | None = None  # bearer for /metrics; without it: loopback only, none in production
@@ -130,6 +131,7 @@ ENV_NAMES = {
     "introspection": "SURVEIL_INTROSPECTION",
     "graphiql": "SURVEIL_GRAPHIQL",
     "field_suggestions": "SURVEIL_FIELD_SUGGESTIONS",
+    "compiled_reads": "SURVEIL_COMPILED_READS",
     "cors_origins": "SURVEIL_CORS_ORIGINS",
     "log_level": "SURVEIL_LOG_LEVEL",
     "metrics_token": "SURVEIL_METRICS_TOKEN",

@@ -87,9 +87,10 @@ async def test_a_masked_error_names_the_request_id_that_the_log_carries(api, mon
     async def broken(*args, **kwargs):
         raise RuntimeError("connection to db-internal-7.corp failed: password=hunter2")
 
+    # With a filter: the executor answers (compiled reads do not cover filters), through this service.
     monkeypatch.setattr(factories, "list_factories", broken)
     response = await api.post(
-        "query Broken { factories(first: 1) { totalCount } }",
+        "query Broken { factories(first: 1, filter: {}) { totalCount } }",
         as_user="hq.planner",
         headers={"x-request-id": "trace-42"},
     )

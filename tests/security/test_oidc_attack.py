@@ -136,7 +136,7 @@ async def test_regression_a_made_up_key_id_during_a_slow_refresh_stalls_signed_i
 
 async def test_regression_sign_ins_waiting_on_the_provider_starve_anonymous_graphql(world_url, idp):
     """The key lookup runs with asyncio.to_thread, on the loop's default pool (6 threads on 2
-    cores) that also runs every GraphQL document's validation (query_limits.DocumentLimits).
+    cores) that also runs every GraphQL document's validation (document_limits.DocumentLimits).
     A burst of sign-ins while the provider is slow fills that pool: an anonymous
     `{ __typename }` (which involves no provider at all) waits for the provider. /health holds."""
     idp.published = [idp.new_key("rsa-1")]
