@@ -11,7 +11,7 @@ PORT ?= 8000
 MAIL_PORT ?= 8025
 SINK_READY := data/.mail-sink-ready
 
-.PHONY: run test lint schema bench bench-typename bench-import bench-workers bench-peer clean
+.PHONY: run test lint schema bench bench-typename bench-import bench-workers bench-peer bench-tasks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench-workers: $(VENV)/.installed-test
 # PostgreSQL world and query, alternating; skips with the reason where node/npm or PostgreSQL is missing.
 bench-peer: $(VENV)/.installed-test
 	$(BIN)/python bench/peer.py
+
+# tasks(first: 50) { totalCount } at 10k and 1M tasks on SQLite and PostgreSQL (a few minutes).
+bench-tasks: $(VENV)/.installed-test
+	$(BIN)/python bench/tasks_scale.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -35,6 +35,7 @@ from store.models.tasks import (
     TaskCertificate,
     TaskException,
     TaskNumberCounter,
+    TaskScopeCount,
     TeamAssignment,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "TaskCertificate",
     "TaskException",
     "TaskNumberCounter",
+    "TaskScopeCount",
     "TeamAssignment",
     "User",
     "WebhookEndpoint",

@@ -178,3 +178,21 @@ class LabRequest(Model):
 
     class Meta:
         table = "lab_request"
+
+
+class TaskScopeCount(Model):
+    """How many tasks have each (responsible, executing, enterprise) unit triple: the scoped
+    `totalCount` of an unfiltered task list sums these few rows instead of counting tasks.
+    Kept by triggers on surveillance_task (migration 0038), in the writing transaction, so it
+    is exact; enterprise 0 stands for none (no unit has id 0, so no scope ever matches it)."""
+
+    id = fields.IntField(primary_key=True)
+    responsible_unit_id = fields.IntField()
+    executing_unit_id = fields.IntField()
+    enterprise_unit_id = fields.IntField()
+    tasks = fields.IntField()
+
+    class Meta:
+        table = "task_scope_count"
+        unique_together = (("responsible_unit_id", "executing_unit_id", "enterprise_unit_id"),)
+        table_description = "Tasks per scope-unit triple, kept by triggers on surveillance_task."
