@@ -20,6 +20,8 @@ class AuthError(Exception):
 # the same token for every request of its lifetime, and checking it again costs ~0.15 ms. What
 # a check decides cannot change before the expiry but for the keys, which are read at start-up.
 VERIFIED_REMEMBERED = 4096
+MAX_USER_ID = 2**31 - 1  # database ids are 32-bit integers: a larger `sub` names no one
+FAR_FUTURE = 2**53  # seconds; a later `exp` is remembered as this (float() of a larger one overflows)
 
 
 class TokenVerifier:
@@ -78,9 +80,13 @@ class TokenVerifier:
             raise AuthError("the token has expired") from None
         except jwt.PyJWTError:
             raise AuthError("the token is not valid") from None
-        if not sub.startswith("user:") or not sub[5:].isdigit():
+        digits = sub.removeprefix("user:")
+        # ASCII digits only: str.isdigit() also takes ² and other scripts' digits, which int() reads.
+        if not sub.startswith("user:") or not (digits.isascii() and digits.isdigit()) or len(digits) > 10:
             raise AuthError("the token is not valid")
-        return int(sub[5:]), float(claims["exp"])
+        if not 0 < int(digits) <= MAX_USER_ID:
+            raise AuthError("the token is not valid")
+        return int(digits), float(min(claims["exp"], FAR_FUTURE))
 
 
 def issue_dev_token(settings: Settings, user_id: int, login: str, hours: int | None = None) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import strawberry
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode
-from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, ParserCache, SchemaExtension
+from strawberry.extensions import DisableIntrospection, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -35,10 +35,11 @@ from schema import types
 from schema.conventions import describe_conventions
 from server.budgets import ChargeBudget
 from server.compiled.extension import CompiledReads
-from server.document_limits import DOCUMENTS_REMEMBERED, DocumentLimits, DocumentMemo
+from server.document_limits import DocumentLimits, DocumentMemo
 from server.enum_descriptions import describe_notice_kinds
 from server.graphql_errors import PublicErrors, log_errors
 from server.observe import ObserveOperation
+from server.parse_cache import SignedInParserCache, remembering_parser
 from server.settings import Settings
 
 
@@ -155,7 +156,7 @@ def _schema(
         RequireAuthentication,
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         # Parses with the token limit MaxTokensLimiter sets: the limit is part of its key.
-        functools.partial(ParserCache, maxsize=DOCUMENTS_REMEMBERED),
+        functools.partial(SignedInParserCache, remembering_parser()),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

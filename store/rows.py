@@ -30,7 +30,8 @@ class Row(SimpleNamespace):
 
 
 def _date(field: DateField, value: object) -> object:
-    if type(value) is str and len(value) == 10:
+    # Exactly YYYY-MM-DD: `fromisoformat` also reads week dates (2026-W10-3), which Tortoise refuses.
+    if type(value) is str and len(value) == 10 and value[4] == value[7] == "-":
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
