@@ -109,7 +109,10 @@ class DocumentLimits(SchemaExtension):
 
     async def checked(self, ctx) -> list[GraphQLError]:
         memo, operation_name, rules = self.memo, ctx.operation_name, tuple(ctx.validation_rules)
-        text = ctx.query or None  # a document given as a tree, not text, is not remembered
+        # Not remembered: a document given as a tree, not text, and an anonymous caller's (only
+        # `{ __typename }` runs for them: nothing worth the memory unknown callers could pin).
+        signed_in = getattr(ctx.context, "session", None) is not None
+        text = (ctx.query or None) if signed_in else None
         names = memo.page_variables.get(text)
         shape_key = _shape_key(text, operation_name, names, ctx.variables)
         found = _Findings(names, memo.shapes.get(shape_key), memo.validations.get((text, rules) if text else None))
