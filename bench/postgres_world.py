@@ -8,7 +8,9 @@ import time
 import asyncpg
 import world
 
+from policies.authorizer import read_seed_policy
 from server.settings import Settings
+from store.migrate import apply_migrations
 
 
 def asyncpg_url(url: str) -> str:
@@ -57,6 +59,8 @@ async def prepared_world(url: str, *, reuse: bool) -> dict[str, int]:
     started = time.perf_counter()
     counts = await existing_world(url) if reuse else None
     if counts is not None:
+        # Brought up to this version's migrations (the world itself is what an earlier run built).
+        await apply_migrations(url, read_seed_policy())
         print(f"world of an earlier run reused: {counts}", flush=True)
         return counts
     await fresh_database(url)

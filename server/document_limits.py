@@ -24,6 +24,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from server.graphql_errors import refusal
+from server.parse_cache import worth_remembering
 from server.query_limits import MAX_SAME_NAME, Shape, analyse, default_pages, page_size, page_variables
 
 # Documents remembered per schema. A key holds the document's text (at most max_query_chars):
@@ -109,10 +110,9 @@ class DocumentLimits(SchemaExtension):
 
     async def checked(self, ctx) -> list[GraphQLError]:
         memo, operation_name, rules = self.memo, ctx.operation_name, tuple(ctx.validation_rules)
-        # Not remembered: a document given as a tree, not text, and an anonymous caller's (only
-        # `{ __typename }` runs for them: nothing worth the memory unknown callers could pin).
-        signed_in = getattr(ctx.context, "session", None) is not None
-        text = (ctx.query or None) if signed_in else None
+        # Not remembered: a document given as a tree, not text, or one too long for its caller
+        # (server/parse_cache.py: unknown callers must not pin memory with long documents).
+        text = ctx.query if worth_remembering(ctx) else None
         names = memo.page_variables.get(text)
         shape_key = _shape_key(text, operation_name, names, ctx.variables)
         found = _Findings(names, memo.shapes.get(shape_key), memo.validations.get((text, rules) if text else None))

@@ -172,3 +172,16 @@ def test_the_estimate_reads_only_the_page_variables():
     )
     assert page_variables(document) == ("a", "b")
     assert estimate(document, {"a": 3, "b": 2, "s": "x"}, None) == estimate(document, {"a": 3, "b": 2}, None)
+
+
+async def test_a_short_anonymous_document_is_remembered_a_long_one_is_not(api, calls):
+    """A health probe's `{ __typename }` costs one parse and one analysis however often it comes;
+    an anonymous caller's long document is worked out afresh each time (never kept in memory)."""
+    short = unique("{ __typename }")
+    long = unique("{ " + " ".join(f"a{i}: __typename" for i in range(25)) + " }" + " " * 300)
+    for _ in range(3):
+        assert (await api.run(short))["data"] == {"__typename": "Query"}
+    assert calls == {"parse": 1, "validate": 1, "worker thread": 1}
+    for _ in range(2):
+        assert (await api.run(long))["data"]["a0"] == "Query"
+    assert calls == {"parse": 3, "validate": 3, "worker thread": 3}
