@@ -232,7 +232,7 @@ def plain_enforcer(lines, assignments):
     return enforcer
 
 
-@PROPERTY
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     assignments=st.lists(assignment, max_size=12),
     extra=st.lists(extra_p, max_size=8),
