@@ -28,7 +28,7 @@ import uvloop
 from load import LoadResult, http_request, merged, run_load
 from peer_answers import PEER_QUERY, comparable_ours, comparable_peer, differences
 from postgres_world import postgres_problem, prepared_world, user_id
-from run import LOGIN, QUERY, RESULTS, free_port, wait_until_up
+from run import LOGIN, QUERY, RESULTS, free_port, stop, wait_until_up
 from surveil_server import start_surveil, stop_gracefully
 
 from server.auth import issue_dev_token
@@ -173,7 +173,7 @@ def main() -> None:
                     runs[side, c].append(uvloop.run(load))
     finally:
         stop_gracefully(servers["surveil"])
-        peer.stop(servers["PostGraphile"])
+        stop(servers["PostGraphile"])
     text = report(args, counts, version, runs, loadavg)
     (RESULTS / "peer.md").write_text(text, encoding="utf-8")
     print()

@@ -104,13 +104,3 @@ def wait_until_answering(proc: subprocess.Popen, port: int, log: Path) -> None:
             pass
         time.sleep(0.2)
     raise SystemExit(f"PostGraphile did not answer within {STARTUP_TIMEOUT_SECONDS} s; see {log}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

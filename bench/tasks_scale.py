@@ -28,6 +28,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from postgres_world import asyncpg_url, fresh_database
 from tortoise import Tortoise
 
 from domain.tasks import TaskKind, TaskStatus
@@ -63,10 +64,6 @@ def world_url(database: str, size: int) -> str:
     if database == "sqlite":
         return f"sqlite://{RESULTS / f'tasks-{_label(size)}.sqlite3'}"
     return f"{POSTGRES_BASE}/{DB_PREFIX}_{_label(size)}"
-
-
-def _pg(url: str) -> str:
-    return url.replace("postgres://", "postgresql://", 1)
 
 
 # --- the world -------------------------------------------------------------------------------
@@ -125,15 +122,9 @@ async def build_sqlite(url: str, size: int, north_china: tuple[str, ...]) -> Non
 
 
 async def build_postgres(url: str, size: int, north_china: tuple[str, ...]) -> None:
-    base, name = url.rsplit("/", 1)
-    admin = await asyncpg.connect(_pg(f"{base}/postgres"), timeout=5)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
+    await fresh_database(url)
     factories = await _demo(url, north_china)
-    conn = await asyncpg.connect(_pg(url))
+    conn = await asyncpg.connect(asyncpg_url(url))
     try:
         batch = []
         for row in task_rows(size, factories):
@@ -156,7 +147,7 @@ async def task_count(url: str) -> int | None:
                 return None
             with sqlite3.connect(path) as conn:
                 return conn.execute("SELECT COUNT(*) FROM surveillance_task").fetchone()[0]
-        conn = await asyncpg.connect(_pg(url), timeout=5)
+        conn = await asyncpg.connect(asyncpg_url(url), timeout=5)
         try:
             return await conn.fetchval("SELECT COUNT(*) FROM surveillance_task")
         finally:
