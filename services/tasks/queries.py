@@ -42,13 +42,12 @@ async def scope(session: Session, action: str = "read", kind: str = KIND) -> Q:
 
 async def list_tasks(session: Session, flt: TaskFilter, page: PageRequest, mine: bool = False) -> Page:
     unit_ids = await session.perms.unit_ids("read", KIND)
+    qs = SurveillanceTask.filter(in_units(unit_ids, columns=TASK_DOMAIN_COLUMNS))
     if page.count and not mine and flt == TaskFilter():
         # Unfiltered: the scope's count from the per-triple counts (store/models TaskScopeCount),
         # a few rows whatever the number of tasks; the page itself is an indexed walk by id.
-        listed = await paginate(SurveillanceTask.filter(in_units(unit_ids, columns=TASK_DOMAIN_COLUMNS)),
-                                replace(page, count=False))  # fmt: skip
+        listed = await paginate(qs, replace(page, count=False))
         return replace(listed, total=await scope_count(unit_ids))
-    qs = SurveillanceTask.filter(in_units(unit_ids, columns=TASK_DOMAIN_COLUMNS))
     if mine:
         qs = qs.filter(id__in=Subquery(_my_task_ids(session)))
     if flt.responsible_unit:
